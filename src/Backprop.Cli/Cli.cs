@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Backprop.Cli.Demos;
+
+namespace Backprop.Cli;
+
+/// <summary>The <c>backprop</c> command: parses arguments, calls the library, renders. No learning logic lives here.</summary>
+internal static class Cli
+{
+    /// <summary>Exit code for a user's mistake (bad flag, bad name, bad file).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="stdout"/> and <paramref name="stderr"/>; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Backprop: neural networks that learn by gradient descent and backpropagation.");
+        root.Subcommands.Add(DemoCommand.Create(stdout));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            stderr.WriteLine($"backprop: {parsed.Errors[0].Message} (see 'backprop --help')");
+            return UsageError;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"backprop: {e.Message}");
+            return UsageError;
+        }
+    }
+}
+
+/// <summary>A mistake in what the user asked for: reported as one line with exit code 2, never a stack trace.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,48 @@
+using Backprop.Formatting;
+
+namespace Backprop.Cli.Demos;
+
+/// <summary>One example from the notes, made runnable; its code reads like the notes' code, line for line.</summary>
+internal abstract class Demo
+{
+    /// <summary>The name typed after <c>backprop demo</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line saying which part of the notes this is.</summary>
+    public abstract string Title { get; }
+
+    /// <summary>Runs the example, writing what the notes show.</summary>
+    public abstract void Run(Notebook nb);
+
+    /// <summary>Every demo, in the order the notes present them.</summary>
+    public static IReadOnlyList<Demo> All { get; } =
+    [
+        new StreetlightMatrices(),
+        new LearnOneExample(),
+        new LearnWholeDataset(),
+        new FirstDeepNetwork(),
+        new BackpropagationInCode(),
+        new OneIterationOfBackprop(),
+    ];
+}
+
+/// <summary>
+/// Writes as a notebook shows: <c>print</c> output as it is, and a cell's displayed value after the expression
+/// that produced it, as a Python prompt would (<c>&gt;&gt;&gt; weights_0_1</c>, then numpy's repr).
+/// </summary>
+internal sealed class Notebook(TextWriter output)
+{
+    /// <summary>Python's <c>print(text)</c>.</summary>
+    public void print(string text) => output.Write(text + "\n");
+
+    /// <summary>Python's <c>str(x)</c> of a float: its repr.</summary>
+    public static string str(double value) => PyFormat.Repr(value);
+
+    /// <summary>A cell ending in <paramref name="expression"/>: the prompt line, then the value as numpy shows it.</summary>
+    public void Show(string expression, Matrix<double> value) => Show(expression, value.ToString());
+
+    /// <summary>A cell ending in a float expression: the prompt line, then its repr.</summary>
+    public void Show(string expression, double value) => Show(expression, PyFormat.Repr(value));
+
+    private void Show(string expression, string shown) => output.Write($">>> {expression}\n{shown}\n");
+}

@@ -1,0 +1,39 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>The notes' relu: <c>(x &gt; 0) * x</c> forward, <c>delta * (output &gt; 0)</c> backward.</summary>
+/// <remarks>Both multiply by a 0/1 mask rather than select, so negative inputs give -0, as numpy prints them.</remarks>
+public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private Matrix<T>? _output, _inputDelta;
+
+    /// <inheritdoc/>
+    public string Name => "relu";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters => [];
+
+    /// <inheritdoc/>
+    public Matrix<T> Forward(Matrix<T> input, bool training)
+    {
+        var output = Buffers.Ensure(ref _output, input.Rows, input.Columns);
+        ReadOnlySpan<T> x = input.Span;
+        Span<T> y = output.Span;
+        for (int i = 0; i < y.Length; i++) y[i] = (x[i] > T.Zero ? T.One : T.Zero) * x[i];
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta)
+    {
+        if (!needInputDelta) return null;
+        var output = _output ?? throw new InvalidOperationException("Backward called before Forward.");
+        var inputDelta = Buffers.Ensure(ref _inputDelta, output.Rows, output.Columns);
+        ReadOnlySpan<T> y = output.Span, d = outputDelta.Span;
+        Span<T> dx = inputDelta.Span;
+        // relu2deriv(output) = output > 0
+        for (int i = 0; i < dx.Length; i++) dx[i] = d[i] * (y[i] > T.Zero ? T.One : T.Zero);
+        return inputDelta;
+    }
+}

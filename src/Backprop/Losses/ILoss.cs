@@ -1,0 +1,32 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>How wrong a batch of predictions is, and in which direction to move them.</summary>
+public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>A short name: sse, mse, cross-entropy, binary-cross-entropy.</summary>
+    string Name { get; }
+
+    /// <summary>The loss of a batch (B, out), summed over its rows (the notes' error_for_all_lights adds these up).</summary>
+    T Loss(Matrix<T> prediction, Matrix<T> target);
+
+    /// <summary>delta (B, out) = d loss / d prediction, row by row (not divided by the batch size).</summary>
+    void Delta(Matrix<T> prediction, Matrix<T> target, Matrix<T> delta);
+
+    /// <summary>
+    /// True when, after <paramref name="outputLayer"/>, the delta at that layer's input is exactly
+    /// prediction - target (softmax with cross-entropy, sigmoid with binary cross-entropy): the network then
+    /// starts backpropagation there, which is exact and stable where -y/p through the Jacobian is not.
+    /// </summary>
+    bool FusesWith(ILayer<T> outputLayer) => false;
+}
+
+internal static class LossChecks
+{
+    public static void SameShape<T>(Matrix<T> prediction, Matrix<T> target) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (prediction.Rows != target.Rows || prediction.Columns != target.Columns)
+            throw new ShapeMismatchException($"Prediction of shape {prediction.Shape} and target of shape {target.Shape} differ.");
+    }
+}

@@ -1,0 +1,37 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>Moves parameters against their gradients; called once per batch after backpropagation.</summary>
+public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Updates each parameter's values from its gradient.</summary>
+    void Update(IReadOnlyList<Parameter<T>> parameters);
+}
+
+/// <summary>The notes' plain gradient descent: <c>weights -= alpha * weight_delta</c>.</summary>
+public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Gradient descent with learning rate <paramref name="alpha"/> (above zero).</summary>
+    public Sgd(T alpha)
+    {
+        if (!(alpha > T.Zero) || !T.IsFinite(alpha))
+            throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha must be a finite number above zero, not {alpha}.");
+        Alpha = alpha;
+    }
+
+    /// <summary>The learning rate.</summary>
+    public T Alpha { get; }
+
+    /// <inheritdoc/>
+    public void Update(IReadOnlyList<Parameter<T>> parameters)
+    {
+        foreach (var p in parameters)
+        {
+            Span<T> w = p.Value.Span;
+            ReadOnlySpan<T> g = p.Gradient.Span;
+            // w - (alpha * g), in that order: numpy's weights -= alpha * weight_delta, to the last digit.
+            for (int i = 0; i < w.Length; i++) w[i] -= Alpha * g[i];
+        }
+    }
+}
