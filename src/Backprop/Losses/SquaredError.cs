@@ -2,13 +2,19 @@ using System.Numerics;
 
 namespace Backprop;
 
-/// <summary>The notes' error: sum of (prediction - goal)² over a row's outputs; delta = prediction - goal.</summary>
+/// <summary>
+/// The notes' error: sum of (prediction - goal)² over a row's outputs; delta = prediction - goal, which is the
+/// derivative of half that error (<see cref="DeltaScale"/> = ½), as in the notes.
+/// </summary>
 public sealed class SquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _squares = [];
 
     /// <inheritdoc/>
     public string Name => "sse";
+
+    /// <inheritdoc/>
+    public double DeltaScale => 0.5;
 
     /// <inheritdoc/>
     public T Loss(Matrix<T> prediction, Matrix<T> target)
