@@ -1,0 +1,162 @@
+using System.Text.Json;
+
+namespace Backprop.Tests;
+
+/// <summary>Matrix against numpy (Data/matrix/generate.py) and against the notes' own examples.</summary>
+public class MatrixTests
+{
+    private static JsonElement Ops()
+    {
+        using var doc = TestData.Json("matrix", "cases.json");
+        return doc.RootElement.GetProperty("ops").Clone();
+    }
+
+    [Fact]
+    public void Sum_matches_numpy_to_the_last_bit()
+    {
+        using var doc = TestData.Json("matrix", "cases.json");
+        foreach (var c in doc.RootElement.GetProperty("sums").EnumerateArray())
+        {
+            double[] values = c.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            var m = new Matrix<double>(1, values.Length, values);
+            Assert.True(c.GetProperty("sum").GetDouble() == m.Sum(), $"sum of {values.Length} values: {TestData.Num(m.Sum())}, numpy {c.GetProperty("sum").GetDouble()}");
+        }
+    }
+
+    [Fact]
+    public void Sum_of_negative_zero_is_positive_zero_as_in_numpy()
+    {
+        var m = Matrix.Vector(-0.0);
+        Assert.False(double.IsNegative(m.Sum())); // np.sum(np.array([-0.0])) is 0.0
+    }
+
+    [Theory]
+    [InlineData("dot")]
+    [InlineData("a_plus_row")]
+    [InlineData("a_minus_col")]
+    [InlineData("a_times_row")]
+    [InlineData("a_div_col")]
+    [InlineData("scalar")]
+    [InlineData("atb")]
+    [InlineData("abt")]
+    public void Operations_match_numpy(string name)
+    {
+        var ops = Ops();
+        var a = TestData.Matrix(ops.GetProperty("a"));
+        var b = TestData.Matrix(ops.GetProperty("b"));
+        var row = TestData.Matrix(ops.GetProperty("row"));
+        var col = TestData.Matrix(ops.GetProperty("col"));
+        var actual = name switch
+        {
+            "dot" => a.Dot(b),
+            "a_plus_row" => a + row,
+            "a_minus_col" => a - col,
+            "a_times_row" => a * row,
+            "a_div_col" => a / col,
+            "scalar" => 2 * a - 1,
+            "atb" => a.T.Dot(a),
+            _ => a.Dot(a.T),
+        };
+        var expected = TestData.Matrix(ops.GetProperty(name));
+        Assert.Equal((expected.Rows, expected.Columns), (actual.Rows, actual.Columns));
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected.Span[i] - actual.Span[i]) <= 1e-15 * Math.Max(1, Math.Abs(expected.Span[i])),
+                $"{name}[{i}]: {TestData.Num(actual.Span[i])}, numpy {TestData.Num(expected.Span[i])}");
+    }
+
+    [Fact]
+    public void Transposed_products_equal_the_product_of_the_transpose()
+    {
+        var ops = Ops();
+        var a = TestData.Matrix(ops.GetProperty("a")); // (3, 4)
+        var b = TestData.Matrix(ops.GetProperty("b")); // (4, 2)
+        var c = new double[4 * 4];
+        Gemm.MultiplyTransposeA<double>(a.Span, a.Span, c, 4, 3, 4);
+        Assert.Equal(a.T.Dot(a).Span.ToArray(), c);
+        var d = new double[3 * 3];
+        Gemm.MultiplyTransposeB<double>(a.Span, a.Span, d, 3, 4, 3);
+        Assert.Equal(a.Dot(a.T).Span.ToArray(), d);
+        Assert.Equal(b.T.T.Span.ToArray(), b.Span.ToArray());
+    }
+
+    [Fact]
+    public void Shape_mismatch_names_both_shapes()
+    {
+        var a = new Matrix<double>(1, 3);
+        var b = new Matrix<double>(4, 1);
+        var dot = Assert.Throws<ShapeMismatchException>(() => a.Dot(b));
+        Assert.Contains("(1, 3)", dot.Message);
+        Assert.Contains("(4, 1)", dot.Message);
+        var add = Assert.Throws<ShapeMismatchException>(() => new Matrix<double>(2, 3) + new Matrix<double>(3, 2));
+        Assert.Contains("(2, 3)", add.Message);
+        Assert.Contains("(3, 2)", add.Message);
+        var vector = Assert.Throws<ShapeMismatchException>(() => Matrix.Vector(1.0, 2.0).Dot(Matrix.Vector(1.0, 2.0, 3.0)));
+        Assert.Contains("(2,)", vector.Message);
+        Assert.Contains("(3,)", vector.Message);
+    }
+
+    [Fact]
+    public void Indexing_and_slicing_follow_numpy()
+    {
+        var streetlights = Matrix.Array(new[,] { { 1, 0, 1 }, { 0, 1, 1 }, { 0, 0, 1 }, { 1, 1, 1 } });
+        var row = streetlights[0]; // streetlights[0] -> shape (3,)
+        Assert.Equal(1, row.Rank);
+        Assert.Equal("(3,)", row.Shape);
+        var slice = streetlights[1..3]; // streetlights[1:3] -> shape (2, 3)
+        Assert.Equal("(2, 3)", slice.Shape);
+        Assert.Equal([0.0, 1, 1, 0, 0, 1], slice.Span.ToArray());
+        Assert.Equal("(0, 3)", streetlights[4..9].Shape); // numpy clips slice ends: streetlights[4:9] is empty
+        Assert.Equal("(1, 3)", streetlights[^1..].Shape);
+        Assert.Equal(1.0, row[2].Item()); // streetlights[0][2]
+        Assert.Equal(0, row[2].Rank);
+        Assert.Throws<IndexOutOfRangeException>(() => streetlights[4]);
+        Assert.Equal(ElementKind.Integer, slice.Kind);
+    }
+
+    [Fact]
+    public void Dot_follows_numpy_rank_rules()
+    {
+        var v = Matrix.Vector(1, 0, 1); // (3,)
+        var w = Matrix.Array(new[,] { { 1.0, 2.0 }, { 3.0, 4.0 }, { 5.0, 6.0 } }); // (3, 2)
+        Assert.Equal("(2,)", v.Dot(w).Shape); // (3,)·(3,2) -> (2,)
+        Assert.Equal([6.0, 8.0], v.Dot(w).Span.ToArray()); // by hand: 1+5, 2+6
+        Assert.Equal("()", v.Dot(v).Shape); // (3,)·(3,) -> scalar
+        Assert.Equal(2.0, v.Dot(v).Item());
+        Assert.Equal("(3,)", w.Dot(Matrix.Vector(1.0, -1.0)).Shape); // (3,2)·(2,) -> (3,)
+        Assert.Equal([-1.0, -1.0, -1.0], w.Dot(Matrix.Vector(1.0, -1.0)).Span.ToArray());
+    }
+
+    [Fact]
+    public void Relu_from_a_mask_keeps_negative_zero_as_numpy_does()
+    {
+        // The notes print relu((x > 0) * x) of negatives as "-0.": False * -0.5 is -0.0 in numpy.
+        var x = Matrix.Vector(-0.5, 0.25, 0.0);
+        var mask = x > 0;
+        Assert.Equal(ElementKind.Boolean, mask.Kind);
+        Assert.Equal([0.0, 1.0, 0.0], mask.Span.ToArray());
+        var relu = mask * x;
+        Assert.True(double.IsNegative(relu.Span[0]));
+        Assert.Equal(0.25, relu.Span[1]);
+        Assert.Equal(ElementKind.Float, relu.Kind);
+    }
+
+    [Fact]
+    public void Integer_matrices_stay_integer_until_mixed_with_floats()
+    {
+        var i = Matrix.Array(new[,] { { 1, 2 } });
+        Assert.Equal(ElementKind.Integer, (i + i).Kind);
+        Assert.Equal(ElementKind.Integer, i.T.Kind);
+        Assert.Equal(ElementKind.Float, (i / i).Kind); // numpy's true division gives floats
+        Assert.Equal(ElementKind.Float, (i * 0.5).Kind);
+        Assert.Equal(ElementKind.Float, (i + Matrix.Array(new[,] { { 0.5, 0.5 } })).Kind);
+    }
+
+    [Fact]
+    public void Float32_matrices_compute_in_float32()
+    {
+        var a = Matrix.Array(new[,] { { 0.1, 0.2 } }).Cast<float>();
+        var sum = (a + a).Span.ToArray();
+        Assert.Equal([0.2f, 0.4f], sum);
+        Assert.Equal(0.1f * 0.1f + 0.2f * 0.2f, a.Dot(a.T).Item());
+    }
+}
