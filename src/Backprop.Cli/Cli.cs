@@ -9,16 +9,26 @@ internal static class Cli
     /// <summary>Exit code for a user's mistake (bad flag, bad name, bad file).</summary>
     public const int UsageError = 2;
 
+    /// <summary>Exit code for a bug in Backprop.</summary>
+    public const int InternalError = 1;
+
     /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="stdout"/> and <paramref name="stderr"/>; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Backprop: neural networks that learn by gradient descent and backpropagation.");
         root.Subcommands.Add(DemoCommand.Create(stdout));
 
+        if (args.Length == 0)
+        {
+            stderr.WriteLine("backprop: no command given; try 'backprop demo', or 'backprop --help' for all commands");
+            return UsageError;
+        }
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"backprop: {parsed.Errors[0].Message} (see 'backprop --help')");
+            // The most specific error first: an unrecognised token explains a missing command, not the other way round.
+            var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            stderr.WriteLine($"backprop: {error.Message} (see 'backprop --help')");
             return UsageError;
         }
         try
@@ -29,6 +39,12 @@ internal static class Cli
         {
             stderr.WriteLine($"backprop: {e.Message}");
             return UsageError;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("BACKPROP_DEBUG") is null)
+        {
+            // Anything else is a bug in Backprop, not the user's mistake: one line, and a way to see more.
+            stderr.WriteLine($"backprop: internal error: {e.GetType().Name}: {e.Message} (set BACKPROP_DEBUG=1 for the stack trace; please report it)");
+            return InternalError;
         }
     }
 }

@@ -25,6 +25,8 @@ internal static class DemoCommand
                 foreach (var demo in Demo.All) stdout.WriteLine($"  {demo.Name.PadRight(width)}  {demo.Title}");
                 return 0;
             }
+            if (wanted.StartsWith('-'))
+                throw new UsageException($"unknown option '{wanted}' for 'backprop demo' (see 'backprop demo --help')");
             var chosen = Demo.All.FirstOrDefault(d => d.Name.Equals(wanted, StringComparison.OrdinalIgnoreCase))
                 ?? throw new UsageException(
                     $"unknown demo '{wanted}'; choose one of: {string.Join(", ", Demo.All.Select(d => d.Name))}");

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Backprop.Cli;
+
+namespace Backprop.Tests;
+
+/// <summary>The backprop command as a user meets it: exit codes and one-line errors.</summary>
+public class CliTests
+{
+    internal static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Backprop.Cli.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Demo_without_a_name_lists_every_example()
+    {
+        var (code, output, err) = Run("demo");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        foreach (var name in new[] { "streetlights", "learn-one", "learn-all", "first-deep", "backprop", "one-iteration" })
+            Assert.Contains($"  {name} ", output);
+    }
+
+    [Fact]
+    public void Unknown_demo_is_a_one_line_error_with_exit_code_2()
+    {
+        var (code, output, err) = Run("demo", "no-such-demo");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.Contains("unknown demo 'no-such-demo'", err);
+        Assert.Contains("learn-one", err); // says what would have worked
+    }
+
+    [Theory]
+    [InlineData("demo", "--no-such-flag")]
+    [InlineData("no-such-command")]
+    [InlineData("demo", "learn-one", "extra-argument")]
+    public void Bad_arguments_are_a_one_line_error_with_exit_code_2(params string[] args)
+    {
+        var (code, output, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("backprop: ", err);
+    }
+
+    [Fact]
+    public void Help_is_shown_and_succeeds()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("demo", output);
+    }
+
+    [Fact]
+    public void The_real_executable_exits_2_without_a_stack_trace()
+    {
+        // The built program, as a shell runs it: nothing in-process can hide an unhandled exception here.
+        string dll = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "demo", "--bogus"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        string err = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(2, process.ExitCode);
+        Assert.DoesNotContain("   at ", err);
+        Assert.Contains("--bogus", err);
+    }
+}
