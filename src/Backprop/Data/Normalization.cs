@@ -1,0 +1,77 @@
+using System.Numerics;
+
+namespace Backprop.Data;
+
+/// <summary>
+/// Per-column scaling of inputs, x' = (x - Offset[c]) / Scale[c], fitted on training data and stored with the
+/// model so that evaluation and prediction scale new data the same way.
+/// </summary>
+/// <param name="Kind">none, minmax (to 0..1) or standard (mean 0, standard deviation 1).</param>
+/// <param name="Offset">Subtracted from each column.</param>
+/// <param name="Scale">Each column is divided by this after the offset; never 0.</param>
+public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
+{
+    /// <summary>The kinds <see cref="Fit"/> accepts.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["none", "minmax", "standard"];
+
+    /// <summary>Leaves <paramref name="columns"/> columns as they are.</summary>
+    public static Normalization None(int columns) => new("none", new double[columns], Enumerable.Repeat(1.0, columns).ToArray());
+
+    /// <summary>
+    /// Fits <paramref name="kind"/> to the columns of <paramref name="x"/>. A constant column gets scale 1, so it
+    /// maps to 0 rather than to a division by zero.
+    /// </summary>
+    public static Normalization Fit(string kind, Matrix<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int n = x.Rows, columns = x.Columns;
+        var offset = new double[columns];
+        var scale = new double[columns];
+        switch (kind)
+        {
+            case "none":
+                return None(columns);
+            case "minmax":
+                for (int c = 0; c < columns; c++)
+                {
+                    double min = double.PositiveInfinity, max = double.NegativeInfinity;
+                    for (int r = 0; r < n; r++) { min = Math.Min(min, x[r, c]); max = Math.Max(max, x[r, c]); }
+                    offset[c] = n == 0 ? 0 : min;
+                    scale[c] = n == 0 || max == min ? 1 : max - min;
+                }
+                break;
+            case "standard":
+                for (int c = 0; c < columns; c++)
+                {
+                    double mean = 0;
+                    for (int r = 0; r < n; r++) mean += x[r, c];
+                    mean = n == 0 ? 0 : mean / n;
+                    double variance = 0;
+                    for (int r = 0; r < n; r++) variance += (x[r, c] - mean) * (x[r, c] - mean);
+                    double std = n == 0 ? 0 : Math.Sqrt(variance / n);
+                    offset[c] = mean;
+                    scale[c] = std == 0 ? 1 : std;
+                }
+                break;
+            default:
+                throw new ArgumentException($"Unknown normalization '{kind}'; expected none, minmax or standard.");
+        }
+        return new Normalization(kind, offset, scale);
+    }
+
+    /// <summary>Number of columns it applies to.</summary>
+    public int Columns => Offset.Length;
+
+    /// <summary>The scaled copy of <paramref name="x"/> (n, Columns), in the precision asked for.</summary>
+    public Matrix<T> Apply<T>(Matrix<double> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Columns != Columns)
+            throw new ShapeMismatchException($"Normalization fitted on {Columns} columns cannot scale data of shape {x.Shape}.");
+        var result = new Matrix<T>(x.Rows, x.Columns);
+        for (int r = 0; r < x.Rows; r++)
+            for (int c = 0; c < Columns; c++)
+                result[r, c] = T.CreateChecked((x[r, c] - Offset[c]) / Scale[c]);
+        return result;
+    }
+}
