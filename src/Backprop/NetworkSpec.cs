@@ -35,6 +35,9 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
     /// <summary>How weights are first drawn (default the notes' uniform on [-1, 1)).</summary>
     public Initializer Init { get; init; } = Initializer.Default;
 
+    /// <summary>Probability of dropping each hidden activation while training (0, the default, for none).</summary>
+    public double Dropout { get; init; }
+
     /// <summary>
     /// Builds the network, drawing each dense layer's weights in order (weights_0_1, then weights_1_2, ...)
     /// from <paramref name="random"/>, exactly as the notes' successive <c>np.random.random</c> calls.
@@ -56,6 +59,8 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
             bool isOutput = index == Hidden.Count;
             var activation = CreateActivation<T>(isOutput ? OutputActivation : HiddenActivation);
             if (activation is not null) layers.Add(activation);
+            // Dropout masks come from the same stream as the weights, as the book's np.random calls do.
+            if (!isOutput && Dropout > 0) layers.Add(new Dropout<T>(Dropout, random));
             fanIn = size;
             index++;
         }
@@ -68,6 +73,8 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
         if (Outputs <= 0) throw new ArgumentException($"A network needs at least one output, not {Outputs}.");
         foreach (int h in Hidden)
             if (h <= 0) throw new ArgumentException($"Hidden layer sizes must be positive, not {h}.");
+        if (!(Dropout >= 0 && Dropout < 1))
+            throw new ArgumentException($"Dropout must be at least 0 and below 1, not {Dropout}.");
         if (HiddenActivation == Activation.Softmax)
             throw new ArgumentException("Softmax is an output activation; hidden layers take relu, sigmoid or tanh.");
     }

@@ -53,10 +53,10 @@ public class TrainingTests
         var history = trainer.Fit(x, y, s.GetProperty("epochs").GetInt32());
 
         var expectedLosses = c.GetProperty("losses").EnumerateArray().Select(v => v.GetDouble()).ToArray();
-        Assert.Equal(expectedLosses.Length, history.Count);
+        Assert.Equal(expectedLosses.Length, history.Epochs.Count);
         for (int i = 0; i < expectedLosses.Length; i++)
-            Assert.True(Math.Abs(history[i].TotalLoss - expectedLosses[i]) <= 1e-10 * Math.Max(1, Math.Abs(expectedLosses[i])),
-                $"{name}, epoch {i + 1}: loss {TestData.Num(history[i].TotalLoss)}, numpy {TestData.Num(expectedLosses[i])}");
+            Assert.True(Math.Abs(history.Epochs[i].TotalLoss - expectedLosses[i]) <= 1e-10 * Math.Max(1, Math.Abs(expectedLosses[i])),
+                $"{name}, epoch {i + 1}: loss {TestData.Num(history.Epochs[i].TotalLoss)}, numpy {TestData.Num(expectedLosses[i])}");
 
         var dense = network.DenseLayers.ToArray();
         var weights = c.GetProperty("weights").EnumerateArray().ToArray();
@@ -107,7 +107,8 @@ public class TrainingTests
         trainer.EpochCompleted += epochs.Add;
         var history = trainer.Fit(x, y, 5);
         Assert.Equal([1, 2, 3, 4, 5], epochs.Select(e => e.Epoch));
-        Assert.Equal(history, epochs);
+        Assert.Equal(history.Epochs, epochs);
+        Assert.Equal(StopReason.Completed, history.Stop);
         Assert.All(epochs, e => Assert.Equal(e.TotalLoss / 2, e.MeanLoss));
         Assert.True(epochs[^1].TotalLoss < epochs[0].TotalLoss, "loss should fall on a learnable problem");
     }

@@ -15,9 +15,14 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Gradient descent with learning rate <paramref name="alpha"/> (above zero).</summary>
     public Sgd(T alpha)
     {
+        CheckAlpha(alpha);
+        Alpha = alpha;
+    }
+
+    internal static void CheckAlpha(T alpha)
+    {
         if (!(alpha > T.Zero) || !T.IsFinite(alpha))
             throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha must be a finite number above zero, not {alpha}.");
-        Alpha = alpha;
     }
 
     /// <summary>The learning rate.</summary>

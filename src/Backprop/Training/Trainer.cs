@@ -10,7 +10,37 @@ public sealed record EpochResult(int Epoch, double TotalLoss, int Examples)
 {
     /// <summary>The total loss divided by the number of examples.</summary>
     public double MeanLoss => TotalLoss / Examples;
+
+    /// <summary>Share of training examples whose class was predicted right as they were met; null unless classes are counted.</summary>
+    public double? TrainAccuracy { get; init; }
+
+    /// <summary>Mean loss an example on the validation data after the epoch; null without validation data.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>Share of validation examples predicted right after the epoch; null without validation data or classes.</summary>
+    public double? ValidationAccuracy { get; init; }
 }
+
+/// <summary>Progress within an epoch, after each batch.</summary>
+public readonly record struct BatchProgress(int Epoch, int ExamplesDone, int Examples, double MeanLoss, double? Accuracy);
+
+/// <summary>Why training stopped.</summary>
+public enum StopReason
+{
+    /// <summary>All the epochs asked for ran.</summary>
+    Completed,
+    /// <summary>The monitored loss did not improve for the patience asked for; the best weights were restored.</summary>
+    EarlyStopping,
+    /// <summary>The loss became NaN or infinite; the weights from before that epoch were restored.</summary>
+    Diverged,
+}
+
+/// <summary>Every epoch's results, and how training ended.</summary>
+/// <param name="Epochs">One result an epoch that completed.</param>
+/// <param name="Stop">Why it stopped.</param>
+/// <param name="BestEpoch">With early stopping, the epoch whose weights were kept; otherwise the last epoch.</param>
+/// <param name="DivergedAt">The epoch whose loss became NaN or infinite, when <paramref name="Stop"/> is Diverged.</param>
+public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs, StopReason Stop, int BestEpoch, int? DivergedAt = null);
 
 /// <summary>
 /// Gradient descent: for each batch, forward, loss, backpropagation, update; once an epoch, report the loss.
@@ -42,21 +72,52 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>When set, each epoch visits the examples in the order of <c>random.permutation(n)</c>; otherwise in dataset order.</summary>
     public NumpyRandom? ShuffleWith { get; init; }
 
-    /// <summary>Raised after each epoch with its loss, so a caller can watch learning happen.</summary>
+    /// <summary>L2 weight decay λ: each weight's gradient gains λ · weight (biases are not decayed). 0 for none.</summary>
+    public double L2 { get; init; }
+
+    /// <summary>Count right and wrong classes (targets are one-hot rows, or 0/1 in one column) and report accuracy.</summary>
+    public bool CountClasses { get; init; }
+
+    /// <summary>Stop after this many epochs without a better monitored loss (validation loss if given, else training loss) and keep the best weights; null for no early stopping.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>Raised after each epoch with its results, so a caller can watch learning happen.</summary>
     public event Action<EpochResult>? EpochCompleted;
 
+    /// <summary>Raised after each batch with the epoch's progress so far.</summary>
+    public event Action<BatchProgress>? BatchCompleted;
+
     /// <summary>One update on one batch, x (B, in) and y (B, out); returns the batch's loss (summed over rows) before the update.</summary>
-    public T Step(Matrix<T> x, Matrix<T> y)
+    public T Step(Matrix<T> x, Matrix<T> y) => Step(x, y, out _);
+
+    private T Step(Matrix<T> x, Matrix<T> y, out int correct)
     {
         var prediction = Network.Forward(x, training: true);
         T loss = Loss.Loss(prediction, y);
+        correct = CountClasses ? Metrics.CountCorrect(prediction, y) : 0;
         Network.Backward(Loss, prediction, y);
+        if (L2 > 0) AddWeightDecay();
         Optimizer.Update(Network.Parameters);
         return loss;
     }
 
-    /// <summary>Trains for <paramref name="epochs"/> passes over x (n, in) and y (n, out); returns each epoch's result.</summary>
-    public IReadOnlyList<EpochResult> Fit(Matrix<T> x, Matrix<T> y, int epochs, CancellationToken cancellation = default)
+    private void AddWeightDecay()
+    {
+        T lambda = T.CreateChecked(L2);
+        foreach (var dense in Network.DenseLayers)
+        {
+            Span<T> g = dense.Weights.Gradient.Span;
+            ReadOnlySpan<T> w = dense.Weights.Value.Span;
+            for (int i = 0; i < g.Length; i++) g[i] += lambda * w[i];
+        }
+    }
+
+    /// <summary>
+    /// Trains for up to <paramref name="epochs"/> passes over x (n, in) and y (n, out), measuring the validation
+    /// data after each epoch when given; returns each epoch's results and why training stopped.
+    /// </summary>
+    public TrainingHistory Fit(Matrix<T> x, Matrix<T> y, int epochs, (Matrix<T> X, Matrix<T> Y)? validation = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -64,28 +125,101 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ShapeMismatchException($"Inputs of shape {x.Shape} and targets of shape {y.Shape} have different numbers of rows.");
         if (x.Rows == 0) throw new ArgumentException("There are no examples to train on.");
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs cannot be negative ({epochs}).");
+        if (EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), "Early-stopping patience must be at least 1.");
         int n = x.Rows, batchSize = Batching.SizeFor(n);
         if (batchSize > n) throw new ArgumentException($"Batch size {batchSize} is larger than the {n} examples.");
 
         var history = new List<EpochResult>(epochs);
         int[] order = Enumerable.Range(0, n).ToArray();
+        var lastGood = Snapshot();
+        Matrix<T>[]? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
             if (ShuffleWith is not null) order = ShuffleWith.Permutation(n);
             double total = 0;
+            int correct = 0;
             for (int start = 0; start < n; start += batchSize)
             {
                 int rows = Math.Min(batchSize, n - start);
                 var xb = Gather(x, order, start, rows, ref _xBatch);
                 var yb = Gather(y, order, start, rows, ref _yBatch);
-                total += double.CreateChecked(Step(xb, yb));
+                total += double.CreateChecked(Step(xb, yb, out int batchCorrect));
+                correct += batchCorrect;
+                if (!double.IsFinite(total))
+                {
+                    Restore(lastGood);
+                    return new TrainingHistory(history, StopReason.Diverged, history.Count, epoch);
+                }
+                int done = start + rows;
+                BatchCompleted?.Invoke(new BatchProgress(epoch, done, n, total / done, CountClasses ? (double)correct / done : null));
             }
-            var result = new EpochResult(epoch, total, n);
+
+            var result = new EpochResult(epoch, total, n) { TrainAccuracy = CountClasses ? (double)correct / n : null };
+            if (validation is { } v)
+            {
+                var (loss, accuracy) = Evaluate(v.X, v.Y);
+                result = result with { ValidationLoss = loss, ValidationAccuracy = CountClasses ? accuracy : null };
+            }
             history.Add(result);
             EpochCompleted?.Invoke(result);
+            CopyInto(lastGood);
+
+            if (EarlyStoppingPatience is int patience)
+            {
+                double monitored = result.ValidationLoss ?? result.MeanLoss;
+                if (monitored < bestLoss)
+                {
+                    bestLoss = monitored;
+                    bestEpoch = epoch;
+                    best ??= Snapshot();
+                    CopyInto(best);
+                }
+                else if (epoch - bestEpoch >= patience)
+                {
+                    Restore(best!);
+                    return new TrainingHistory(history, StopReason.EarlyStopping, bestEpoch);
+                }
+            }
         }
-        return history;
+        if (best is not null) Restore(best);
+        return new TrainingHistory(history, StopReason.Completed, best is null ? history.Count : bestEpoch);
+    }
+
+    /// <summary>Mean loss an example and share of rows whose class is right, on x and y, in evaluation mode (no dropout, no updates).</summary>
+    public (double MeanLoss, double Accuracy) Evaluate(Matrix<T> x, Matrix<T> y, int chunkRows = 1000)
+    {
+        if (x.Rows != y.Rows)
+            throw new ShapeMismatchException($"Inputs of shape {x.Shape} and targets of shape {y.Shape} have different numbers of rows.");
+        if (x.Rows == 0) return (double.NaN, double.NaN);
+        double total = 0;
+        int correct = 0;
+        int[] order = Enumerable.Range(0, x.Rows).ToArray();
+        Matrix<T>? xs = null, ys = null;
+        for (int start = 0; start < x.Rows; start += chunkRows)
+        {
+            int rows = Math.Min(chunkRows, x.Rows - start);
+            var xb = Gather(x, order, start, rows, ref xs);
+            var yb = Gather(y, order, start, rows, ref ys);
+            var prediction = Network.Forward(xb, training: false);
+            total += double.CreateChecked(Loss.Loss(prediction, yb));
+            correct += Metrics.CountCorrect(prediction, yb);
+        }
+        return (total / x.Rows, (double)correct / x.Rows);
+    }
+
+    private Matrix<T>[] Snapshot() => Network.Parameters.Select(p => p.Value.Copy()).ToArray();
+
+    private void CopyInto(Matrix<T>[] saved)
+    {
+        for (int i = 0; i < saved.Length; i++) Network.Parameters[i].Value.Span.CopyTo(saved[i].Span);
+    }
+
+    private void Restore(Matrix<T>[] saved)
+    {
+        for (int i = 0; i < saved.Length; i++) saved[i].Span.CopyTo(Network.Parameters[i].Value.Span);
     }
 
     // Copies the rows order[start..start+rows] of source into a reused (rows, columns) buffer.
