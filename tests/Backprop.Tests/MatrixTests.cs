@@ -160,3 +160,40 @@ public class MatrixTests
         Assert.Equal(0.1f * 0.1f + 0.2f * 0.2f, a.Dot(a.T).Item());
     }
 }
+
+/// <summary>Large products split across threads; each element's summation order must not depend on the split.</summary>
+[Collection("Gemm.MaxThreads")]
+public class GemmThreadingTests
+{
+    [Fact]
+    public void Products_are_identical_for_every_thread_count()
+    {
+        var random = new NumpyRandom(9);
+        var a = Matrix.Random<float>(random, 150, 300);
+        var b = Matrix.Random<float>(random, 300, 170);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            float[][] results = new float[3][];
+            int[] counts = [1, 2, 3];
+            for (int t = 0; t < counts.Length; t++)
+            {
+                Gemm.MaxThreads = counts[t];
+                var c = new float[150 * 170];
+                Gemm.Multiply<float>(a.Span, b.Span, c, 150, 300, 170);
+                var ct = new float[300 * 170];
+                Gemm.MultiplyTransposeA<float>(a.Span, a.Dot(b).Span, ct, 300, 150, 170);
+                var cb = new float[150 * 150];
+                Gemm.MultiplyTransposeB<float>(a.Span, a.Span, cb, 150, 300, 150);
+                results[t] = [.. c, .. ct, .. cb];
+            }
+            Assert.Equal(results[0], results[1]);
+            Assert.Equal(results[0], results[2]);
+            // and the one-thread result is the plain triple loop's, summed in k order from +0
+            float expected = 0;
+            for (int p = 0; p < 300; p++) expected += a[7, p] * b[p, 11];
+            Assert.Equal(expected, results[0][7 * 170 + 11]);
+        }
+        finally { Gemm.MaxThreads = saved; }
+    }
+}

@@ -9,17 +9,52 @@ namespace Backprop;
 /// </summary>
 public static class Gemm
 {
+    private static int _maxThreads = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Threads a large product may use (default: all cores). Each thread computes whole rows of the result with
+    /// the same summation order, so results are identical for every thread count.
+    /// </summary>
+    public static int MaxThreads
+    {
+        get => _maxThreads;
+        set => _maxThreads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), "At least one thread.");
+    }
+
+    // Below this many multiply-adds a product runs on the calling thread: starting threads would cost more.
+    private const long ParallelThreshold = 1L << 18;
+
+    // Runs body(rowStart, rowEnd) over [0, rows), split across threads when the work is large enough.
+    private static void ForRows(int rows, long work, Action<int, int> body)
+    {
+        int threads = (int)Math.Min(Math.Min(MaxThreads, rows), Math.Max(1, work / ParallelThreshold));
+        if (threads <= 1) { body(0, rows); return; }
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            body((int)((long)rows * t / threads), (int)((long)rows * (t + 1) / threads)));
+    }
+
     /// <summary>c (m,n) = a (m,k) · b (k,n).</summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, m * k, b.Length, k * n, c.Length, m * n);
-        c.Clear();
-        for (int i = 0; i < m; i++)
+        if (m * n == 0) return;
+        unsafe
         {
-            var cRow = c.Slice(i * n, n);
-            for (int p = 0; p < k; p++)
-                AddScaled(cRow, a[i * k + p], b.Slice(p * n, n));
+            fixed (T* pa = a, pb = b, pc = c)
+            {
+                T* aPtr = pa, bPtr = pb, cPtr = pc;
+                ForRows(m, (long)m * n * k, (start, end) =>
+                {
+                    for (int i = start; i < end; i++)
+                    {
+                        var cRow = new Span<T>(cPtr + (long)i * n, n);
+                        cRow.Clear();
+                        for (int p = 0; p < k; p++)
+                            AddScaled(cRow, aPtr[(long)i * k + p], new ReadOnlySpan<T>(bPtr + (long)p * n, n));
+                    }
+                });
+            }
         }
     }
 
@@ -28,12 +63,23 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, k * m, b.Length, k * n, c.Length, m * n);
-        c.Clear();
-        for (int p = 0; p < k; p++)
+        if (m * n == 0) return;
+        unsafe
         {
-            var bRow = b.Slice(p * n, n);
-            for (int i = 0; i < m; i++)
-                AddScaled(c.Slice(i * n, n), a[p * m + i], bRow);
+            fixed (T* pa = a, pb = b, pc = c)
+            {
+                T* aPtr = pa, bPtr = pb, cPtr = pc;
+                ForRows(m, (long)m * n * k, (start, end) =>
+                {
+                    new Span<T>(cPtr + (long)start * n, (end - start) * n).Clear();
+                    for (int p = 0; p < k; p++)
+                    {
+                        var bRow = new ReadOnlySpan<T>(bPtr + (long)p * n, n);
+                        for (int i = start; i < end; i++)
+                            AddScaled(new Span<T>(cPtr + (long)i * n, n), aPtr[(long)p * m + i], bRow);
+                    }
+                });
+            }
         }
     }
 
@@ -42,15 +88,26 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, m * k, b.Length, n * k, c.Length, m * n);
-        for (int i = 0; i < m; i++)
+        if (m * n == 0) return;
+        unsafe
         {
-            var aRow = a.Slice(i * k, k);
-            for (int j = 0; j < n; j++)
+            fixed (T* pa = a, pb = b, pc = c)
             {
-                var bRow = b.Slice(j * k, k);
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++) sum += aRow[p] * bRow[p];
-                c[i * n + j] = sum;
+                T* aPtr = pa, bPtr = pb, cPtr = pc;
+                ForRows(m, (long)m * n * k, (start, end) =>
+                {
+                    for (int i = start; i < end; i++)
+                    {
+                        T* aRow = aPtr + (long)i * k;
+                        for (int j = 0; j < n; j++)
+                        {
+                            T* bRow = bPtr + (long)j * k;
+                            T sum = T.Zero;
+                            for (int p = 0; p < k; p++) sum += aRow[p] * bRow[p];
+                            cPtr[(long)i * n + j] = sum;
+                        }
+                    }
+                });
             }
         }
     }
