@@ -17,6 +17,9 @@ internal static class Cli
     {
         var root = new RootCommand("Backprop: neural networks that learn by gradient descent and backpropagation.");
         root.Subcommands.Add(DemoCommand.Create(stdout));
+        root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+        root.Subcommands.Add(EvaluateCommand.Create(stdout));
+        root.Subcommands.Add(PredictCommand.Create(stdout));
 
         if (args.Length == 0)
         {
@@ -37,6 +40,12 @@ internal static class Cli
         }
         catch (UsageException e)
         {
+            stderr.WriteLine($"backprop: {e.Message}");
+            return UsageError;
+        }
+        catch (Backprop.Data.DataException e)
+        {
+            // Already located: file:line:column: what is wrong.
             stderr.WriteLine($"backprop: {e.Message}");
             return UsageError;
         }

@@ -119,8 +119,6 @@ internal sealed class NetworkFlags
         string normalize = Pick(Normalize, t => OneOf(t, ["none", "minmax", "standard"]), isImages ? "none" : "standard", isImages ? "none" : "standard");
         string precision = Pick(Precision, t => OneOf(t, ["f64", "f32"]), "f32", "f32");
 
-        if (loss == "cross-entropy" && output == Backprop.Activation.Identity)
-            throw new UsageException("--loss cross-entropy needs probabilities: use --output softmax (classes) or sigmoid (yes/no outputs).");
         string? validation = result.GetValue(Validation), validationData = result.GetValue(ValidationData);
         if (validation is not null && validationData is not null)
             throw new UsageException("--validation and --validation-data both name validation data; give one.");

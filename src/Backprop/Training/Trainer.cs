@@ -189,25 +189,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Mean loss an example and share of rows whose class is right, on x and y, in evaluation mode (no dropout, no updates).</summary>
-    public (double MeanLoss, double Accuracy) Evaluate(Matrix<T> x, Matrix<T> y, int chunkRows = 1000)
+    public (double MeanLoss, double Accuracy) Evaluate(Matrix<T> x, Matrix<T> y)
     {
-        if (x.Rows != y.Rows)
-            throw new ShapeMismatchException($"Inputs of shape {x.Shape} and targets of shape {y.Shape} have different numbers of rows.");
-        if (x.Rows == 0) return (double.NaN, double.NaN);
-        double total = 0;
-        int correct = 0;
-        int[] order = Enumerable.Range(0, x.Rows).ToArray();
-        Matrix<T>? xs = null, ys = null;
-        for (int start = 0; start < x.Rows; start += chunkRows)
-        {
-            int rows = Math.Min(chunkRows, x.Rows - start);
-            var xb = Gather(x, order, start, rows, ref xs);
-            var yb = Gather(y, order, start, rows, ref ys);
-            var prediction = Network.Forward(xb, training: false);
-            total += double.CreateChecked(Loss.Loss(prediction, yb));
-            correct += Metrics.CountCorrect(prediction, yb);
-        }
-        return (total / x.Rows, (double)correct / x.Rows);
+        var result = Evaluation.Run(Network, Loss, x, y);
+        return (result.MeanLoss, result.Accuracy);
     }
 
     private Matrix<T>[] Snapshot() => Network.Parameters.Select(p => p.Value.Copy()).ToArray();

@@ -1,0 +1,37 @@
+using Backprop.Data;
+
+namespace Backprop.Cli;
+
+/// <summary>Finds the loader for a DATA argument: an IDX file or folder (MNIST format), or a CSV file.</summary>
+internal static class DataFiles
+{
+    /// <summary>
+    /// Loads <paramref name="path"/> for training. A folder of IDX train/t10k pairs also yields its test set.
+    /// </summary>
+    public static (Dataset Train, Dataset? Test, bool IsImages) LoadForTraining(string path, CsvOptions csv)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new DataException(path, "no such file or folder");
+        if (Directory.Exists(path))
+        {
+            var (train, test) = IdxLoader.LoadFolder(path);
+            return (train, test, true);
+        }
+        if (IdxLoader.LooksLikeIdx(path)) return (IdxLoader.LoadPair(path), null, true);
+        if (csv.TargetColumns.Count == 0)
+            throw new UsageException($"{path}: name the output column(s) of this CSV file with --target COL[,COL...]");
+        return (CsvLoader.Load(path, csv), null, false);
+    }
+
+    /// <summary>Loads extra data (validation or test) shaped like the training data.</summary>
+    public static Dataset LoadLike(string path, Dataset like, CsvOptions csv)
+    {
+        if (!File.Exists(path)) throw new DataException(path, Directory.Exists(path) ? "is a folder; name the data file" : "no such file");
+        var data = IdxLoader.LooksLikeIdx(path) ? IdxLoader.LoadPair(path)
+            : CsvLoader.Load(path, csv with { ExpectFeatures = like.FeatureNames, Classes = like.ClassNames ?? csv.Classes });
+        if (data.Features.Columns != like.Features.Columns)
+            throw new DataException(path, $"has {data.Features.Columns} input columns; the training data has {like.Features.Columns}");
+        if (data.Targets.Columns != like.Targets.Columns)
+            throw new DataException(path, $"has {data.Targets.Columns} outputs; the training data has {like.Targets.Columns}");
+        return data;
+    }
+}

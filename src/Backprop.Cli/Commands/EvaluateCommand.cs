@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using Backprop.Data;
+using Backprop.Models;
+
+namespace Backprop.Cli;
+
+/// <summary><c>backprop evaluate MODEL DATA</c>: loss and accuracy of a saved model, with a confusion matrix and per-class precision and recall for classes.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new Argument<string>("model") { Description = "A model file written by 'backprop train --save'." };
+        var data = new Argument<string>("data") { Description = "Data with the model's input and target columns (CSV), or IDX images." };
+        var command = new Command("evaluate", "Measures a saved model on data: loss, accuracy, confusion matrix, precision and recall.");
+        command.Arguments.Add(model);
+        command.Arguments.Add(data);
+        command.SetAction(result =>
+        {
+            var loaded = ModelFile.Load(result.GetValue(model)!);
+            var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: true);
+            return loaded.Precision == "f64" ? Evaluate<double>(loaded, dataset, stdout) : Evaluate<float>(loaded, dataset, stdout);
+        });
+        return command;
+    }
+
+    private static int Evaluate<T>(Model model, Dataset data, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var network = model.ToNetwork<T>();
+        var loss = Losses.Create<T>(model.Loss, model.Spec.OutputActivation);
+        var result = Evaluation.Run(network, loss, model.Normalization.Apply<T>(data.Features), data.Targets.Cast<T>());
+        stdout.WriteLine($"{data.Source}: {data.Count} examples");
+        stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
+        if (model.ClassNames is not { } classes) return 0;
+
+        stdout.WriteLine($"accuracy: {Num(result.Accuracy)} ({result.Predicted.Zip(result.Actual).Count(p => p.First == p.Second)} of {data.Count})");
+        var confusion = Metrics.ConfusionMatrix(result.Actual, result.Predicted, classes.Count);
+        stdout.WriteLine();
+        stdout.WriteLine("confusion matrix (rows: actual class, columns: predicted class)");
+        int width = Math.Max(classes.Max(c => c.Length), data.Count.ToString(CultureInfo.InvariantCulture).Length);
+        stdout.WriteLine(new string(' ', width) + "  " + string.Join("  ", classes.Select(c => c.PadLeft(width))));
+        for (int a = 0; a < classes.Count; a++)
+            stdout.WriteLine(classes[a].PadLeft(width) + "  " + string.Join("  ", Enumerable.Range(0, classes.Count).Select(p => confusion[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(width))));
+        stdout.WriteLine();
+        stdout.WriteLine($"{"class".PadRight(width)}  precision  recall  examples");
+        var pr = Metrics.PrecisionRecall(confusion);
+        for (int c = 0; c < classes.Count; c++)
+        {
+            int support = Enumerable.Range(0, classes.Count).Sum(p => confusion[c, p]);
+            stdout.WriteLine($"{classes[c].PadRight(width)}  {Num(pr[c].Precision),9}  {Num(pr[c].Recall),6}  {support,8}");
+        }
+        return 0;
+    }
+
+    private static string Num(double v) => double.IsNaN(v) ? "-" : v.ToString("0.0000", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Loads data for an existing model: its input columns (and targets when asked), checked against what it was trained on.</summary>
+internal static class ModelData
+{
+    public static Dataset Load(string path, Model model, bool withTargets)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new DataException(path, "no such file or folder");
+        Dataset data;
+        if (Directory.Exists(path)) data = IdxLoader.LoadFolder(path).Test;
+        else if (IdxLoader.LooksLikeIdx(path)) data = IdxLoader.LoadPair(path);
+        else data = CsvLoader.Load(path, new CsvOptions
+        {
+            TargetColumns = withTargets ? model.TargetNames : [],
+            Classes = model.ClassNames,
+            ExpectFeatures = model.FeatureNames,
+        });
+        if (data.Features.Columns != model.Spec.Inputs)
+            throw new DataException(path, $"has {data.Features.Columns} input columns; the model takes {model.Spec.Inputs}");
+        if (withTargets && data.Targets.Columns != model.Spec.Outputs)
+            throw new DataException(path, $"has {data.Targets.Columns} outputs; the model gives {model.Spec.Outputs}");
+        return data;
+    }
+}

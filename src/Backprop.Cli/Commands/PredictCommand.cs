@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Backprop.Data;
+using Backprop.Models;
+
+namespace Backprop.Cli;
+
+/// <summary><c>backprop predict MODEL DATA [--out FILE.csv]</c>: the model's prediction for each row: class and probabilities, or output values.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new Argument<string>("model") { Description = "A model file written by 'backprop train --save'." };
+        var data = new Argument<string>("data") { Description = "Data with the model's input columns (CSV; other columns are ignored), or IDX images." };
+        var output = new Option<string?>("--out") { Description = "Write the predictions to this CSV file instead of the screen." };
+        var command = new Command("predict", "Uses a saved model: one row of predictions for each row of data.");
+        command.Arguments.Add(model);
+        command.Arguments.Add(data);
+        command.Options.Add(output);
+        command.SetAction(result =>
+        {
+            var loaded = ModelFile.Load(result.GetValue(model)!);
+            var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: false);
+            string csv = loaded.Precision == "f64" ? Predict<double>(loaded, dataset) : Predict<float>(loaded, dataset);
+            if (result.GetValue(output) is string path)
+            {
+                AtomicFile.WriteText(path, csv);
+                stdout.WriteLine($"wrote {dataset.Count} predictions to {path}");
+            }
+            else stdout.Write(csv);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Predict<T>(Model model, Dataset data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var network = model.ToNetwork<T>();
+        var text = new StringBuilder();
+        var classes = model.ClassNames;
+        text.AppendJoin(',', classes is null ? model.TargetNames.Select(Quote) : classes.Select(c => Quote("p_" + c)).Prepend("class")).Append('\n');
+        foreach (var (_, prediction) in Evaluation.Predictions(network, model.Normalization.Apply<T>(data.Features)))
+            for (int r = 0; r < prediction.Rows; r++)
+            {
+                var row = prediction.RowSpan(r);
+                if (classes is not null) text.Append(Quote(classes[Metrics.ClassOf<T>(row)])).Append(',');
+                for (int c = 0; c < row.Length; c++)
+                    text.Append(c > 0 ? "," : "").Append(double.CreateChecked(row[c]).ToString("R", CultureInfo.InvariantCulture));
+                text.Append('\n');
+            }
+        return text.ToString();
+    }
+
+    // CSV quoting for names that hold a comma, quote or line break.
+    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
+}

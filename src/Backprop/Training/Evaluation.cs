@@ -1,0 +1,50 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>How a network does on a dataset: its mean loss, and for classes, which class it picked for each row.</summary>
+/// <param name="MeanLoss">The loss divided by the number of rows.</param>
+/// <param name="Accuracy">Share of rows whose predicted class is the target's (meaningful for classes only).</param>
+/// <param name="Predicted">The predicted class of each row (see <see cref="Metrics.ClassOf{T}"/>).</param>
+/// <param name="Actual">The target's class of each row.</param>
+public sealed record EvaluationResult(double MeanLoss, double Accuracy, int[] Predicted, int[] Actual);
+
+/// <summary>Runs a network over a dataset in evaluation mode (no dropout, no updates), in chunks to bound memory.</summary>
+public static class Evaluation
+{
+    /// <summary>Evaluates <paramref name="network"/> on inputs x (n, in) and targets y (n, out).</summary>
+    public static EvaluationResult Run<T>(Network<T> network, ILoss<T> loss, Matrix<T> x, Matrix<T> y, int chunkRows = 1000)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Rows != y.Rows)
+            throw new ShapeMismatchException($"Inputs of shape {x.Shape} and targets of shape {y.Shape} have different numbers of rows.");
+        int n = x.Rows;
+        var predicted = new int[n];
+        var actual = new int[n];
+        double total = 0;
+        int correct = 0;
+        foreach (var (start, prediction) in Predictions(network, x, chunkRows))
+        {
+            var targets = y[start..(start + prediction.Rows)];
+            total += double.CreateChecked(loss.Loss(prediction, targets));
+            for (int r = 0; r < prediction.Rows; r++)
+            {
+                predicted[start + r] = Metrics.ClassOf<T>(prediction.RowSpan(r));
+                actual[start + r] = Metrics.ClassOf<T>(targets.RowSpan(r));
+                if (predicted[start + r] == actual[start + r]) correct++;
+            }
+        }
+        return new EvaluationResult(n == 0 ? double.NaN : total / n, n == 0 ? double.NaN : (double)correct / n, predicted, actual);
+    }
+
+    /// <summary>The network's outputs for x, chunk by chunk: (first row of the chunk, its predictions, valid until the next chunk).</summary>
+    public static IEnumerable<(int Start, Matrix<T> Prediction)> Predictions<T>(Network<T> network, Matrix<T> x, int chunkRows = 1000)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int start = 0; start < x.Rows; start += chunkRows)
+        {
+            var chunk = x[start..Math.Min(x.Rows, start + chunkRows)];
+            yield return (start, network.Forward(chunk, training: false));
+        }
+    }
+}
