@@ -1,0 +1,229 @@
+using System.Globalization;
+
+namespace Backprop.Data;
+
+/// <summary>How <see cref="CsvLoader"/> reads a file: which columns are targets, and what the data must match.</summary>
+public sealed record CsvOptions
+{
+    /// <summary>The target columns, by their names in the header row; at least one. Every other column is a feature.</summary>
+    public IReadOnlyList<string> TargetColumns { get; init; } = [];
+
+    /// <summary>The class labels in order (e.g. 0,1,2 or cat,dog): makes the single target column a class column; other labels are errors.</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>The feature names a model was trained on: the file's feature columns must be exactly these, in this order.</summary>
+    public IReadOnlyList<string>? ExpectFeatures { get; init; }
+}
+
+/// <summary>
+/// Loads a comma-separated file with a header row into a <see cref="Dataset"/>. Every problem with the file is
+/// a <see cref="DataException"/> located at its line (as in the file, 1-based) and field number.
+/// </summary>
+/// <remarks>
+/// Feature cells must be finite numbers in invariant culture (<c>-2.5</c>, <c>1e-3</c>; spaces around them are
+/// allowed). A single target column becomes one-hot classes when <see cref="CsvOptions.Classes"/> is given or
+/// when some of its values are not numbers; otherwise each target column is one numeric output.
+/// </remarks>
+public static class CsvLoader
+{
+    /// <summary>Reads <paramref name="path"/>; throws <see cref="DataException"/> for bad data and <see cref="ArgumentException"/> for bad options.</summary>
+    public static Dataset Load(string path, CsvOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckOptions(options);
+        if (Directory.Exists(path)) throw new DataException(path, "this is a folder; expected a CSV file");
+        if (!File.Exists(path)) throw new DataException(path, "file not found");
+        try
+        {
+            using var reader = new CsvRecordReader(path);
+            return Read(path, reader, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException(path, "cannot read the file: " + e.Message);
+        }
+    }
+
+    private static void CheckOptions(CsvOptions options)
+    {
+        if (options.TargetColumns.Count == 0)
+            throw new ArgumentException("Name at least one target column.", nameof(options));
+        if (FirstDuplicate(options.TargetColumns) is { } target)
+            throw new ArgumentException($"Target column '{target}' is named twice.", nameof(options));
+        if (options.ExpectFeatures is { } expected && FirstDuplicate(expected) is { } feature)
+            throw new ArgumentException($"Expected feature '{feature}' is named twice.", nameof(options));
+        if (options.Classes is not { } classes) return;
+        if (options.TargetColumns.Count != 1)
+            throw new ArgumentException($"Classes apply to a single target column, not {options.TargetColumns.Count}.", nameof(options));
+        if (classes.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("A class label cannot be empty.", nameof(options));
+        if (classes.Count < 2)
+            throw new ArgumentException($"Give at least two classes; got only '{classes.FirstOrDefault()}'.", nameof(options));
+        if (FirstDuplicate(classes.Select(c => c.Trim())) is { } label)
+            throw new ArgumentException($"Class '{label}' is listed twice.", nameof(options));
+    }
+
+    private static Dataset Read(string path, CsvRecordReader reader, CsvOptions options)
+    {
+        if (!reader.Read()) throw new DataException(path, "the file is empty; expected a header row naming the columns");
+        int headerLine = reader.Line;
+        string[] header = ReadHeader(path, reader);
+
+        int[] targetColumns = options.TargetColumns.Select(name => Array.IndexOf(header, name) is var i and >= 0 ? i
+            : throw new DataException(path, $"no column named '{name}'; the columns are: {string.Join(", ", header)}", headerLine)).ToArray();
+        int[] featureColumns = Enumerable.Range(0, header.Length).Where(c => !targetColumns.Contains(c)).ToArray();
+        if (featureColumns.Length == 0)
+            throw new DataException(path, "every column is a target; no feature columns are left", headerLine);
+        string[] featureNames = featureColumns.Select(c => header[c]).ToArray();
+        if (options.ExpectFeatures is { } expected) CheckFeatures(path, headerLine, featureNames, featureColumns, expected);
+
+        var features = new List<double[]>();
+        var targetCells = targetColumns.Select(_ => new List<Cell>()).ToArray();
+        while (reader.Read())
+        {
+            if (reader.Count != header.Length)
+                throw new DataException(path,
+                    $"line {reader.Line} has {Plural(reader.Count, "field")}; the header has {header.Length}", reader.Line);
+            var row = new double[featureColumns.Length];
+            for (int f = 0; f < row.Length; f++)
+            {
+                int c = featureColumns[f];
+                row[f] = ParseNumber(path, reader.Field(c), reader.FieldLine(c), c + 1, header[c], "column");
+            }
+            features.Add(row);
+            for (int t = 0; t < targetColumns.Length; t++)
+            {
+                int c = targetColumns[t];
+                targetCells[t].Add(new Cell(reader.Field(c).Trim().ToString(), reader.FieldLine(c), c + 1));
+            }
+        }
+        int rows = features.Count;
+        if (rows == 0) throw new DataException(path, "the file has a header but no data rows", headerLine);
+
+        var x = new Matrix<double>(rows, featureColumns.Length);
+        for (int r = 0; r < rows; r++) features[r].CopyTo(x.RowSpan(r));
+        string[] targetNames = targetColumns.Select(c => header[c]).ToArray();
+        bool classes = targetColumns.Length == 1
+            && (options.Classes is not null || targetCells[0].Any(cell => cell.Text.Length > 0 && !IsNumber(cell.Text)));
+        return classes
+            ? ClassTargets(path, x, featureNames, targetNames[0], targetCells[0], options.Classes, headerLine)
+            : new Dataset(x, NumericTargets(path, targetCells, targetNames), featureNames, targetNames, null, path);
+    }
+
+    /// <summary>A target cell kept until all rows are read, when it is known whether the column holds classes.</summary>
+    private readonly record struct Cell(string Text, int Line, int Column); // Column is 1-based, as in messages
+
+    private static string[] ReadHeader(string path, CsvRecordReader reader)
+    {
+        var header = new string[reader.Count];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < header.Length; c++)
+        {
+            string name = reader.Field(c).Trim().ToString();
+            if (name.Length == 0)
+                throw new DataException(path, $"column {c + 1} has no name in the header; every column needs one", reader.FieldLine(c), c + 1);
+            if (!seen.TryAdd(name, c))
+                throw new DataException(path, $"duplicate column name '{name}' (also column {seen[name] + 1})", reader.FieldLine(c), c + 1);
+            header[c] = name;
+        }
+        return header;
+    }
+
+    /// <summary>The file's feature columns must be the model's, in the same order; reports the first difference.</summary>
+    private static void CheckFeatures(string path, int line, string[] found, int[] columns, IReadOnlyList<string> expected)
+    {
+        string want = "the model's features are: " + string.Join(", ", expected);
+        for (int i = 0; i < Math.Max(found.Length, expected.Count); i++)
+        {
+            if (i < found.Length && i < expected.Count && found[i] == expected[i]) continue;
+            if (i < expected.Count && !found.Contains(expected[i]))
+                throw new DataException(path, $"missing feature column '{expected[i]}'; {want}", line);
+            if (!expected.Contains(found[i]))
+                throw new DataException(path, $"column '{found[i]}' is not a feature of the model; {want}", line, columns[i] + 1);
+            throw new DataException(path,
+                $"feature columns are in a different order: column '{found[i]}' is where the model expects '{expected[i]}'; {want}",
+                line, columns[i] + 1);
+        }
+    }
+
+    private static Dataset ClassTargets(string path, Matrix<double> x, string[] featureNames, string column,
+        List<Cell> cells, IReadOnlyList<string>? given, int headerLine)
+    {
+        var names = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string label in given ?? [])
+        {
+            index.Add(label.Trim(), names.Count);
+            names.Add(label.Trim());
+        }
+        var labels = new int[cells.Count];
+        for (int r = 0; r < cells.Count; r++)
+        {
+            var cell = cells[r];
+            if (cell.Text.Length == 0)
+                throw new DataException(path, $"empty class label in column '{column}'", cell.Line, cell.Column);
+            if (!index.TryGetValue(cell.Text, out labels[r]))
+            {
+                if (given is not null)
+                    throw new DataException(path,
+                        $"class {Show(cell.Text)} in column '{column}' is not one of the given classes: {string.Join(", ", names)}",
+                        cell.Line, cell.Column);
+                labels[r] = index[cell.Text] = names.Count;
+                names.Add(cell.Text);
+            }
+        }
+        if (names.Count < 2)
+            throw new DataException(path,
+                $"column '{column}' holds a single class, '{names[0]}'; classification needs at least two", headerLine, cells[0].Column);
+
+        var y = new Matrix<double>(cells.Count, names.Count);
+        for (int r = 0; r < labels.Length; r++) y[r, labels[r]] = 1;
+        return new Dataset(x, y, featureNames, [column], names, path);
+    }
+
+    private static Matrix<double> NumericTargets(string path, List<Cell>[] cells, string[] names)
+    {
+        var y = new Matrix<double>(cells[0].Count, names.Length);
+        string hint = names.Length > 1 ? " (class labels need a single target column)" : "";
+        for (int t = 0; t < names.Length; t++)
+            for (int r = 0; r < cells[t].Count; r++)
+            {
+                var cell = cells[t][r];
+                y[r, t] = ParseNumber(path, cell.Text, cell.Line, cell.Column, names[t], "target column", hint);
+            }
+        return y;
+    }
+
+    private static double ParseNumber(string path, ReadOnlySpan<char> cell, int line, int column, string name, string what, string hint = "")
+    {
+        var text = cell.Trim();
+        if (text.IsEmpty)
+            throw new DataException(path, $"empty cell in {what} '{name}'; expected a number", line, column);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            throw new DataException(path, $"{Show(text)} in {what} '{name}' is not a number{hint}", line, column);
+        if (double.IsNaN(value))
+            throw new DataException(path, $"{Show(text)} in {what} '{name}' is NaN; expected a finite number", line, column);
+        if (double.IsInfinity(value))
+            throw new DataException(path, $"{Show(text)} in {what} '{name}' is infinite; expected a finite number", line, column);
+        return value;
+    }
+
+    private static bool IsNumber(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>A cell quoted for a one-line message: line breaks shown as \n, long cells shortened.</summary>
+    private static string Show(ReadOnlySpan<char> cell)
+    {
+        string text = cell.Length > 40 ? cell[..40].ToString() + "..." : cell.ToString();
+        return "'" + text.Replace("\r", "\\r").Replace("\n", "\\n") + "'";
+    }
+
+    private static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+
+    private static string? FirstDuplicate(IEnumerable<string> names)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return names.FirstOrDefault(name => !seen.Add(name));
+    }
+}

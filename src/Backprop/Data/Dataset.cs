@@ -1,0 +1,108 @@
+namespace Backprop.Data;
+
+/// <summary>
+/// Examples loaded from a file: one row of <see cref="Features"/> and one row of <see cref="Targets"/> per
+/// example, in file order, with the names of their columns.
+/// </summary>
+public sealed class Dataset
+{
+    /// <summary>The inputs, shape (Count, FeatureNames.Count).</summary>
+    public Matrix<double> Features { get; }
+
+    /// <summary>The outputs, shape (Count, t): numeric targets, or one-hot rows when <see cref="ClassNames"/> is set.</summary>
+    public Matrix<double> Targets { get; }
+
+    /// <summary>One name a column of <see cref="Features"/>.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>The target columns of the file: one a column of <see cref="Targets"/>, or the single class column.</summary>
+    public IReadOnlyList<string> TargetNames { get; }
+
+    /// <summary>Set when <see cref="Targets"/> are one-hot classes: column i of Targets is class ClassNames[i].</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>The file the examples came from.</summary>
+    public string Source { get; }
+
+    /// <summary>Number of examples (rows).</summary>
+    public int Count => Features.Rows;
+
+    /// <summary>Checks that the matrices and names agree in shape; the name lists are copied.</summary>
+    public Dataset(Matrix<double> features, Matrix<double> targets, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, string source)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(targetNames);
+        ArgumentNullException.ThrowIfNull(source);
+        if (features.Rows != targets.Rows)
+            throw new ArgumentException($"Features have {features.Rows} rows but targets have {targets.Rows}.");
+        if (features.Columns != featureNames.Count)
+            throw new ArgumentException($"Features have {features.Columns} columns but {featureNames.Count} feature names.");
+        if (classNames is null && targets.Columns != targetNames.Count)
+            throw new ArgumentException($"Targets have {targets.Columns} columns but {targetNames.Count} target names.");
+        if (classNames is not null && targetNames.Count != 1)
+            throw new ArgumentException($"One-hot class targets come from one target column, not {targetNames.Count}.");
+        if (classNames is not null && targets.Columns != classNames.Count)
+            throw new ArgumentException($"One-hot targets have {targets.Columns} columns but there are {classNames.Count} class names.");
+        Features = features;
+        Targets = targets;
+        FeatureNames = featureNames.ToArray();
+        TargetNames = targetNames.ToArray();
+        ClassNames = classNames?.ToArray();
+        Source = source;
+    }
+
+    /// <summary>
+    /// Splits off the last <paramref name="secondFraction"/> of the rows (rounded to the nearest row, in file
+    /// order) as the second set; both sets must get at least one row.
+    /// </summary>
+    public (Dataset First, Dataset Second) Split(double secondFraction)
+    {
+        if (!(secondFraction > 0 && secondFraction < 1))
+            throw new ArgumentException($"The split fraction must be between 0 and 1 (exclusive); got {secondFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", nameof(secondFraction));
+        int second = (int)Math.Round(Count * secondFraction, MidpointRounding.AwayFromZero);
+        int first = Count - second;
+        if (first == 0 || second == 0)
+            throw new ArgumentException(
+                $"Splitting {Count} row{(Count == 1 ? "" : "s")} of {Source} at fraction {secondFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+                $"gives {first} and {second} rows; both parts need at least one row.", nameof(secondFraction));
+        return (Rows(0, first), Rows(first, Count));
+    }
+
+    /// <summary>The rows at <paramref name="rows"/>, in that order (repeats allowed), as a new dataset.</summary>
+    public Dataset Take(IReadOnlyList<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var features = new Matrix<double>(rows.Count, Features.Columns);
+        var targets = new Matrix<double>(rows.Count, Targets.Columns);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            int row = rows[i];
+            if ((uint)row >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(rows), $"Row {row} is outside a dataset of {Count} rows.");
+            Features.RowSpan(row).CopyTo(features.RowSpan(i));
+            Targets.RowSpan(row).CopyTo(targets.RowSpan(i));
+        }
+        return new Dataset(features, targets, FeatureNames, TargetNames, ClassNames, Source);
+    }
+
+    /// <summary>The class index of each row (the column of its largest target), or null when targets are not classes.</summary>
+    public int[]? Labels()
+    {
+        if (ClassNames is null) return null;
+        var labels = new int[Count];
+        for (int r = 0; r < Count; r++)
+        {
+            var row = Targets.RowSpan(r);
+            int best = 0;
+            for (int c = 1; c < row.Length; c++)
+                if (row[c] > row[best]) best = c;
+            labels[r] = best;
+        }
+        return labels;
+    }
+
+    private Dataset Rows(int start, int end) => Take(Enumerable.Range(start, end - start).ToArray());
+}
