@@ -5,7 +5,10 @@ namespace Backprop.Data;
 /// <summary>How <see cref="CsvLoader"/> reads a file: which columns are targets, and what the data must match.</summary>
 public sealed record CsvOptions
 {
-    /// <summary>The target columns, by their names in the header row; at least one. Every other column is a feature.</summary>
+    /// <summary>
+    /// The target columns, by their names in the header row. Every other column is a feature. Empty only with
+    /// <see cref="ExpectFeatures"/>: then just those columns are read (for prediction) and the rest are ignored.
+    /// </summary>
     public IReadOnlyList<string> TargetColumns { get; init; } = [];
 
     /// <summary>The class labels in order (e.g. 0,1,2 or cat,dog): makes the single target column a class column; other labels are errors.</summary>
@@ -47,7 +50,7 @@ public static class CsvLoader
 
     private static void CheckOptions(CsvOptions options)
     {
-        if (options.TargetColumns.Count == 0)
+        if (options.TargetColumns.Count == 0 && options.ExpectFeatures is null)
             throw new ArgumentException("Name at least one target column.", nameof(options));
         if (FirstDuplicate(options.TargetColumns) is { } target)
             throw new ArgumentException($"Target column '{target}' is named twice.", nameof(options));
@@ -70,6 +73,7 @@ public static class CsvLoader
         int headerLine = reader.Line;
         string[] header = ReadHeader(path, reader);
 
+        if (options.TargetColumns.Count == 0) return ReadFeaturesOnly(path, reader, header, headerLine, options.ExpectFeatures!);
         int[] targetColumns = options.TargetColumns.Select(name => Array.IndexOf(header, name) is var i and >= 0 ? i
             : throw new DataException(path, $"no column named '{name}'; the columns are: {string.Join(", ", header)}", headerLine)).ToArray();
         int[] featureColumns = Enumerable.Range(0, header.Length).Where(c => !targetColumns.Contains(c)).ToArray();
@@ -109,6 +113,27 @@ public static class CsvLoader
         return classes
             ? ClassTargets(path, x, featureNames, targetNames[0], targetCells[0], options.Classes, headerLine)
             : new Dataset(x, NumericTargets(path, targetCells, targetNames), featureNames, targetNames, null, path);
+    }
+
+    // Prediction: only the model's feature columns, found by name (other columns, such as targets, are ignored).
+    private static Dataset ReadFeaturesOnly(string path, CsvRecordReader reader, string[] header, int headerLine, IReadOnlyList<string> names)
+    {
+        int[] columns = names.Select(name => Array.IndexOf(header, name) is var i and >= 0 ? i
+            : throw new DataException(path, $"no column named '{name}', which the model takes as input; the columns are: {string.Join(", ", header)}", headerLine)).ToArray();
+        var rows = new List<double[]>();
+        while (reader.Read())
+        {
+            if (reader.Count != header.Length)
+                throw new DataException(path, $"line {reader.Line} has {Plural(reader.Count, "field")}; the header has {header.Length}", reader.Line);
+            var row = new double[columns.Length];
+            for (int f = 0; f < row.Length; f++)
+                row[f] = ParseNumber(path, reader.Field(columns[f]), reader.FieldLine(columns[f]), columns[f] + 1, header[columns[f]], "column");
+            rows.Add(row);
+        }
+        if (rows.Count == 0) throw new DataException(path, "the file has a header but no data rows", headerLine);
+        var x = new Matrix<double>(rows.Count, columns.Length);
+        for (int r = 0; r < rows.Count; r++) rows[r].CopyTo(x.RowSpan(r));
+        return new Dataset(x, new Matrix<double>(rows.Count, 0), names.ToArray(), [], null, path);
     }
 
     /// <summary>A target cell kept until all rows are read, when it is known whether the column holds classes.</summary>

@@ -1,0 +1,375 @@
+using System.Globalization;
+using System.IO.Compression;
+
+namespace Backprop.Tests;
+
+/// <summary>
+/// <c>backprop train</c>, <c>evaluate</c> and <c>predict</c> as a user runs them: every flag has an observable
+/// effect, and every kind of bad input is one line naming the file (and line, column) with exit code 2.
+/// </summary>
+public sealed class CliTrainTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string Streetlights => TestData.Path("csv", "streetlights.csv");
+
+    private static string Flowers => TestData.Path("csv", "flowers.csv");
+
+    // The flowers data with settings that train quickly; extra flags override nothing but add to these.
+    private (int Code, string Out, string Err) TrainFlowers(params string[] extra) =>
+        CliTests.Run(["train", Flowers, "--target", "species", "--epochs", "5", "--batch", "10", .. extra]);
+
+    private string[][] History(string path) =>
+        File.ReadAllLines(path).Skip(1).Select(l => l.Split(',')).ToArray();
+
+    private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Train_reproduces_the_notes_backpropagation_run_from_a_csv_file()
+    {
+        // The notes' "Backpropagation in code", from the command line: the history's train_loss is the notes'
+        // layer_2_error (printed in the notes every 10th iteration) divided by the 4 examples.
+        string history = _temp.File("h.csv");
+        var (code, _, err) = CliTests.Run("train", Streetlights, "--target", "walk", "--layers", "4", "--activation", "relu",
+            "--output", "identity", "--loss", "sse", "--optimizer", "sgd", "--alpha", "0.2", "--epochs", "60", "--batch", "1",
+            "--init", "uniform:-1,1", "--seed", "1", "--normalize", "none", "--precision", "f64", "--history", history, "--quiet");
+        Assert.True(code == 0, err);
+        var rows = History(history);
+        Assert.Equal(60, rows.Length);
+        Assert.Equal(1.5055622665134859e-05 / 4, D(rows[59][1]));
+        Assert.Equal(0.6342311598444467 / 4, D(rows[9][1]));
+        Assert.Equal(["60", rows[59][1], "", "", ""], rows[59]); // no accuracy for numeric targets, no validation
+    }
+
+    [Fact]
+    public void With_only_data_and_target_defaults_are_chosen_and_stated()
+    {
+        var (code, output, err) = CliTests.Run("train", Flowers, "--target", "species");
+        Assert.True(code == 0, err);
+        Assert.Contains("defaults chosen", output);
+        foreach (var d in new[] { "layers 64", "activation relu", "output softmax", "loss cross-entropy", "optimizer adam", "alpha 0.001", "epochs 20", "batch 32", "init he", "normalize standard", "precision f32" })
+            Assert.Contains(d, output);
+        Assert.Contains("epoch 20/20", output);
+        Assert.Contains("3 classes", output);
+    }
+
+    [Fact]
+    public void Quiet_prints_nothing_and_history_has_one_row_an_epoch()
+    {
+        string history = _temp.File("h.csv");
+        var (code, output, err) = TrainFlowers("--quiet", "--history", history, "--validation", "0.2");
+        Assert.Equal(0, code);
+        Assert.Equal("", output);
+        Assert.Equal("", err);
+        var lines = File.ReadAllLines(history);
+        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy", lines[0]);
+        Assert.Equal(6, lines.Length);
+        foreach (var row in lines.Skip(1).Select(l => l.Split(',')))
+        {
+            Assert.Equal(5, row.Length);
+            Assert.All(row.Skip(1), cell => Assert.True(double.IsFinite(D(cell)), cell));
+            Assert.InRange(D(row[2]), 0, 1);
+            Assert.Equal(D(row[1]).ToString("R", CultureInfo.InvariantCulture), row[1]); // round-trip precision
+        }
+    }
+
+    [Fact]
+    public void Plot_writes_a_png()
+    {
+        string plot = _temp.File("loss.png");
+        var (code, _, err) = TrainFlowers("--quiet", "--plot", plot, "--validation", "0.2");
+        Assert.True(code == 0, err);
+        byte[] png = File.ReadAllBytes(plot);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
+        Assert.True(png.Length > 5000);
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp*")); // written aside, then renamed
+    }
+
+    // Final training loss (mean) after the run, read from --history.
+    private double FinalLoss(params string[] flags)
+    {
+        string history = _temp.File($"h{Guid.NewGuid():N}.csv");
+        var (code, _, err) = TrainFlowers([.. flags, "--quiet", "--history", history]);
+        Assert.True(code == 0, err);
+        return D(History(history)[^1][1]);
+    }
+
+    [Theory]
+    [InlineData("--layers", "8")]
+    [InlineData("--layers", "")]
+    [InlineData("--activation", "tanh")]
+    [InlineData("--activation", "sigmoid")]
+    [InlineData("--output", "sigmoid")]
+    [InlineData("--loss", "mse")]
+    [InlineData("--loss", "sse")]
+    [InlineData("--optimizer", "sgd")]
+    [InlineData("--optimizer", "momentum:0.5")]
+    [InlineData("--alpha", "0.01")]
+    [InlineData("--batch", "1")]
+    [InlineData("--batch", "full")]
+    [InlineData("--init", "uniform:-0.5,0.5")]
+    [InlineData("--init", "normal:0.1")]
+    [InlineData("--init", "xavier")]
+    [InlineData("--seed", "2")]
+    [InlineData("--bias")]
+    [InlineData("--shuffle")]
+    [InlineData("--normalize", "minmax")]
+    [InlineData("--normalize", "none")]
+    [InlineData("--l2", "0.1")]
+    [InlineData("--dropout", "0.5")]
+    [InlineData("--dropout", "0.2")]
+    [InlineData("--precision", "f64")]
+    public void Each_flag_changes_the_training(params string[] flag)
+    {
+        // Against the same run without the flag: each flag must make a difference that shows in the loss.
+        double baseline = FinalLoss();
+        double changed = FinalLoss(flag);
+        Assert.NotEqual(baseline, changed);
+        Assert.True(double.IsFinite(changed));
+    }
+
+    [Fact]
+    public void Epochs_flag_sets_the_number_of_rows()
+    {
+        string history = _temp.File("h.csv");
+        TrainFlowers("--quiet", "--epochs", "3", "--history", history);
+        Assert.Equal(3, History(history).Length);
+    }
+
+    [Fact]
+    public void Threads_do_not_change_results()
+    {
+        Assert.Equal(FinalLoss("--threads", "1", "--layers", "300"), FinalLoss("--threads", "2", "--layers", "300"));
+    }
+
+    [Fact]
+    public void Float32_agrees_with_float64_to_float32_tolerance()
+    {
+        double f32 = FinalLoss("--precision", "f32");
+        double f64 = FinalLoss("--precision", "f64");
+        Assert.True(Math.Abs(f32 - f64) <= 1e-4 * Math.Abs(f64), $"f32 {f32}, f64 {f64}");
+    }
+
+    [Fact]
+    public void Validation_and_test_data_files_are_measured()
+    {
+        string history = _temp.File("h.csv");
+        var (code, output, err) = TrainFlowers("--validation-data", Flowers, "--test-data", Flowers, "--history", history);
+        Assert.True(code == 0, err);
+        Assert.Contains("validation loss", output);
+        Assert.Contains("test: loss", output);
+        Assert.All(History(history), row => Assert.NotEqual("", row[3]));
+    }
+
+    [Fact]
+    public void Early_stopping_stops_and_keeps_the_best_weights()
+    {
+        // Adam at a large alpha on a small batch bounces: with patience 1 it stops within the 200 epochs.
+        string history = _temp.File("h.csv");
+        var (code, output, err) = TrainFlowers("--epochs", "200", "--alpha", "0.5", "--early-stopping", "1", "--validation", "0.3", "--history", history);
+        Assert.True(code == 0, err);
+        Assert.Contains("early stopping", output);
+        var rows = History(history);
+        Assert.True(rows.Length < 200);
+        int best = int.Parse(output.Split("kept the weights of epoch ")[1].Split('\n')[0].Trim());
+        double bestLoss = rows.Min(r => D(r[3]));
+        Assert.Equal(bestLoss, D(rows[best - 1][3]));
+    }
+
+    [Fact]
+    public void Overfitting_is_pointed_out_once()
+    {
+        // Many epochs of a large network on few rows: validation loss turns up while training loss falls.
+        var (code, output, err) = TrainFlowers("--epochs", "300", "--layers", "64,64", "--alpha", "0.01", "--validation", "0.5", "--batch", "5");
+        Assert.True(code == 0, err);
+        Assert.Single(output.Split('\n'), l => l.Contains("may be starting to overfit"));
+    }
+
+    [Fact]
+    public void Saved_model_evaluates_and_predicts_like_the_trained_network()
+    {
+        string model = _temp.File("flowers.model");
+        var (code, output, err) = TrainFlowers("--save", model, "--test-data", Flowers, "--epochs", "30");
+        Assert.True(code == 0, err);
+        string trainAccuracy = output.Split("test: loss ")[1].Split("accuracy ")[1][..6];
+
+        var (ecode, eout, eerr) = CliTests.Run("evaluate", model, Flowers);
+        Assert.True(ecode == 0, eerr);
+        Assert.Contains($"accuracy: {trainAccuracy}", eout); // the same weights give the same accuracy
+        Assert.Contains("confusion matrix", eout);
+        Assert.Contains("precision", eout);
+        Assert.Contains("virginica", eout);
+
+        string predictions = _temp.File("p.csv");
+        var (pcode, _, perr) = CliTests.Run("predict", model, Flowers, "--out", predictions);
+        Assert.True(pcode == 0, perr);
+        var lines = File.ReadAllLines(predictions);
+        Assert.Equal("class,p_setosa,p_versicolor,p_virginica", lines[0]);
+        Assert.Equal(91, lines.Length);
+        var first = lines[1].Split(',');
+        Assert.Contains(first[0], new[] { "setosa", "versicolor", "virginica" });
+        Assert.Equal(1.0, first.Skip(1).Sum(D), 5); // probabilities
+    }
+
+    [Fact]
+    public void Predict_reads_only_the_models_inputs()
+    {
+        string model = _temp.File("m.model");
+        Assert.Equal(0, TrainFlowers("--save", model, "--quiet").Code);
+        string inputs = _temp.Write("in.csv", "noise,width,length\n0.1,4.0,1.0\n");
+        var (code, output, err) = CliTests.Run("predict", model, inputs);
+        Assert.True(code == 0, err);
+        Assert.StartsWith("class,p_setosa", output);
+        Assert.Equal(2, output.TrimEnd('\n').Split('\n').Length);
+    }
+
+    // ---- bad input: one line, exit code 2, file (and line, column) named, nothing overwritten ----
+
+    private static void AssertUsageError((int Code, string Out, string Err) run, params string[] expected)
+    {
+        Assert.True(run.Code == 2, $"exit code {run.Code}; stderr: {run.Err}; stdout: {run.Out}");
+        Assert.Single(run.Err.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("backprop: ", run.Err);
+        Assert.DoesNotContain("   at ", run.Err);
+        foreach (var e in expected) Assert.Contains(e, run.Err);
+    }
+
+    [Fact]
+    public void Missing_and_empty_files()
+    {
+        AssertUsageError(CliTests.Run("train", _temp.File("nope.csv"), "--target", "y"), "nope.csv");
+        AssertUsageError(CliTests.Run("train", _temp.Write("empty.csv", ""), "--target", "y"), "empty.csv", "empty");
+    }
+
+    [Fact]
+    public void Ragged_rows_non_numeric_cells_and_nan_name_line_and_column()
+    {
+        AssertUsageError(CliTests.Run("train", _temp.Write("r.csv", "a,b,y\n1,2,3\n1,2\n"), "--target", "y"), "r.csv:3", "2 fields");
+        AssertUsageError(CliTests.Run("train", _temp.Write("n.csv", "a,b,y\n1,2,3\n1,x,3\n"), "--target", "y"), "n.csv:3:2", "'x'");
+        AssertUsageError(CliTests.Run("train", _temp.Write("nan.csv", "a,b,y\n1,NaN,3\n"), "--target", "y"), "nan.csv:2:2");
+        AssertUsageError(CliTests.Run("train", _temp.Write("inf.csv", "a,b,y\n1,2,3\n1,2,Infinity\n"), "--target", "y"), "inf.csv:3:3");
+    }
+
+    [Fact]
+    public void Unknown_target_column()
+    {
+        AssertUsageError(CliTests.Run("train", Flowers, "--target", "colour"), "flowers.csv", "colour", "species");
+        AssertUsageError(CliTests.Run("train", Flowers), "--target");
+    }
+
+    [Theory]
+    [InlineData("--alpha", "0", "--alpha")]
+    [InlineData("--alpha", "-1", "--alpha")]
+    [InlineData("--alpha", "fast", "--alpha")]
+    [InlineData("--batch", "1000", "--batch")]
+    [InlineData("--batch", "0", "--batch")]
+    [InlineData("--activation", "softmax", "--activation")]
+    [InlineData("--optimizer", "rmsprop", "--optimizer")]
+    [InlineData("--init", "uniform:1,-1", "--init")]
+    [InlineData("--layers", "8,x", "--layers")]
+    [InlineData("--dropout", "1", "--dropout")]
+    [InlineData("--validation", "1.5", "--validation")]
+    [InlineData("--precision", "f16", "--precision")]
+    [InlineData("--normalize", "log", "--normalize")]
+    [InlineData("--early-stopping", "0", "--early-stopping")]
+    [InlineData("--no-such-flag", "1", "--no-such-flag")]
+    public void Bad_flag_values_name_the_flag(string flag, string value, string named)
+    {
+        AssertUsageError(TrainFlowers(flag, value), named);
+    }
+
+    [Fact]
+    public void Nothing_is_overwritten_when_input_is_bad()
+    {
+        string model = _temp.Write("keep.model", "precious");
+        string history = _temp.Write("keep.csv", "precious");
+        AssertUsageError(CliTests.Run("train", _temp.Write("bad.csv", "a,y\nx,1\n"), "--target", "y", "--save", model, "--history", history), "bad.csv:2:1");
+        Assert.Equal("precious", File.ReadAllText(model));
+        Assert.Equal("precious", File.ReadAllText(history));
+    }
+
+    [Fact]
+    public void Model_and_data_of_different_widths()
+    {
+        string model = _temp.File("m.model");
+        Assert.Equal(0, TrainFlowers("--save", model, "--quiet").Code);
+        AssertUsageError(CliTests.Run("evaluate", model, Streetlights), "streetlights.csv");
+        AssertUsageError(CliTests.Run("evaluate", _temp.Write("junk.model", "not a model"), Flowers), "junk.model");
+    }
+
+    [Fact]
+    public void Divergence_stops_naming_the_epoch_and_suggesting_a_smaller_alpha()
+    {
+        string model = _temp.File("m.model");
+        var run = CliTests.Run("train", Streetlights, "--target", "walk", "--optimizer", "sgd", "--alpha", "1e200",
+            "--loss", "sse", "--epochs", "5", "--quiet", "--save", model, "--precision", "f64");
+        AssertUsageError(run, "diverged", "epoch 1", "smaller --alpha");
+    }
+
+    // ---- IDX ----
+
+    private static byte[] BigEndian(params int[] values) =>
+        values.SelectMany(v => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v }).ToArray();
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest)) gz.Write(data);
+        return output.ToArray();
+    }
+
+    // n 4x4 images of 3 classes: class c lights up row c; labels follow.
+    private (string Images, string Labels) WriteIdx(string prefix, int n, bool gzip, int labelCount = -1)
+    {
+        var random = new NumpyRandom(4);
+        var pixels = new byte[n * 16];
+        var labels = new byte[labelCount < 0 ? n : labelCount];
+        for (int i = 0; i < n; i++)
+        {
+            int c = i % 3;
+            if (i < labels.Length) labels[i] = (byte)c;
+            for (int p = 0; p < 16; p++) pixels[i * 16 + p] = (byte)(p / 4 == c ? 200 + random.RandInt(55) : random.RandInt(60));
+        }
+        byte[] images = [.. BigEndian(0x803, n, 4, 4), .. pixels];
+        byte[] labelBytes = [.. BigEndian(0x801, labels.Length), .. labels];
+        string ext = gzip ? ".gz" : "";
+        return (_temp.Write($"{prefix}-images-idx3-ubyte{ext}", gzip ? Gzip(images) : images),
+                _temp.Write($"{prefix}-labels-idx1-ubyte{ext}", gzip ? Gzip(labelBytes) : labelBytes));
+    }
+
+    [Fact]
+    public void Trains_on_small_idx_files_and_on_a_folder_of_train_and_test_pairs()
+    {
+        var (images, _) = WriteIdx("train", 120, gzip: true);
+        WriteIdx("t10k", 30, gzip: false);
+        var (code, output, err) = CliTests.Run("train", images, "--epochs", "10", "--layers", "8");
+        Assert.True(code == 0, err);
+        Assert.Contains("120 training examples, 16 inputs, 10 classes", output);
+
+        string model = _temp.File("idx.model");
+        (code, output, err) = CliTests.Run("train", _temp.Path, "--epochs", "20", "--layers", "8", "--save", model);
+        Assert.True(code == 0, err);
+        Assert.Contains("30 test examples", output);
+        double accuracy = D(output.Split("test: loss ")[1].Split("accuracy ")[1][..6]);
+        Assert.True(accuracy > 0.9, $"test accuracy {accuracy} on an easy problem");
+
+        var (ecode, eout, eerr) = CliTests.Run("evaluate", model, _temp.File("t10k-images-idx3-ubyte"));
+        Assert.True(ecode == 0, eerr);
+        Assert.Contains("30 examples", eout);
+    }
+
+    [Fact]
+    public void Bad_idx_files()
+    {
+        var (images, _) = WriteIdx("train", 12, gzip: false, labelCount: 11);
+        AssertUsageError(CliTests.Run("train", images), "12", "11");
+        string wrongMagic = _temp.Write("bad-images-idx3-ubyte", BigEndian(0x804, 1, 1, 1).Append((byte)0).ToArray());
+        _temp.Write("bad-labels-idx1-ubyte", BigEndian(0x801, 1).Append((byte)0).ToArray());
+        AssertUsageError(CliTests.Run("train", wrongMagic), "bad-images-idx3-ubyte", "magic");
+        string truncated = _temp.Write("short-images-idx3-ubyte", BigEndian(0x803, 5, 4, 4).Concat(new byte[10]).ToArray());
+        _temp.Write("short-labels-idx1-ubyte", BigEndian(0x801, 5).Concat(new byte[5]).ToArray());
+        AssertUsageError(CliTests.Run("train", truncated), "short-images-idx3-ubyte");
+    }
+}
