@@ -1,0 +1,278 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Backprop.Data;
+
+namespace Backprop.Models;
+
+/// <summary>
+/// A trained network with everything needed to use it: its shape, precision, input scaling, the names of its
+/// features, targets and classes, the loss it was trained with, and every dense layer's weights and biases.
+/// <see cref="ModelFile"/> saves and loads it; docs/model-format.md describes the file.
+/// </summary>
+/// <remarks>
+/// Equality is structural: two models are equal when every field is, with numbers compared bit for bit
+/// (so -0 differs from 0, and a NaN equals the same NaN).
+/// </remarks>
+/// <param name="Spec">The architecture: inputs, hidden sizes, outputs, activations, bias, initializer.</param>
+/// <param name="Precision">"f64" or "f32": the element type the network was trained in.</param>
+/// <param name="Normalization">How raw inputs are scaled before the network sees them; one column a feature.</param>
+/// <param name="FeatureNames">The input columns' names, one a network input, or empty when they have none.</param>
+/// <param name="TargetNames">The target columns' names: one an output, or (with classes) the one label column; or empty.</param>
+/// <param name="ClassNames">Class labels, one an output (two for a single sigmoid output), or null for regression.</param>
+/// <param name="Loss">The loss the network was trained with: sse, mse, cross-entropy, binary-cross-entropy.</param>
+/// <param name="Weights">Each dense layer's weights (inputs × outputs), row-major, input side first.</param>
+/// <param name="Biases">Each dense layer's bias (one value an output), or null when the spec has no bias.</param>
+public sealed record Model(NetworkSpec Spec, string Precision, Normalization Normalization,
+                           IReadOnlyList<string> FeatureNames, IReadOnlyList<string> TargetNames,
+                           IReadOnlyList<string>? ClassNames, string Loss,
+                           IReadOnlyList<double[]> Weights, IReadOnlyList<double[]?> Biases)
+{
+    /// <summary>The precisions a model can have: "f64" (double) and "f32" (float).</summary>
+    public static IReadOnlyList<string> Precisions { get; } = ["f64", "f32"];
+
+    /// <summary>The model of a trained <paramref name="network"/> built from <paramref name="spec"/>, its weights copied out (float32 widened exactly).</summary>
+    /// <remarks>Throws ArgumentException when the network, spec, normalization and names disagree.</remarks>
+    public static Model From<T>(Network<T> network, NetworkSpec spec, Normalization normalization,
+                                IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
+                                IReadOnlyList<string>? classNames, string loss)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(normalization);
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(targetNames);
+        ArgumentNullException.ThrowIfNull(loss);
+        string precision = PrecisionOf<T>();
+
+        string expected = string.Join(", ", ExpectedLayerNames(spec));
+        string actual = string.Join(", ", network.Layers.Select(l => l.Name));
+        if (expected != actual)
+            throw new ArgumentException($"The network's layers ({actual}) are not the ones the spec builds ({expected}).", nameof(network));
+        var dense = network.DenseLayers.ToArray();
+        int fanIn = spec.Inputs;
+        for (int i = 0; i < dense.Length; i++)
+        {
+            int fanOut = i < spec.Hidden.Count ? spec.Hidden[i] : spec.Outputs;
+            if (dense[i].Inputs != fanIn || dense[i].Outputs != fanOut)
+                throw new ArgumentException($"Dense layer {i} of the network is {dense[i].Inputs}x{dense[i].Outputs}; the spec says {fanIn}x{fanOut}.", nameof(network));
+            if ((dense[i].Bias is not null) != spec.Bias)
+                throw new ArgumentException($"Dense layer {i} of the network {(spec.Bias ? "has no" : "has a")} bias; the spec says {(spec.Bias ? "bias" : "no bias")}.", nameof(network));
+            fanIn = fanOut;
+        }
+
+        var model = new Model(
+            spec with { Hidden = spec.Hidden.ToArray() },
+            precision,
+            normalization with { Offset = (double[])normalization.Offset.Clone(), Scale = (double[])normalization.Scale.Clone() },
+            featureNames.ToArray(),
+            targetNames.ToArray(),
+            classNames?.ToArray(),
+            loss,
+            dense.Select(d => Widen(d.Weights.Value.Span)).ToArray(),
+            dense.Select(d => d.Bias is null ? null : Widen(d.Bias.Value.Span)).ToArray());
+        model.Validate();
+        return model;
+    }
+
+    /// <summary>A network that computes what the saved one did: <see cref="Spec"/> built, then every weight and bias set from this model.</summary>
+    /// <remarks>Values are rounded when <typeparamref name="T"/> is narrower than <see cref="Precision"/>; ArgumentException when sizes disagree.</remarks>
+    public Network<T> ToNetwork<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Validate();
+        var network = Spec.Build<T>(new NumpyRandom(0));
+        var dense = network.DenseLayers.ToArray();
+        if (dense.Length != Weights.Count)
+            throw new InvalidOperationException($"The spec builds {dense.Length} dense layers; the model has weights for {Weights.Count}.");
+        for (int i = 0; i < dense.Length; i++)
+        {
+            Narrow(Weights[i], dense[i].Weights.Value.Span, $"Dense layer {i}'s weights");
+            if (dense[i].Bias is { } bias)
+                Narrow(Biases[i] ?? throw new InvalidOperationException($"Dense layer {i} needs a bias; the model has none."),
+                       bias.Value.Span, $"Dense layer {i}'s bias");
+        }
+        return network;
+    }
+
+    /// <summary>Throws ArgumentException naming the first inconsistency (sizes, names, precision, non-finite numbers), if any.</summary>
+    public void Validate()
+    {
+        if (FindProblem() is { } problem) throw new ArgumentException($"Inconsistent model: {problem}");
+    }
+
+    /// <summary>The first thing that makes this model unusable or unsaveable, or null when there is none.</summary>
+    internal string? FindProblem()
+    {
+        if (Spec is null) return "it has no spec";
+        if (Spec.Hidden is null) return "the spec has no hidden sizes (use an empty list for none)";
+        if (Spec.Inputs <= 0) return $"a network needs at least one input, not {Spec.Inputs}";
+        if (Spec.Outputs <= 0) return $"a network needs at least one output, not {Spec.Outputs}";
+        foreach (int h in Spec.Hidden)
+            if (h <= 0) return $"hidden layer sizes must be positive, not {h}";
+        if (!Enum.IsDefined(Spec.HiddenActivation)) return $"unknown hidden activation {Spec.HiddenActivation}";
+        if (!Enum.IsDefined(Spec.OutputActivation)) return $"unknown output activation {Spec.OutputActivation}";
+        if (Spec.HiddenActivation == Activation.Softmax) return "softmax is an output activation, not a hidden one";
+        if (Spec.Init is null) return "the spec has no initializer";
+        string init = Spec.Init.ToString();
+        try
+        {
+            if (Initializer.Parse(init) != Spec.Init) return $"the initializer '{init}' does not read back as itself";
+        }
+        catch (FormatException) { return $"the initializer '{init}' is not one a model file can name (uniform:LOW,HIGH, normal:STD, he, xavier)"; }
+        if (Precision is null || !Precisions.Contains(Precision)) return $"precision is '{Precision}'; expected f64 or f32";
+        if (string.IsNullOrWhiteSpace(Loss)) return "the loss has no name";
+
+        if (Normalization is null) return "it has no normalization (use Normalization.None for none)";
+        if (Normalization.Kind is null || !Normalization.Kinds.Contains(Normalization.Kind))
+            return $"normalization kind is '{Normalization.Kind}'; expected {string.Join(", ", Normalization.Kinds)}";
+        if (Normalization.Offset is null || Normalization.Scale is null) return "the normalization has no offsets or scales";
+        if (Normalization.Offset.Length != Spec.Inputs)
+            return $"normalization has {Normalization.Offset.Length} offsets for {Spec.Inputs} inputs";
+        if (Normalization.Scale.Length != Spec.Inputs)
+            return $"normalization has {Normalization.Scale.Length} scales for {Spec.Inputs} inputs";
+        for (int c = 0; c < Spec.Inputs; c++)
+        {
+            if (!double.IsFinite(Normalization.Offset[c])) return $"normalization offset {c} is {Normalization.Offset[c]}, not a finite number";
+            if (!double.IsFinite(Normalization.Scale[c]) || Normalization.Scale[c] == 0)
+                return $"normalization scale {c} is {Normalization.Scale[c]}; scales are finite and not 0";
+        }
+
+        if (FeatureNames is null || FeatureNames.Any(n => n is null)) return "a feature name is missing";
+        if (FeatureNames.Count != 0 && FeatureNames.Count != Spec.Inputs)
+            return $"{FeatureNames.Count} feature names for {Spec.Inputs} inputs";
+        if (TargetNames is null || TargetNames.Any(n => n is null)) return "a target name is missing";
+        if (ClassNames is not null && ClassNames.Any(n => n is null)) return "a class name is missing";
+        if (ClassNames is null)
+        {
+            if (TargetNames.Count != 0 && TargetNames.Count != Spec.Outputs)
+                return $"{TargetNames.Count} target names for {Spec.Outputs} outputs";
+        }
+        else
+        {
+            bool binary = Spec.Outputs == 1 && ClassNames.Count == 2;
+            if (ClassNames.Count != Spec.Outputs && !binary)
+                return $"{ClassNames.Count} class names for {Spec.Outputs} outputs" + (Spec.Outputs == 1 ? " (a single output takes 2)" : "");
+            if (TargetNames.Count > 1 && TargetNames.Count != Spec.Outputs)
+                return $"{TargetNames.Count} target names for {Spec.Outputs} outputs (with classes: none, the label column, or one an output)";
+        }
+
+        int layers = Spec.Hidden.Count + 1;
+        if (Weights is null || Weights.Count != layers) return $"weights for {Weights?.Count ?? 0} dense layers; the spec has {layers}";
+        if (Biases is null || Biases.Count != layers) return $"biases for {Biases?.Count ?? 0} dense layers; the spec has {layers}";
+        bool f32 = Precision == "f32";
+        int fanIn = Spec.Inputs;
+        for (int i = 0; i < layers; i++)
+        {
+            int fanOut = i < Spec.Hidden.Count ? Spec.Hidden[i] : Spec.Outputs;
+            var w = Weights[i];
+            if (w is null) return $"dense layer {i} has no weights";
+            if (w.Length != (long)fanIn * fanOut)
+                return $"dense layer {i} has {w.Length} weights; {fanIn} inputs x {fanOut} outputs need {(long)fanIn * fanOut}";
+            if (BadNumber(w, f32) is { } bad) return $"dense layer {i} weight {bad.Index} (row {bad.Index / fanOut}, column {bad.Index % fanOut}) {bad.Problem}";
+            var b = Biases[i];
+            if (Spec.Bias && b is null) return $"dense layer {i} has no bias; the spec says bias";
+            if (!Spec.Bias && b is not null) return $"dense layer {i} has a bias; the spec says no bias";
+            if (b is not null)
+            {
+                if (b.Length != fanOut) return $"dense layer {i} has {b.Length} biases for {fanOut} outputs";
+                if (BadNumber(b, f32) is { } badBias) return $"dense layer {i} bias {badBias.Index} {badBias.Problem}";
+            }
+            fanIn = fanOut;
+        }
+        return null;
+    }
+
+    /// <summary>True when every field of <paramref name="other"/> equals this model's, numbers bit for bit.</summary>
+    public bool Equals(Model? other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (other is null) return false;
+        return SpecEquals(Spec, other.Spec)
+            && Precision == other.Precision
+            && Loss == other.Loss
+            && NormalizationEquals(Normalization, other.Normalization)
+            && ListEquals(FeatureNames, other.FeatureNames)
+            && ListEquals(TargetNames, other.TargetNames)
+            && ListEquals(ClassNames, other.ClassNames)
+            && NumbersEqual(Weights, other.Weights)
+            && NumbersEqual(Biases, other.Biases);
+    }
+
+    /// <summary>A hash consistent with <see cref="Equals(Model?)"/>.</summary>
+    public override int GetHashCode() =>
+        HashCode.Combine(Spec?.Inputs, Spec?.Outputs, Spec?.Hidden?.Count, Precision, Loss, Weights?.Count);
+
+    internal static string PrecisionOf<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(double) ? "f64"
+        : typeof(T) == typeof(float) ? "f32"
+        : throw new ArgumentException($"A model holds float64 or float32 networks, not {typeof(T).Name}.");
+
+    /// <summary>The layer names <see cref="NetworkSpec.Build{T}"/> gives: dense, then the activation (none for identity).</summary>
+    private static IEnumerable<string> ExpectedLayerNames(NetworkSpec spec)
+    {
+        for (int i = 0; i <= spec.Hidden.Count; i++)
+        {
+            yield return "dense";
+            var activation = i < spec.Hidden.Count ? spec.HiddenActivation : spec.OutputActivation;
+            if (activation != Activation.Identity) yield return activation.ToString().ToLowerInvariant();
+        }
+    }
+
+    private static double[] Widen<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = double.CreateTruncating(values[i]);
+        return result;
+    }
+
+    private static void Narrow<T>(double[] values, Span<T> target, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values.Length != target.Length)
+            throw new InvalidOperationException($"{what}: the model has {values.Length} values; the layer needs {target.Length}.");
+        for (int i = 0; i < values.Length; i++) target[i] = T.CreateTruncating(values[i]);
+    }
+
+    private static (int Index, string Problem)? BadNumber(double[] values, bool f32)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            if (!double.IsFinite(v)) return (i, $"is {v}; a model holds finite numbers only");
+            if (f32 && BitConverter.DoubleToInt64Bits((float)v) != BitConverter.DoubleToInt64Bits(v))
+                return (i, $"is {v}, not a float32 value, in an f32 model");
+        }
+        return null;
+    }
+
+    private static bool SpecEquals(NetworkSpec? a, NetworkSpec? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        if (a.Hidden is null || b.Hidden is null) return a == b;
+        // The copy compares every other property by value; Hidden (a list) compares by reference, so share it.
+        return a.Hidden.SequenceEqual(b.Hidden) && (a with { Hidden = b.Hidden }) == b;
+    }
+
+    private static bool NormalizationEquals(Normalization? a, Normalization? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        return a.Kind == b.Kind && BitsEqual(a.Offset, b.Offset) && BitsEqual(a.Scale, b.Scale);
+    }
+
+    private static bool ListEquals(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        a is null || b is null ? a is null && b is null : a.SequenceEqual(b, StringComparer.Ordinal);
+
+    private static bool NumbersEqual(IReadOnlyList<double[]?>? a, IReadOnlyList<double[]?>? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        if (a.Count != b.Count) return false;
+        for (int i = 0; i < a.Count; i++)
+            if (!BitsEqual(a[i], b[i])) return false;
+        return true;
+    }
+
+    private static bool BitsEqual(double[]? a, double[]? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        return MemoryMarshal.Cast<double, long>(a.AsSpan()).SequenceEqual(MemoryMarshal.Cast<double, long>(b.AsSpan()));
+    }
+}

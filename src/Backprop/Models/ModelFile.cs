@@ -1,0 +1,447 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Backprop.Data;
+
+namespace Backprop.Models;
+
+/// <summary>
+/// Saves and loads <see cref="Model"/>s in the Backprop model file format (docs/model-format.md): a one-line JSON
+/// header carrying the format name, version, content length and SHA-256, then the model as indented JSON.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The format version this build writes, and the only one it reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The header's "format" value, which marks a file as a Backprop model.</summary>
+    public const string FormatName = "backprop-model";
+
+    /// <summary>The longest header line a reader looks for before deciding a file is not a model.</summary>
+    internal const int MaxHeaderBytes = 1024;
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically: a temporary file in the same directory, flushed to disk, renamed over it.</summary>
+    /// <remarks>On any failure the temporary file is deleted and a file already at <paramref name="path"/> is left as it was.</remarks>
+    public static void Save(Model model, string path) => Save(model, path, wrap: null);
+
+    /// <summary><see cref="Save(Model, string)"/>, writing through <paramref name="wrap"/>'s stream (tests make it fail midway).</summary>
+    internal static void Save(Model model, string path, Func<Stream, Stream>? wrap)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] contents = Serialize(model);
+
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new IOException($"Cannot save the model to '{path}': it is a directory.");
+        string directory = Path.GetDirectoryName(full) ?? throw new IOException($"Cannot save the model to '{path}': it has no directory.");
+        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid().ToString("N")[..12]}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                var stream = wrap is null ? file : wrap(file);
+                stream.Write(contents);
+                stream.Flush();
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    /// <summary>Reads the model at <paramref name="path"/>; <see cref="DataException"/> (file and problem) for a missing, foreign, damaged, other-version or inconsistent file.</summary>
+    public static Model Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] header, body;
+        try
+        {
+            if (Directory.Exists(path)) throw Fail(path, "is a directory, not a model file");
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            header = ReadHeaderLine(file, out bool foundNewline);
+            var info = ParseHeader(path, header, foundNewline, file.Length);
+            body = ReadRest(file);
+            return ParseBody(path, info, body);
+        }
+        catch (FileNotFoundException) { throw Fail(path, "no such file"); }
+        catch (DirectoryNotFoundException) { throw Fail(path, "no such file (its directory does not exist)"); }
+        catch (UnauthorizedAccessException) { throw Fail(path, "cannot read the file: permission denied"); }
+        catch (IOException e) { throw Fail(path, $"cannot read the file: {e.Message}"); }
+    }
+
+    /// <summary>The file's bytes for <paramref name="model"/>: header line, then the model's JSON.</summary>
+    internal static byte[] Serialize(Model model)
+    {
+        model.Validate();
+        byte[] body = SerializeBody(model);
+        string header = $"{{\"format\":\"{FormatName}\",\"version\":{FormatVersion},\"length\":{body.Length},\"sha256\":\"{Sha256Hex(body)}\"}}\n";
+        return [.. Encoding.ASCII.GetBytes(header), .. body];
+    }
+
+    /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/>.</summary>
+    internal static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    // ------------------------------------------------------------------ writing
+
+    private static byte[] SerializeBody(Model model)
+    {
+        bool f32 = model.Precision == "f32";
+        var spec = model.Spec;
+        var norm = model.Normalization;
+        var t = new StringBuilder();
+        t.Append("{\n");
+        t.Append("  \"precision\": ").Append(Quote(model.Precision)).Append(",\n");
+        t.Append("  \"architecture\": {\n");
+        t.Append("    \"inputs\": ").Append(IntText(spec.Inputs)).Append(",\n");
+        t.Append("    \"hidden\": [").AppendJoin(", ", spec.Hidden.Select(IntText)).Append("],\n");
+        t.Append("    \"outputs\": ").Append(IntText(spec.Outputs)).Append(",\n");
+        t.Append("    \"hidden_activation\": ").Append(Quote(ActivationName(spec.HiddenActivation))).Append(",\n");
+        t.Append("    \"output_activation\": ").Append(Quote(ActivationName(spec.OutputActivation))).Append(",\n");
+        t.Append("    \"bias\": ").Append(spec.Bias ? "true" : "false").Append(",\n");
+        t.Append("    \"init\": ").Append(Quote(spec.Init.ToString())).Append('\n');
+        t.Append("  },\n");
+        t.Append("  \"loss\": ").Append(Quote(model.Loss)).Append(",\n");
+        t.Append("  \"normalization\": {\n");
+        t.Append("    \"kind\": ").Append(Quote(norm.Kind)).Append(",\n");
+        t.Append("    \"offset\": ").Append(NumberRow(norm.Offset, 0, norm.Offset.Length, f32: false)).Append(",\n");
+        t.Append("    \"scale\": ").Append(NumberRow(norm.Scale, 0, norm.Scale.Length, f32: false)).Append('\n');
+        t.Append("  },\n");
+        t.Append("  \"features\": ").Append(StringRow(model.FeatureNames)).Append(",\n");
+        t.Append("  \"targets\": ").Append(StringRow(model.TargetNames)).Append(",\n");
+        t.Append("  \"classes\": ").Append(model.ClassNames is null ? "null" : StringRow(model.ClassNames)).Append(",\n");
+        t.Append("  \"layers\": [\n");
+        int fanIn = spec.Inputs;
+        for (int i = 0; i < model.Weights.Count; i++)
+        {
+            int fanOut = i < spec.Hidden.Count ? spec.Hidden[i] : spec.Outputs;
+            t.Append("    {\n");
+            t.Append("      \"inputs\": ").Append(IntText(fanIn)).Append(",\n");
+            t.Append("      \"outputs\": ").Append(IntText(fanOut)).Append(",\n");
+            t.Append("      \"weights\": [\n");
+            for (int r = 0; r < fanIn; r++)
+                t.Append("        ").Append(NumberRow(model.Weights[i], r * fanOut, fanOut, f32)).Append(r < fanIn - 1 ? ",\n" : "\n");
+            t.Append("      ],\n");
+            t.Append("      \"bias\": ").Append(model.Biases[i] is { } bias ? NumberRow(bias, 0, bias.Length, f32) : "null").Append('\n');
+            t.Append(i < model.Weights.Count - 1 ? "    },\n" : "    }\n");
+            fanIn = fanOut;
+        }
+        t.Append("  ]\n");
+        t.Append("}\n");
+        return Encoding.UTF8.GetBytes(t.ToString());
+    }
+
+    private static string IntText(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string value) => "\"" + JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() + "\"";
+
+    private static string ActivationName(Activation activation) => activation.ToString().ToLowerInvariant();
+
+    private static string StringRow(IReadOnlyList<string> values) => "[" + string.Join(", ", values.Select(Quote)) + "]";
+
+    private static string NumberRow(double[] values, int start, int count, bool f32)
+    {
+        var text = new StringBuilder(count * 22 + 2).Append('[');
+        for (int i = 0; i < count; i++)
+        {
+            if (i > 0) text.Append(", ");
+            text.Append(FormatNumber(values[start + i], f32));
+        }
+        return text.Append(']').ToString();
+    }
+
+    /// <summary>
+    /// The shortest decimal that reads back as <paramref name="value"/>. For a float32 value, the shortest one that
+    /// reads back as the same float32 both when parsed straight to float32 and when parsed to float64 then rounded.
+    /// </summary>
+    internal static string FormatNumber(double value, bool f32)
+    {
+        if (f32)
+        {
+            float single = (float)value;
+            string shortest = single.ToString("R", CultureInfo.InvariantCulture);
+            if (BitConverter.SingleToInt32Bits((float)double.Parse(shortest, CultureInfo.InvariantCulture)) == BitConverter.SingleToInt32Bits(single))
+                return shortest;
+        }
+        return value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private sealed record Header(int Version, long Length, string Sha256);
+
+    /// <summary>A problem found while reading the body; Load turns it into a DataException.</summary>
+    private sealed class ModelProblem(string message) : Exception(message);
+
+    private static DataException Fail(string path, string problem, int? line = null, int? column = null) => new(path, problem, line, column);
+
+    private static byte[] ReadHeaderLine(Stream file, out bool foundNewline)
+    {
+        var line = new List<byte>(256);
+        foundNewline = false;
+        int b;
+        while (line.Count < MaxHeaderBytes && (b = file.ReadByte()) >= 0)
+        {
+            if (b == '\n') { foundNewline = true; break; }
+            line.Add((byte)b);
+        }
+        return line.ToArray();
+    }
+
+    private static byte[] ReadRest(Stream file)
+    {
+        var rest = new MemoryStream(file.CanSeek ? (int)Math.Max(0, Math.Min(int.MaxValue, file.Length - file.Position)) : 0);
+        file.CopyTo(rest);
+        return rest.ToArray();
+    }
+
+    private static Header ParseHeader(string path, byte[] line, bool foundNewline, long fileLength)
+    {
+        if (fileLength == 0) throw Fail(path, "the file is empty; it is not a Backprop model");
+        ReadOnlySpan<byte> text = line;
+        if (text.StartsWith("\uFEFF"u8)) text = text[3..];
+        if (text.EndsWith("\r"u8)) text = text[..^1];
+        bool looksLikeModel = text.IndexOf("\"backprop-model\""u8) >= 0;
+        string notAModel = $"not a Backprop model file (a model file's first line is {{\"format\":\"{FormatName}\",...}})";
+        if (!foundNewline)
+        {
+            if (!looksLikeModel) throw Fail(path, notAModel);
+            throw Fail(path, line.Length >= MaxHeaderBytes
+                ? $"damaged model file: the header line is longer than {MaxHeaderBytes} bytes"
+                : "damaged model file: truncated in its header line");
+        }
+
+        JsonDocument document;
+        try { document = JsonDocument.Parse(text.ToArray()); }
+        catch (JsonException)
+        {
+            if (!looksLikeModel) throw Fail(path, notAModel);
+            throw Fail(path, "damaged model file: its header line is not valid JSON", line: 1);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String)
+            {
+                if (!looksLikeModel) throw Fail(path, notAModel);
+                throw Fail(path, "damaged model file: its header has no \"format\"", line: 1);
+            }
+            if (format.GetString() != FormatName)
+                throw Fail(path, $"not a Backprop model file: its format is '{format.GetString()}', not '{FormatName}'");
+
+            if (!root.TryGetProperty("version", out var versionElement))
+                throw Fail(path, "damaged model file: its header has no \"version\"", line: 1);
+            if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out int version))
+                throw Fail(path, $"unknown model format version {versionElement.GetRawText()}; this build reads version {FormatVersion}", line: 1);
+            if (version > FormatVersion)
+                throw Fail(path, $"model format version {version} is newer than this build of Backprop reads (version {FormatVersion}); use a newer Backprop", line: 1);
+            if (version != FormatVersion)
+                throw Fail(path, $"unknown model format version {version}; this build reads version {FormatVersion}", line: 1);
+
+            if (!root.TryGetProperty("length", out var lengthElement) || lengthElement.ValueKind != JsonValueKind.Number
+                || !lengthElement.TryGetInt64(out long length) || length < 0)
+                throw Fail(path, "damaged model file: its header has no valid \"length\"", line: 1);
+            if (!root.TryGetProperty("sha256", out var shaElement) || shaElement.ValueKind != JsonValueKind.String
+                || shaElement.GetString() is not { Length: 64 } sha || !sha.All(Uri.IsHexDigit))
+                throw Fail(path, "damaged model file: its header has no valid \"sha256\" (64 hex digits)", line: 1);
+            return new Header(version, length, sha.ToLowerInvariant());
+        }
+    }
+
+    private static Model ParseBody(string path, Header header, byte[] raw)
+    {
+        // CR bytes are not content: a file whose line endings were turned into CRLF still verifies.
+        byte[] body = Array.IndexOf(raw, (byte)'\r') < 0 ? raw : raw.Where(b => b != '\r').ToArray();
+        if (body.Length < header.Length)
+            throw Fail(path, $"damaged model file: truncated ({body.Length} of its {header.Length} content bytes are there)");
+        if (body.Length > header.Length)
+            throw Fail(path, $"damaged model file: {body.Length} content bytes where its header says {header.Length} (something was added)");
+        string actual = Sha256Hex(body);
+        if (actual != header.Sha256)
+            throw Fail(path, $"damaged model file: checksum mismatch (the content's SHA-256 is {actual[..12]}..., its header says {header.Sha256[..12]}...); it was changed or corrupted after it was saved");
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            string message = e.Message;
+            int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut >= 0) message = message[..cut];
+            int? line = e.LineNumber is long l ? (int)l + 2 : null;  // +1 for the header, +1 to count from 1
+            int? column = e.BytePositionInLine is long c ? (int)c + 1 : null;
+            throw Fail(path, $"malformed model JSON: {message}", line, column);
+        }
+
+        Model model;
+        using (document)
+        {
+            try { model = ReadModel(document.RootElement); }
+            catch (ModelProblem p) { throw Fail(path, p.Message); }
+        }
+        if (model.FindProblem() is { } problem) throw Fail(path, $"inconsistent model: {problem}");
+        return model;
+    }
+
+    private static Model ReadModel(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw new ModelProblem("malformed model: the content is not a JSON object");
+        string precision = String(root, "precision", "");
+        if (!Model.Precisions.Contains(precision)) throw new ModelProblem($"malformed model: precision is '{precision}'; expected f64 or f32");
+        bool f32 = precision == "f32";
+
+        var arch = Member(root, "architecture", "", JsonValueKind.Object);
+        int inputs = Int(arch, "inputs", "architecture.");
+        int outputs = Int(arch, "outputs", "architecture.");
+        var hidden = Member(arch, "hidden", "architecture.", JsonValueKind.Array).EnumerateArray()
+            .Select((e, i) => IntValue(e, $"architecture.hidden[{i}]")).ToArray();
+        var spec = new NetworkSpec(inputs, hidden, outputs)
+        {
+            HiddenActivation = ActivationValue(arch, "hidden_activation"),
+            OutputActivation = ActivationValue(arch, "output_activation"),
+            Bias = Bool(arch, "bias", "architecture."),
+            Init = InitValue(arch),
+        };
+
+        string loss = String(root, "loss", "");
+        var norm = Member(root, "normalization", "", JsonValueKind.Object);
+        var normalization = new Normalization(
+            String(norm, "kind", "normalization."),
+            Numbers(Member(norm, "offset", "normalization.", JsonValueKind.Array), "normalization.offset", f32: false),
+            Numbers(Member(norm, "scale", "normalization.", JsonValueKind.Array), "normalization.scale", f32: false));
+
+        var features = Strings(Member(root, "features", "", JsonValueKind.Array), "features");
+        var targets = Strings(Member(root, "targets", "", JsonValueKind.Array), "targets");
+        string[]? classes = root.TryGetProperty("classes", out var c) && c.ValueKind != JsonValueKind.Null
+            ? Strings(Expect(c, "classes", JsonValueKind.Array), "classes") : null;
+
+        var layers = Member(root, "layers", "", JsonValueKind.Array);
+        int count = layers.GetArrayLength();
+        if (count != hidden.Length + 1)
+            throw new ModelProblem($"inconsistent model: {count} layers; the architecture has {hidden.Length + 1} dense layers");
+        var weights = new double[count][];
+        var biases = new double[]?[count];
+        int fanIn = inputs;
+        for (int i = 0; i < count; i++)
+        {
+            string at = $"layers[{i}]";
+            int fanOut = i < hidden.Length ? hidden[i] : outputs;
+            var layer = Expect(layers[i], at, JsonValueKind.Object);
+            int layerIn = Int(layer, "inputs", at + "."), layerOut = Int(layer, "outputs", at + ".");
+            if (layerIn != fanIn || layerOut != fanOut)
+                throw new ModelProblem($"inconsistent model: {at} is {layerIn}x{layerOut}; the architecture says {fanIn}x{fanOut}");
+            var rows = Member(layer, "weights", at + ".", JsonValueKind.Array);
+            if (rows.GetArrayLength() != fanIn)
+                throw new ModelProblem($"inconsistent model: {at}.weights has {rows.GetArrayLength()} rows; the layer has {fanIn} inputs");
+            var w = new double[(long)fanIn * fanOut];
+            int r = 0;
+            foreach (var row in rows.EnumerateArray())
+            {
+                string rowAt = $"{at}.weights[{r}]";
+                var values = Numbers(Expect(row, rowAt, JsonValueKind.Array), rowAt, f32);
+                if (values.Length != fanOut)
+                    throw new ModelProblem($"inconsistent model: {rowAt} has {values.Length} numbers; the layer has {fanOut} outputs");
+                values.CopyTo(w, r * fanOut);
+                r++;
+            }
+            weights[i] = w;
+            biases[i] = layer.TryGetProperty("bias", out var b) && b.ValueKind != JsonValueKind.Null
+                ? Numbers(Expect(b, at + ".bias", JsonValueKind.Array), at + ".bias", f32) : null;
+            fanIn = fanOut;
+        }
+
+        return new Model(spec, precision, normalization, features, targets, classes, loss, weights, biases);
+    }
+
+    private static JsonElement Member(JsonElement obj, string name, string prefix, JsonValueKind kind)
+    {
+        if (!obj.TryGetProperty(name, out var value)) throw new ModelProblem($"malformed model: \"{prefix}{name}\" is missing");
+        return Expect(value, prefix + name, kind);
+    }
+
+    private static JsonElement Expect(JsonElement value, string at, JsonValueKind kind)
+    {
+        if (value.ValueKind != kind)
+            throw new ModelProblem($"malformed model: \"{at}\" is {Describe(value.ValueKind)}; expected {Describe(kind)}");
+        return value;
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+
+    private static string String(JsonElement obj, string name, string prefix) => Member(obj, name, prefix, JsonValueKind.String).GetString()!;
+
+    private static int Int(JsonElement obj, string name, string prefix)
+    {
+        if (!obj.TryGetProperty(name, out var value)) throw new ModelProblem($"malformed model: \"{prefix}{name}\" is missing");
+        return IntValue(value, prefix + name);
+    }
+
+    private static int IntValue(JsonElement value, string at)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int result))
+            throw new ModelProblem($"malformed model: \"{at}\" is {value.GetRawText()}; expected an integer");
+        return result;
+    }
+
+    private static bool Bool(JsonElement obj, string name, string prefix)
+    {
+        if (!obj.TryGetProperty(name, out var value)) throw new ModelProblem($"malformed model: \"{prefix}{name}\" is missing");
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ModelProblem($"malformed model: \"{prefix}{name}\" is {value.GetRawText()}; expected true or false"),
+        };
+    }
+
+    private static Activation ActivationValue(JsonElement arch, string name)
+    {
+        string text = String(arch, name, "architecture.");
+        foreach (var a in Enum.GetValues<Activation>())
+            if (ActivationName(a) == text) return a;
+        throw new ModelProblem($"malformed model: \"architecture.{name}\" is '{text}'; expected one of {string.Join(", ", Enum.GetValues<Activation>().Select(ActivationName))}");
+    }
+
+    private static Initializer InitValue(JsonElement arch)
+    {
+        string text = String(arch, "init", "architecture.");
+        try { return Initializer.Parse(text); }
+        catch (FormatException e) { throw new ModelProblem($"malformed model: \"architecture.init\": {e.Message}"); }
+    }
+
+    private static string[] Strings(JsonElement array, string at) =>
+        array.EnumerateArray().Select((e, i) => Expect(e, $"{at}[{i}]", JsonValueKind.String).GetString()!).ToArray();
+
+    /// <summary>The numbers of a JSON array; for f32, each rounded to the nearest float32 (and widened back).</summary>
+    private static double[] Numbers(JsonElement array, string at, bool f32)
+    {
+        var result = new double[array.GetArrayLength()];
+        int i = 0;
+        foreach (var e in array.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Number)
+                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {Describe(e.ValueKind)}; expected a number");
+            if (!e.TryGetDouble(out double v) || !double.IsFinite(v) || (f32 && !float.IsFinite((float)v)))
+                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {e.GetRawText()}, out of range for {(f32 ? "float32" : "float64")}");
+            result[i++] = f32 ? (float)v : v;
+        }
+        return result;
+    }
+}
