@@ -18,8 +18,14 @@ public sealed class CliTrainTests : IDisposable
     private static string Flowers => TestData.Path("csv", "flowers.csv");
 
     // The flowers data with settings that train quickly; extra flags override nothing but add to these.
-    private (int Code, string Out, string Err) TrainFlowers(params string[] extra) =>
-        CliTests.Run(["train", Flowers, "--target", "species", "--epochs", "5", "--batch", "10", .. extra]);
+    private (int Code, string Out, string Err) TrainFlowers(params string[] extra)
+    {
+        string[] defaults = ["--epochs", "5", "--batch", "10"];
+        var kept = new List<string>();
+        for (int i = 0; i < defaults.Length; i += 2)
+            if (!extra.Contains(defaults[i])) kept.AddRange(defaults[i..(i + 2)]);
+        return CliTests.Run(["train", Flowers, "--target", "species", .. kept, .. extra]);
+    }
 
     private string[][] History(string path) =>
         File.ReadAllLines(path).Skip(1).Select(l => l.Split(',')).ToArray();
@@ -304,7 +310,7 @@ public sealed class CliTrainTests : IDisposable
     {
         string model = _temp.File("m.model");
         var run = CliTests.Run("train", Streetlights, "--target", "walk", "--optimizer", "sgd", "--alpha", "1e200",
-            "--loss", "sse", "--epochs", "5", "--quiet", "--save", model, "--precision", "f64");
+            "--loss", "sse", "--epochs", "5", "--batch", "1", "--quiet", "--save", model, "--precision", "f64");
         AssertUsageError(run, "diverged", "epoch 1", "smaller --alpha");
     }
 
@@ -349,7 +355,7 @@ public sealed class CliTrainTests : IDisposable
         Assert.Contains("120 training examples, 16 inputs, 10 classes", output);
 
         string model = _temp.File("idx.model");
-        (code, output, err) = CliTests.Run("train", _temp.Path, "--epochs", "20", "--layers", "8", "--save", model);
+        (code, output, err) = CliTests.Run("train", _temp.Path, "--epochs", "20", "--layers", "8", "--alpha", "0.01", "--batch", "10", "--save", model);
         Assert.True(code == 0, err);
         Assert.Contains("30 test examples", output);
         double accuracy = D(output.Split("test: loss ")[1].Split("accuracy ")[1][..6]);

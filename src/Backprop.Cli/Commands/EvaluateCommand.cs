@@ -68,7 +68,7 @@ internal static class ModelData
         else data = CsvLoader.Load(path, new CsvOptions
         {
             TargetColumns = withTargets ? model.TargetNames : [],
-            Classes = model.ClassNames,
+            Classes = withTargets ? model.ClassNames : null,
             ExpectFeatures = model.FeatureNames,
         });
         if (data.Features.Columns != model.Spec.Inputs)

@@ -85,7 +85,7 @@ internal sealed class NetworkFlags
     }
 
     /// <summary>Reads every flag; <paramref name="isImages"/> and <paramref name="hasClasses"/> steer the defaults.</summary>
-    public TrainSettings Read(ParseResult result, bool isImages, bool hasClasses)
+    public TrainSettings Read(ParseResult result, bool isImages, bool hasClasses, int examples = int.MaxValue)
     {
         var defaulted = new List<string>();
         T Pick<T>(Option<string?> option, Func<string, T> parse, T fallback, string shown)
@@ -110,7 +110,8 @@ internal sealed class NetworkFlags
         double alphaDefault = optimizer == "adam" ? 0.001 : 0.01;
         double alpha = Pick(Alpha, t => Positive(t, "alpha"), alphaDefault, Num(alphaDefault));
         int epochs = Pick(Epochs, t => Count(t, min: 1), 20, "20");
-        var batching = Pick(Batch, Batching.Parse, Batching.MiniBatch(32), "32");
+        // 32 a batch, or the whole dataset when it is smaller than that.
+        var batching = Pick(Batch, Batching.Parse, examples < 32 ? Batching.Full : Batching.MiniBatch(32), examples < 32 ? "full" : "32");
         var init = Pick(Init, Initializer.Parse,
             activation == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier,
             activation == Backprop.Activation.Relu ? "he" : "xavier");

@@ -24,7 +24,7 @@ internal static class TrainCommand
         var first = flags.Read(result, isImages: false, hasClasses: false); // every flag's mistake, before any data is read
         var csv = new CsvOptions { TargetColumns = first.Targets, Classes = first.Classes };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
-        var settings = flags.Read(result, isImages, train.ClassNames is not null);
+        var settings = flags.Read(result, isImages, train.ClassNames is not null, train.Count);
 
         Dataset? validation = null;
         if (settings.ValidationFraction is double fraction)
@@ -115,7 +115,7 @@ internal static class TrainCommand
 
         if (s.Save is string save)
         {
-            var model = Model.From(network, spec, s.Precision, normalization, train, s.Loss);
+            var model = Model.From(network, spec, normalization, train.FeatureNames, train.TargetNames, train.ClassNames, s.Loss);
             ModelFile.Save(model, save);
             view.Line($"saved model to {save}");
         }
