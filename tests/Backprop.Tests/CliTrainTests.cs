@@ -312,6 +312,15 @@ public sealed class CliTrainTests : IDisposable
         var run = CliTests.Run("train", Streetlights, "--target", "walk", "--optimizer", "sgd", "--alpha", "1e200",
             "--loss", "sse", "--epochs", "5", "--batch", "1", "--quiet", "--save", model, "--precision", "f64");
         AssertUsageError(run, "diverged", "epoch 1", "smaller --alpha");
+        Assert.False(File.Exists(model)); // no epoch finished: nothing worth saving
+    }
+
+    [Fact]
+    public void Output_paths_are_checked_before_training()
+    {
+        AssertUsageError(TrainFlowers("--save", _temp.File("no/such/folder/m.model")), "--save", "does not exist");
+        AssertUsageError(TrainFlowers("--history", _temp.Path), "--history", "is a folder");
+        AssertUsageError(TrainFlowers("--plot", _temp.File("missing/p.png")), "--plot");
     }
 
     // ---- IDX ----

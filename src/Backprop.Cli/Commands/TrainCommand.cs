@@ -22,6 +22,10 @@ internal static class TrainCommand
     private static int Run(string path, ParseResult result, NetworkFlags flags, TextWriter stdout, TextWriter stderr)
     {
         var first = flags.Read(result, isImages: false, hasClasses: false); // every flag's mistake, before any data is read
+        // Output paths are checked before training, not after an hour of it.
+        CheckOutputPath(first.Save, "--save");
+        CheckOutputPath(first.History, "--history");
+        CheckOutputPath(first.Plot, "--plot");
         var csv = new CsvOptions { TargetColumns = first.Targets, Classes = first.Classes };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
         var settings = flags.Read(result, isImages, train.ClassNames is not null, train.Count);
@@ -47,6 +51,15 @@ internal static class TrainCommand
         return settings.Precision == "f64"
             ? Train<double>(settings, train, validation, test, stdout, stderr)
             : Train<float>(settings, train, validation, test, stdout, stderr);
+    }
+
+    private static void CheckOutputPath(string? path, string flag)
+    {
+        if (path is null) return;
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UsageException($"{flag}: {path} is a folder; name a file to write");
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder)) throw new UsageException($"{flag}: the folder {folder} does not exist");
     }
 
     private static int Train<T>(TrainSettings s, Dataset train, Dataset? validation, Dataset? test, TextWriter stdout, TextWriter stderr)
@@ -115,9 +128,18 @@ internal static class TrainCommand
 
         if (s.Save is string save)
         {
-            var model = Model.From(network, spec, normalization, train.FeatureNames, train.TargetNames, train.ClassNames, s.Loss);
-            ModelFile.Save(model, save);
-            view.Line($"saved model to {save}");
+            if (history.Stop == StopReason.Diverged && history.Epochs.Count == 0)
+                view.Line($"nothing saved to {save}: no epoch finished before the loss diverged");
+            else
+            {
+                var model = Model.From(network, spec, normalization, train.FeatureNames, train.TargetNames, train.ClassNames, s.Loss);
+                try { ModelFile.Save(model, save); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new UsageException($"{save}: cannot save the model: {e.Message}");
+                }
+                view.Line($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
+            }
         }
         if (s.History is string historyPath) AtomicFile.WriteText(historyPath, HistoryFile.Format(history.Epochs));
         if (s.Plot is string plot) Chart.Save(plot, history.Epochs, s.Loss);
