@@ -220,6 +220,18 @@ public sealed class CliTrainTests : IDisposable
     }
 
     [Fact]
+    public void A_model_trained_with_dropout_saves_and_predicts_without_it()
+    {
+        string model = _temp.File("dropout.model");
+        var (code, output, err) = TrainFlowers("--dropout", "0.5", "--save", model, "--test-data", Flowers);
+        Assert.True(code == 0, err);
+        string testAccuracy = output.Split("test: loss ")[1].Split("accuracy ")[1][..6];
+        var (ecode, eout, eerr) = CliTests.Run("evaluate", model, Flowers);
+        Assert.True(ecode == 0, eerr);
+        Assert.Contains($"accuracy: {testAccuracy}", eout); // evaluation has dropout off, in training and after loading
+    }
+
+    [Fact]
     public void Predict_reads_only_the_models_inputs()
     {
         string model = _temp.File("m.model");

@@ -46,7 +46,8 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         string precision = PrecisionOf<T>();
 
         string expected = string.Join(", ", ExpectedLayerNames(spec));
-        string actual = string.Join(", ", network.Layers.Select(l => l.Name));
+        // Dropout acts only while training, so a model is the network without it.
+        string actual = string.Join(", ", network.Layers.Where(l => l is not Dropout<T>).Select(l => l.Name));
         if (expected != actual)
             throw new ArgumentException($"The network's layers ({actual}) are not the ones the spec builds ({expected}).", nameof(network));
         var dense = network.DenseLayers.ToArray();
@@ -62,7 +63,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         }
 
         var model = new Model(
-            spec with { Hidden = spec.Hidden.ToArray() },
+            spec with { Hidden = spec.Hidden.ToArray(), Dropout = 0 },
             precision,
             normalization with { Offset = (double[])normalization.Offset.Clone(), Scale = (double[])normalization.Scale.Clone() },
             featureNames.ToArray(),
