@@ -29,10 +29,17 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IEnumerable<Dense<T>> DenseLayers => _layers.OfType<Dense<T>>();
 
     /// <summary>input (B, in) -> output (B, out). The result is the last layer's buffer: copy it to keep it past the next call.</summary>
-    public Matrix<T> Forward(Matrix<T> input, bool training = false)
+    /// <param name="input">A batch of rows.</param>
+    /// <param name="training">True while training (dropout on).</param>
+    /// <param name="afterLayer">When given, called with (layer index, its output) after each layer: a way to look inside.</param>
+    public Matrix<T> Forward(Matrix<T> input, bool training = false, Action<int, Matrix<T>>? afterLayer = null)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x, training);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            x = _layers[i].Forward(x, training);
+            afterLayer?.Invoke(i, x);
+        }
         return x;
     }
 
@@ -43,7 +50,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Backpropagation after <see cref="Forward"/>: fills every parameter's gradient with d loss / d parameter,
     /// averaged over the batch's rows (the notes' "average weight_delta" for full and mini-batch descent).
     /// </summary>
-    public void Backward(ILoss<T> loss, Matrix<T> prediction, Matrix<T> target)
+    /// <param name="loss">The loss whose gradient flows back.</param>
+    /// <param name="prediction">The output of the last <see cref="Forward"/>.</param>
+    /// <param name="target">The targets of that batch.</param>
+    /// <param name="beforeLayer">When given, called with (layer index, delta at that layer's output) just before each layer's backward step: a way to look inside.</param>
+    public void Backward(ILoss<T> loss, Matrix<T> prediction, Matrix<T> target, Action<int, Matrix<T>>? beforeLayer = null)
     {
         int last = _layers.Length - 1;
         var delta = Buffers.Ensure(ref _outputDelta, prediction.Rows, prediction.Columns);
@@ -66,6 +77,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         // Each layer turns the delta at its output into its gradients and the delta at its input.
         for (int i = last; i >= 0; i--)
         {
+            beforeLayer?.Invoke(i, delta);
             bool needInputDelta = i > 0;
             delta = _layers[i].Backward(delta, needInputDelta)!;
         }

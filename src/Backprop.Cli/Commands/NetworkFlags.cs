@@ -44,7 +44,7 @@ internal sealed record TrainSettings
 /// The flags that describe a network and its training. Values are read as text and checked here, so that every
 /// mistake is one line naming the flag, what it got, and what it takes.
 /// </summary>
-internal sealed class NetworkFlags
+internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defaultPrecision = "f32")
 {
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
     public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (integers are classes only with this flag)." };
@@ -106,7 +106,7 @@ internal sealed class NetworkFlags
         var output = Pick(Output, t => ParseActivation(t, ["identity", "sigmoid", "softmax"]),
             hasClasses ? Backprop.Activation.Softmax : Backprop.Activation.Identity, hasClasses ? "softmax" : "identity");
         string loss = Pick(Loss, t => OneOf(t, ["sse", "mse", "cross-entropy"]), hasClasses ? "cross-entropy" : "mse", hasClasses ? "cross-entropy" : "mse");
-        var (optimizer, beta) = Pick(Optimizer, ParseOptimizer, ("adam", 0.9), "adam");
+        var (optimizer, beta) = Pick(Optimizer, ParseOptimizer, (defaultOptimizer, 0.9), defaultOptimizer);
         double alphaDefault = optimizer == "adam" ? 0.001 : 0.01;
         double alpha = Pick(Alpha, t => Positive(t, "alpha"), alphaDefault, Num(alphaDefault));
         int epochs = Pick(Epochs, t => Count(t, min: 1), 20, "20");
@@ -118,7 +118,7 @@ internal sealed class NetworkFlags
         uint seed = Pick(Seed, t => uint.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out uint s) ? s
             : throw new FormatException($"'{t}' is not a seed (a whole number from 0 to {uint.MaxValue})."), 1u, "1");
         string normalize = Pick(Normalize, t => OneOf(t, ["none", "minmax", "standard"]), isImages ? "none" : "standard", isImages ? "none" : "standard");
-        string precision = Pick(Precision, t => OneOf(t, ["f64", "f32"]), "f32", "f32");
+        string precision = Pick(Precision, t => OneOf(t, ["f64", "f32"]), defaultPrecision, defaultPrecision);
 
         string? validation = result.GetValue(Validation), validationData = result.GetValue(ValidationData);
         if (validation is not null && validationData is not null)

@@ -21,91 +21,26 @@ internal static class TrainCommand
 
     private static int Run(string path, ParseResult result, NetworkFlags flags, TextWriter stdout, TextWriter stderr)
     {
-        var first = flags.Read(result, isImages: false, hasClasses: false); // every flag's mistake, before any data is read
-        // Output paths are checked before training, not after an hour of it.
-        CheckOutputPath(first.Save, "--save");
-        CheckOutputPath(first.History, "--history");
-        CheckOutputPath(first.Plot, "--plot");
-        var csv = new CsvOptions { TargetColumns = first.Targets, Classes = first.Classes };
-        var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
-        var settings = flags.Read(result, isImages, train.ClassNames is not null, train.Count);
-
-        Dataset? validation = null;
-        if (settings.ValidationFraction is double fraction)
-            (train, validation) = train.Split(fraction);
-        else if (settings.ValidationData is string vpath)
-            validation = DataFiles.LoadLike(vpath, train, csv);
-        if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
-
-        if (settings.Loss == "cross-entropy" && settings.Output == Activation.Identity)
-            throw new UsageException("--loss cross-entropy needs probabilities: use --output softmax (classes) or sigmoid (yes/no outputs)");
-        int batch = settings.Batching.SizeFor(train.Count);
-        if (batch > train.Count)
-            throw new UsageException($"--batch: {batch} is larger than the {train.Count} training examples");
-        if (train.ClassNames is null && settings.Loss == "cross-entropy")
-            throw new UsageException("--loss cross-entropy needs a target column of classes; this data's targets are numbers (use --classes to read them as classes)");
-        if (settings.Output == Activation.Softmax && train.Targets.Columns < 2)
-            throw new UsageException("--output softmax needs at least two outputs; a single target column of numbers takes --output identity or sigmoid");
-
-        Gemm.MaxThreads = settings.Threads;
-        return settings.Precision == "f64"
-            ? Train<double>(settings, train, validation, test, stdout, stderr)
-            : Train<float>(settings, train, validation, test, stdout, stderr);
+        var data = LoadedData.Load(path, result, flags);
+        return Workbench<double>.ByPrecision(data, w => Train(w, stdout, stderr), w => Train(w, stdout, stderr));
     }
 
-    private static void CheckOutputPath(string? path, string flag)
+    private static int Train<T>(Workbench<T> w, TextWriter stdout, TextWriter stderr) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (path is null) return;
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new UsageException($"{flag}: {path} is a folder; name a file to write");
-        string? folder = Path.GetDirectoryName(full);
-        if (folder is not null && !Directory.Exists(folder)) throw new UsageException($"{flag}: the folder {folder} does not exist");
-    }
-
-    private static int Train<T>(TrainSettings s, Dataset train, Dataset? validation, Dataset? test, TextWriter stdout, TextWriter stderr)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
+        var s = w.Settings;
+        var (train, validation, test) = (w.Data.Train, w.Data.Validation, w.Data.Test);
+        var (network, spec, normalization, trainer) = (w.Network, w.Spec, w.Normalization, w.Trainer);
         var view = TrainingView.Create(stdout, s.Quiet);
-        var normalization = Normalization.Fit(s.Normalize, train.Features);
-        var x = normalization.Apply<T>(train.Features);
-        var y = train.Targets.Cast<T>();
-        (Matrix<T>, Matrix<T>)? validationData = validation is null ? null : (normalization.Apply<T>(validation.Features), validation.Targets.Cast<T>());
-
-        var spec = new NetworkSpec(train.Features.Columns, s.Hidden, train.Targets.Columns)
-        {
-            HiddenActivation = s.Activation,
-            OutputActivation = s.Output,
-            Bias = s.Bias,
-            Init = s.Init,
-            Dropout = s.Dropout,
-        };
-        var random = new NumpyRandom(s.Seed);
-        var network = spec.Build<T>(random);
-        var loss = Losses.Create<T>(s.Loss, s.Output);
-        var trainer = new Trainer<T>(network, loss, Optimizers.Create<T>(s.Optimizer, s.Alpha, s.MomentumBeta))
-        {
-            Batching = s.Batching,
-            ShuffleWith = s.Shuffle ? random : null,
-            L2 = s.L2,
-            CountClasses = train.ClassNames is not null,
-            EarlyStoppingPatience = s.Patience,
-        };
-
-        view.Line($"data: {train.Source}: {train.Count} training examples, {train.Features.Columns} inputs, "
-                  + (train.ClassNames is { } classes ? $"{classes.Count} classes" : $"{train.Targets.Columns} outputs ({string.Join(", ", train.TargetNames)})")
-                  + (validation is null ? "" : $"; {validation.Count} validation examples")
-                  + (test is null ? "" : $"; {test.Count} test examples"));
-        view.Line($"network: {string.Join("-", new[] { spec.Inputs }.Concat(spec.Hidden).Append(spec.Outputs))}, "
-                  + $"{s.Activation.ToString().ToLowerInvariant()} hidden, {s.Output.ToString().ToLowerInvariant()} output, loss {s.Loss}, "
-                  + $"{s.Optimizer} alpha {NetworkFlags.Num(s.Alpha)}, batch {s.Batching}, {s.Epochs} epochs, {s.Precision}");
-        if (s.Defaulted.Count > 0)
-            view.Line($"defaults chosen (set them with the flags of the same names): {string.Join(", ", s.Defaulted)}");
+        (Matrix<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
+        view.Line(w.DataLine());
+        view.Line(w.NetworkLine());
+        if (w.DefaultsLine() is string defaults) view.Line(defaults);
 
         trainer.BatchCompleted += p => view.Batch(p, s.Epochs);
         trainer.EpochCompleted += e => { view.Epoch(e, s.Epochs); view.EpochStarted(); };
         TrainingHistory history = null!;
         view.EpochStarted();
-        view.Run(() => history = trainer.Fit(x, y, s.Epochs, validationData));
+        view.Run(() => history = trainer.Fit(w.X, w.Y, s.Epochs, validationData));
 
         int exitCode = 0;
         switch (history.Stop)
@@ -122,7 +57,8 @@ internal static class TrainCommand
 
         if (test is not null)
         {
-            var (testLoss, testAccuracy) = trainer.Evaluate(normalization.Apply<T>(test.Features), test.Targets.Cast<T>());
+            var (tx, ty) = w.Prepare(test);
+            var (testLoss, testAccuracy) = trainer.Evaluate(tx, ty);
             view.Line($"test: loss {TrainingView.F(testLoss)}" + (train.ClassNames is null ? "" : $"  accuracy {TrainingView.F(testAccuracy)}") + $"  ({test.Count} examples)");
         }
 
