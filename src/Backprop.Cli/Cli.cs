@@ -20,6 +20,7 @@ internal static class Cli
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
         root.Subcommands.Add(PredictCommand.Create(stdout));
+        root.Subcommands.Add(TraceCommand.Create(stdout));
 
         if (args.Length == 0)
         {

@@ -44,7 +44,7 @@ internal sealed record TrainSettings
 /// The flags that describe a network and its training. Values are read as text and checked here, so that every
 /// mistake is one line naming the flag, what it got, and what it takes.
 /// </summary>
-internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defaultPrecision = "f32")
+internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defaultPrecision = "f32", int defaultEpochs = 20)
 {
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
     public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (integers are classes only with this flag)." };
@@ -109,7 +109,7 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
         var (optimizer, beta) = Pick(Optimizer, ParseOptimizer, (defaultOptimizer, 0.9), defaultOptimizer);
         double alphaDefault = optimizer == "adam" ? 0.001 : 0.01;
         double alpha = Pick(Alpha, t => Positive(t, "alpha"), alphaDefault, Num(alphaDefault));
-        int epochs = Pick(Epochs, t => Count(t, min: 1), 20, "20");
+        int epochs = Pick(Epochs, t => Count(t, min: 1), defaultEpochs, defaultEpochs.ToString(CultureInfo.InvariantCulture));
         // 32 a batch, or the whole dataset when it is smaller than that.
         var batching = Pick(Batch, Batching.Parse, examples < 32 ? Batching.Full : Batching.MiniBatch(32), examples < 32 ? "full" : "32");
         var init = Pick(Init, Initializer.Parse,

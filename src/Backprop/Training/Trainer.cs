@@ -96,9 +96,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         T loss = Loss.Loss(prediction, y);
         correct = CountClasses ? Metrics.CountCorrect(prediction, y) : 0;
         Network.Backward(Loss, prediction, y);
+        Update();
+        return loss;
+    }
+
+    /// <summary>Moves the weights by the gradients of the last <see cref="Network{T}.Backward"/>: weight decay (when <see cref="L2"/> is set), then the optimizer.</summary>
+    public void Update()
+    {
         if (L2 > 0) AddWeightDecay();
         Optimizer.Update(Network.Parameters);
-        return loss;
     }
 
     private void AddWeightDecay()

@@ -1,0 +1,170 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Cli;
+
+/// <summary>
+/// <c>backprop trace DATA</c>: one iteration of backpropagation, step by step, for any network the flags
+/// describe: every weight matrix, each layer's output, the error, each delta before and after the activation's
+/// derivative, each weight delta and each updated weight matrix, named as the notes name them.
+/// </summary>
+internal static class TraceCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
+        var row = new Option<string?>("--row") { Description = "The example to trace (0 is the first row). Default 0." };
+        var rows = new Option<string?>("--batch-rows") { Description = "A:B traces one mini-batch update on rows A to B-1, as Python's data[A:B]." };
+        var flags = new NetworkFlags(defaultOptimizer: "sgd", defaultPrecision: "f64", defaultEpochs: 0);
+        var command = new Command("trace", "Shows one iteration of backpropagation step by step: every matrix, delta and update, named as in the notes.");
+        command.Arguments.Add(data);
+        command.Options.Add(row);
+        command.Options.Add(rows);
+        flags.AddTo(command);
+        command.SetAction(result =>
+        {
+            var (start, end) = Rows(result.GetValue(row), result.GetValue(rows));
+            var loaded = LoadedData.Load(result.GetValue(data)!, result, flags);
+            if (end > loaded.Train.Count)
+                throw new UsageException($"{(result.GetValue(rows) is null ? "--row" : "--batch-rows")}: the data has {loaded.Train.Count} training rows (0 to {loaded.Train.Count - 1})");
+            return Workbench<double>.ByPrecision(loaded, w => Trace(w, start, end, stdout), w => Trace(w, start, end, stdout));
+        });
+        return command;
+    }
+
+    private static (int Start, int End) Rows(string? row, string? rows)
+    {
+        if (row is not null && rows is not null) throw new UsageException("--row and --batch-rows both choose rows; give one");
+        if (rows is not null)
+        {
+            string[] parts = rows.Split(':');
+            if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int a)
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int b) && a < b)
+                return (a, b);
+            throw new UsageException($"--batch-rows: '{rows}' is not A:B with A below B (e.g. 0:4)");
+        }
+        if (row is null) return (0, 1);
+        return int.TryParse(row, NumberStyles.None, CultureInfo.InvariantCulture, out int r)
+            ? (r, r + 1) : throw new UsageException($"--row: '{row}' is not a row number (0 or more)");
+    }
+
+    private static int Trace<T>(Workbench<T> w, int start, int end, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = w.Settings;
+        var network = w.Network;
+        if (!s.Quiet)
+        {
+            stdout.WriteLine(w.NetworkLine());
+            if (w.DefaultsLine() is string d) stdout.WriteLine(d);
+        }
+        if (s.Epochs > 0) w.Trainer.Fit(w.X, w.Y, s.Epochs); // look inside a network that has already learned a while
+
+        var names = new LayerNames<T>(network.Layers);
+        void Show(string expression, Matrix<T> value) => stdout.Write($">>> {expression}\n{value}\n");
+
+        var layer_0 = w.X[start..end];
+        var goal = w.Y[start..end];
+        stdout.Write($">>> alpha = {NetworkFlags.Num(s.Alpha)}\n");
+        Show($"layer_0 = data[{start}:{end}]", layer_0);
+        Show($"goal = targets[{start}:{end}]", goal);
+        foreach (var dense in network.DenseLayers)
+        {
+            Show(dense.Weights.Name, dense.Weights.Value);
+            if (dense.Bias is not null) Show(dense.Bias.Name, dense.Bias.Value);
+        }
+
+        // Predict: each layer's output.
+        var prediction = network.Forward(layer_0, training: true, (i, output) => Show(names.Forward(i), output));
+        double error = double.CreateChecked(w.Loss.Loss(prediction, goal));
+        stdout.Write($">>> error = {names.LossExpression(w.Loss)}\n{Formatting.PyFormat.Repr(error)}\n");
+
+        // Learn: the deltas, from the output back to the first layer.
+        network.Backward(w.Loss, prediction, goal, (i, delta) =>
+        {
+            if (names.Backward(i, w.Loss, end - start) is string label) Show(label, delta);
+        });
+        var dense_layers = network.DenseLayers.ToArray();
+        for (int k = dense_layers.Length - 1; k >= 0; k--)
+        {
+            Show($"weight_delta_{k}_{k + 1} = layer_{k}.T.dot(layer_{k + 1}_delta)", dense_layers[k].Weights.Gradient);
+            if (dense_layers[k].Bias is { } bias) Show($"bias_delta_{k + 1} = layer_{k + 1}_delta.sum(axis=0)", bias.Gradient);
+        }
+        w.Trainer.Update();
+        string how = s.Optimizer == "sgd" ? "-= alpha * " : $"updated by {s.Optimizer} from ";
+        string decay = s.L2 > 0 ? $" (+ {NetworkFlags.Num(s.L2)} * weights_k_k+1 for L2)" : "";
+        for (int k = dense_layers.Length - 1; k >= 0; k--)
+        {
+            Show($"weights_{k}_{k + 1} {how}weight_delta_{k}_{k + 1}{decay}", dense_layers[k].Weights.Value);
+            if (dense_layers[k].Bias is { } bias) Show($"bias_{k + 1} {how}bias_delta_{k + 1}", bias.Value);
+        }
+        return 0;
+    }
+}
+
+/// <summary>The notes' names for what each layer computes, forward and backward: layer_1 = relu(np.dot(layer_0, weights_0_1)), ...</summary>
+internal sealed class LayerNames<T>(IReadOnlyList<ILayer<T>> layers) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // k such that layer i belongs to dense layer k's block (a dense layer and the activation/dropout after it).
+    private int Block(int i) => layers.Take(i + 1).Count(l => l is Dense<T>) - 1;
+
+    private bool LastOfBlock(int i) => i == layers.Count - 1 || layers[i + 1] is Dense<T>;
+
+    private static string Derivative(ILayer<T> layer, string output) => layer switch
+    {
+        Relu<T> => $"relu2deriv({output})",
+        Sigmoid<T> => $"{output} * (1 - {output})",
+        Tanh<T> => $"(1 - {output} ** 2)",
+        Softmax<T> => $"softmax_jacobian({output})",
+        _ => layer.Name,
+    };
+
+    public string Forward(int i)
+    {
+        int k = Block(i);
+        string dot = $"np.dot(layer_{k}, weights_{k}_{k + 1})" + (layers[Block0(k)] is Dense<T> { Bias: not null } ? $" + bias_{k + 1}" : "");
+        string name = LastOfBlock(i) ? $"layer_{k + 1} = " : "";
+        return layers[i] switch
+        {
+            Dense<T> => name + dot,
+            Dropout<T> d => $"layer_{k + 1} *= dropout_mask  # keeps each value with probability {NetworkFlags.Num(1 - d.P)}, scaled by 1/{NetworkFlags.Num(1 - d.P)}",
+            var activation => name + $"{activation.Name}({dot})",
+        };
+    }
+
+    private int Block0(int k) => layers.Select((l, i) => (l, i)).Where(p => p.l is Dense<T>).ElementAt(k).i;
+
+    public string LossExpression(ILoss<T> loss)
+    {
+        string n = $"layer_{layers.Count(l => l is Dense<T>)}";
+        return loss switch
+        {
+            SquaredError<T> => $"np.sum(({n} - goal) ** 2)",
+            MeanSquaredError<T> => $"np.sum(np.mean(({n} - goal) ** 2, axis=1))",
+            CrossEntropy<T> => $"-np.sum(goal * np.log({n}))",
+            BinaryCrossEntropy<T> => $"-np.sum(goal * np.log({n}) + (1 - goal) * np.log(1 - {n}))",
+            _ => loss.Name,
+        };
+    }
+
+    // The delta arriving at layer i's output, just before layer i's backward step.
+    public string? Backward(int i, ILoss<T> loss, int batch)
+    {
+        int k = Block(i);
+        string delta = $"layer_{k + 1}_delta";
+        string average = batch > 1 ? $" / {batch}" : "";
+        bool isOutput = k == layers.Count(l => l is Dense<T>) - 1;
+        bool fused = loss.FusesWith(layers[^1]);
+        if (isOutput && LastOfBlock(i))
+            // The first delta: at the output, or below a fused softmax/sigmoid.
+            return fused || layers[i] is Dense<T> || loss is SquaredError<T>
+                ? $"{delta} = (layer_{k + 1} - goal){average}"
+                : $"{delta} = d{loss.Name}/dlayer_{k + 1}{average}";
+        if (isOutput && layers[i] is Dense<T> && fused) return $"{delta} = (layer_{k + 1} - goal){average}";
+        if (LastOfBlock(i))
+            return $"{delta} = layer_{k + 2}_delta.dot(weights_{k + 1}_{k + 2}.T)";
+        // Below the last layer of the block: the delta after that layer's derivative (or dropout mask).
+        var above = layers[i + 1];
+        return above is Dropout<T> ? $"{delta} *= dropout_mask" : $"{delta} *= {Derivative(above, $"layer_{k + 1}")}";
+    }
+}
