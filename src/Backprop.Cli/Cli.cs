@@ -21,6 +21,7 @@ internal static class Cli
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
         root.Subcommands.Add(PredictCommand.Create(stdout));
         root.Subcommands.Add(TraceCommand.Create(stdout));
+        root.Subcommands.Add(GradcheckCommand.Create(stdout));
 
         if (args.Length == 0)
         {
