@@ -22,6 +22,7 @@ internal static class Cli
         root.Subcommands.Add(PredictCommand.Create(stdout));
         root.Subcommands.Add(TraceCommand.Create(stdout));
         root.Subcommands.Add(GradcheckCommand.Create(stdout));
+        root.Subcommands.Add(ExplainCommand.Create(stdout));
 
         if (args.Length == 0)
         {

@@ -44,7 +44,7 @@ internal sealed record TrainSettings
 /// The flags that describe a network and its training. Values are read as text and checked here, so that every
 /// mistake is one line naming the flag, what it got, and what it takes.
 /// </summary>
-internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defaultPrecision = "f32", int defaultEpochs = 20)
+internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defaultPrecision = "f32", int defaultEpochs = 20, int[]? defaultLayers = null)
 {
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
     public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (integers are classes only with this flag)." };
@@ -101,7 +101,8 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
             catch (ArgumentException e) { throw new UsageException($"{option.Name}: {e.Message}"); }
         }
 
-        var hidden = Pick(Layers, ParseLayers, [64], "64");
+        int[] layersDefault = defaultLayers ?? [64];
+        var hidden = Pick(Layers, ParseLayers, layersDefault, layersDefault.Length == 0 ? "none" : string.Join(",", layersDefault));
         var activation = Pick(Activation, t => ParseActivation(t, ["relu", "sigmoid", "tanh"]), Backprop.Activation.Relu, "relu");
         var output = Pick(Output, t => ParseActivation(t, ["identity", "sigmoid", "softmax"]),
             hasClasses ? Backprop.Activation.Softmax : Backprop.Activation.Identity, hasClasses ? "softmax" : "identity");

@@ -114,7 +114,8 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>One line describing the network and how it trains, for the screen.</summary>
     public string NetworkLine() =>
         $"network: {string.Join("-", new[] { Spec.Inputs }.Concat(Spec.Hidden).Append(Spec.Outputs))}, "
-        + $"{Settings.Activation.ToString().ToLowerInvariant()} hidden, {Settings.Output.ToString().ToLowerInvariant()} output, loss {Settings.Loss}, "
+        + (Spec.Hidden.Count == 0 ? "no hidden layer, " : $"{Settings.Activation.ToString().ToLowerInvariant()} hidden, ")
+        + $"{Settings.Output.ToString().ToLowerInvariant()} output, loss {Settings.Loss}, "
         + $"{Settings.Optimizer} alpha {NetworkFlags.Num(Settings.Alpha)}, batch {Settings.Batching}, {Settings.Epochs} epochs, {Settings.Precision}";
 
     /// <summary>The defaults line, or null when every setting was given.</summary>

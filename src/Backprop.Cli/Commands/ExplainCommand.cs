@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using ScottPlot;
+
+namespace Backprop.Cli;
+
+/// <summary>
+/// <c>backprop explain DATA --target COL</c>: error attribution made visible. Before training, each input's
+/// correlation with each target; at the weights after <c>--epochs N</c> (0 by default: the initial weights), each
+/// weight's up and down pressure over the dataset, with the weights whose pressure conflicts and those whose
+/// input is 0 for some examples (no blame possible) marked.
+/// </summary>
+internal static class ExplainCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
+        var flags = new NetworkFlags(defaultOptimizer: "sgd", defaultPrecision: "f64", defaultEpochs: 0, defaultLayers: []);
+        var command = new Command("explain", "Shows which inputs correlate with the targets and which weights take the blame for the error (up and down pressure).");
+        command.Arguments.Add(data);
+        flags.AddTo(command);
+        command.SetAction(result =>
+        {
+            var loaded = LoadedData.Load(result.GetValue(data)!, result, flags);
+            return Workbench<double>.ByPrecision(loaded, w => Explain(w, stdout), w => Explain(w, stdout));
+        });
+        return command;
+    }
+
+    private static int Explain<T>(Workbench<T> w, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var train = w.Data.Train;
+        var inputNames = train.FeatureNames;
+        var targetNames = train.ClassNames ?? train.TargetNames;
+
+        stdout.WriteLine($"correlation of each input with each target over {train.Count} examples (before training):");
+        var correlation = ErrorAttribution.Correlations(train.Features, train.Targets);
+        int width = Math.Max(12, inputNames.Max(n => n.Length));
+        stdout.WriteLine("input".PadRight(width) + string.Concat(targetNames.Select(t => "  " + t.PadLeft(Math.Max(8, t.Length)))));
+        for (int i = 0; i < inputNames.Count; i++)
+            stdout.WriteLine(inputNames[i].PadRight(width) + string.Concat(targetNames.Select((t, j) => "  " + Num(correlation[i, j], "0.000").PadLeft(Math.Max(8, t.Length)))));
+        stdout.WriteLine("(1 or -1: the input alone predicts the target; near 0: no direct correlation, which a hidden layer may still find; - : a constant input)");
+        stdout.WriteLine();
+
+        if (w.Settings.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Settings.Epochs);
+        string when = w.Settings.Epochs > 0 ? $"after {w.Settings.Epochs} epochs" : "at the initial weights";
+        var pressure = ErrorAttribution.Pressure(w.Network, w.Loss, w.X, w.Y);
+        stdout.WriteLine(w.NetworkLine());
+        stdout.WriteLine($"pressure on each weight {when}: the sum over the {train.Count} examples of -weight_delta, the step each example asks for, split into up and down");
+        for (int d = 0; d < pressure.Count; d++)
+        {
+            var p = pressure[d];
+            var rowNames = d == 0 ? inputNames : Enumerable.Range(0, p.Weights.Rows).Select(i => $"layer_{d}[{i}]").ToArray();
+            var columnNames = d == pressure.Count - 1 && targetNames.Count == p.Weights.Columns ? targetNames : Enumerable.Range(0, p.Weights.Columns).Select(o => $"layer_{d + 1}[{o}]").ToArray();
+            stdout.WriteLine();
+            stdout.WriteLine($"{p.Layer}:");
+            int from = Math.Max(4, rowNames.Max(n => n.Length)), to = Math.Max(2, columnNames.Max(n => n.Length));
+            stdout.WriteLine($"{"from".PadRight(from)}  {"to".PadRight(to)}  {"weight",10}  {"up",10}  {"down",10}  {"net",10}  zero input  notes");
+            for (int i = 0; i < p.Weights.Rows; i++)
+                for (int o = 0; o < p.Weights.Columns; o++)
+                {
+                    var notes = new List<string>();
+                    if (p.Conflicting(i, o)) notes.Add("conflicting pressure");
+                    if (p.ZeroInput[i, o] == p.Examples) notes.Add("input always 0: never blamed");
+                    else if (p.ZeroInput[i, o] > 0) notes.Add($"no blame in {p.ZeroInput[i, o]} example{(p.ZeroInput[i, o] == 1 ? "" : "s")}");
+                    stdout.WriteLine($"{rowNames[i].PadRight(from)}  {columnNames[o].PadRight(to)}  {Num(p.Weights[i, o]),10}  {Num(p.Up[i, o]),10}  {Num(p.Down[i, o]),10}  {Num(p.Net(i, o)),10}  {p.ZeroInput[i, o],10}  {string.Join("; ", notes)}");
+                }
+        }
+        stdout.WriteLine();
+        stdout.WriteLine("up/down: how hard the examples push a weight up or down; conflicting: pushed both ways about equally (regularisation, --l2, turns such weights down); zero input: examples where the weight's input was 0, so the error could not be its fault");
+
+        if (w.Settings.Plot is string plot)
+        {
+            SavePlot(plot, pressure);
+            stdout.WriteLine($"wrote {plot}");
+        }
+        return 0;
+    }
+
+    private static string Num(double v, string format = "0.0000") => double.IsNaN(v) ? "-" : v.ToString(format, CultureInfo.InvariantCulture);
+
+    // Two heat maps a dense layer: its net pressure and its weights (rows: inputs, columns: outputs).
+    private static void SavePlot(string path, IReadOnlyList<LayerPressure> pressure)
+    {
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(pressure.Count * 2);
+        for (int d = 0; d < pressure.Count; d++)
+        {
+            var p = pressure[d];
+            var net = new double[p.Weights.Rows, p.Weights.Columns];
+            var weights = new double[p.Weights.Rows, p.Weights.Columns];
+            for (int i = 0; i < p.Weights.Rows; i++)
+                for (int o = 0; o < p.Weights.Columns; o++)
+                {
+                    // ScottPlot draws an array's first row at the top; flipped, input i sits at the y tick i.
+                    int row = p.Weights.Rows - 1 - i;
+                    net[row, o] = p.Net(i, o);
+                    weights[row, o] = p.Weights[i, o];
+                }
+            Heat(multiplot.GetPlot(2 * d), net, $"{p.Layer}: net pressure");
+            Heat(multiplot.GetPlot(2 * d + 1), weights, $"{p.Layer}: weights");
+        }
+        AtomicFile.Write(path, temp => multiplot.SavePng(temp, 900, 380 * pressure.Count));
+    }
+
+    private static void Heat(Plot plot, double[,] values, string title)
+    {
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.MellowRainbow();
+        plot.Add.ColorBar(map);
+        plot.Title(title);
+        plot.XLabel("output");
+        plot.YLabel("input");
+    }
+}

@@ -1,0 +1,101 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>The up and down pressure on one dense layer's weights over a dataset (the notes' "error attribution").</summary>
+/// <param name="Layer">The weights' name, e.g. weights_0_1.</param>
+/// <param name="Weights">The weights (inputs, outputs) the pressure was measured at.</param>
+/// <param name="Up">Per weight: the sum over examples of the weight's step when it pushes the weight up (−weight_delta &gt; 0).</param>
+/// <param name="Down">Per weight: the sum of the steps that push it down (≤ 0).</param>
+/// <param name="ZeroInput">Per weight: in how many examples its input was 0, so that no error could be blamed on it.</param>
+/// <param name="Examples">How many examples were measured.</param>
+public sealed record LayerPressure(string Layer, Matrix<double> Weights, Matrix<double> Up, Matrix<double> Down, int[,] ZeroInput, int Examples)
+{
+    /// <summary>Up + Down: where the weight goes if every example pushes it once.</summary>
+    public double Net(int input, int output) => Up[input, output] + Down[input, output];
+
+    /// <summary>
+    /// True when a weight is pushed both ways with comparable force (the weaker side at least half the stronger):
+    /// the notes' "conflicting pressure", which regularisation turns down.
+    /// </summary>
+    public bool Conflicting(int input, int output)
+    {
+        double up = Up[input, output], down = -Down[input, output];
+        return Math.Min(up, down) > 0 && Math.Min(up, down) >= 0.5 * Math.Max(up, down);
+    }
+}
+
+/// <summary>Which inputs and weights take the blame for the error: correlations before training, pressure during it.</summary>
+public static class ErrorAttribution
+{
+    /// <summary>Pearson correlation of each input column (rows of the result) with each target column; NaN where a column is constant.</summary>
+    public static double[,] Correlations(Matrix<double> inputs, Matrix<double> targets)
+    {
+        if (inputs.Rows != targets.Rows)
+            throw new ShapeMismatchException($"Inputs of shape {inputs.Shape} and targets of shape {targets.Shape} have different numbers of rows.");
+        var result = new double[inputs.Columns, targets.Columns];
+        for (int i = 0; i < inputs.Columns; i++)
+            for (int t = 0; t < targets.Columns; t++)
+                result[i, t] = Pearson(inputs, i, targets, t);
+        return result;
+    }
+
+    private static double Pearson(Matrix<double> a, int ca, Matrix<double> b, int cb)
+    {
+        int n = a.Rows;
+        double ma = 0, mb = 0;
+        for (int r = 0; r < n; r++) { ma += a[r, ca]; mb += b[r, cb]; }
+        ma /= n;
+        mb /= n;
+        double sab = 0, saa = 0, sbb = 0;
+        for (int r = 0; r < n; r++)
+        {
+            double da = a[r, ca] - ma, db = b[r, cb] - mb;
+            sab += da * db;
+            saa += da * da;
+            sbb += db * db;
+        }
+        return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>
+    /// Runs each example alone through forward and backpropagation at the current weights (no update) and adds up,
+    /// for every weight, the steps −weight_delta that push it up and those that push it down.
+    /// </summary>
+    public static IReadOnlyList<LayerPressure> Pressure<T>(Network<T> network, ILoss<T> loss, Matrix<T> x, Matrix<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var dense = network.DenseLayers.ToArray();
+        var up = dense.Select(d => new Matrix<double>(d.Inputs, d.Outputs)).ToArray();
+        var down = dense.Select(d => new Matrix<double>(d.Inputs, d.Outputs)).ToArray();
+        var zero = dense.Select(d => new int[d.Inputs, d.Outputs]).ToArray();
+        var inputs = new Matrix<T>[dense.Length];
+        for (int r = 0; r < x.Rows; r++)
+        {
+            var example = x[r..(r + 1)];
+            int k = 0;
+            // The input of each dense layer: the example itself, then the previous block's output.
+            var prediction = network.Forward(example, training: false, (i, output) =>
+            {
+                if (i + 1 < network.Layers.Count && network.Layers[i + 1] is Dense<T>) inputs[++k] = output.Copy();
+            });
+            inputs[0] = example;
+            network.Backward(loss, prediction, y[r..(r + 1)]);
+            for (int d = 0; d < dense.Length; d++)
+            {
+                var g = dense[d].Weights.Gradient;
+                for (int i = 0; i < g.Rows; i++)
+                {
+                    bool noInput = inputs[d][0, i] == T.Zero;
+                    for (int o = 0; o < g.Columns; o++)
+                    {
+                        double step = -double.CreateChecked(g[i, o]);
+                        if (step > 0) up[d][i, o] += step; else down[d][i, o] += step;
+                        if (noInput) zero[d][i, o]++;
+                    }
+                }
+            }
+        }
+        return dense.Select((d, i) => new LayerPressure(d.Weights.Name, d.Weights.Value.Cast<double>(), up[i], down[i], zero[i], x.Rows)).ToArray();
+    }
+}
