@@ -1,0 +1,277 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop;
+
+/// <summary>
+/// The fast matrix product: Goto-style cache blocking with packed panels and a register-blocked SIMD micro-kernel.
+/// </summary>
+/// <remarks>
+/// Loops, outermost first: NC columns of C (B block in L3), KC steps of k (packed B block), MC rows (packed A block
+/// in L2), NR columns (a B micro-panel in L1), MR rows (an MR×NR tile of C held in registers). The micro-kernel adds
+/// a(i,p)·b(p,j) into each accumulator for p ascending; a later KC block reloads the tile from C and continues, so
+/// every element sees exactly the sequence (((0 + a0·b0) + a1·b1) + ...) that the plain loop computes.
+/// </remarks>
+internal static unsafe class PackedGemm
+{
+    // Vector512 where the processor has it (AVX-512), else Vector256 (AVX2); tiles sized to the register file.
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+
+    /// <summary>True when a SIMD micro-kernel exists for this processor.</summary>
+    public static bool Supported => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
+
+    private const int KC = 256, MC = 128, NC = 3072;
+
+    // Below this many multiply-adds a product stays on one thread: waking another costs more than it saves.
+    private const long ParallelWork = 1L << 20;
+
+    private static int MR => Wide ? 8 : 4;
+
+    private static int NR<T>() where T : unmanaged => 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+
+    public static void Run<T>(in Operands<T> o, long work) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            SmallGemm.Run(o); // Half and other types: the plain loop
+            return;
+        }
+        int parts = (int)Math.Min(Gemm.MaxThreads, Math.Max(1, work / ParallelWork));
+        if (parts > 1 && WorkerPool.TryRun(parts, o)) return;
+        Block(o, 0, o.M, 0, o.N);
+    }
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/>: a band of rows (or of columns, for few rows), in whole tiles.</summary>
+    internal static void RunPart<T>(in Operands<T> o, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = MR, nr = NR<T>();
+        if (o.M >= o.N || (o.M + mr - 1) / mr >= parts)
+        {
+            int tiles = (o.M + mr - 1) / mr;
+            int from = Math.Min(o.M, tiles * part / parts * mr), to = Math.Min(o.M, tiles * (part + 1) / parts * mr);
+            if (from < to) Block(o, from, to, 0, o.N);
+        }
+        else
+        {
+            int tiles = (o.N + nr - 1) / nr;
+            int from = Math.Min(o.N, tiles * part / parts * nr), to = Math.Min(o.N, tiles * (part + 1) / parts * nr);
+            if (from < to) Block(o, 0, o.M, from, to);
+        }
+    }
+
+    // C[i0..i1, j0..j1] = op(A)[i0..i1, :] · op(B)[:, j0..j1]
+    private static void Block<T>(in Operands<T> o, int i0, int i1, int j0, int j1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = MR, nr = NR<T>();
+        T* aPack = PackBuffers<T>.A(MC * KC);
+        T* bPack = PackBuffers<T>.B(KC * (NC + nr));
+        T* tile = stackalloc T[8 * 32];
+        for (int jc = j0; jc < j1; jc += NC)
+        {
+            int nc = Math.Min(NC, j1 - jc);
+            for (int pc = 0; pc < o.K; pc += KC)
+            {
+                int kc = Math.Min(KC, o.K - pc);
+                PackB(o, pc, kc, jc, nc, bPack, nr);
+                for (int ic = i0; ic < i1; ic += MC)
+                {
+                    int mc = Math.Min(MC, i1 - ic);
+                    PackA(o, ic, mc, pc, kc, aPack, mr);
+                    for (int jr = 0; jr < nc; jr += nr)
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir), cols = Math.Min(nr, nc - jr);
+                            T* c = o.PC + (long)(ic + ir) * o.N + jc + jr;
+                            bool full = rows == mr && cols == nr;
+                            // Edge tiles go through a scratch tile so the kernel always reads and writes MR×NR.
+                            T* target = full ? c : tile;
+                            int ldc = full ? o.N : nr;
+                            if (!full && pc > 0) CopyTile(c, o.N, tile, nr, rows, cols);
+                            Kernel(aPack + ir * kc, bPack + jr * kc, kc, target, ldc, first: pc == 0);
+                            if (!full) CopyTile(tile, nr, c, o.N, rows, cols);
+                        }
+                }
+            }
+        }
+    }
+
+    private static void CopyTile<T>(T* from, int ldFrom, T* to, int ldTo, int rows, int cols) where T : unmanaged
+    {
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<T>(from + (long)r * ldFrom, cols).CopyTo(new Span<T>(to + (long)r * ldTo, cols));
+    }
+
+    // op(A)[ic.., pc..] (mc × kc) into panels of MR rows: panel[p * MR + r]; rows past the end are zeros.
+    private static void PackA<T>(in Operands<T> o, int ic, int mc, int pc, int kc, T* dst, int mr) where T : unmanaged
+    {
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            T* panel = dst + ir * kc;
+            int rows = Math.Min(mr, mc - ir);
+            if (o.TransA)
+            {
+                // a is (k, m): the MR values of one p are contiguous.
+                for (int p = 0; p < kc; p++)
+                {
+                    T* src = o.PA + (long)(pc + p) * o.M + ic + ir;
+                    int r = 0;
+                    for (; r < rows; r++) panel[p * mr + r] = src[r];
+                    for (; r < mr; r++) panel[p * mr + r] = default;
+                }
+            }
+            else
+            {
+                for (int r = 0; r < mr; r++)
+                {
+                    if (r >= rows) { for (int p = 0; p < kc; p++) panel[p * mr + r] = default; continue; }
+                    T* src = o.PA + (long)(ic + ir + r) * o.K + pc;
+                    for (int p = 0; p < kc; p++) panel[p * mr + r] = src[p];
+                }
+            }
+        }
+    }
+
+    // op(B)[pc.., jc..] (kc × nc) into panels of NR columns: panel[p * NR + c]; columns past the end are zeros.
+    private static void PackB<T>(in Operands<T> o, int pc, int kc, int jc, int nc, T* dst, int nr) where T : unmanaged
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            T* panel = dst + jr * kc;
+            int cols = Math.Min(nr, nc - jr);
+            if (!o.TransB)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    var row = new ReadOnlySpan<T>(o.PB + (long)(pc + p) * o.N + jc + jr, cols);
+                    row.CopyTo(new Span<T>(panel + p * nr, cols));
+                    if (cols < nr) new Span<T>(panel + p * nr + cols, nr - cols).Clear();
+                }
+            }
+            else
+            {
+                // b is (n, k): column j of op(B) is row j of b, contiguous in p.
+                for (int c = 0; c < nr; c++)
+                {
+                    if (c >= cols) { for (int p = 0; p < kc; p++) panel[p * nr + c] = default; continue; }
+                    T* src = o.PB + (long)(jc + jr + c) * o.K + pc;
+                    for (int p = 0; p < kc; p++) panel[p * nr + c] = src[p];
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Wide) Kernel8x2<T>(a, b, kc, c, ldc, first);
+        else Kernel4x2<T>(a, b, kc, c, ldc, first);
+    }
+
+    // An 8 × (2 vectors) tile of C in 16 Vector512 registers: per p, two loads of b, eight broadcasts of a,
+    // sixteen multiplies and sixteen adds (mul and add are separate instructions on purpose: see Gemm).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x2<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (first)
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<T>.Zero;
+        }
+        else
+        {
+            c00 = Vector512.Load(c); c01 = Vector512.Load(c + w);
+            c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + w);
+            c20 = Vector512.Load(c + 2 * ldc); c21 = Vector512.Load(c + 2 * ldc + w);
+            c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + w);
+            c40 = Vector512.Load(c + 4 * ldc); c41 = Vector512.Load(c + 4 * ldc + w);
+            c50 = Vector512.Load(c + 5 * ldc); c51 = Vector512.Load(c + 5 * ldc + w);
+            c60 = Vector512.Load(c + 6 * ldc); c61 = Vector512.Load(c + 6 * ldc + w);
+            c70 = Vector512.Load(c + 7 * ldc); c71 = Vector512.Load(c + 7 * ldc + w);
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
+            Vector512<T> s;
+            s = Vector512.Create(a[0]); c00 += s * b0; c01 += s * b1;
+            s = Vector512.Create(a[1]); c10 += s * b0; c11 += s * b1;
+            s = Vector512.Create(a[2]); c20 += s * b0; c21 += s * b1;
+            s = Vector512.Create(a[3]); c30 += s * b0; c31 += s * b1;
+            s = Vector512.Create(a[4]); c40 += s * b0; c41 += s * b1;
+            s = Vector512.Create(a[5]); c50 += s * b0; c51 += s * b1;
+            s = Vector512.Create(a[6]); c60 += s * b0; c61 += s * b1;
+            s = Vector512.Create(a[7]); c70 += s * b0; c71 += s * b1;
+            a += 8;
+            b += 2 * w;
+        }
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+        c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
+        c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
+    }
+
+    // The AVX2 tile: 4 × (2 vectors) in 8 Vector256 registers, the same sums in the same order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x2<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00, c01, c10, c11, c20, c21, c30, c31;
+        if (first)
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector256<T>.Zero;
+        }
+        else
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + w);
+            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + w);
+            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + w);
+            c30 = Vector256.Load(c + 3 * ldc); c31 = Vector256.Load(c + 3 * ldc + w);
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + w);
+            Vector256<T> s;
+            s = Vector256.Create(a[0]); c00 += s * b0; c01 += s * b1;
+            s = Vector256.Create(a[1]); c10 += s * b0; c11 += s * b1;
+            s = Vector256.Create(a[2]); c20 += s * b0; c21 += s * b1;
+            s = Vector256.Create(a[3]); c30 += s * b0; c31 += s * b1;
+            a += 4;
+            b += 2 * w;
+        }
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+    }
+}
+
+/// <summary>Each thread's packing buffers, allocated once (pinned, 64-byte aligned) and reused by every product after.</summary>
+internal static unsafe class PackBuffers<T> where T : unmanaged
+{
+    [ThreadStatic] private static T[]? _a, _b;
+    [ThreadStatic] private static nint _aPtr, _bPtr;
+
+    public static T* A(int length) => Get(ref _a, ref _aPtr, length);
+
+    public static T* B(int length) => Get(ref _b, ref _bPtr, length);
+
+    private static T* Get(ref T[]? array, ref nint pointer, int length)
+    {
+        int alignment = 64 / sizeof(T);
+        if (array is null || array.Length < length + alignment)
+        {
+            array = GC.AllocateUninitializedArray<T>(length + alignment, pinned: true);
+            nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            pointer = (start + 63) & ~(nint)63;
+        }
+        return (T*)pointer;
+    }
+}
