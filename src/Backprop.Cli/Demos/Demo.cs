@@ -14,6 +14,12 @@ internal abstract class Demo
     /// <summary>Runs the example, writing what the notes show.</summary>
     public abstract void Run(Notebook nb);
 
+    /// <summary>The command-line options this example takes beyond its name (e.g. <c>--data</c>); none for most.</summary>
+    public virtual IReadOnlyList<string> Options => [];
+
+    /// <summary>Runs the example with the options given on the command line (only those in <see cref="Options"/> are set).</summary>
+    public virtual void Run(Notebook nb, DemoOptions options) => Run(nb);
+
     /// <summary>Every demo, in the order the notes present them.</summary>
     public static IReadOnlyList<Demo> All { get; } =
     [
@@ -23,8 +29,19 @@ internal abstract class Demo
         new FirstDeepNetwork(),
         new BackpropagationInCode(),
         new OneIterationOfBackprop(),
+        new DimmerScale(),
+        new GradientDescentModes(),
+        new OverfitWeights(),
+        new ConflictingPressure(),
+        new IndirectCorrelation(),
+        new Overfitting(),
     ];
 }
+
+/// <summary>What <c>backprop demo NAME</c> was given besides the name.</summary>
+/// <param name="Normalize">minmax or standard: scale each input column first (dimmer); null to leave inputs as they are.</param>
+/// <param name="Data">A folder of IDX train/t10k pairs (overfitting); null for the default.</param>
+internal sealed record DemoOptions(string? Normalize = null, string? Data = null);
 
 /// <summary>
 /// Writes as a notebook shows: <c>print</c> output as it is, and a cell's displayed value after the expression
