@@ -17,6 +17,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
         _layers = layers;
         Parameters = layers.SelectMany(l => l.Parameters).ToArray();
+        DenseLayers = layers.OfType<Dense<T>>().ToArray();
     }
 
     /// <summary>The layers, input side first.</summary>
@@ -26,7 +27,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <summary>The dense layers, input side first (weights_0_1, weights_1_2, ...).</summary>
-    public IEnumerable<Dense<T>> DenseLayers => _layers.OfType<Dense<T>>();
+    public IReadOnlyList<Dense<T>> DenseLayers { get; }
 
     /// <summary>input (B, in) -> output (B, out). The result is the last layer's buffer: copy it to keep it past the next call.</summary>
     /// <param name="input">A batch of rows.</param>

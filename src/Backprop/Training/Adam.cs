@@ -42,8 +42,9 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         // The bias corrections fold into the step size: alpha · √(1 - β2^t) / (1 - β1^t).
         T stepSize = Alpha * T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step)) / (1 - Math.Pow(Beta1, _step)));
         T epsHat = eps * T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step)));
-        foreach (var p in parameters)
+        for (int k = 0; k < parameters.Count; k++) // a for loop: foreach over an interface allocates an enumerator
         {
+            var p = parameters[k];
             if (!_moments.TryGetValue(p, out var mv)) _moments[p] = mv = (new T[p.Value.Length], new T[p.Value.Length]);
             Span<T> w = p.Value.Span;
             ReadOnlySpan<T> g = p.Gradient.Span;

@@ -31,8 +31,9 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
     /// <inheritdoc/>
     public void Update(IReadOnlyList<Parameter<T>> parameters)
     {
-        foreach (var p in parameters)
+        for (int k = 0; k < parameters.Count; k++) // a for loop: foreach over an interface allocates an enumerator
         {
+            var p = parameters[k];
             Span<T> w = p.Value.Span;
             ReadOnlySpan<T> g = p.Gradient.Span;
             // w - (alpha * g), in that order: numpy's weights -= alpha * weight_delta, to the last digit.

@@ -110,8 +110,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void AddWeightDecay()
     {
         T lambda = T.CreateChecked(L2);
-        foreach (var dense in Network.DenseLayers)
+        for (int k = 0; k < Network.DenseLayers.Count; k++)
         {
+            var dense = Network.DenseLayers[k];
             Span<T> g = dense.Weights.Gradient.Span;
             ReadOnlySpan<T> w = dense.Weights.Value.Span;
             for (int i = 0; i < g.Length; i++) g[i] += lambda * w[i];

@@ -1,0 +1,77 @@
+namespace Backprop.Tests;
+
+/// <summary>
+/// After the first batch, a training step allocates nothing managed: buffers are sized once per network and batch
+/// size and reused. Counted with GC.GetAllocatedBytesForCurrentThread around several steps: a count, not a timing.
+/// </summary>
+[Collection("Gemm.MaxThreads")]
+public class AllocationTests
+{
+    private static long BytesAllocatedBy(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    public static TheoryData<string, string, int> Setups() => new()
+    {
+        { "sgd", "f32", 100 },
+        { "adam", "f32", 100 },
+        { "momentum", "f64", 32 },
+        { "sgd", "f64", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Setups))]
+    public void A_training_step_allocates_nothing_after_the_first(string optimizer, string precision, int batch)
+    {
+        if (precision == "f32") Check<float>(optimizer, batch);
+        else Check<double>(optimizer, batch);
+    }
+
+    private static void Check<T>(string optimizer, int batch) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        // Fashion-MNIST's shape (784-128-10, softmax, cross-entropy, bias, dropout), large enough that the matrix
+        // products run packed and on several threads.
+        var random = new NumpyRandom(1);
+        var network = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Dropout = 0.5, Init = Initializer.He }
+            .Build<T>(random);
+        T alpha = T.CreateChecked(0.01);
+        IOptimizer<T> opt = optimizer switch
+        {
+            "adam" => new Adam<T>(alpha),
+            "momentum" => new Momentum<T>(alpha, T.CreateChecked(0.9)),
+            _ => new Sgd<T>(alpha),
+        };
+        var trainer = new Trainer<T>(network, new CrossEntropy<T>(), opt) { L2 = 1e-4, CountClasses = true };
+        var x = Matrix.Random<T>(random, batch, 784);
+        var y = new Matrix<T>(batch, 10);
+        for (int r = 0; r < batch; r++) y[r, r % 10] = T.One;
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = 2;
+        try
+        {
+            trainer.Step(x, y); // the first step sizes the buffers
+            trainer.Step(x, y);
+            long bytes = BytesAllocatedBy(() => { for (int i = 0; i < 10; i++) trainer.Step(x, y); });
+            Assert.Equal(0, bytes);
+        }
+        finally { Gemm.MaxThreads = saved; }
+    }
+
+    [Fact]
+    public void An_epoch_of_fit_allocates_only_its_result()
+    {
+        // Fit over many batches: the per-epoch result record and the history list are all it allocates.
+        var random = new NumpyRandom(2);
+        var network = new NetworkSpec(3, [4], 1).Build<double>(random);
+        var trainer = new Trainer<double>(network, new SquaredError<double>(), new Sgd<double>(0.1));
+        var x = Matrix.Random(random, 200, 3);
+        var y = Matrix.Random(random, 200, 1);
+        trainer.Fit(x, y, 1);
+        long one = BytesAllocatedBy(() => trainer.Fit(x, y, 1));
+        long ten = BytesAllocatedBy(() => trainer.Fit(x, y, 11));
+        Assert.True((ten - one) / 10 < 200, $"each extra epoch of 200 stochastic steps allocated {(ten - one) / 10} bytes");
+    }
+}
