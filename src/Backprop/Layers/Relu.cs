@@ -18,9 +18,8 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
         var output = Buffers.Ensure(ref _output, input.Rows, input.Columns);
-        ReadOnlySpan<T> x = input.Span;
-        Span<T> y = output.Span;
-        for (int i = 0; i < y.Length; i++) y[i] = (x[i] > T.Zero ? T.One : T.Zero) * x[i];
+        // (x > 0) * x
+        Elementwise.MultiplyByPositive<T>(input.Span, input.Span, output.Span);
         return output;
     }
 
@@ -30,10 +29,8 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
         if (!needInputDelta) return null;
         var output = _output ?? throw new InvalidOperationException("Backward called before Forward.");
         var inputDelta = Buffers.Ensure(ref _inputDelta, output.Rows, output.Columns);
-        ReadOnlySpan<T> y = output.Span, d = outputDelta.Span;
-        Span<T> dx = inputDelta.Span;
-        // relu2deriv(output) = output > 0
-        for (int i = 0; i < dx.Length; i++) dx[i] = d[i] * (y[i] > T.Zero ? T.One : T.Zero);
+        // delta * relu2deriv(output), relu2deriv(output) = output > 0
+        Elementwise.MultiplyByPositive<T>(outputDelta.Span, output.Span, inputDelta.Span);
         return inputDelta;
     }
 }

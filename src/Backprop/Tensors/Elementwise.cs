@@ -39,12 +39,18 @@ public static class Elementwise
         return Pairwise(a[..half]) + Pairwise(a[half..]);
     }
 
+    // Each kernel below runs whole Vector<T> blocks, then the scalar tail, with the same operation in both, in the
+    // same order (a multiply and an add stay two operations): the result is the scalar loop's, bit for bit.
+
     /// <summary>destination[i] += x[i].</summary>
     public static void Add<T>(Span<T> destination, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (destination.Length != x.Length)
             throw new ShapeMismatchException($"Cannot add {x.Length} values to {destination.Length}.");
-        for (int i = 0; i < destination.Length; i++) destination[i] += x[i];
+        int i = 0;
+        for (; i <= destination.Length - Vector<T>.Count; i += Vector<T>.Count)
+            (new Vector<T>(destination[i..]) + new Vector<T>(x[i..])).CopyTo(destination[i..]);
+        for (; i < destination.Length; i++) destination[i] += x[i];
     }
 
     /// <summary>destination[i] = a[i] - b[i].</summary>
@@ -52,12 +58,61 @@ public static class Elementwise
     {
         if (a.Length != b.Length || a.Length != destination.Length)
             throw new ShapeMismatchException($"Cannot subtract {b.Length} values from {a.Length} into {destination.Length}.");
-        for (int i = 0; i < destination.Length; i++) destination[i] = a[i] - b[i];
+        int i = 0;
+        for (; i <= destination.Length - Vector<T>.Count; i += Vector<T>.Count)
+            (new Vector<T>(a[i..]) - new Vector<T>(b[i..])).CopyTo(destination[i..]);
+        for (; i < destination.Length; i++) destination[i] = a[i] - b[i];
     }
 
     /// <summary>values[i] /= divisor (a division, not a multiplication by the reciprocal, as numpy's <c>/</c>).</summary>
     public static void Divide<T>(Span<T> values, T divisor) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < values.Length; i++) values[i] /= divisor;
+        int i = 0;
+        var d = new Vector<T>(divisor);
+        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            (new Vector<T>(values[i..]) / d).CopyTo(values[i..]);
+        for (; i < values.Length; i++) values[i] /= divisor;
+    }
+
+    /// <summary>values[i] -= scale * x[i]: the notes' <c>weights -= alpha * weight_delta</c>.</summary>
+    public static void SubtractScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values.Length != x.Length)
+            throw new ShapeMismatchException($"Cannot update {values.Length} values from {x.Length}.");
+        int i = 0;
+        var s = new Vector<T>(scale);
+        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            (new Vector<T>(values[i..]) - s * new Vector<T>(x[i..])).CopyTo(values[i..]);
+        for (; i < values.Length; i++) values[i] -= scale * x[i];
+    }
+
+    /// <summary>values[i] += scale * x[i].</summary>
+    public static void AddScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values.Length != x.Length)
+            throw new ShapeMismatchException($"Cannot update {values.Length} values from {x.Length}.");
+        int i = 0;
+        var s = new Vector<T>(scale);
+        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            (new Vector<T>(values[i..]) + s * new Vector<T>(x[i..])).CopyTo(values[i..]);
+        for (; i < values.Length; i++) values[i] += scale * x[i];
+    }
+
+    /// <summary>
+    /// destination[i] = x[i] * (mask[i] &gt; 0 ? 1 : 0): relu as the notes write it, <c>(x &gt; 0) * x</c> (pass x as the
+    /// mask), and its backward step <c>delta * relu2deriv(output)</c>. A multiply, not a select, so -0 stays as numpy has it.
+    /// </summary>
+    public static void MultiplyByPositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> mask, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != mask.Length || x.Length != destination.Length)
+            throw new ShapeMismatchException($"Cannot mask {x.Length} values by {mask.Length} into {destination.Length}.");
+        int i = 0;
+        var one = Vector<T>.One;
+        for (; i <= destination.Length - Vector<T>.Count; i += Vector<T>.Count)
+        {
+            var positive = Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(mask[i..]), Vector<T>.Zero), one, Vector<T>.Zero);
+            (positive * new Vector<T>(x[i..])).CopyTo(destination[i..]);
+        }
+        for (; i < destination.Length; i++) destination[i] = (mask[i] > T.Zero ? T.One : T.Zero) * x[i];
     }
 }

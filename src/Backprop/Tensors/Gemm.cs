@@ -99,37 +99,47 @@ internal static class SmallGemm
     public static unsafe void Run<T>(in Operands<T> o) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = o.M, k = o.K, n = o.N;
-        T* c = o.PC;
+        T* a = o.PA, b = o.PB, c = o.PC;
+        // Each case reads its operands in memory order where it can; all sum c[i,j] over p ascending from +0.
         if (!o.TransB)
         {
-            // c[i,:] += a[i,p] * b[p,:] for p ascending: rows of b are contiguous, so this runs along memory.
+            // c[i,:] += a(i,p) * b[p,:] for p ascending: rows of b are contiguous.
+            long aRow = o.TransA ? 1 : k, aCol = o.TransA ? m : 1;
             for (int i = 0; i < m; i++)
             {
-                var row = new Span<T>(c + (long)i * n, n);
-                row.Clear();
-                for (int p = 0; p < k; p++) AddScaled(row, o.A(i, p), new ReadOnlySpan<T>(o.PB + (long)p * n, n));
+                T* cRow = c + (long)i * n;
+                new Span<T>(cRow, n).Clear();
+                for (int p = 0; p < k; p++)
+                    AddScaled(cRow, a[i * aRow + p * aCol], b + (long)p * n, n);
             }
             return;
         }
+        // c[i,j] = a(i,:) · b[j,:]: rows of b (columns of op(b)) are contiguous.
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
+                T* bRow = b + (long)j * k;
                 T sum = T.Zero;
-                for (int p = 0; p < k; p++) sum += o.A(i, p) * o.PB[(long)j * k + p];
+                if (o.TransA) for (int p = 0; p < k; p++) sum += a[(long)p * m + i] * bRow[p];
+                else
+                {
+                    T* aRow = a + (long)i * k;
+                    for (int p = 0; p < k; p++) sum += aRow[p] * bRow[p];
+                }
                 c[(long)i * n + j] = sum;
             }
     }
 
-    // row += s * x, element by element: a multiply, then an add.
-    private static void AddScaled<T>(Span<T> row, T s, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    // row[0..n] += s * x[0..n], element by element: a multiply, then an add.
+    private static unsafe void AddScaled<T>(T* row, T s, T* x, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int j = 0;
-        if (Vector.IsHardwareAccelerated && row.Length >= Vector<T>.Count)
+        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
         {
             var vs = new Vector<T>(s);
-            for (; j <= row.Length - Vector<T>.Count; j += Vector<T>.Count)
-                (new Vector<T>(row.Slice(j)) + vs * new Vector<T>(x.Slice(j))).CopyTo(row.Slice(j));
+            for (; j <= n - Vector<T>.Count; j += Vector<T>.Count)
+                (Vector.Load(row + j) + vs * Vector.Load(x + j)).Store(row + j);
         }
-        for (; j < row.Length; j++) row[j] += s * x[j];
+        for (; j < n; j++) row[j] += s * x[j];
     }
 }

@@ -34,10 +34,8 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         for (int k = 0; k < parameters.Count; k++) // a for loop: foreach over an interface allocates an enumerator
         {
             var p = parameters[k];
-            Span<T> w = p.Value.Span;
-            ReadOnlySpan<T> g = p.Gradient.Span;
             // w - (alpha * g), in that order: numpy's weights -= alpha * weight_delta, to the last digit.
-            for (int i = 0; i < w.Length; i++) w[i] -= Alpha * g[i];
+            Elementwise.SubtractScaled(p.Value.Span, Alpha, p.Gradient.Span);
         }
     }
 }

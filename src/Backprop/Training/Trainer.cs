@@ -112,10 +112,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         T lambda = T.CreateChecked(L2);
         for (int k = 0; k < Network.DenseLayers.Count; k++)
         {
-            var dense = Network.DenseLayers[k];
-            Span<T> g = dense.Weights.Gradient.Span;
-            ReadOnlySpan<T> w = dense.Weights.Value.Span;
-            for (int i = 0; i < g.Length; i++) g[i] += lambda * w[i];
+            var weights = Network.DenseLayers[k].Weights;
+            Elementwise.AddScaled(weights.Gradient.Span, lambda, weights.Value.Span);
         }
     }
 

@@ -1,0 +1,69 @@
+namespace Backprop.Tests;
+
+/// <summary>The vectorised element-wise kernels against their one-line scalar definitions, bit for bit (lengths cover whole vectors and tails).</summary>
+public class ElementwiseTests
+{
+    private static double[] Values(int n, uint seed)
+    {
+        var random = new NumpyRandom(seed);
+        var v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = random.Uniform(-2, 2);
+        if (n > 5) { v[1] = -0.0; v[2] = 0.0; v[5] = -1e-300; }
+        return v;
+    }
+
+    private static void Same(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(actual[i]), $"[{i}]: {expected[i]} vs {actual[i]}");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(37)]
+    [InlineData(64)]
+    public void Kernels_equal_their_scalar_definitions(int n)
+    {
+        double[] x = Values(n, 1), y = Values(n, 2);
+
+        var relu = new double[n];
+        Elementwise.MultiplyByPositive<double>(x, x, relu);
+        Same(x.Select(v => (v > 0 ? 1.0 : 0.0) * v).ToArray(), relu); // (x > 0) * x keeps -0 for negatives
+
+        var masked = new double[n];
+        Elementwise.MultiplyByPositive<double>(y, x, masked);
+        Same(y.Select((v, i) => v * (x[i] > 0 ? 1.0 : 0.0)).ToArray(), masked);
+
+        var w = (double[])x.Clone();
+        Elementwise.SubtractScaled<double>(w, 0.2, y);
+        Same(x.Select((v, i) => v - 0.2 * y[i]).ToArray(), w);
+
+        w = (double[])x.Clone();
+        Elementwise.AddScaled<double>(w, 0.3, y);
+        Same(x.Select((v, i) => v + 0.3 * y[i]).ToArray(), w);
+
+        w = (double[])x.Clone();
+        Elementwise.Add<double>(w, y);
+        Same(x.Select((v, i) => v + y[i]).ToArray(), w);
+
+        var d = new double[n];
+        Elementwise.Subtract<double>(x, y, d);
+        Same(x.Select((v, i) => v - y[i]).ToArray(), d);
+
+        w = (double[])x.Clone();
+        Elementwise.Divide<double>(w, 3.0);
+        Same(x.Select(v => v / 3.0).ToArray(), w);
+    }
+
+    [Fact]
+    public void Relu_layer_gives_negative_zero_for_negative_inputs_on_the_vector_path()
+    {
+        var x = new Matrix<double>(1, 16);
+        for (int i = 0; i < 16; i++) x[0, i] = i % 2 == 0 ? -1.5 : 2.0;
+        var y = new Relu<double>().Forward(x, training: true);
+        for (int i = 0; i < 16; i++)
+            if (i % 2 == 0) Assert.True(double.IsNegative(y[0, i]) && y[0, i] == 0);
+            else Assert.Equal(2.0, y[0, i]);
+    }
+}
