@@ -23,9 +23,10 @@ public static class Evaluation
         var actual = new int[n];
         double total = 0;
         int correct = 0;
+        Matrix<T>? targets = null;
         foreach (var (start, prediction) in Predictions(network, x, chunkRows))
         {
-            var targets = y[start..(start + prediction.Rows)];
+            targets = CopyRows(y, start, prediction.Rows, targets);
             total += double.CreateChecked(loss.Loss(prediction, targets));
             for (int r = 0; r < prediction.Rows; r++)
             {
@@ -41,10 +42,19 @@ public static class Evaluation
     public static IEnumerable<(int Start, Matrix<T> Prediction)> Predictions<T>(Network<T> network, Matrix<T> x, int chunkRows = 1000)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Matrix<T>? chunk = null;
         for (int start = 0; start < x.Rows; start += chunkRows)
         {
-            var chunk = x[start..Math.Min(x.Rows, start + chunkRows)];
+            chunk = CopyRows(x, start, Math.Min(chunkRows, x.Rows - start), chunk);
             yield return (start, network.Forward(chunk, training: false));
         }
+    }
+
+    // Rows start..start+count of source, in a buffer reused while the count stays the same.
+    private static Matrix<T> CopyRows<T>(Matrix<T> source, int start, int count, Matrix<T>? buffer) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (buffer is null || buffer.Rows != count) buffer = new Matrix<T>(count, source.Columns);
+        source.Span.Slice(start * source.Columns, count * source.Columns).CopyTo(buffer.Span);
+        return buffer;
     }
 }
