@@ -137,6 +137,22 @@ public sealed class CliTrainTests : IDisposable
     }
 
     [Fact]
+    public void Classes_flag_reads_integer_labels_as_classes_in_the_given_order()
+    {
+        string csv = _temp.Write("digits.csv", "a,b,label\n0.1,0.9,2\n0.8,0.2,0\n0.5,0.5,1\n0.9,0.1,0\n0.2,0.8,2\n0.4,0.6,1\n");
+        var (code, output, err) = CliTests.Run("train", csv, "--target", "label", "--epochs", "2");
+        Assert.True(code == 0, err);
+        Assert.Contains("1 outputs (label)", output); // integers without --classes are one numeric output
+        string model = _temp.File("digits.model");
+        (code, output, err) = CliTests.Run("train", csv, "--target", "label", "--classes", "2,1,0", "--epochs", "2", "--save", model);
+        Assert.True(code == 0, err);
+        Assert.Contains("3 classes", output);
+        var (_, predictions, _) = CliTests.Run("predict", model, csv);
+        Assert.StartsWith("class,p_2,p_1,p_0\n", predictions); // the order --classes gave
+        AssertUsageError(CliTests.Run("train", csv, "--target", "label", "--classes", "0,1"), "digits.csv:2:3", "'2'");
+    }
+
+    [Fact]
     public void Epochs_flag_sets_the_number_of_rows()
     {
         string history = _temp.File("h.csv");
