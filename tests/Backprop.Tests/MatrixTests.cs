@@ -157,7 +157,8 @@ public class MatrixTests
         var a = Matrix.Array(new[,] { { 0.1, 0.2 } }).Cast<float>();
         var sum = (a + a).Span.ToArray();
         Assert.Equal([0.2f, 0.4f], sum);
-        Assert.Equal(0.1f * 0.1f + 0.2f * 0.2f, a.Dot(a.T).Item());
+        // float32 products fuse each multiply-add by default (Gemm.Float32Summation): fma(0.2, 0.2, fma(0.1, 0.1, 0))
+        Assert.Equal(MathF.FusedMultiplyAdd(0.2f, 0.2f, MathF.FusedMultiplyAdd(0.1f, 0.1f, 0f)), a.Dot(a.T).Item());
     }
 }
 
@@ -189,16 +190,16 @@ public class GemmThreadingTests
             }
             Assert.Equal(results[0], results[1]);
             Assert.Equal(results[0], results[2]);
-            // and the one-thread result is the plain triple loop's, summed in k order from +0
+            // and the one-thread result is the plain triple loop's, summed in k order from +0 (fused in float32)
             float expected = 0;
-            for (int p = 0; p < 300; p++) expected += a[7, p] * b[p, 11];
+            for (int p = 0; p < 300; p++) expected = MathF.FusedMultiplyAdd(a[7, p], b[p, 11], expected);
             Assert.Equal(expected, results[0][7 * 170 + 11]);
         }
         finally { Gemm.MaxThreads = saved; }
     }
 }
 
-/// <summary>The packed, blocked SIMD product against the plain triple loop: the same sums in the same order, bit for bit.</summary>
+/// <summary>The packed, blocked SIMD product against the plain triple loop: the same sums in the same order, bit for bit, in both summation modes.</summary>
 [Collection("Gemm.MaxThreads")]
 public class PackedGemmTests
 {
@@ -211,7 +212,7 @@ public class PackedGemmTests
         { 100, 784, 128 }, // Fashion-MNIST's first layer, forward
     };
 
-    private static T[] Reference<T>(T[] a, bool transA, T[] b, bool transB, int m, int k, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static T[] Reference<T>(T[] a, bool transA, T[] b, bool transB, int m, int k, int n, Summation mode) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var c = new T[m * n];
         for (int i = 0; i < m; i++)
@@ -219,7 +220,10 @@ public class PackedGemmTests
             {
                 T sum = T.Zero;
                 for (int p = 0; p < k; p++)
-                    sum += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+                {
+                    T x = transA ? a[p * m + i] : a[i * k + p], y = transB ? b[j * k + p] : b[p * n + j];
+                    sum = mode == Summation.Fused ? T.FusedMultiplyAdd(x, y, sum) : sum + x * y;
+                }
                 c[i * n + j] = sum;
             }
         return c;
@@ -227,16 +231,22 @@ public class PackedGemmTests
 
     private static void Check<T>(int m, int k, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        Check<T>(m, k, n, Summation.Exact);
+        Check<T>(m, k, n, Summation.Fused);
+    }
+
+    private static void Check<T>(int m, int k, int n, Summation mode) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
         var random = new NumpyRandom(17);
         T[] Draw(int count) => Enumerable.Range(0, count).Select(_ => T.CreateTruncating(random.Uniform(-1, 1))).ToArray();
         T[] a = Draw(m * k), b = Draw(k * n);
         var c = new T[m * n];
-        Gemm.Multiply<T>(a, b, c, m, k, n);
-        Assert.True(Reference(a, false, b, false, m, k, n).SequenceEqual(c), $"A·B {typeof(T).Name} {m}x{k}x{n}");
-        Gemm.MultiplyTransposeA<T>(a, b, c, m, k, n); // a read as (k, m)
-        Assert.True(Reference(a, true, b, false, m, k, n).SequenceEqual(c), $"Aᵀ·B {typeof(T).Name} {m}x{k}x{n}");
-        Gemm.MultiplyTransposeB<T>(a, b, c, m, k, n); // b read as (n, k)
-        Assert.True(Reference(a, false, b, true, m, k, n).SequenceEqual(c), $"A·Bᵀ {typeof(T).Name} {m}x{k}x{n}");
+        Gemm.Run<T>(a, false, b, false, c, m, k, n, mode);
+        Assert.True(Reference(a, false, b, false, m, k, n, mode).SequenceEqual(c), $"A·B {typeof(T).Name} {m}x{k}x{n} {mode}");
+        Gemm.Run<T>(a, true, b, false, c, m, k, n, mode); // a read as (k, m)
+        Assert.True(Reference(a, true, b, false, m, k, n, mode).SequenceEqual(c), $"Aᵀ·B {typeof(T).Name} {m}x{k}x{n} {mode}");
+        Gemm.Run<T>(a, false, b, true, c, m, k, n, mode); // b read as (n, k)
+        Assert.True(Reference(a, false, b, true, m, k, n, mode).SequenceEqual(c), $"A·Bᵀ {typeof(T).Name} {m}x{k}x{n} {mode}");
     }
 
     [Theory]

@@ -12,7 +12,8 @@ namespace Backprop;
 /// Loops, outermost first: NC columns of C (B block in L3), KC steps of k (packed B block), MC rows (packed A block
 /// in L2), NR columns (a B micro-panel in L1), MR rows (an MR×NR tile of C held in registers). The micro-kernel adds
 /// a(i,p)·b(p,j) into each accumulator for p ascending; a later KC block reloads the tile from C and continues, so
-/// every element sees exactly the sequence (((0 + a0·b0) + a1·b1) + ...) that the plain loop computes.
+/// every element sees exactly the sequence (((0 + a0·b0) + a1·b1) + ...) that the plain loop computes, each step
+/// rounded as TMulAdd says (see <see cref="Summation"/>).
 /// </remarks>
 internal static unsafe class PackedGemm
 {
@@ -22,52 +23,52 @@ internal static unsafe class PackedGemm
     /// <summary>True when a SIMD micro-kernel exists for this processor.</summary>
     public static bool Supported => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
 
-    private const int KC = 256, MC = 128, NC = 3072;
+    private const int KC = 128, MC = 128, NC = 3072;
 
     // Below this many multiply-adds a product stays on one thread: waking another costs more than it saves.
     private const long ParallelWork = 1L << 20;
 
-    private static int MR => Wide ? 8 : 4;
+    private static int MR => 4;
 
-    private static int NR<T>() where T : unmanaged => 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+    private static int NR<T>() where T : unmanaged => Wide ? 4 * Vector512<T>.Count : 2 * Vector256<T>.Count;
 
-    public static void Run<T>(in Operands<T> o, long work) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Run<T, TMulAdd>(in Operands<T> o, long work) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
         {
-            SmallGemm.Run(o); // Half and other types: the plain loop
+            SmallGemm.Run<T, TMulAdd>(o); // Half and other types: the plain loop
             return;
         }
         int parts = (int)Math.Min(Gemm.MaxThreads, Math.Max(1, work / ParallelWork));
-        if (parts > 1 && WorkerPool.TryRun(parts, o)) return;
-        Block(o, 0, o.M, 0, o.N);
+        if (parts > 1 && WorkerPool.TryRun(parts, o, typeof(TMulAdd) == typeof(Fused))) return;
+        Block<T, TMulAdd>(o, 0, o.M, 0, o.N);
     }
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/>: a band of rows (or of columns, for few rows), in whole tiles.</summary>
-    internal static void RunPart<T>(in Operands<T> o, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void RunPart<T, TMulAdd>(in Operands<T> o, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int mr = MR, nr = NR<T>();
         if (o.M >= o.N || (o.M + mr - 1) / mr >= parts)
         {
             int tiles = (o.M + mr - 1) / mr;
             int from = Math.Min(o.M, tiles * part / parts * mr), to = Math.Min(o.M, tiles * (part + 1) / parts * mr);
-            if (from < to) Block(o, from, to, 0, o.N);
+            if (from < to) Block<T, TMulAdd>(o, from, to, 0, o.N);
         }
         else
         {
             int tiles = (o.N + nr - 1) / nr;
             int from = Math.Min(o.N, tiles * part / parts * nr), to = Math.Min(o.N, tiles * (part + 1) / parts * nr);
-            if (from < to) Block(o, 0, o.M, from, to);
+            if (from < to) Block<T, TMulAdd>(o, 0, o.M, from, to);
         }
     }
 
     // C[i0..i1, j0..j1] = op(A)[i0..i1, :] · op(B)[:, j0..j1]
-    private static void Block<T>(in Operands<T> o, int i0, int i1, int j0, int j1) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Block<T, TMulAdd>(in Operands<T> o, int i0, int i1, int j0, int j1) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int mr = MR, nr = NR<T>();
         T* aPack = PackBuffers<T>.A(MC * KC);
         T* bPack = PackBuffers<T>.B(KC * (NC + nr));
-        T* tile = stackalloc T[8 * 32];
+        T* tile = stackalloc T[4 * 64];
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
@@ -89,7 +90,7 @@ internal static unsafe class PackedGemm
                             T* target = full ? c : tile;
                             int ldc = full ? o.N : nr;
                             if (!full && pc > 0) CopyTile(c, o.N, tile, nr, rows, cols);
-                            Kernel(aPack + ir * kc, bPack + jr * kc, kc, target, ldc, first: pc == 0);
+                            Kernel<T, TMulAdd>(aPack + ir * kc, bPack + jr * kc, kc, target, ldc, first: pc == 0);
                             if (!full) CopyTile(tile, nr, c, o.N, rows, cols);
                         }
                 }
@@ -163,63 +164,57 @@ internal static unsafe class PackedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Kernel<T, TMulAdd>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
-        if (Wide) Kernel8x2<T>(a, b, kc, c, ldc, first);
-        else Kernel4x2<T>(a, b, kc, c, ldc, first);
+        if (Wide) Kernel4x4<T, TMulAdd>(a, b, kc, c, ldc, first);
+        else Kernel4x2<T, TMulAdd>(a, b, kc, c, ldc, first);
     }
 
-    // An 8 × (2 vectors) tile of C in 16 Vector512 registers: per p, two loads of b, eight broadcasts of a,
-    // sixteen multiplies and sixteen adds (mul and add are separate instructions on purpose: see Gemm).
+    // A 4 × (4 vectors) tile of C in 16 Vector512 registers: per p, four loads of b, four broadcasts of a and
+    // sixteen multiply-adds (one rounding or two, as TMulAdd says).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x2<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Kernel4x4<T, TMulAdd>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int w = Vector512<T>.Count;
-        Vector512<T> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        Vector512<T> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
         if (first)
         {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<T>.Zero;
+            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = Vector512<T>.Zero;
         }
         else
         {
-            c00 = Vector512.Load(c); c01 = Vector512.Load(c + w);
-            c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + w);
-            c20 = Vector512.Load(c + 2 * ldc); c21 = Vector512.Load(c + 2 * ldc + w);
-            c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + w);
-            c40 = Vector512.Load(c + 4 * ldc); c41 = Vector512.Load(c + 4 * ldc + w);
-            c50 = Vector512.Load(c + 5 * ldc); c51 = Vector512.Load(c + 5 * ldc + w);
-            c60 = Vector512.Load(c + 6 * ldc); c61 = Vector512.Load(c + 6 * ldc + w);
-            c70 = Vector512.Load(c + 7 * ldc); c71 = Vector512.Load(c + 7 * ldc + w);
+            c00 = Vector512.Load(c); c01 = Vector512.Load(c + w); c02 = Vector512.Load(c + 2 * w); c03 = Vector512.Load(c + 3 * w);
+            T* r1 = c + ldc; c10 = Vector512.Load(r1); c11 = Vector512.Load(r1 + w); c12 = Vector512.Load(r1 + 2 * w); c13 = Vector512.Load(r1 + 3 * w);
+            T* r2 = c + 2 * ldc; c20 = Vector512.Load(r2); c21 = Vector512.Load(r2 + w); c22 = Vector512.Load(r2 + 2 * w); c23 = Vector512.Load(r2 + 3 * w);
+            T* r3 = c + 3 * ldc; c30 = Vector512.Load(r3); c31 = Vector512.Load(r3 + w); c32 = Vector512.Load(r3 + 2 * w); c33 = Vector512.Load(r3 + 3 * w);
         }
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + w);
+            var b2 = Vector512.Load(b + 2 * w);
+            var b3 = Vector512.Load(b + 3 * w);
             Vector512<T> s;
-            s = Vector512.Create(a[0]); c00 += s * b0; c01 += s * b1;
-            s = Vector512.Create(a[1]); c10 += s * b0; c11 += s * b1;
-            s = Vector512.Create(a[2]); c20 += s * b0; c21 += s * b1;
-            s = Vector512.Create(a[3]); c30 += s * b0; c31 += s * b1;
-            s = Vector512.Create(a[4]); c40 += s * b0; c41 += s * b1;
-            s = Vector512.Create(a[5]); c50 += s * b0; c51 += s * b1;
-            s = Vector512.Create(a[6]); c60 += s * b0; c61 += s * b1;
-            s = Vector512.Create(a[7]); c70 += s * b0; c71 += s * b1;
-            a += 8;
-            b += 2 * w;
+            s = Vector512.Create(a[0]);
+            c00 = TMulAdd.Apply(s, b0, c00); c01 = TMulAdd.Apply(s, b1, c01); c02 = TMulAdd.Apply(s, b2, c02); c03 = TMulAdd.Apply(s, b3, c03);
+            s = Vector512.Create(a[1]);
+            c10 = TMulAdd.Apply(s, b0, c10); c11 = TMulAdd.Apply(s, b1, c11); c12 = TMulAdd.Apply(s, b2, c12); c13 = TMulAdd.Apply(s, b3, c13);
+            s = Vector512.Create(a[2]);
+            c20 = TMulAdd.Apply(s, b0, c20); c21 = TMulAdd.Apply(s, b1, c21); c22 = TMulAdd.Apply(s, b2, c22); c23 = TMulAdd.Apply(s, b3, c23);
+            s = Vector512.Create(a[3]);
+            c30 = TMulAdd.Apply(s, b0, c30); c31 = TMulAdd.Apply(s, b1, c31); c32 = TMulAdd.Apply(s, b2, c32); c33 = TMulAdd.Apply(s, b3, c33);
+            a += 4;
+            b += 4 * w;
         }
-        c00.Store(c); c01.Store(c + w);
-        c10.Store(c + ldc); c11.Store(c + ldc + w);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
-        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
-        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
-        c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
-        c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
+        c00.Store(c); c01.Store(c + w); c02.Store(c + 2 * w); c03.Store(c + 3 * w);
+        T* s1 = c + ldc; c10.Store(s1); c11.Store(s1 + w); c12.Store(s1 + 2 * w); c13.Store(s1 + 3 * w);
+        T* s2 = c + 2 * ldc; c20.Store(s2); c21.Store(s2 + w); c22.Store(s2 + 2 * w); c23.Store(s2 + 3 * w);
+        T* s3 = c + 3 * ldc; c30.Store(s3); c31.Store(s3 + w); c32.Store(s3 + 2 * w); c33.Store(s3 + 3 * w);
     }
 
     // The AVX2 tile: 4 × (2 vectors) in 8 Vector256 registers, the same sums in the same order.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x2<T>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Kernel4x2<T, TMulAdd>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int w = Vector256<T>.Count;
         Vector256<T> c00, c01, c10, c11, c20, c21, c30, c31;
@@ -239,10 +234,10 @@ internal static unsafe class PackedGemm
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + w);
             Vector256<T> s;
-            s = Vector256.Create(a[0]); c00 += s * b0; c01 += s * b1;
-            s = Vector256.Create(a[1]); c10 += s * b0; c11 += s * b1;
-            s = Vector256.Create(a[2]); c20 += s * b0; c21 += s * b1;
-            s = Vector256.Create(a[3]); c30 += s * b0; c31 += s * b1;
+            s = Vector256.Create(a[0]); c00 = TMulAdd.Apply(s, b0, c00); c01 = TMulAdd.Apply(s, b1, c01);
+            s = Vector256.Create(a[1]); c10 = TMulAdd.Apply(s, b0, c10); c11 = TMulAdd.Apply(s, b1, c11);
+            s = Vector256.Create(a[2]); c20 = TMulAdd.Apply(s, b0, c20); c21 = TMulAdd.Apply(s, b1, c21);
+            s = Vector256.Create(a[3]); c30 = TMulAdd.Apply(s, b0, c30); c31 = TMulAdd.Apply(s, b1, c31);
             a += 4;
             b += 2 * w;
         }

@@ -19,21 +19,23 @@ internal static class WorkerPool
     private static Operands<double> _double;
 
     // Cached once: they read the job from the fields above.
-    private static readonly Action<int> RunFloat = part => PackedGemm.RunPart(_float, part, _parts);
-    private static readonly Action<int> RunDouble = part => PackedGemm.RunPart(_double, part, _parts);
+    private static readonly Action<int> RunFloat = part => PackedGemm.RunPart<float, Separate>(_float, part, _parts);
+    private static readonly Action<int> RunDouble = part => PackedGemm.RunPart<double, Separate>(_double, part, _parts);
+    private static readonly Action<int> RunFloatFused = part => PackedGemm.RunPart<float, Fused>(_float, part, _parts);
+    private static readonly Action<int> RunDoubleFused = part => PackedGemm.RunPart<double, Fused>(_double, part, _parts);
 
     /// <summary>
     /// Runs the product as <paramref name="parts"/> parts, part 0 on the calling thread. Returns false, having done
     /// nothing, when another thread's product holds the workers (the caller then runs it alone).
     /// </summary>
-    public static bool TryRun<T>(int parts, in Operands<T> o) where T : unmanaged
+    public static bool TryRun<T>(int parts, in Operands<T> o, bool fused) where T : unmanaged
     {
         if (!Gate.TryEnter()) return false;
         try
         {
             StartWorkers(parts - 1);
-            if (typeof(T) == typeof(float)) { _float = Unsafe.As<Operands<T>, Operands<float>>(ref Unsafe.AsRef(in o)); _work = RunFloat; }
-            else { _double = Unsafe.As<Operands<T>, Operands<double>>(ref Unsafe.AsRef(in o)); _work = RunDouble; }
+            if (typeof(T) == typeof(float)) { _float = Unsafe.As<Operands<T>, Operands<float>>(ref Unsafe.AsRef(in o)); _work = fused ? RunFloatFused : RunFloat; }
+            else { _double = Unsafe.As<Operands<T>, Operands<double>>(ref Unsafe.AsRef(in o)); _work = fused ? RunDoubleFused : RunDouble; }
             _parts = parts;
             _failure = null;
             Done.Reset(parts - 1);
