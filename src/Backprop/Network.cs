@@ -10,21 +10,28 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILayer<T>[] _layers;
     private Matrix<T>? _outputDelta;
+    private ILoss<T>? _lossSeen;
+    private bool _fused;
 
     /// <summary>A network of the given layers, applied in order.</summary>
     public Network(params ILayer<T>[] layers)
     {
         if (layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
         _layers = layers;
-        Parameters = layers.SelectMany(l => l.Parameters).ToArray();
+        _parameters = layers.SelectMany(l => l.Parameters).ToArray();
         DenseLayers = layers.OfType<Dense<T>>().ToArray();
     }
 
     /// <summary>The layers, input side first.</summary>
     public IReadOnlyList<ILayer<T>> Layers => _layers;
 
+    private readonly Parameter<T>[] _parameters;
+
     /// <summary>Every learnable matrix, input side first.</summary>
-    public IReadOnlyList<Parameter<T>> Parameters { get; }
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <summary>The same parameters as a span, for optimizers: no interface calls on the hot path.</summary>
+    public ReadOnlySpan<Parameter<T>> ParameterSpan => _parameters;
 
     /// <summary>The dense layers, input side first (weights_0_1, weights_1_2, ...).</summary>
     public IReadOnlyList<Dense<T>> DenseLayers { get; }
@@ -62,7 +69,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         // The delta at the output: the notes' layer_2_delta = layer_2 - goal for squared error. With softmax and
         // cross-entropy the delta at the softmax's input is the same simple difference, so we start below it.
-        if (loss.FusesWith(_layers[last]))
+        if (!ReferenceEquals(loss, _lossSeen)) (_lossSeen, _fused) = (loss, loss.FusesWith(_layers[last]));
+        if (_fused)
         {
             Elementwise.Subtract(prediction.Span, target.Span, delta.Span);
             last--;

@@ -13,6 +13,8 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     {
         if (inputs <= 0 || outputs <= 0)
             throw new ArgumentOutOfRangeException(nameof(inputs), $"A dense layer needs positive sizes, not {inputs}x{outputs}.");
+        Inputs = inputs;
+        Outputs = outputs;
         Weights = new Parameter<T>("weights", new Matrix<T>(inputs, outputs));
         Bias = bias ? new Parameter<T>("bias", new Matrix<T>(1, outputs)) : null;
         _parameters = Bias is null ? [Weights] : [Weights, Bias];
@@ -25,10 +27,10 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     public Parameter<T>? Bias { get; }
 
     /// <summary>Number of inputs.</summary>
-    public int Inputs => Weights.Value.Rows;
+    public int Inputs { get; }
 
     /// <summary>Number of outputs.</summary>
-    public int Outputs => Weights.Value.Columns;
+    public int Outputs { get; }
 
     /// <inheritdoc/>
     public string Name => "dense";

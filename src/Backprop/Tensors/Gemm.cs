@@ -117,10 +117,22 @@ internal static class SmallGemm
         int m = o.M, k = o.K, n = o.N;
         T* a = o.PA, b = o.PB, c = o.PC;
         // Each case reads its operands in memory order where it can; all sum c[i,j] over p ascending from +0.
+        long aRow = o.TransA ? 1 : k, aCol = o.TransA ? m : 1;
+        if (!o.TransB && n < 2 * Vector<T>.Count)
+        {
+            // Rows too short for vectors (the notes' 3-4-1 network): one sum an element, b read down its column.
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    T sum = T.Zero;
+                    for (int p = 0; p < k; p++) sum = TMulAdd.Apply(a[i * aRow + p * aCol], b[(long)p * n + j], sum);
+                    c[(long)i * n + j] = sum;
+                }
+            return;
+        }
         if (!o.TransB)
         {
             // c[i,:] += a(i,p) * b[p,:] for p ascending: rows of b are contiguous.
-            long aRow = o.TransA ? 1 : k, aCol = o.TransA ? m : 1;
             for (int i = 0; i < m; i++)
             {
                 T* cRow = c + (long)i * n;
@@ -139,14 +151,15 @@ internal static class SmallGemm
                 if (o.TransA) for (int p = 0; p < k; p++) sum = TMulAdd.Apply(a[(long)p * m + i], bRow[p], sum);
                 else
                 {
-                    T* aRow = a + (long)i * k;
-                    for (int p = 0; p < k; p++) sum = TMulAdd.Apply(aRow[p], bRow[p], sum);
+                    T* aRowStart = a + (long)i * k;
+                    for (int p = 0; p < k; p++) sum = TMulAdd.Apply(aRowStart[p], bRow[p], sum);
                 }
                 c[(long)i * n + j] = sum;
             }
     }
 
     // row[0..n] += s * x[0..n], element by element, each step rounded as TMulAdd says.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static unsafe void AddScaled<T, TMulAdd>(T* row, T s, T* x, int n) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int j = 0;

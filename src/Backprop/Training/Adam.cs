@@ -34,7 +34,7 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     public double Epsilon { get; }
 
     /// <inheritdoc/>
-    public void Update(IReadOnlyList<Parameter<T>> parameters)
+    public void Update(ReadOnlySpan<Parameter<T>> parameters)
     {
         _step++;
         T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Epsilon);
@@ -42,9 +42,8 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         // The bias corrections fold into the step size: alpha · √(1 - β2^t) / (1 - β1^t).
         T stepSize = Alpha * T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step)) / (1 - Math.Pow(Beta1, _step)));
         T epsHat = eps * T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step)));
-        for (int k = 0; k < parameters.Count; k++) // a for loop: foreach over an interface allocates an enumerator
+        foreach (var p in parameters)
         {
-            var p = parameters[k];
             if (!_moments.TryGetValue(p, out var mv)) _moments[p] = mv = (new T[p.Value.Length], new T[p.Value.Length]);
             Span<T> w = p.Value.Span;
             ReadOnlySpan<T> g = p.Gradient.Span;

@@ -23,11 +23,10 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
     public T Beta { get; }
 
     /// <inheritdoc/>
-    public void Update(IReadOnlyList<Parameter<T>> parameters)
+    public void Update(ReadOnlySpan<Parameter<T>> parameters)
     {
-        for (int k = 0; k < parameters.Count; k++) // a for loop: foreach over an interface allocates an enumerator
+        foreach (var p in parameters)
         {
-            var p = parameters[k];
             if (!_velocity.TryGetValue(p, out var v)) _velocity[p] = v = new T[p.Value.Length];
             Span<T> w = p.Value.Span;
             ReadOnlySpan<T> g = p.Gradient.Span;

@@ -6,7 +6,7 @@ namespace Backprop;
 public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Updates each parameter's values from its gradient.</summary>
-    void Update(IReadOnlyList<Parameter<T>> parameters);
+    void Update(ReadOnlySpan<Parameter<T>> parameters);
 }
 
 /// <summary>The notes' plain gradient descent: <c>weights -= alpha * weight_delta</c>.</summary>
@@ -29,11 +29,10 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
     public T Alpha { get; }
 
     /// <inheritdoc/>
-    public void Update(IReadOnlyList<Parameter<T>> parameters)
+    public void Update(ReadOnlySpan<Parameter<T>> parameters)
     {
-        for (int k = 0; k < parameters.Count; k++) // a for loop: foreach over an interface allocates an enumerator
+        foreach (var p in parameters)
         {
-            var p = parameters[k];
             // w - (alpha * g), in that order: numpy's weights -= alpha * weight_delta, to the last digit.
             Elementwise.SubtractScaled(p.Value.Span, Alpha, p.Gradient.Span);
         }

@@ -104,7 +104,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Update()
     {
         if (L2 > 0) AddWeightDecay();
-        Optimizer.Update(Network.Parameters);
+        Optimizer.Update(Network.ParameterSpan);
     }
 
     private void AddWeightDecay()
