@@ -69,9 +69,13 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
         if (x.Columns != Columns)
             throw new ShapeMismatchException($"Normalization fitted on {Columns} columns cannot scale data of shape {x.Shape}.");
         var result = new Matrix<T>(x.Rows, x.Columns);
+        double[] offset = Offset, scale = Scale;
         for (int r = 0; r < x.Rows; r++)
-            for (int c = 0; c < Columns; c++)
-                result[r, c] = T.CreateChecked((x[r, c] - Offset[c]) / Scale[c]);
+        {
+            ReadOnlySpan<double> from = x.RowSpan(r);
+            Span<T> to = result.RowSpan(r);
+            for (int c = 0; c < from.Length; c++) to[c] = T.CreateChecked((from[c] - offset[c]) / scale[c]);
+        }
         return result;
     }
 }

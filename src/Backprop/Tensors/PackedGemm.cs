@@ -122,6 +122,18 @@ internal static unsafe class PackedGemm
                     for (; r < mr; r++) panel[p * mr + r] = default;
                 }
             }
+            else if (rows == 4 && mr == 4)
+            {
+                // a is (m, k): four rows read side by side, written as one contiguous stream.
+                T* r0 = o.PA + (long)(ic + ir) * o.K + pc, r1 = r0 + o.K, r2 = r1 + o.K, r3 = r2 + o.K;
+                for (int p = 0; p < kc; p++)
+                {
+                    panel[4 * p] = r0[p];
+                    panel[4 * p + 1] = r1[p];
+                    panel[4 * p + 2] = r2[p];
+                    panel[4 * p + 3] = r3[p];
+                }
+            }
             else
             {
                 for (int r = 0; r < mr; r++)
