@@ -28,8 +28,8 @@ internal static class DataFiles
         if (!File.Exists(path)) throw new DataException(path, Directory.Exists(path) ? "is a folder; name the data file" : "no such file");
         var data = IdxLoader.LooksLikeIdx(path) ? IdxLoader.LoadPair(path)
             : CsvLoader.Load(path, csv with { ExpectFeatures = like.FeatureNames, Classes = like.ClassNames ?? csv.Classes });
-        if (data.Features.Columns != like.Features.Columns)
-            throw new DataException(path, $"has {data.Features.Columns} input columns; the training data has {like.Features.Columns}");
+        if (data.FeatureNames.Count != like.FeatureNames.Count)
+            throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the training data has {like.FeatureNames.Count}");
         if (data.Targets.Columns != like.Targets.Columns)
             throw new DataException(path, $"has {data.Targets.Columns} outputs; the training data has {like.Targets.Columns}");
         return data;

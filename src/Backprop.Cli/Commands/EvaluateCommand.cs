@@ -29,7 +29,7 @@ internal static class EvaluateCommand
     {
         var network = model.ToNetwork<T>();
         var loss = Losses.Create<T>(model.Loss, model.Spec.OutputActivation);
-        var result = Evaluation.Run(network, loss, model.Normalization.Apply<T>(data.Features), data.Targets.Cast<T>());
+        var result = Evaluation.Run(network, loss, model.Normalization.Apply<T>(data), data.Targets.Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples");
         stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
         if (model.ClassNames is not { } classes) return 0;
@@ -71,8 +71,8 @@ internal static class ModelData
             Classes = withTargets ? model.ClassNames : null,
             ExpectFeatures = model.FeatureNames,
         });
-        if (data.Features.Columns != model.Spec.Inputs)
-            throw new DataException(path, $"has {data.Features.Columns} input columns; the model takes {model.Spec.Inputs}");
+        if (data.FeatureNames.Count != model.Spec.Inputs)
+            throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the model takes {model.Spec.Inputs}");
         if (withTargets && data.Targets.Columns != model.Spec.Outputs)
             throw new DataException(path, $"has {data.Targets.Columns} outputs; the model gives {model.Spec.Outputs}");
         return data;

@@ -59,10 +59,13 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = data.Settings;
         Data = data;
-        Normalization = Normalization.Fit(s.Normalize, data.Train.Features);
-        X = Normalization.Apply<T>(data.Train.Features);
+        // Inputs in the network's precision straight from the data (images from their bytes), scaled in place.
+        var x = data.Train.FeaturesAs<T>();
+        Normalization = Normalization.Fit(s.Normalize, x);
+        Normalization.ApplyInPlace(x);
+        X = x;
         Y = data.Train.Targets.Cast<T>();
-        Spec = new NetworkSpec(data.Train.Features.Columns, s.Hidden, data.Train.Targets.Columns)
+        Spec = new NetworkSpec(data.Train.FeatureNames.Count, s.Hidden, data.Train.Targets.Columns)
         {
             HiddenActivation = s.Activation,
             OutputActivation = s.Output,
@@ -95,7 +98,7 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Trainer<T> Trainer { get; }
 
     /// <summary>Scaled inputs and targets of another dataset, as the network takes them.</summary>
-    public (Matrix<T> X, Matrix<T> Y) Prepare(Dataset data) => (Normalization.Apply<T>(data.Features), data.Targets.Cast<T>());
+    public (Matrix<T> X, Matrix<T> Y) Prepare(Dataset data) => (Normalization.Apply<T>(data), data.Targets.Cast<T>());
 
     /// <summary>Runs <c>Run&lt;double&gt;</c> or <c>Run&lt;float&gt;</c> by the --precision flag.</summary>
     public static int ByPrecision(LoadedData data, Func<Workbench<double>, int> f64, Func<Workbench<float>, int> f32) =>
@@ -105,7 +108,7 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public string DataLine()
     {
         var (train, validation, test) = (Data.Train, Data.Validation, Data.Test);
-        return $"data: {train.Source}: {train.Count} training examples, {train.Features.Columns} inputs, "
+        return $"data: {train.Source}: {train.Count} training examples, {train.FeatureNames.Count} inputs, "
             + (train.ClassNames is { } classes ? $"{classes.Count} classes" : $"{train.Targets.Columns} outputs ({string.Join(", ", train.TargetNames)})")
             + (validation is null ? "" : $"; {validation.Count} validation examples")
             + (test is null ? "" : $"; {test.Count} test examples");

@@ -30,8 +30,9 @@ internal sealed class Overfitting : Demo
 
         // images, labels = (x_train[0:1000].reshape(1000, 28*28) / 255, one-hot y_train[0:1000])
         int rows = Math.Min(1000, train.Count);
-        var images = train.Features[0..rows];
-        var labels = train.Targets[0..rows];
+        var firstImages = train.Take(Enumerable.Range(0, rows).ToArray());
+        var images = firstImages.Features;
+        var labels = firstImages.Targets;
         var test_images = test.Features;
         var test_labels = test.Targets;
 

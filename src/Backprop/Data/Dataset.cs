@@ -6,8 +6,13 @@ namespace Backprop.Data;
 /// </summary>
 public sealed class Dataset
 {
-    /// <summary>The inputs, shape (Count, FeatureNames.Count).</summary>
-    public Matrix<double> Features { get; }
+    // Images keep their bytes (one a pixel, value = byte / 255) and make float64 features only when asked: a
+    // float32 network then never holds an 8-byte copy of every pixel (Fashion-MNIST: 376 MB).
+    private Matrix<double>? _features;
+    private readonly byte[]? _pixels;
+
+    /// <summary>The inputs, shape (Count, FeatureNames.Count), in float64 (made on first use for images).</summary>
+    public Matrix<double> Features => _features ??= FromPixels<double>();
 
     /// <summary>The outputs, shape (Count, t): numeric targets, or one-hot rows when <see cref="ClassNames"/> is set.</summary>
     public Matrix<double> Targets { get; }
@@ -25,7 +30,7 @@ public sealed class Dataset
     public string Source { get; }
 
     /// <summary>Number of examples (rows).</summary>
-    public int Count => Features.Rows;
+    public int Count { get; }
 
     /// <summary>Checks that the matrices and names agree in shape; the name lists are copied.</summary>
     public Dataset(Matrix<double> features, Matrix<double> targets, IReadOnlyList<string> featureNames,
@@ -46,7 +51,8 @@ public sealed class Dataset
             throw new ArgumentException($"One-hot class targets come from one target column, not {targetNames.Count}.");
         if (classNames is not null && targets.Columns != classNames.Count)
             throw new ArgumentException($"One-hot targets have {targets.Columns} columns but there are {classNames.Count} class names.");
-        Features = features;
+        _features = features;
+        Count = features.Rows;
         Targets = targets;
         FeatureNames = featureNames.ToArray();
         TargetNames = targetNames.ToArray();
@@ -54,6 +60,31 @@ public sealed class Dataset
         Source = source;
     }
 
+    /// <summary>Images: <paramref name="pixels"/> holds <paramref name="count"/> rows of bytes, each feature byte / 255.</summary>
+    internal Dataset(byte[] pixels, int count, Matrix<double> targets, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, string source)
+        : this(new Matrix<double>(count, 0), targets, [], targetNames, classNames, source)
+    {
+        if (pixels.Length != (long)count * featureNames.Count)
+            throw new ArgumentException($"{pixels.Length} pixels do not make {count} rows of {featureNames.Count}.");
+        _features = null;
+        _pixels = pixels;
+        FeatureNames = featureNames.ToArray();
+    }
+
+    /// <summary>A new matrix of the inputs in the precision asked for (images convert from their bytes directly).</summary>
+    public Matrix<T> FeaturesAs<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        _pixels is not null ? FromPixels<T>() : Features.Cast<T>();
+
+    private Matrix<T> FromPixels<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var values = new T[256];
+        for (int v = 0; v < 256; v++) values[v] = T.CreateChecked(v / 255.0);
+        var result = new Matrix<T>(Count, FeatureNames.Count);
+        var span = result.Span;
+        for (int i = 0; i < span.Length; i++) span[i] = values[_pixels![i]];
+        return result;
+    }
     /// <summary>
     /// Splits off the last <paramref name="secondFraction"/> of the rows (rounded to the nearest row, in file
     /// order) as the second set; both sets must get at least one row.
@@ -75,17 +106,22 @@ public sealed class Dataset
     public Dataset Take(IReadOnlyList<int> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var features = new Matrix<double>(rows.Count, Features.Columns);
+        int width = FeatureNames.Count;
+        var pixels = _pixels is null ? null : new byte[(long)rows.Count * width];
+        var features = _pixels is null ? new Matrix<double>(rows.Count, width) : null;
         var targets = new Matrix<double>(rows.Count, Targets.Columns);
         for (int i = 0; i < rows.Count; i++)
         {
             int row = rows[i];
             if ((uint)row >= (uint)Count)
                 throw new ArgumentOutOfRangeException(nameof(rows), $"Row {row} is outside a dataset of {Count} rows.");
-            Features.RowSpan(row).CopyTo(features.RowSpan(i));
+            if (pixels is not null) _pixels.AsSpan(row * width, width).CopyTo(pixels.AsSpan(i * width, width));
+            else Features.RowSpan(row).CopyTo(features!.RowSpan(i));
             Targets.RowSpan(row).CopyTo(targets.RowSpan(i));
         }
-        return new Dataset(features, targets, FeatureNames, TargetNames, ClassNames, Source);
+        return pixels is not null
+            ? new Dataset(pixels, rows.Count, targets, FeatureNames, TargetNames, ClassNames, Source)
+            : new Dataset(features!, targets, FeatureNames, TargetNames, ClassNames, Source);
     }
 
     /// <summary>The class index of each row (the column of its largest target), or null when targets are not classes.</summary>

@@ -15,7 +15,6 @@ public static class IdxLoader
     // The labels file's name is the images file's with the first of these replaced by the second.
     private static readonly (string Images, string Labels)[] PairNames = [("images-idx3", "labels-idx1"), ("images.idx3", "labels.idx1")];
 
-    private static readonly double[] PixelValues = Enumerable.Range(0, 256).Select(b => b / 255.0).ToArray();
 
     /// <summary>Loads an images file and the labels file beside it (the name with "images-idx3" replaced by "labels-idx1", gzipped or not).</summary>
     public static Dataset LoadPair(string imagesPath)
@@ -31,14 +30,11 @@ public static class IdxLoader
             throw new DataException(labelsPath,
                 $"{labels.Length} labels, but {Path.GetFileName(imagesPath)} has {count} images; the counts must match");
 
-        var features = new double[images.Length];
-        for (int i = 0; i < images.Length; i++) features[i] = PixelValues[images[i]];
-
         int classes = Math.Max(10, labels.Max() + 1);
         var targets = new Matrix<double>(count, classes);
         for (int r = 0; r < count; r++) targets[r, labels[r]] = 1;
 
-        return new Dataset(new Matrix<double>(count, rows * columns, features), targets,
+        return new Dataset(images, count, targets,
             Enumerable.Range(0, rows * columns).Select(i => $"pixel{i}").ToArray(), ["label"],
             Enumerable.Range(0, classes).Select(i => i.ToString()).ToArray(), imagesPath);
     }

@@ -21,7 +21,7 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
     /// Fits <paramref name="kind"/> to the columns of <paramref name="x"/>. A constant column gets scale 1, so it
     /// maps to 0 rather than to a division by zero.
     /// </summary>
-    public static Normalization Fit(string kind, Matrix<double> x)
+    public static Normalization Fit<T>(string kind, Matrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         int n = x.Rows, columns = x.Columns;
@@ -35,7 +35,7 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
                 for (int c = 0; c < columns; c++)
                 {
                     double min = double.PositiveInfinity, max = double.NegativeInfinity;
-                    for (int r = 0; r < n; r++) { min = Math.Min(min, x[r, c]); max = Math.Max(max, x[r, c]); }
+                    for (int r = 0; r < n; r++) { double v = double.CreateChecked(x[r, c]); min = Math.Min(min, v); max = Math.Max(max, v); }
                     offset[c] = n == 0 ? 0 : min;
                     scale[c] = n == 0 || max == min ? 1 : max - min;
                 }
@@ -44,10 +44,10 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
                 for (int c = 0; c < columns; c++)
                 {
                     double mean = 0;
-                    for (int r = 0; r < n; r++) mean += x[r, c];
+                    for (int r = 0; r < n; r++) mean += double.CreateChecked(x[r, c]);
                     mean = n == 0 ? 0 : mean / n;
                     double variance = 0;
-                    for (int r = 0; r < n; r++) variance += (x[r, c] - mean) * (x[r, c] - mean);
+                    for (int r = 0; r < n; r++) { double d = double.CreateChecked(x[r, c]) - mean; variance += d * d; }
                     double std = n == 0 ? 0 : Math.Sqrt(variance / n);
                     offset[c] = mean;
                     scale[c] = std == 0 ? 1 : std;
@@ -61,6 +61,30 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
 
     /// <summary>Number of columns it applies to.</summary>
     public int Columns => Offset.Length;
+
+    /// <summary>Scales <paramref name="x"/> (n, Columns) in place, computing each value in float64: (x - offset) / scale.</summary>
+    public void ApplyInPlace<T>(Matrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Columns != Columns)
+            throw new ShapeMismatchException($"Normalization fitted on {Columns} columns cannot scale data of shape {x.Shape}.");
+        if (Kind == "none") return; // (x - 0) / 1 is x
+        double[] offset = Offset, scale = Scale;
+        for (int r = 0; r < x.Rows; r++)
+        {
+            Span<T> row = x.RowSpan(r);
+            for (int c = 0; c < row.Length; c++) row[c] = T.CreateChecked((double.CreateChecked(row[c]) - offset[c]) / scale[c]);
+        }
+    }
+
+    /// <summary>The inputs of <paramref name="data"/>, scaled, as a new matrix in the precision asked for.</summary>
+    public Matrix<T> Apply<T>(Dataset data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var x = data.FeaturesAs<T>();
+        ApplyInPlace(x);
+        return x;
+    }
 
     /// <summary>The scaled copy of <paramref name="x"/> (n, Columns), in the precision asked for.</summary>
     public Matrix<T> Apply<T>(Matrix<double> x) where T : unmanaged, IFloatingPointIeee754<T>
