@@ -17,9 +17,7 @@ public sealed class Sigmoid<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
         var output = Buffers.Ensure(ref _output, input.Rows, input.Columns);
-        ReadOnlySpan<T> x = input.Span;
-        Span<T> y = output.Span;
-        for (int i = 0; i < y.Length; i++) y[i] = T.One / (T.One + T.Exp(-x[i]));
+        System.Numerics.Tensors.TensorPrimitives.Sigmoid<T>(input.Span, output.Span); // 1 / (1 + e^-x), vectorised
         return output;
     }
 

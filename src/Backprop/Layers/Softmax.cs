@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Backprop;
 
@@ -25,11 +26,9 @@ public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
             ReadOnlySpan<T> x = input.RowSpan(r);
             Span<T> y = output.RowSpan(r);
             // Subtracting the row's maximum keeps exp from overflowing; it does not change the result.
-            T max = T.NegativeInfinity;
-            foreach (var v in x) max = T.Max(max, v);
-            T sum = T.Zero;
-            for (int i = 0; i < y.Length; i++) { y[i] = T.Exp(x[i] - max); sum += y[i]; }
-            for (int i = 0; i < y.Length; i++) y[i] /= sum;
+            TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
+            TensorPrimitives.Exp<T>(y, y);
+            TensorPrimitives.Divide(y, TensorPrimitives.Sum<T>(y), y);
         }
         return output;
     }

@@ -17,9 +17,7 @@ public sealed class Tanh<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
         var output = Buffers.Ensure(ref _output, input.Rows, input.Columns);
-        ReadOnlySpan<T> x = input.Span;
-        Span<T> y = output.Span;
-        for (int i = 0; i < y.Length; i++) y[i] = T.Tanh(x[i]);
+        System.Numerics.Tensors.TensorPrimitives.Tanh<T>(input.Span, output.Span);
         return output;
     }
 
