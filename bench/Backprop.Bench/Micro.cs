@@ -30,8 +30,7 @@ internal static class Micro
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(job)
             .AddDiagnoser(MemoryDiagnoser.Default)
-            .WithArtifactsPath(artifacts)
-            .WithOptions(ConfigOptions.JoinSummary);
+            .WithArtifactsPath(artifacts);
         BenchmarkSwitcher.FromAssembly(typeof(Micro).Assembly).Run(list.ToArray(), config);
     }
 }

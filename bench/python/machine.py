@@ -73,6 +73,8 @@ def main():
         "openblas_env": common.openblas_env(),
         "blas": blas,
         "openblas_package": run("dpkg-query", "-W", "-f=${Version}", "libopenblas0-pthread"),
+        "packages": {p: run("dpkg-query", "-W", "-f=${Version}", p)
+                     for p in ("python3-numpy", "python3-sklearn", "python3-torch", "python3-threadpoolctl")},
         "git_commit": run("git", "rev-parse", "--short", "HEAD"),
         "git_branch": run("git", "rev-parse", "--abbrev-ref", "HEAD"),
         "git_dirty_src": bool(run("git", "status", "--porcelain", "--", "src")),
