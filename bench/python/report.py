@@ -564,7 +564,7 @@ def doc(res, path, chart_name):
             with open(report_path) as f:
                 text = f.read()
             name = os.path.basename(report_path)[:-len("-report-github.md")].replace("Backprop.Bench.", "")
-            name = re.sub(r"_(\w+)_$", lambda m: f"<{m.group(1).lower()}>", name)
+            name = re.sub(r"_(\w+)_$", lambda m: "<" + {"single": "float"}.get(m.group(1).lower(), m.group(1).lower()) + ">", name)
             body = [line.replace("**", "").replace("&lt;", "<").replace("&gt;", ">")
                     for line in text.splitlines() if line.startswith("|")]
             env_lines = [line.strip() for line in text.splitlines()
