@@ -573,7 +573,7 @@ def doc(res, path, chart_name):
                 w("<sub>" + "; ".join(env_lines) + "</sub>")
                 w("")
                 shown_env = True
-            w(f"**{name}**")
+            w(f"**`{name}`**")
             w("")
             w("\n".join(body))
             w("")
