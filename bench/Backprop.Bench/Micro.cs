@@ -1,0 +1,100 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Backprop.Bench;
+
+/// <summary>
+/// BenchmarkDotNet micro-benchmarks of the kernels, in process (no generated project to build):
+/// <c>dotnet run -c Release --project bench/Backprop.Bench -- micro [--filter *Gemm*] [--artifacts DIR]</c>.
+/// With no --filter every benchmark runs (BenchmarkDotNet would otherwise ask which, on the terminal).
+/// </summary>
+internal static class Micro
+{
+    public static void Run(string[] args)
+    {
+        var list = args.ToList();
+        if (!list.Contains("--filter") && !list.Contains("-f")) list.AddRange(["--filter", "*"]);
+        string artifacts = "bench/results/micro";
+        int at = list.IndexOf("--artifacts");
+        if (at >= 0 && at + 1 < list.Count) { artifacts = list[at + 1]; list.RemoveRange(at, 2); }
+
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(3)
+            .WithIterationCount(12)
+            .WithId("InProcess");
+        var config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .WithArtifactsPath(artifacts);
+        BenchmarkSwitcher.FromAssembly(typeof(Micro).Assembly).Run(list.ToArray(), config);
+    }
+}
+
+/// <summary>The three product kernels, square n x n x n, with <see cref="Gemm.MaxThreads"/> = 2.</summary>
+[GenericTypeArguments(typeof(float))]
+[GenericTypeArguments(typeof(double))]
+public class GemmKernels<T> where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+{
+    private T[] _a = [], _b = [], _c = [];
+
+    [Params(64, 256, 512)]
+    public int N { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Gemm.MaxThreads = 2;
+        var random = new NumpyRandom(1);
+        _a = Draw(random, N * N);
+        _b = Draw(random, N * N);
+        _c = new T[N * N];
+    }
+
+    private static T[] Draw(NumpyRandom random, int length)
+    {
+        var values = new double[length];
+        random.Fill(values);
+        return values.Select(T.CreateChecked).ToArray();
+    }
+
+    [Benchmark(Baseline = true)]
+    public void Multiply() => Gemm.Multiply<T>(_a, _b, _c, N, N, N);
+
+    [Benchmark]
+    public void MultiplyTransposeA() => Gemm.MultiplyTransposeA<T>(_a, _b, _c, N, N, N);
+
+    [Benchmark]
+    public void MultiplyTransposeB() => Gemm.MultiplyTransposeB<T>(_a, _b, _c, N, N, N);
+}
+
+/// <summary>One training step (forward, loss, backward, SGD update) of 784-128-10 on a batch of 100, float32.</summary>
+[MemoryDiagnoser]
+public class TrainerStep
+{
+    private Trainer<float> _trainer = null!;
+    private Matrix<float> _x = null!, _y = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Gemm.MaxThreads = 2;
+        var random = new NumpyRandom(1);
+        var spec = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He };
+        _trainer = new Trainer<float>(spec.Build<float>(random), new CrossEntropy<float>(), new Sgd<float>(0.01f))
+        {
+            Batching = Batching.MiniBatch(100),
+        };
+        _x = new Matrix<float>(100, 784);
+        random.Fill(_x.Span);
+        _y = new Matrix<float>(100, 10);
+        for (int r = 0; r < 100; r++) _y[r, (int)random.RandInt(10)] = 1;
+    }
+
+    [Benchmark]
+    public float Step() => _trainer.Step(_x, _y);
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using Backprop.Bench;
+
+// Backprop's side of bench/run.sh. Each workload prints one line for people and writes its figures as JSON
+// (--out FILE) for bench/report.py. `micro` runs the BenchmarkDotNet kernels instead.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("""
+        usage: Backprop.Bench <workload> [options]
+          streetlights  [--epochs-per-rep 500] [--reps 300] [--warmup-seconds 3] [--out FILE]
+          fashion       [--data DIR] [--epochs 5] [--lr 0.1] [--batch 100] [--threads 2] [--seed 1] [--warmup-seconds 1.5] [--out FILE]
+          gemm          [--sizes 256,512,1024,2048] [--types float,double] [--threads 2] [--min-time 1] [--min-reps 5] [--warmup-seconds 1] [--out FILE]
+          micro         [BenchmarkDotNet arguments, e.g. --filter *Gemm*]   (in-process BenchmarkDotNet)
+        """);
+    return 0;
+}
+
+var options = new Options(args.Skip(1).ToArray());
+switch (args[0])
+{
+    case "streetlights": StreetlightsBench.Run(options); break;
+    case "fashion": FashionBench.Run(options); break;
+    case "gemm": GemmBench.Run(options); break;
+    case "micro": Micro.Run(args.Skip(1).ToArray()); break;
+    default:
+        Console.Error.WriteLine($"unknown workload '{args[0]}' (streetlights, fashion, gemm, micro)");
+        return 2;
+}
+return 0;
