@@ -23,8 +23,8 @@ internal static class FashionBench
 
         long loadStart = Stopwatch.GetTimestamp();
         var (train, test) = IdxLoader.LoadFolder(dir);
-        Matrix<float> xTrain = train.Features.Cast<float>(), yTrain = train.Targets.Cast<float>();
-        Matrix<float> xTest = test.Features.Cast<float>(), yTest = test.Targets.Cast<float>();
+        Matrix<float> xTrain = train.FeaturesAs<float>(), yTrain = train.Targets.Cast<float>(); // images straight from their bytes
+        Matrix<float> xTest = test.FeaturesAs<float>(), yTest = test.Targets.Cast<float>();
         double loadSeconds = Stats.Seconds(Stopwatch.GetTimestamp() - loadStart);
         long peakAfterLoad = Proc.PeakRssKib();
 

@@ -51,7 +51,8 @@ internal static class GemmBench
 
         for (int i = 0; i < 2; i++) Gemm.Multiply<T>(a, b, c, n, n, n);
         double maxError = MaxRelativeError(a, b, c, n, random);
-        bool ascending = MatchesAscendingSum(a, b, c, n, random);
+        var summation = Gemm.SummationOf<T>();
+        bool ascending = MatchesAscendingSum(a, b, c, n, random, summation);
 
         var times = new List<double>();
         long begin = Stopwatch.GetTimestamp();
@@ -63,13 +64,36 @@ internal static class GemmBench
         }
         double median = Stats.Median(times);
         double gflops = 2.0 * n * n * n / median / 1e9;
-        Console.WriteLine($"backprop gemm {dtype} n={n}: {gflops:F2} GFLOP/s (median {median * 1e3:F3} ms of {times.Count}; max rel. error {maxError:E1})");
-        return new()
+        Console.WriteLine($"backprop gemm {dtype} n={n} ({summation}): {gflops:F2} GFLOP/s (median {median * 1e3:F3} ms of {times.Count}; max rel. error {maxError:E1})");
+        var result = new Dictionary<string, object?>
         {
             ["dtype"] = dtype, ["n"] = n, ["reps"] = times.Count, ["median_seconds"] = median,
             ["min_seconds"] = times.Min(), ["gflops"] = gflops, ["max_relative_error"] = maxError,
-            ["matches_ascending_k_sum"] = ascending,
+            ["matches_ascending_k_sum"] = ascending, ["summation"] = summation.ToString(),
         };
+        if (typeof(T) == typeof(double))
+        {
+            // float64 also with the opt-in fused summation (Gemm.Float64Summation = Fused), for comparison.
+            var saved = Gemm.Float64Summation;
+            Gemm.Float64Summation = Summation.Fused;
+            try
+            {
+                for (int i = 0; i < 2; i++) Gemm.Multiply<T>(a, b, c, n, n, n);
+                var fused = new List<double>();
+                long start = Stopwatch.GetTimestamp();
+                while (fused.Count < minReps || Stats.Seconds(Stopwatch.GetTimestamp() - start) < minTime)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    Gemm.Multiply<T>(a, b, c, n, n, n);
+                    fused.Add(Stats.Seconds(Stopwatch.GetTimestamp() - t0));
+                }
+                result["gflops_fused"] = 2.0 * n * n * n / Stats.Median(fused) / 1e9;
+                result["fused_matches_ascending_k_sum"] = MatchesAscendingSum(a, b, c, n, random, Summation.Fused);
+                Console.WriteLine($"backprop gemm {dtype} n={n} (Fused): {result["gflops_fused"]:F2} GFLOP/s");
+            }
+            finally { Gemm.Float64Summation = saved; }
+        }
+        return result;
     }
 
     private static void WarmUp<T>(double seconds) where T : unmanaged, IFloatingPointIeee754<T>
@@ -87,9 +111,9 @@ internal static class GemmBench
         return values.Select(T.CreateChecked).ToArray();
     }
 
-    // Whether 64 entries of c are, bit for bit, the sum over k in ascending order from +0 with a separate multiply
-    // and add in T (the order Gemm.cs documents, which reproduces numpy's digits in the notes).
-    private static bool MatchesAscendingSum<T>(T[] a, T[] b, T[] c, int n, NumpyRandom random) where T : unmanaged, IFloatingPointIeee754<T>
+    // Whether 64 entries of c are, bit for bit, the sum over k in ascending order from +0 in T, each step a separate
+    // multiply and add (Summation.Exact) or one fused multiply-add (Summation.Fused): the contract Gemm.cs documents.
+    private static bool MatchesAscendingSum<T>(T[] a, T[] b, T[] c, int n, NumpyRandom random, Summation summation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int s = 0; s < 64; s++)
         {
@@ -97,8 +121,9 @@ internal static class GemmBench
             T sum = T.Zero;
             for (int p = 0; p < n; p++)
             {
-                T product = a[i * n + p] * b[p * n + j];
-                sum += product;
+                sum = summation == Summation.Fused
+                    ? T.FusedMultiplyAdd(a[i * n + p], b[p * n + j], sum)
+                    : sum + a[i * n + p] * b[p * n + j];
             }
             if (!sum.Equals(c[i * n + j])) return false;
         }
