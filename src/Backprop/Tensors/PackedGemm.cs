@@ -23,7 +23,7 @@ internal static unsafe class PackedGemm
     /// <summary>True when a SIMD micro-kernel exists for this processor.</summary>
     public static bool Supported => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
 
-    private const int KC = 128, MC = 128, NC = 3072;
+    private const int KC = 256, MC = 128, NC = 1024;
 
     // Below this many multiply-adds a product stays on one thread: waking another costs more than it saves.
     private const long ParallelWork = 1L << 20;
