@@ -12,7 +12,8 @@ namespace Backprop;
 /// cache-blocked SIMD kernel compute exactly that sequence, for any blocking and any thread count, so a result
 /// does not depend on the size of the product, the processor's vector width or the number of threads. In float64
 /// the default is <see cref="Summation.Exact"/>, a multiply then an add, as numpy computed the notes' numbers;
-/// in float32, <see cref="Summation.Fused"/>, which on this project's benchmark machine is 25% faster.
+/// in float32, <see cref="Summation.Fused"/>, about 25% faster on the benchmark machine (docs/benchmarks.md measures
+/// both modes in float64).
 /// </remarks>
 public static class Gemm
 {
