@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -7,16 +8,26 @@ namespace Backprop;
 /// Threads that split a large matrix product between them. They are started once and wait between products, and
 /// the job is passed through static fields, so a product on several threads allocates nothing (Parallel.For does).
 /// </summary>
+/// <remarks>
+/// Training issues products a few hundred microseconds apart. A thread that went to sleep in between takes tens of
+/// microseconds to wake, which on two cores could make two threads slower than one; so both sides spin for a short
+/// while (<see cref="SpinTicks"/>) before they block, as BLAS libraries' threads do.
+/// </remarks>
 internal static class WorkerPool
 {
     private static readonly Lock Gate = new();
-    private static readonly CountdownEvent Done = new(1);
     private static ManualResetEventSlim[] _go = [];
+    private static readonly ManualResetEventSlim Done = new(false);
+    private static int _generation;   // bumped once per product; workers run when it moves
+    private static int _remaining;    // worker parts still running in this product
     private static int _parts;
     private static Action<int>? _work;
     private static ExceptionDispatchInfo? _failure;
     private static Operands<float> _float;
     private static Operands<double> _double;
+
+    // How long a waiting thread spins before it blocks: about 0.2 ms.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000;
 
     // Cached once: they read the job from the fields above.
     private static readonly Action<int> RunFloat = part => PackedGemm.RunPart<float, Separate>(_float, part, _parts);
@@ -38,10 +49,12 @@ internal static class WorkerPool
             else { _double = Unsafe.As<Operands<T>, Operands<double>>(ref Unsafe.AsRef(in o)); _work = fused ? RunDoubleFused : RunDouble; }
             _parts = parts;
             _failure = null;
-            Done.Reset(parts - 1);
-            for (int t = 0; t < parts - 1; t++) _go[t].Set();
+            Done.Reset();
+            Volatile.Write(ref _remaining, parts - 1);
+            Interlocked.Increment(ref _generation); // publishes the job to spinning workers
+            for (int t = 0; t < parts - 1; t++) _go[t].Set(); // and wakes sleeping ones
             _work(0);
-            Done.Wait();
+            WaitUntil(static () => Volatile.Read(ref _remaining) == 0, Done);
             _failure?.Throw();
             return true;
         }
@@ -58,22 +71,49 @@ internal static class WorkerPool
         Array.Copy(_go, go, _go.Length);
         for (int t = _go.Length; t < count; t++)
         {
-            var signal = go[t] = new ManualResetEventSlim(false, spinCount: 2000);
+            var signal = go[t] = new ManualResetEventSlim(false);
             int index = t;
-            new Thread(() => Work(signal, index)) { IsBackground = true, Name = $"Backprop GEMM {index + 1}" }.Start();
+            int seen = Volatile.Read(ref _generation);
+            new Thread(() => Work(signal, index, seen)) { IsBackground = true, Name = $"Backprop GEMM {index + 1}" }.Start();
         }
         _go = go;
     }
 
-    private static void Work(ManualResetEventSlim go, int index)
+    private static void Work(ManualResetEventSlim go, int index, int seen)
     {
         while (true)
         {
-            go.Wait();
-            go.Reset();
+            // Wait for the next product: spin briefly, then sleep on the event (a set event with no new product
+            // is harmless: the loop checks the generation again).
+            long start = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (Stopwatch.GetTimestamp() - start < SpinTicks) Thread.SpinWait(20);
+                else
+                {
+                    go.Wait();
+                    go.Reset();
+                }
+            }
+            seen = Volatile.Read(ref _generation);
+            if (index + 1 >= _parts) continue; // this product has fewer parts than there are workers
             try { _work!(index + 1); }
             catch (Exception e) { _failure ??= ExceptionDispatchInfo.Capture(e); }
-            finally { Done.Signal(); }
+            finally
+            {
+                if (Interlocked.Decrement(ref _remaining) == 0) Done.Set();
+            }
+        }
+    }
+
+    // Spins for up to SpinTicks while the condition is false, then blocks on the event until it holds.
+    private static void WaitUntil(Func<bool> condition, ManualResetEventSlim signal)
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (!condition())
+        {
+            if (Stopwatch.GetTimestamp() - start < SpinTicks) Thread.SpinWait(20);
+            else signal.Wait();
         }
     }
 }
