@@ -55,10 +55,13 @@ public sealed class CliTrainTests : IDisposable
         var (code, output, err) = CliTests.Run("train", Flowers, "--target", "species");
         Assert.True(code == 0, err);
         Assert.Contains("defaults chosen", output);
-        foreach (var d in new[] { "layers 64", "activation relu", "output softmax", "loss cross-entropy", "optimizer adam", "alpha 0.001", "epochs 20", "batch 32", "init he", "normalize standard", "precision f32" })
+        // 90 rows in batches of 32 make 3 updates an epoch: 334 epochs give the weights at least 1000 updates.
+        foreach (var d in new[] { "layers 64", "activation relu", "output softmax", "loss cross-entropy", "optimizer adam", "alpha 0.001", "epochs 334", "batch 32", "init he", "normalize standard", "precision f32" })
             Assert.Contains(d, output);
-        Assert.Contains("epoch 20/20", output);
+        Assert.Contains("epoch 334/334", output);
         Assert.Contains("3 classes", output);
+        var final = output.Split('\n').Single(l => l.StartsWith("epoch 334/334"));
+        Assert.True(double.Parse(final.Split("accuracy ")[1][..6], CultureInfo.InvariantCulture) > 0.9, final); // the defaults learn
     }
 
     [Fact]

@@ -54,7 +54,7 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
     public Option<string?> Loss { get; } = new("--loss") { Description = "sse|mse|cross-entropy. Default cross-entropy for classes, mse otherwise." };
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd|momentum[:BETA]|adam; sgd is the notes' plain gradient descent. Default adam." };
     public Option<string?> Alpha { get; } = new("--alpha") { Description = "Learning rate, above 0. Default 0.001 for adam, 0.01 otherwise." };
-    public Option<string?> Epochs { get; } = new("--epochs") { Description = "Passes over the training data. Default 20." };
+    public Option<string?> Epochs { get; } = new("--epochs") { Description = "Passes over the training data. Default 20, or enough for 1000 updates on small data." };
     public Option<string?> Batch { get; } = new("--batch") { Description = "Examples per update: 1 (stochastic), N (mini-batch) or full. Default 32." };
     public Option<string?> Init { get; } = new("--init") { Description = "uniform:LOW,HIGH|normal:STD|he|xavier. Default he for relu, xavier otherwise." };
     public Option<string?> Seed { get; } = new("--seed") { Description = "Seed of the numpy-compatible random stream (weights, shuffling, dropout). Default 1." };
@@ -110,9 +110,16 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
         var (optimizer, beta) = Pick(Optimizer, ParseOptimizer, (defaultOptimizer, 0.9), defaultOptimizer);
         double alphaDefault = optimizer == "adam" ? 0.001 : 0.01;
         double alpha = Pick(Alpha, t => Positive(t, "alpha"), alphaDefault, Num(alphaDefault));
-        int epochs = Pick(Epochs, t => Count(t, min: 1), defaultEpochs, defaultEpochs.ToString(CultureInfo.InvariantCulture));
         // 32 a batch, or the whole dataset when it is smaller than that.
         var batching = Pick(Batch, Batching.Parse, examples < 32 ? Batching.Full : Batching.MiniBatch(32), examples < 32 ? "full" : "32");
+        // Training defaults to 20 epochs, or more on small data, so that the weights get at least 1000 updates.
+        int autoEpochs = defaultEpochs;
+        if (defaultEpochs > 0 && examples < int.MaxValue)
+        {
+            int batchesPerEpoch = (examples + batching.SizeFor(examples) - 1) / batching.SizeFor(examples);
+            autoEpochs = Math.Max(defaultEpochs, (1000 + batchesPerEpoch - 1) / batchesPerEpoch);
+        }
+        int epochs = Pick(Epochs, t => Count(t, min: 1), autoEpochs, autoEpochs.ToString(CultureInfo.InvariantCulture));
         var init = Pick(Init, Initializer.Parse,
             activation == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier,
             activation == Backprop.Activation.Relu ? "he" : "xavier");
