@@ -257,6 +257,22 @@ public class PackedGemmTests
     [MemberData(nameof(Shapes))]
     public void Float64_packed_products_equal_the_plain_loop(int m, int k, int n) => Check<double>(m, k, n);
 
+    // Below the packing threshold: rows, columns and inner sizes of 1 (where a transpose is the same memory), sizes
+    // around the vector width, and the notes' 3-4-1 network's five products (one example a batch).
+    public static TheoryData<int, int, int> SmallShapes() => new()
+    {
+        { 1, 3, 4 }, { 1, 4, 1 }, { 4, 1, 1 }, { 3, 1, 4 }, { 1, 1, 4 },
+        { 1, 1, 1 }, { 2, 5, 3 }, { 5, 7, 9 }, { 3, 2, 17 }, { 31, 31, 31 }, { 4, 16, 1 }, { 1, 16, 33 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SmallShapes))]
+    public void Float32_small_products_equal_the_plain_loop(int m, int k, int n) => Check<float>(m, k, n);
+
+    [Theory]
+    [MemberData(nameof(SmallShapes))]
+    public void Float64_small_products_equal_the_plain_loop(int m, int k, int n) => Check<double>(m, k, n);
+
     [Fact]
     public void Negative_zero_products_sum_to_positive_zero_as_numpy()
     {

@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -41,61 +44,69 @@ public static class Elementwise
 
     // Each kernel below runs whole Vector<T> blocks, then the scalar tail, with the same operation in both, in the
     // same order (a multiply and an add stay two operations): the result is the scalar loop's, bit for bit.
+    // Lengths are checked once up front, so the loops load and store without further checks.
 
     /// <summary>destination[i] += x[i].</summary>
     public static void Add<T>(Span<T> destination, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (destination.Length != x.Length)
-            throw new ShapeMismatchException($"Cannot add {x.Length} values to {destination.Length}.");
-        int i = 0;
-        for (; i <= destination.Length - Vector<T>.Count; i += Vector<T>.Count)
-            (new Vector<T>(destination[i..]) + new Vector<T>(x[i..])).CopyTo(destination[i..]);
-        for (; i < destination.Length; i++) destination[i] += x[i];
+        if (destination.Length != x.Length) Throw($"Cannot add {x.Length} values to {destination.Length}.");
+        ref T d = ref MemoryMarshal.GetReference(destination);
+        ref T s = ref MemoryMarshal.GetReference(x);
+        nuint n = (nuint)destination.Length, i = 0;
+        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+            (Vector.LoadUnsafe(ref d, i) + Vector.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
     }
 
     /// <summary>destination[i] = a[i] - b[i].</summary>
     public static void Subtract<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Length != b.Length || a.Length != destination.Length)
-            throw new ShapeMismatchException($"Cannot subtract {b.Length} values from {a.Length} into {destination.Length}.");
-        int i = 0;
-        for (; i <= destination.Length - Vector<T>.Count; i += Vector<T>.Count)
-            (new Vector<T>(a[i..]) - new Vector<T>(b[i..])).CopyTo(destination[i..]);
-        for (; i < destination.Length; i++) destination[i] = a[i] - b[i];
+            Throw($"Cannot subtract {b.Length} values from {a.Length} into {destination.Length}.");
+        ref T x = ref MemoryMarshal.GetReference(a);
+        ref T y = ref MemoryMarshal.GetReference(b);
+        ref T d = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)destination.Length, i = 0;
+        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+            (Vector.LoadUnsafe(ref x, i) - Vector.LoadUnsafe(ref y, i)).StoreUnsafe(ref d, i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref x, i) - Unsafe.Add(ref y, i);
     }
 
     /// <summary>values[i] /= divisor (a division, not a multiplication by the reciprocal, as numpy's <c>/</c>).</summary>
     public static void Divide<T>(Span<T> values, T divisor) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
-        var d = new Vector<T>(divisor);
-        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
-            (new Vector<T>(values[i..]) / d).CopyTo(values[i..]);
-        for (; i < values.Length; i++) values[i] /= divisor;
+        ref T v = ref MemoryMarshal.GetReference(values);
+        var dv = new Vector<T>(divisor);
+        nuint n = (nuint)values.Length, i = 0;
+        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+            (Vector.LoadUnsafe(ref v, i) / dv).StoreUnsafe(ref v, i);
+        for (; i < n; i++) Unsafe.Add(ref v, i) /= divisor;
     }
 
     /// <summary>values[i] -= scale * x[i]: the notes' <c>weights -= alpha * weight_delta</c>.</summary>
     public static void SubtractScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (values.Length != x.Length)
-            throw new ShapeMismatchException($"Cannot update {values.Length} values from {x.Length}.");
-        int i = 0;
-        var s = new Vector<T>(scale);
-        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
-            (new Vector<T>(values[i..]) - s * new Vector<T>(x[i..])).CopyTo(values[i..]);
-        for (; i < values.Length; i++) values[i] -= scale * x[i];
+        if (values.Length != x.Length) Throw($"Cannot update {values.Length} values from {x.Length}.");
+        ref T v = ref MemoryMarshal.GetReference(values);
+        ref T g = ref MemoryMarshal.GetReference(x);
+        var sv = new Vector<T>(scale);
+        nuint n = (nuint)values.Length, i = 0;
+        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+            (Vector.LoadUnsafe(ref v, i) - sv * Vector.LoadUnsafe(ref g, i)).StoreUnsafe(ref v, i);
+        for (; i < n; i++) Unsafe.Add(ref v, i) -= scale * Unsafe.Add(ref g, i);
     }
 
     /// <summary>values[i] += scale * x[i].</summary>
     public static void AddScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (values.Length != x.Length)
-            throw new ShapeMismatchException($"Cannot update {values.Length} values from {x.Length}.");
-        int i = 0;
-        var s = new Vector<T>(scale);
-        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
-            (new Vector<T>(values[i..]) + s * new Vector<T>(x[i..])).CopyTo(values[i..]);
-        for (; i < values.Length; i++) values[i] += scale * x[i];
+        if (values.Length != x.Length) Throw($"Cannot update {values.Length} values from {x.Length}.");
+        ref T v = ref MemoryMarshal.GetReference(values);
+        ref T g = ref MemoryMarshal.GetReference(x);
+        var sv = new Vector<T>(scale);
+        nuint n = (nuint)values.Length, i = 0;
+        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+            (Vector.LoadUnsafe(ref v, i) + sv * Vector.LoadUnsafe(ref g, i)).StoreUnsafe(ref v, i);
+        for (; i < n; i++) Unsafe.Add(ref v, i) += scale * Unsafe.Add(ref g, i);
     }
 
     /// <summary>
@@ -105,14 +116,20 @@ public static class Elementwise
     public static void MultiplyByPositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> mask, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length != mask.Length || x.Length != destination.Length)
-            throw new ShapeMismatchException($"Cannot mask {x.Length} values by {mask.Length} into {destination.Length}.");
-        int i = 0;
+            Throw($"Cannot mask {x.Length} values by {mask.Length} into {destination.Length}.");
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ms = ref MemoryMarshal.GetReference(mask);
+        ref T d = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)destination.Length, i = 0;
         var one = Vector<T>.One;
-        for (; i <= destination.Length - Vector<T>.Count; i += Vector<T>.Count)
+        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
         {
-            var positive = Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(mask[i..]), Vector<T>.Zero), one, Vector<T>.Zero);
-            (positive * new Vector<T>(x[i..])).CopyTo(destination[i..]);
+            var positive = Vector.ConditionalSelect(Vector.GreaterThan(Vector.LoadUnsafe(ref ms, i), Vector<T>.Zero), one, Vector<T>.Zero);
+            (positive * Vector.LoadUnsafe(ref xs, i)).StoreUnsafe(ref d, i);
         }
-        for (; i < destination.Length; i++) destination[i] = (mask[i] > T.Zero ? T.One : T.Zero) * x[i];
+        for (; i < n; i++) Unsafe.Add(ref d, i) = (Unsafe.Add(ref ms, i) > T.Zero ? T.One : T.Zero) * Unsafe.Add(ref xs, i);
     }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Throw(string message) => throw new ShapeMismatchException(message);
 }

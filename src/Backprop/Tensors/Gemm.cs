@@ -67,7 +67,8 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // (k, m) and (n, k) hold as many elements as (m, k) and (k, n): one check serves every form.
-        CheckLengths(a.Length, (long)m * k, b.Length, (long)k * n, c.Length, (long)m * n);
+        if (a.Length != (long)m * k || b.Length != (long)k * n || c.Length != (long)m * n)
+            ThrowLengths(a.Length, (long)m * k, b.Length, (long)k * n, c.Length, (long)m * n);
         if (m == 0 || n == 0) return;
         long work = (long)m * n * k;
         fixed (T* pa = a, pb = b, pc = c)
@@ -84,12 +85,10 @@ public static class Gemm
         }
     }
 
-    private static void CheckLengths(int a, long aWanted, int b, long bWanted, int c, long cWanted)
-    {
-        if (a != aWanted || b != bWanted || c != cWanted)
-            throw new ShapeMismatchException(
-                $"Matrix product buffers have lengths {a}, {b}, {c}; the shapes need {aWanted}, {bWanted}, {cWanted}.");
-    }
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn, System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ThrowLengths(int a, long aWanted, int b, long bWanted, int c, long cWanted) =>
+        throw new ShapeMismatchException(
+            $"Matrix product buffers have lengths {a}, {b}, {c}; the shapes need {aWanted}, {bWanted}, {cWanted}.");
 }
 
 /// <summary>
@@ -117,29 +116,31 @@ internal static class SmallGemm
     {
         int m = o.M, k = o.K, n = o.N;
         T* a = o.PA, b = o.PB, c = o.PC;
-        // Each case reads its operands in memory order where it can; all sum c[i,j] over p ascending from +0.
-        long aRow = o.TransA ? 1 : k, aCol = o.TransA ? m : 1;
-        if (!o.TransB && n < 2 * Vector<T>.Count)
+        // A transpose only changes the layout when both sides are longer than 1: a (1,k) row read as (k,1) is the
+        // same memory. Each case reads its operands in memory order where it can; all sum c[i,j] over p ascending from +0.
+        bool transA = o.TransA && m > 1 && k > 1, transB = o.TransB && k > 1 && n > 1;
+        long aRow = transA ? 1 : k, aCol = transA ? m : 1;
+        if (!transB)
         {
-            // Rows too short for vectors (the notes' 3-4-1 network): one sum an element, b read down its column.
-            for (int i = 0; i < m; i++)
-                for (int j = 0; j < n; j++)
-                {
-                    T sum = T.Zero;
-                    for (int p = 0; p < k; p++) sum = TMulAdd.Apply(a[i * aRow + p * aCol], b[(long)p * n + j], sum);
-                    c[(long)i * n + j] = sum;
-                }
-            return;
-        }
-        if (!o.TransB)
-        {
-            // c[i,:] += a(i,p) * b[p,:] for p ascending: rows of b are contiguous.
+            // c[i, j..j+W] = sum over p of a(i,p) * b[p, j..j+W]: rows of b are contiguous, W sums at a time in a register.
             for (int i = 0; i < m; i++)
             {
-                T* cRow = c + (long)i * n;
-                new Span<T>(cRow, n).Clear();
-                for (int p = 0; p < k; p++)
-                    AddScaled<T, TMulAdd>(cRow, a[i * aRow + p * aCol], b + (long)p * n, n);
+                T* aI = a + i * aRow, cRow = c + (long)i * n;
+                int j = 0;
+                if (Vector.IsHardwareAccelerated)
+                    for (; j <= n - Vector<T>.Count; j += Vector<T>.Count)
+                    {
+                        var sum = Vector<T>.Zero;
+                        T* bColumn = b + j;
+                        for (int p = 0; p < k; p++, bColumn += n) sum = TMulAdd.Apply(new Vector<T>(aI[p * aCol]), Vector.Load(bColumn), sum);
+                        sum.Store(cRow + j);
+                    }
+                for (; j < n; j++)
+                {
+                    T sum = T.Zero;
+                    for (int p = 0; p < k; p++) sum = TMulAdd.Apply(aI[p * aCol], b[(long)p * n + j], sum);
+                    cRow[j] = sum;
+                }
             }
             return;
         }
@@ -149,7 +150,7 @@ internal static class SmallGemm
             {
                 T* bRow = b + (long)j * k;
                 T sum = T.Zero;
-                if (o.TransA) for (int p = 0; p < k; p++) sum = TMulAdd.Apply(a[(long)p * m + i], bRow[p], sum);
+                if (transA) for (int p = 0; p < k; p++) sum = TMulAdd.Apply(a[(long)p * m + i], bRow[p], sum);
                 else
                 {
                     T* aRowStart = a + (long)i * k;
@@ -157,19 +158,5 @@ internal static class SmallGemm
                 }
                 c[(long)i * n + j] = sum;
             }
-    }
-
-    // row[0..n] += s * x[0..n], element by element, each step rounded as TMulAdd says.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static unsafe void AddScaled<T, TMulAdd>(T* row, T s, T* x, int n) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
-    {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
-        {
-            var vs = new Vector<T>(s);
-            for (; j <= n - Vector<T>.Count; j += Vector<T>.Count)
-                TMulAdd.Apply(vs, Vector.Load(x + j), Vector.Load(row + j)).Store(row + j);
-        }
-        for (; j < n; j++) row[j] = TMulAdd.Apply(s, x[j], row[j]);
     }
 }
