@@ -22,9 +22,13 @@ internal static class FashionBench
         Gemm.MaxThreads = threads;
 
         long loadStart = Stopwatch.GetTimestamp();
+        Console.Error.WriteLine($"start rss {Proc.RssKib() / 1024} MiB");
         var (train, test) = IdxLoader.LoadFolder(dir);
+        Console.Error.WriteLine($"loaded rss {Proc.RssKib() / 1024} MiB");
         Matrix<float> xTrain = train.FeaturesAs<float>(), yTrain = train.Targets.Cast<float>(); // images straight from their bytes
+        Console.Error.WriteLine($"train rss {Proc.RssKib() / 1024} MiB");
         Matrix<float> xTest = test.FeaturesAs<float>(), yTest = test.Targets.Cast<float>();
+        Console.Error.WriteLine($"test rss {Proc.RssKib() / 1024} MiB peak {Proc.PeakRssKib() / 1024}");
         double loadSeconds = Stats.Seconds(Stopwatch.GetTimestamp() - loadStart);
         long peakAfterLoad = Proc.PeakRssKib();
 
@@ -39,12 +43,15 @@ internal static class FashionBench
         // compilation has moved the hot loops to optimised code before the timed run.
         double warmupMin = options.Double("warmup-seconds", 1.5);
         long warmStart = Stopwatch.GetTimestamp();
+        long allocatedBeforeWarmup = GC.GetTotalAllocatedBytes(precise: true);
         var xWarm = xTrain[..3000];
         var yWarm = yTrain[..3000];
         var warmTrainer = NewTrainer(seed + 1000);
         do warmTrainer.Fit(xWarm, yWarm, epochs: 1);
         while (Stats.Seconds(Stopwatch.GetTimestamp() - warmStart) < warmupMin);
         double warmupSeconds = Stats.Seconds(Stopwatch.GetTimestamp() - warmStart);
+        long warmupAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBeforeWarmup;
+        Console.Error.WriteLine($"warmup allocated {warmupAllocated / 1048576.0:F1} MiB, gcs {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}, rss {Proc.PeakRssKib() / 1024} MiB");
 
         var trainer = NewTrainer(seed);
         var epochEnds = new List<long>();

@@ -210,6 +210,10 @@ public class PackedGemmTests
         { 130, 257, 33 },  // more rows than one MC block
         { 5, 700, 3100 },  // more columns than one NC block
         { 100, 784, 128 }, // Fashion-MNIST's first layer, forward
+        { 100, 128, 10 },  // narrow result (NarrowGemm): the 10-class layer forward, 8-row groups and 4 rows left over
+        { 128, 100, 10 },  // its weight gradient hᵀ·δ (transposed A)
+        { 61, 600, 16 },   // exactly one float32 vector wide, three k blocks, 5 rows left over
+        { 300, 130, 3 },   // a very narrow result
     };
 
     private static T[] Reference<T>(T[] a, bool transA, T[] b, bool transB, int m, int k, int n, Summation mode) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

@@ -60,6 +60,7 @@ public static class Gemm
     }
 
     // Below this many multiply-adds the packing costs more than it saves: the plain loop, same order, runs instead.
+    // Above it, results at most one vector wide (10 classes) go to NarrowGemm, the rest to PackedGemm.
     private const long SmallProduct = 32 * 32 * 32;
 
     /// <summary>c (m,n) = op(a) · op(b) with an explicit summation mode (tests use it to check both modes).</summary>
@@ -74,13 +75,15 @@ public static class Gemm
         fixed (T* pa = a, pb = b, pc = c)
         {
             var operands = new Operands<T>(pa, transA, pb, transB, pc, m, k, n);
-            bool small = work < SmallProduct || !PackedGemm.Supported;
+            bool small = work < SmallProduct || !PackedGemm.Supported, narrow = !small && NarrowGemm.Takes<T>(n);
             if (mode == Summation.Fused)
             {
                 if (small) SmallGemm.Run<T, Fused>(operands);
+                else if (narrow) NarrowGemm.Run<T, Fused>(operands);
                 else PackedGemm.Run<T, Fused>(operands, work);
             }
             else if (small) SmallGemm.Run<T, Separate>(operands);
+            else if (narrow) NarrowGemm.Run<T, Separate>(operands);
             else PackedGemm.Run<T, Separate>(operands, work);
         }
     }

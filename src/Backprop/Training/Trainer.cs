@@ -48,6 +48,9 @@ public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs, StopReas
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private Matrix<T>? _xBatch, _yBatch;
+    // Copies of the parameters (the last good epoch's, and the best epoch's for early stopping), kept across Fit
+    // calls so that calling Fit again, as a warm-up loop or a notebook does, does not allocate them again.
+    private Matrix<T>[]? _lastGood, _best;
 
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
     public Trainer(Network<T> network, ILoss<T> loss, IOptimizer<T> optimizer)
@@ -136,7 +139,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         var history = new List<EpochResult>(epochs);
         int[] order = Enumerable.Range(0, n).ToArray();
-        var lastGood = Snapshot();
+        var lastGood = Snapshot(ref _lastGood);
         Matrix<T>[]? best = null;
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
@@ -179,8 +182,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     bestLoss = monitored;
                     bestEpoch = epoch;
-                    best ??= Snapshot();
-                    CopyInto(best);
+                    best = Snapshot(ref _best);
                 }
                 else if (epoch - bestEpoch >= patience)
                 {
@@ -200,7 +202,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return (result.MeanLoss, result.Accuracy);
     }
 
-    private Matrix<T>[] Snapshot() => Network.Parameters.Select(p => p.Value.Copy()).ToArray();
+    // The current parameters copied into saved (allocated on first use).
+    private Matrix<T>[] Snapshot(ref Matrix<T>[]? saved)
+    {
+        saved ??= Network.Parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Columns)).ToArray();
+        CopyInto(saved);
+        return saved;
+    }
 
     private void CopyInto(Matrix<T>[] saved)
     {
