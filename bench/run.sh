@@ -140,7 +140,7 @@ fi
 if wants fashion; then
   say "b. Fashion-MNIST 784-128-10 float32 (d. peak RSS of the same processes)"
   mark_start
-  if ((QUICK)); then EPOCHS=1; REPS=1; else EPOCHS=5; REPS=3; fi
+  if ((QUICK)); then EPOCHS=1; REPS=1; else EPOCHS=5; REPS=5; fi
   LR=0.1
   [[ -d $DATA ]] || fail "fashion: $DATA missing (apt-get install dataset-fashion-mnist)"
   timed() {  # timed NAME COMMAND...: runs under /usr/bin/time -v, keeping its report beside the JSON

@@ -32,7 +32,8 @@ internal static class FashionBench
         double loadSeconds = Stats.Seconds(Stopwatch.GetTimestamp() - loadStart);
         long peakAfterLoad = Proc.PeakRssKib();
 
-        var spec = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He };
+        string init = options.String("init", "he");
+        var spec = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.Parse(init) };
         Trainer<float> NewTrainer(uint s) => new(spec.Build<float>(new NumpyRandom(s)), new CrossEntropy<float>(), new Sgd<float>((float)lr))
         {
             Batching = Batching.MiniBatch(batch),
@@ -82,7 +83,7 @@ internal static class FashionBench
             ["batch"] = batch,
             ["threads"] = threads,
             ["seed"] = seed,
-            ["init"] = "He normal (NumpyRandom)",
+            ["init"] = init,
             ["load_seconds"] = loadSeconds,
             ["warmup_seconds"] = warmupSeconds,
             ["train_seconds"] = trainSeconds,
