@@ -111,7 +111,14 @@ internal static unsafe class PackedGemm
         {
             T* panel = dst + ir * kc;
             int rows = Math.Min(mr, mc - ir);
-            if (o.TransA)
+            if (o.TransA && rows == 4 && mr == 4)
+            {
+                // a is (k, m): the four values of one p are contiguous, one short copy each.
+                T* src = o.PA + (long)pc * o.M + ic + ir;
+                for (int p = 0; p < kc; p++, src += o.M)
+                    Unsafe.CopyBlockUnaligned(panel + 4 * p, src, (uint)(4 * sizeof(T)));
+            }
+            else if (o.TransA)
             {
                 // a is (k, m): the MR values of one p are contiguous.
                 for (int p = 0; p < kc; p++)
@@ -126,7 +133,11 @@ internal static unsafe class PackedGemm
             {
                 // a is (m, k): four rows read side by side, written as one contiguous stream.
                 T* r0 = o.PA + (long)(ic + ir) * o.K + pc, r1 = r0 + o.K, r2 = r1 + o.K, r3 = r2 + o.K;
-                for (int p = 0; p < kc; p++)
+                int p = 0;
+                if (typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    for (; p + 4 <= kc; p += 4)
+                        Transpose4((float*)r0 + p, (float*)r1 + p, (float*)r2 + p, (float*)r3 + p, (float*)panel + 4 * p);
+                for (; p < kc; p++)
                 {
                     panel[4 * p] = r0[p];
                     panel[4 * p + 1] = r1[p];
@@ -144,6 +155,21 @@ internal static unsafe class PackedGemm
                 }
             }
         }
+    }
+
+    // Four values from each of four rows, written column by column: to[4p + r] = row r's p-th value.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4(float* r0, float* r1, float* r2, float* r3, float* to)
+    {
+        var (v0, v1, v2, v3) = (Vector128.Load(r0), Vector128.Load(r1), Vector128.Load(r2), Vector128.Load(r3));
+        var t0 = System.Runtime.Intrinsics.X86.Sse.UnpackLow(v0, v1);   // a0 b0 a1 b1
+        var t1 = System.Runtime.Intrinsics.X86.Sse.UnpackHigh(v0, v1);  // a2 b2 a3 b3
+        var t2 = System.Runtime.Intrinsics.X86.Sse.UnpackLow(v2, v3);   // c0 d0 c1 d1
+        var t3 = System.Runtime.Intrinsics.X86.Sse.UnpackHigh(v2, v3);  // c2 d2 c3 d3
+        System.Runtime.Intrinsics.X86.Sse.MoveLowToHigh(t0, t2).Store(to);       // a0 b0 c0 d0
+        System.Runtime.Intrinsics.X86.Sse.MoveHighToLow(t2, t0).Store(to + 4);   // a1 b1 c1 d1
+        System.Runtime.Intrinsics.X86.Sse.MoveLowToHigh(t1, t3).Store(to + 8);   // a2 b2 c2 d2
+        System.Runtime.Intrinsics.X86.Sse.MoveHighToLow(t3, t1).Store(to + 12);  // a3 b3 c3 d3
     }
 
     // op(B)[pc.., jc..] (kc × nc) into panels of NR columns: panel[p * NR + c]; columns past the end are zeros.
