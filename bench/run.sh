@@ -180,6 +180,8 @@ if wants gemm; then
     (cd bench/python && env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" gemm_numpy.py --label unset --sizes $n \
       --min-time $MINT --min-reps $MINR --out "$(abs "$RESULTS/gemm-numpy-unset-$n.json")") || fail "gemm numpy (unset) n=$n: failed"
   done
+  # The float64 register tile alone, fused against separate multiply-adds: the processor's own ceiling for Exact.
+  "${BP[@]}" kernel-limit --min-time $MINT --out "$RESULTS/gemm-kernel-limit.json" || fail "kernel limit: failed"
   mark_end gemm
   report gemm
 fi

@@ -22,13 +22,9 @@ internal static class FashionBench
         Gemm.MaxThreads = threads;
 
         long loadStart = Stopwatch.GetTimestamp();
-        Console.Error.WriteLine($"start rss {Proc.RssKib() / 1024} MiB");
         var (train, test) = IdxLoader.LoadFolder(dir);
-        Console.Error.WriteLine($"loaded rss {Proc.RssKib() / 1024} MiB");
         Matrix<float> xTrain = train.FeaturesAs<float>(), yTrain = train.Targets.Cast<float>(); // images straight from their bytes
-        Console.Error.WriteLine($"train rss {Proc.RssKib() / 1024} MiB");
         Matrix<float> xTest = test.FeaturesAs<float>(), yTest = test.Targets.Cast<float>();
-        Console.Error.WriteLine($"test rss {Proc.RssKib() / 1024} MiB peak {Proc.PeakRssKib() / 1024}");
         double loadSeconds = Stats.Seconds(Stopwatch.GetTimestamp() - loadStart);
         long peakAfterLoad = Proc.PeakRssKib();
 
@@ -52,7 +48,6 @@ internal static class FashionBench
         while (Stats.Seconds(Stopwatch.GetTimestamp() - warmStart) < warmupMin);
         double warmupSeconds = Stats.Seconds(Stopwatch.GetTimestamp() - warmStart);
         long warmupAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBeforeWarmup;
-        Console.Error.WriteLine($"warmup allocated {warmupAllocated / 1048576.0:F1} MiB, gcs {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}, rss {Proc.PeakRssKib() / 1024} MiB");
 
         var trainer = NewTrainer(seed);
         var epochEnds = new List<long>();
@@ -86,6 +81,7 @@ internal static class FashionBench
             ["init"] = init,
             ["load_seconds"] = loadSeconds,
             ["warmup_seconds"] = warmupSeconds,
+            ["warmup_allocated_bytes"] = warmupAllocated,
             ["train_seconds"] = trainSeconds,
             ["epoch_seconds"] = epochSeconds,
             ["samples_per_second"] = samples / trainSeconds,

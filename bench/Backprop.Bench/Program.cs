@@ -13,6 +13,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           streetlights  [--epochs-per-rep 500] [--reps 300] [--warmup-seconds 3] [--out FILE]
           fashion       [--data DIR] [--epochs 5] [--lr 0.1] [--batch 100] [--threads 2] [--seed 1] [--warmup-seconds 1.5] [--out FILE]
           gemm          [--sizes 256,512,1024,2048] [--types float,double] [--threads 2] [--min-time 1] [--min-reps 5] [--warmup-seconds 1] [--out FILE]
+          kernel-limit  [--min-time 0.5] [--out FILE]   (float64 register tiles alone, fused vs separate, one core)
           micro         [BenchmarkDotNet arguments, e.g. --filter *Gemm*]   (in-process BenchmarkDotNet)
         """);
     return 0;
@@ -24,9 +25,10 @@ switch (args[0])
     case "streetlights": StreetlightsBench.Run(options); break;
     case "fashion": FashionBench.Run(options); break;
     case "gemm": GemmBench.Run(options); break;
+    case "kernel-limit": KernelLimitBench.Run(options); break;
     case "micro": Micro.Run(args.Skip(1).ToArray()); break;
     default:
-        Console.Error.WriteLine($"unknown workload '{args[0]}' (streetlights, fashion, gemm, micro)");
+        Console.Error.WriteLine($"unknown workload '{args[0]}' (streetlights, fashion, gemm, kernel-limit, micro)");
         return 2;
 }
 return 0;

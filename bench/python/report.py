@@ -42,6 +42,21 @@ def med(values):
     return statistics.median(values) if values else None
 
 
+def kernel_limit_text(limit):
+    """A sentence on the float64 register tile alone (bench kernel-limit), or nothing when it did not run."""
+    tiles = {(t["bits"], t["summation"]): t["gflops_one_core"] for t in (limit or {}).get("tiles", [])}
+    parts = []
+    for bits in (512, 256):
+        fused, exact = tiles.get((bits, "Fused")), tiles.get((bits, "Exact"))
+        if fused and exact:
+            parts.append(f"{bits}-bit: {fused:.1f} GFLOP/s fused, {exact:.1f} separate ({exact / fused:.2f}×)")
+    if not parts:
+        return ""
+    return (" Measured apart from any blocking or packing (`Backprop.Bench kernel-limit`: a 4-row tile of 16 "
+            "accumulators over 256 steps of k from L1, one core), the processor itself gives " + "; ".join(parts)
+            + ": an `Exact` product cannot pass that share of a fusing BLAS on this machine, whatever the blocking.")
+
+
 class Results:
     def __init__(self, folder):
         self.folder = folder
@@ -50,6 +65,7 @@ class Results:
                              for impl in ("backprop", "numpy", "torch")}
         self.fashion = {impl: self._fashion(impl) for impl in ("backprop", "sklearn", "torch")}
         self.gemm = {label: self._gemm(label) for label in ("backprop", "numpy-env", "numpy-unset")}
+        self.kernel_limit = load_json(os.path.join(folder, "gemm-kernel-limit.json"))
         self.load = {}
         path = os.path.join(folder, "load.txt")
         if os.path.exists(path):
@@ -665,7 +681,9 @@ def doc(res, path, chart_name):
           + ", ".join(modes) + ". In `Exact` mode (the float64 default) each step is a multiply, rounded, then an "
           "add, rounded — what numpy computed for the notes, so their digits come out the same; this processor "
           "does not issue separate multiplies and adds as fast as fused ones, which is most of the float64 gap "
-          "(compare the opt-in `Fused` rows). In `Fused` mode the remaining gap is the micro-kernel's tile shape "
+          "(compare the opt-in `Fused` rows)."
+          + kernel_limit_text(res.kernel_limit)
+          + " In `Fused` mode the remaining gap is the micro-kernel's tile shape "
           "and packing overhead against OpenBLAS's hand-written assembly.")
         w("")
     if mem_ratio is not None and mem_ratio > 1 and fb:
