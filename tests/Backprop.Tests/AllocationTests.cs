@@ -74,4 +74,31 @@ public class AllocationTests
         long ten = BytesAllocatedBy(() => trainer.Fit(x, y, 11));
         Assert.True((ten - one) / 10 < 200, $"each extra epoch of 200 stochastic steps allocated {(ten - one) / 10} bytes");
     }
+
+    [Fact]
+    public void Shuffled_image_batches_gathered_on_two_threads_allocate_only_the_epoch_order()
+    {
+        // 784-wide rows in batches of 100: large enough that both product threads copy each batch's rows.
+        var random = new NumpyRandom(3);
+        var network = new NetworkSpec(784, [16], 10) { OutputActivation = Activation.Softmax, Bias = true }.Build<float>(random);
+        var trainer = new Trainer<float>(network, new CrossEntropy<float>(), new Sgd<float>(0.01f))
+        {
+            Batching = Batching.MiniBatch(100),
+            ShuffleWith = new NumpyRandom(4),
+        };
+        var x = Matrix.Random<float>(random, 600, 784);
+        var y = new Matrix<float>(600, 10);
+        for (int r = 0; r < 600; r++) y[r, r % 10] = 1;
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = 2;
+        try
+        {
+            trainer.Fit(x, y, 1);
+            long one = BytesAllocatedBy(() => trainer.Fit(x, y, 1));
+            long six = BytesAllocatedBy(() => trainer.Fit(x, y, 6));
+            // Each epoch draws a new order (600 ints, 2.4 kB) and adds a result record; nothing per batch.
+            Assert.True((six - one) / 5 < 600 * sizeof(int) + 400, $"each extra epoch allocated {(six - one) / 5} bytes");
+        }
+        finally { Gemm.MaxThreads = saved; }
+    }
 }

@@ -197,6 +197,35 @@ public class GemmThreadingTests
         }
         finally { Gemm.MaxThreads = saved; }
     }
+
+    [Fact]
+    public void Training_is_identical_for_every_thread_count()
+    {
+        // Batches of 100 images: the rows are gathered, and the products run, on as many threads as allowed.
+        float[][] weights = new float[3][];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            for (int threads = 1; threads <= 3; threads++)
+            {
+                Gemm.MaxThreads = threads;
+                var random = new NumpyRandom(5);
+                var network = new NetworkSpec(784, [64], 10) { OutputActivation = Activation.Softmax, Bias = true }.Build<float>(random);
+                var x = Matrix.Random<float>(random, 500, 784);
+                var y = new Matrix<float>(500, 10);
+                for (int r = 0; r < 500; r++) y[r, (r * 7) % 10] = 1;
+                new Trainer<float>(network, new CrossEntropy<float>(), new Sgd<float>(0.05f))
+                {
+                    Batching = Batching.MiniBatch(100),
+                    ShuffleWith = new NumpyRandom(6),
+                }.Fit(x, y, 2);
+                weights[threads - 1] = [.. network.Parameters.SelectMany(p => p.Value.Span.ToArray())];
+            }
+        }
+        finally { Gemm.MaxThreads = saved; }
+        Assert.Equal(weights[0], weights[1]);
+        Assert.Equal(weights[0], weights[2]);
+    }
 }
 
 /// <summary>The packed, blocked SIMD product against the plain triple loop: the same sums in the same order, bit for bit, in both summation modes.</summary>

@@ -44,24 +44,50 @@ internal static class WorkerPool
         if (!Gate.TryEnter()) return false;
         try
         {
-            StartWorkers(parts - 1);
             if (typeof(T) == typeof(float)) { _float = Unsafe.As<Operands<T>, Operands<float>>(ref Unsafe.AsRef(in o)); _work = fused ? RunFloatFused : RunFloat; }
             else { _double = Unsafe.As<Operands<T>, Operands<double>>(ref Unsafe.AsRef(in o)); _work = fused ? RunDoubleFused : RunDouble; }
-            _parts = parts;
-            _failure = null;
-            Done.Reset();
-            Volatile.Write(ref _remaining, parts - 1);
-            Interlocked.Increment(ref _generation); // publishes the job to spinning workers
-            for (int t = 0; t < parts - 1; t++) _go[t].Set(); // and wakes sleeping ones
-            _work(0);
-            WaitUntil(static () => Volatile.Read(ref _remaining) == 0, Done);
-            _failure?.Throw();
+            RunHeld(parts);
             return true;
         }
         finally
         {
             Gate.Exit();
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>(part) for each part in [0, <paramref name="parts"/>), part 0 on the calling
+    /// thread; false, having done nothing, when the workers are busy. <paramref name="work"/> should be a cached
+    /// delegate that reads its job from fields, so that a call allocates nothing.
+    /// </summary>
+    public static bool TryRun(int parts, Action<int> work)
+    {
+        if (!Gate.TryEnter()) return false;
+        try
+        {
+            _work = work;
+            RunHeld(parts);
+            return true;
+        }
+        finally
+        {
+            Gate.Exit();
+        }
+    }
+
+    // With the gate held and _work set: starts the parts, runs part 0, waits for the rest.
+    private static void RunHeld(int parts)
+    {
+        StartWorkers(parts - 1);
+        _parts = parts;
+        _failure = null;
+        Done.Reset();
+        Volatile.Write(ref _remaining, parts - 1);
+        Interlocked.Increment(ref _generation); // publishes the job to spinning workers
+        for (int t = 0; t < parts - 1; t++) _go[t].Set(); // and wakes sleeping ones
+        _work!(0);
+        WaitUntil(static () => Volatile.Read(ref _remaining) == 0, Done);
+        _failure?.Throw();
     }
 
     private static void StartWorkers(int count)

@@ -52,9 +52,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     // calls so that calling Fit again, as a warm-up loop or a notebook does, does not allocate them again.
     private Matrix<T>[]? _lastGood, _best;
 
+    // The batch being gathered, for the threads that copy its rows (see Gather).
+    private Matrix<T>? _gatherFrom, _gatherInto;
+    private int[]? _gatherOrder;
+    private int _gatherStart, _gatherParts;
+    private readonly Action<int> _gatherPart;
+
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
     public Trainer(Network<T> network, ILoss<T> loss, IOptimizer<T> optimizer)
     {
+        _gatherPart = part =>
+        {
+            int rows = _gatherInto!.Rows, from = rows * part / _gatherParts, to = rows * (part + 1) / _gatherParts;
+            CopyRows(_gatherFrom!, _gatherOrder!, _gatherStart, _gatherInto, from, to);
+        };
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
@@ -220,14 +231,33 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int i = 0; i < saved.Length; i++) saved[i].Span.CopyTo(Network.Parameters[i].Value.Span);
     }
 
+    // Below this many values a batch is copied by one thread; above it (a batch of images), by all the product
+    // threads: the copies of shuffled rows mostly wait on memory, and two cores keep more reads in flight.
+    private const int ParallelGather = 1 << 15;
+
     // Copies the rows order[start..start+rows] of source into a reused (rows, columns) buffer.
-    private static Matrix<T> Gather(Matrix<T> source, int[] order, int start, int rows, ref Matrix<T>? buffer)
+    private Matrix<T> Gather(Matrix<T> source, int[] order, int start, int rows, ref Matrix<T>? buffer)
     {
         var batch = Buffers.Ensure(ref buffer, rows, source.Columns);
+        int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, (int)Math.Min(int.MaxValue, batch.Length / ParallelGather)));
+        if (parts > 1)
+        {
+            (_gatherFrom, _gatherOrder, _gatherStart, _gatherInto, _gatherParts) = (source, order, start, batch, parts);
+            bool ran = WorkerPool.TryRun(parts, _gatherPart);
+            (_gatherFrom, _gatherOrder, _gatherInto) = (null, null, null);
+            if (ran) return batch;
+        }
+        CopyRows(source, order, start, batch, 0, rows);
+        return batch;
+    }
+
+    // Rows first..end of batch = rows order[start + first..start + end] of source.
+    private static void CopyRows(Matrix<T> source, int[] order, int start, Matrix<T> batch, int first, int end)
+    {
         int columns = source.Columns;
         ReadOnlySpan<T> from = source.Span;
         Span<T> to = batch.Span;
-        for (int r = 0; r < rows; r++)
+        for (int r = first; r < end; r++)
         {
             var row = from.Slice(order[start + r] * columns, columns);
             var into = to.Slice(r * columns, columns);
@@ -235,6 +265,5 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (columns <= 8) for (int c = 0; c < columns; c++) into[c] = row[c];
             else row.CopyTo(into);
         }
-        return batch;
     }
 }
