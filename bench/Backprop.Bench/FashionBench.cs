@@ -23,8 +23,9 @@ internal static class FashionBench
 
         long loadStart = Stopwatch.GetTimestamp();
         var (train, test) = IdxLoader.LoadFolder(dir);
-        Matrix<float> xTrain = train.FeaturesAs<float>(), yTrain = train.Targets.Cast<float>(); // images straight from their bytes
-        Matrix<float> xTest = test.FeaturesAs<float>(), yTest = test.Targets.Cast<float>();
+        // Images stay bytes: each batch's rows convert to float32 (byte / 255) as the trainer gathers them.
+        IRowSource<float> xTrain = train.RowsAs<float>(), xTest = test.RowsAs<float>();
+        Matrix<float> yTrain = train.Targets.Cast<float>(), yTest = test.Targets.Cast<float>();
         double loadSeconds = Stats.Seconds(Stopwatch.GetTimestamp() - loadStart);
         long peakAfterLoad = Proc.PeakRssKib();
 
@@ -41,7 +42,7 @@ internal static class FashionBench
         double warmupMin = options.Double("warmup-seconds", 1.5);
         long warmStart = Stopwatch.GetTimestamp();
         long allocatedBeforeWarmup = GC.GetTotalAllocatedBytes(precise: true);
-        var xWarm = xTrain[..3000];
+        var xWarm = train.Take(Enumerable.Range(0, 3000).ToArray()).RowsAs<float>();
         var yWarm = yTrain[..3000];
         var warmTrainer = NewTrainer(seed + 1000);
         do warmTrainer.Fit(xWarm, yWarm, epochs: 1);

@@ -76,6 +76,20 @@ public sealed class Dataset
     public Matrix<T> FeaturesAs<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         _pixels is not null ? FromPixels<T>() : Features.Cast<T>();
 
+    /// <summary>
+    /// The inputs as rows in the precision asked for, scaled by <paramref name="normalization"/> when given: the
+    /// same values as <see cref="FeaturesAs{T}"/> then <see cref="Normalization.ApplyInPlace{T}"/>. Images stay
+    /// bytes and each row converts as it is read, so training holds no float copy of the whole dataset (Fashion-MNIST's
+    /// training images: 45 MiB instead of 180 MiB in float32); other data is converted into a new matrix.
+    /// </summary>
+    public IRowSource<T> RowsAs<T>(Normalization? normalization = null) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (_pixels is not null) return new PixelRows<T>(_pixels, Count, FeatureNames.Count, normalization);
+        var x = FeaturesAs<T>();
+        normalization?.ApplyInPlace(x);
+        return x;
+    }
+
     private Matrix<T> FromPixels<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var values = new T[256];

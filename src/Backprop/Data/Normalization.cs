@@ -21,35 +21,50 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
     /// Fits <paramref name="kind"/> to the columns of <paramref name="x"/>. A constant column gets scale 1, so it
     /// maps to 0 rather than to a division by zero.
     /// </summary>
-    public static Normalization Fit<T>(string kind, Matrix<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Normalization Fit<T>(string kind, IRowSource<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         int n = x.Rows, columns = x.Columns;
         var offset = new double[columns];
         var scale = new double[columns];
+        // Row by row (a source of image rows converts each as it is read), each column's values in row order.
+        var row = new T[columns];
         switch (kind)
         {
             case "none":
                 return None(columns);
             case "minmax":
+                var min = Enumerable.Repeat(double.PositiveInfinity, columns).ToArray();
+                var max = Enumerable.Repeat(double.NegativeInfinity, columns).ToArray();
+                for (int r = 0; r < n; r++)
+                {
+                    x.CopyRow(r, row);
+                    for (int c = 0; c < columns; c++) { double v = double.CreateChecked(row[c]); min[c] = Math.Min(min[c], v); max[c] = Math.Max(max[c], v); }
+                }
                 for (int c = 0; c < columns; c++)
                 {
-                    double min = double.PositiveInfinity, max = double.NegativeInfinity;
-                    for (int r = 0; r < n; r++) { double v = double.CreateChecked(x[r, c]); min = Math.Min(min, v); max = Math.Max(max, v); }
-                    offset[c] = n == 0 ? 0 : min;
-                    scale[c] = n == 0 || max == min ? 1 : max - min;
+                    offset[c] = n == 0 ? 0 : min[c];
+                    scale[c] = n == 0 || max[c] == min[c] ? 1 : max[c] - min[c];
                 }
                 break;
             case "standard":
+                var mean = new double[columns];
+                for (int r = 0; r < n; r++)
+                {
+                    x.CopyRow(r, row);
+                    for (int c = 0; c < columns; c++) mean[c] += double.CreateChecked(row[c]);
+                }
+                for (int c = 0; c < columns; c++) mean[c] = n == 0 ? 0 : mean[c] / n;
+                var variance = new double[columns];
+                for (int r = 0; r < n; r++)
+                {
+                    x.CopyRow(r, row);
+                    for (int c = 0; c < columns; c++) { double d = double.CreateChecked(row[c]) - mean[c]; variance[c] += d * d; }
+                }
                 for (int c = 0; c < columns; c++)
                 {
-                    double mean = 0;
-                    for (int r = 0; r < n; r++) mean += double.CreateChecked(x[r, c]);
-                    mean = n == 0 ? 0 : mean / n;
-                    double variance = 0;
-                    for (int r = 0; r < n; r++) { double d = double.CreateChecked(x[r, c]) - mean; variance += d * d; }
-                    double std = n == 0 ? 0 : Math.Sqrt(variance / n);
-                    offset[c] = mean;
+                    double std = n == 0 ? 0 : Math.Sqrt(variance[c] / n);
+                    offset[c] = mean[c];
                     scale[c] = std == 0 ? 1 : std;
                 }
                 break;

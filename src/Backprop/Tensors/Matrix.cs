@@ -24,7 +24,7 @@ public enum ElementKind
 /// or 0 (a scalar, e.g. the dot product of two vectors). Rank and <see cref="Kind"/> follow numpy's rules so
 /// that printing matches numpy; the arithmetic is the same for every rank.
 /// </remarks>
-public sealed partial class Matrix<TFloat> where TFloat : unmanaged, IFloatingPointIeee754<TFloat>
+public sealed partial class Matrix<TFloat> : IRowSource<TFloat> where TFloat : unmanaged, IFloatingPointIeee754<TFloat>
 {
     private readonly TFloat[] _data;
 
@@ -70,6 +70,9 @@ public sealed partial class Matrix<TFloat> where TFloat : unmanaged, IFloatingPo
 
     /// <summary>The elements of row <paramref name="row"/>.</summary>
     public Span<TFloat> RowSpan(int row) => _data.AsSpan(row * Columns, Columns);
+
+    /// <inheritdoc/>
+    public void CopyRow(int row, Span<TFloat> destination) => RowSpan(row).CopyTo(destination);
 
     /// <summary>The element at (row, column).</summary>
     [System.Runtime.CompilerServices.IndexerName("Element")]

@@ -13,11 +13,11 @@ public sealed record EvaluationResult(double MeanLoss, double Accuracy, int[] Pr
 public static class Evaluation
 {
     /// <summary>Evaluates <paramref name="network"/> on inputs x (n, in) and targets y (n, out).</summary>
-    public static EvaluationResult Run<T>(Network<T> network, ILoss<T> loss, Matrix<T> x, Matrix<T> y, int chunkRows = 1000)
+    public static EvaluationResult Run<T>(Network<T> network, ILoss<T> loss, IRowSource<T> x, Matrix<T> y, int chunkRows = 1000)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Rows != y.Rows)
-            throw new ShapeMismatchException($"Inputs of shape {x.Shape} and targets of shape {y.Shape} have different numbers of rows.");
+            throw new ShapeMismatchException($"Inputs of shape ({x.Rows}, {x.Columns}) and targets of shape {y.Shape} have different numbers of rows.");
         int n = x.Rows;
         var predicted = new int[n];
         var actual = new int[n];
@@ -39,7 +39,7 @@ public static class Evaluation
     }
 
     /// <summary>The network's outputs for x, chunk by chunk: (first row of the chunk, its predictions, valid until the next chunk).</summary>
-    public static IEnumerable<(int Start, Matrix<T> Prediction)> Predictions<T>(Network<T> network, Matrix<T> x, int chunkRows = 1000)
+    public static IEnumerable<(int Start, Matrix<T> Prediction)> Predictions<T>(Network<T> network, IRowSource<T> x, int chunkRows = 1000)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Matrix<T>? chunk = null;
@@ -51,10 +51,11 @@ public static class Evaluation
     }
 
     // Rows start..start+count of source, in a buffer reused while the count stays the same.
-    private static Matrix<T> CopyRows<T>(Matrix<T> source, int start, int count, Matrix<T>? buffer) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Matrix<T> CopyRows<T>(IRowSource<T> source, int start, int count, Matrix<T>? buffer) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (buffer is null || buffer.Rows != count) buffer = new Matrix<T>(count, source.Columns);
-        source.Span.Slice(start * source.Columns, count * source.Columns).CopyTo(buffer.Span);
+        if (source is Matrix<T> matrix) matrix.Span.Slice(start * matrix.Columns, count * matrix.Columns).CopyTo(buffer.Span);
+        else for (int r = 0; r < count; r++) source.CopyRow(start + r, buffer.RowSpan(r));
         return buffer;
     }
 }

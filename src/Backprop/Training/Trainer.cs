@@ -53,7 +53,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private Matrix<T>[]? _lastGood, _best;
 
     // The batch being gathered, for the threads that copy its rows (see Gather).
-    private Matrix<T>? _gatherFrom, _gatherInto;
+    private IRowSource<T>? _gatherFrom;
+    private Matrix<T>? _gatherInto;
     private int[]? _gatherOrder;
     private int _gatherStart, _gatherParts;
     private readonly Action<int> _gatherPart;
@@ -135,13 +136,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Trains for up to <paramref name="epochs"/> passes over x (n, in) and y (n, out), measuring the validation
     /// data after each epoch when given; returns each epoch's results and why training stopped.
     /// </summary>
-    public TrainingHistory Fit(Matrix<T> x, Matrix<T> y, int epochs, (Matrix<T> X, Matrix<T> Y)? validation = null,
+    public TrainingHistory Fit(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Rows != y.Rows)
-            throw new ShapeMismatchException($"Inputs of shape {x.Shape} and targets of shape {y.Shape} have different numbers of rows.");
+            throw new ShapeMismatchException($"Inputs of shape ({x.Rows}, {x.Columns}) and targets of shape {y.Shape} have different numbers of rows.");
         if (x.Rows == 0) throw new ArgumentException("There are no examples to train on.");
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs cannot be negative ({epochs}).");
         if (EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), "Early-stopping patience must be at least 1.");
@@ -207,7 +208,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Mean loss an example and share of rows whose class is right, on x and y, in evaluation mode (no dropout, no updates).</summary>
-    public (double MeanLoss, double Accuracy) Evaluate(Matrix<T> x, Matrix<T> y)
+    public (double MeanLoss, double Accuracy) Evaluate(IRowSource<T> x, Matrix<T> y)
     {
         var result = Evaluation.Run(Network, Loss, x, y);
         return (result.MeanLoss, result.Accuracy);
@@ -236,7 +237,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private const int ParallelGather = 1 << 15;
 
     // Copies the rows order[start..start+rows] of source into a reused (rows, columns) buffer.
-    private Matrix<T> Gather(Matrix<T> source, int[] order, int start, int rows, ref Matrix<T>? buffer)
+    private Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, ref Matrix<T>? buffer)
     {
         var batch = Buffers.Ensure(ref buffer, rows, source.Columns);
         int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, (int)Math.Min(int.MaxValue, batch.Length / ParallelGather)));
@@ -252,8 +253,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // Rows first..end of batch = rows order[start + first..start + end] of source.
-    private static void CopyRows(Matrix<T> source, int[] order, int start, Matrix<T> batch, int first, int end)
+    private static void CopyRows(IRowSource<T> rowSource, int[] order, int start, Matrix<T> batch, int first, int end)
     {
+        if (rowSource is not Matrix<T> source)
+        {
+            for (int r = first; r < end; r++) rowSource.CopyRow(order[start + r], batch.RowSpan(r));
+            return;
+        }
         int columns = source.Columns;
         ReadOnlySpan<T> from = source.Span;
         Span<T> to = batch.Span;
