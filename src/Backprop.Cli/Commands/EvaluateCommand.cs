@@ -29,7 +29,7 @@ internal static class EvaluateCommand
     {
         var network = model.ToNetwork<T>();
         var loss = Losses.Create<T>(model.Loss, model.Spec.OutputActivation);
-        var result = Evaluation.Run(network, loss, model.Normalization.Apply<T>(data), data.Targets.Cast<T>());
+        var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), data.Targets.Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples");
         stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
         if (model.ClassNames is not { } classes) return 0;

@@ -41,7 +41,7 @@ internal static class PredictCommand
         var text = new StringBuilder();
         var classes = model.ClassNames;
         text.AppendJoin(',', classes is null ? model.TargetNames.Select(Quote) : classes.Select(c => Quote("p_" + c)).Prepend("class")).Append('\n');
-        foreach (var (_, prediction) in Evaluation.Predictions(network, model.Normalization.Apply<T>(data)))
+        foreach (var (_, prediction) in Evaluation.Predictions(network, data.RowsAs<T>(model.Normalization)))
             for (int r = 0; r < prediction.Rows; r++)
             {
                 var row = prediction.RowSpan(r);

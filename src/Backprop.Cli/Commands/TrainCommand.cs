@@ -31,7 +31,7 @@ internal static class TrainCommand
         var (train, validation, test) = (w.Data.Train, w.Data.Validation, w.Data.Test);
         var (network, spec, normalization, trainer) = (w.Network, w.Spec, w.Normalization, w.Trainer);
         var view = TrainingView.Create(stdout, s.Quiet);
-        (Matrix<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
+        (IRowSource<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
         view.Line(w.DataLine());
         view.Line(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) view.Line(defaults);
@@ -40,7 +40,7 @@ internal static class TrainCommand
         trainer.EpochCompleted += e => { view.Epoch(e, s.Epochs); view.EpochStarted(); };
         TrainingHistory history = null!;
         view.EpochStarted();
-        view.Run(() => history = trainer.Fit(w.X, w.Y, s.Epochs, validationData));
+        view.Run(() => history = trainer.Fit(w.Rows, w.Y, s.Epochs, validationData));
 
         int exitCode = 0;
         switch (history.Stop)

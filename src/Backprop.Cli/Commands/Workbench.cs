@@ -59,11 +59,10 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = data.Settings;
         Data = data;
-        // Inputs in the network's precision straight from the data (images from their bytes), scaled in place.
-        var x = data.Train.FeaturesAs<T>();
-        Normalization = Normalization.Fit(s.Normalize, x);
-        Normalization.ApplyInPlace(x);
-        X = x;
+        // Inputs in the network's precision, scaled: images stay bytes and convert row by row as batches are
+        // gathered (Fashion-MNIST in float32: 45 MiB of bytes rather than 180 MiB of floats); other data is a matrix.
+        Normalization = Normalization.Fit(s.Normalize, data.Train.RowsAs<T>());
+        Rows = data.Train.RowsAs<T>(Normalization);
         Y = data.Train.Targets.Cast<T>();
         Spec = new NetworkSpec(data.Train.FeatureNames.Count, s.Hidden, data.Train.Targets.Columns)
         {
@@ -89,7 +88,21 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public LoadedData Data { get; }
     public TrainSettings Settings => Data.Settings;
     public Normalization Normalization { get; }
-    public Matrix<T> X { get; }
+
+    /// <summary>The scaled training inputs, row by row (what training reads).</summary>
+    public IRowSource<T> Rows { get; }
+
+    /// <summary>The scaled training inputs as one matrix, made on first use (trace, explain and gradcheck look at every value).</summary>
+    public Matrix<T> X => _x ??= Rows as Matrix<T> ?? ScaledMatrix();
+
+    private Matrix<T>? _x;
+
+    private Matrix<T> ScaledMatrix()
+    {
+        var x = Data.Train.FeaturesAs<T>();
+        Normalization.ApplyInPlace(x);
+        return x;
+    }
     public Matrix<T> Y { get; }
     public NetworkSpec Spec { get; }
     public NumpyRandom Random { get; }
@@ -98,7 +111,7 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Trainer<T> Trainer { get; }
 
     /// <summary>Scaled inputs and targets of another dataset, as the network takes them.</summary>
-    public (Matrix<T> X, Matrix<T> Y) Prepare(Dataset data) => (Normalization.Apply<T>(data), data.Targets.Cast<T>());
+    public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data) => (data.RowsAs<T>(Normalization), data.Targets.Cast<T>());
 
     /// <summary>Runs <c>Run&lt;double&gt;</c> or <c>Run&lt;float&gt;</c> by the --precision flag.</summary>
     public static int ByPrecision(LoadedData data, Func<Workbench<double>, int> f64, Func<Workbench<float>, int> f32) =>
