@@ -84,17 +84,9 @@ public static class Elementwise
     }
 
     /// <summary>values[i] -= scale * x[i]: the notes' <c>weights -= alpha * weight_delta</c>.</summary>
+    /// <remarks>The same as adding (-scale) * x[i], bit for bit: negation is exact, and v - p is v + (-p) in IEEE arithmetic.</remarks>
     public static void SubtractScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (values.Length != x.Length) Throw($"Cannot update {values.Length} values from {x.Length}.");
-        ref T v = ref MemoryMarshal.GetReference(values);
-        ref T g = ref MemoryMarshal.GetReference(x);
-        var sv = new Vector<T>(scale);
-        nuint n = (nuint)values.Length, i = 0;
-        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
-            (Vector.LoadUnsafe(ref v, i) - sv * Vector.LoadUnsafe(ref g, i)).StoreUnsafe(ref v, i);
-        for (; i < n; i++) Unsafe.Add(ref v, i) -= scale * Unsafe.Add(ref g, i);
-    }
+        => AddScaled(values, -scale, x);
 
     /// <summary>values[i] += scale * x[i].</summary>
     public static void AddScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
