@@ -1,6 +1,7 @@
 namespace Backprop.Tests;
 
 /// <summary>The vectorised element-wise kernels against their one-line scalar definitions, bit for bit (lengths cover whole vectors and tails).</summary>
+[Collection("Gemm.MaxThreads")]
 public class ElementwiseTests
 {
     private static double[] Values(int n, uint seed)
@@ -17,6 +18,27 @@ public class ElementwiseTests
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
             Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(actual[i]), $"[{i}]: {expected[i]} vs {actual[i]}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Long_updates_split_between_threads_equal_the_scalar_definition(int threads)
+    {
+        // 100,003 values: above the length at which AddScaled and SubtractScaled share the work between two threads.
+        const int n = 100_003;
+        double[] x = Values(n, 3), g = Values(n, 4);
+        double[] added = (double[])x.Clone(), subtracted = (double[])x.Clone();
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = threads;
+            Elementwise.AddScaled<double>(added, 0.3, g);
+            Elementwise.SubtractScaled<double>(subtracted, 0.3, g);
+        }
+        finally { Gemm.MaxThreads = saved; }
+        Same(x.Select((v, i) => v + 0.3 * g[i]).ToArray(), added);
+        Same(x.Select((v, i) => v - 0.3 * g[i]).ToArray(), subtracted);
     }
 
     [Theory]

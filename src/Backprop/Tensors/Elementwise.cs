@@ -89,9 +89,16 @@ public static class Elementwise
         => AddScaled(values, -scale, x);
 
     /// <summary>values[i] += scale * x[i].</summary>
+    /// <remarks>Long spans (a layer's weights) are split between the product threads (<see cref="Gemm.MaxThreads"/>); each element's result is the same.</remarks>
     public static void AddScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (values.Length != x.Length) Throw($"Cannot update {values.Length} values from {x.Length}.");
+        if (values.Length >= ParallelAddScaled<T>.MinLength && Gemm.MaxThreads > 1 && ParallelAddScaled<T>.TryRun(values, scale, x)) return;
+        AddScaledPart(values, scale, x);
+    }
+
+    private static void AddScaledPart<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ref T v = ref MemoryMarshal.GetReference(values);
         ref T g = ref MemoryMarshal.GetReference(x);
         var sv = new Vector<T>(scale);
@@ -120,6 +127,39 @@ public static class Elementwise
             (positive * Vector.LoadUnsafe(ref xs, i)).StoreUnsafe(ref d, i);
         }
         for (; i < n; i++) Unsafe.Add(ref d, i) = (Unsafe.Add(ref ms, i) > T.Zero ? T.One : T.Zero) * Unsafe.Add(ref xs, i);
+    }
+
+    // values += scale * x on two threads: the job is passed through static fields (pinned pointers), so a call
+    // allocates nothing; see WorkerPool.
+    private static unsafe class ParallelAddScaled<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public const int MinLength = 1 << 16;
+        private static T* _values, _x;
+        private static int _length;
+        private static T _scale;
+        private static readonly Action<int> Part = part =>
+        {
+            int from = (int)((long)_length * part / 2), to = (int)((long)_length * (part + 1) / 2);
+            AddScaledPart(new Span<T>(_values + from, to - from), _scale, new ReadOnlySpan<T>(_x + from, to - from));
+        };
+
+        public static bool TryRun(Span<T> values, T scale, ReadOnlySpan<T> x)
+        {
+            fixed (T* v = values, g = x)
+            {
+                // Several trainers on several threads: only the one holding the workers uses these fields.
+                lock (Part)
+                {
+                    _values = v;
+                    _x = g;
+                    _length = values.Length;
+                    _scale = scale;
+                    bool ran = WorkerPool.TryRun(2, Part);
+                    _values = _x = null;
+                    return ran;
+                }
+            }
+        }
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
