@@ -89,7 +89,7 @@ public static class Elementwise
         => AddScaled(values, -scale, x);
 
     /// <summary>values[i] += scale * x[i].</summary>
-    /// <remarks>Long spans (a layer's weights) are split between the product threads (<see cref="Gemm.MaxThreads"/>); each element's result is the same.</remarks>
+    /// <remarks>Long spans (a layer's weights) are split between two of the product threads when <see cref="Gemm.MaxThreads"/> allows; each element's result is the same.</remarks>
     public static void AddScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (values.Length != x.Length) Throw($"Cannot update {values.Length} values from {x.Length}.");
