@@ -123,6 +123,21 @@ internal static class SmallGemm
         // same memory. Each case reads its operands in memory order where it can; all sum c[i,j] over p ascending from +0.
         bool transA = o.TransA && m > 1 && k > 1, transB = o.TransB && k > 1 && n > 1;
         long aRow = transA ? 1 : k, aCol = transA ? m : 1;
+        if (k == 1)
+        {
+            // An outer product (a weight gradient of one example): c[i,j] = +0 + a[i]·b[j], whatever the layout.
+            for (int i = 0; i < m; i++)
+            {
+                T ai = a[i];
+                T* cRow = c + (long)i * n;
+                int j = 0;
+                if (Vector.IsHardwareAccelerated)
+                    for (var s = new Vector<T>(ai); j <= n - Vector<T>.Count; j += Vector<T>.Count)
+                        TMulAdd.Apply(s, Vector.Load(b + j), Vector<T>.Zero).Store(cRow + j);
+                for (; j < n; j++) cRow[j] = TMulAdd.Apply(ai, b[j], T.Zero);
+            }
+            return;
+        }
         if (!transB)
         {
             // c[i, j..j+W] = sum over p of a(i,p) * b[p, j..j+W]: rows of b are contiguous, W sums at a time in a register.

@@ -224,12 +224,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void CopyInto(Matrix<T>[] saved)
     {
-        for (int i = 0; i < saved.Length; i++) Network.Parameters[i].Value.Span.CopyTo(saved[i].Span);
+        var parameters = Network.ParameterSpan;
+        for (int i = 0; i < saved.Length; i++) parameters[i].Value.Span.CopyTo(saved[i].Span);
     }
 
     private void Restore(Matrix<T>[] saved)
     {
-        for (int i = 0; i < saved.Length; i++) saved[i].Span.CopyTo(Network.Parameters[i].Value.Span);
+        var parameters = Network.ParameterSpan;
+        for (int i = 0; i < saved.Length; i++) saved[i].Span.CopyTo(parameters[i].Value.Span);
     }
 
     // Below this many values a batch is copied by one thread; above it (a batch of images), by all the product
