@@ -479,7 +479,7 @@ def doc(res, path, chart_name):
     w("")
     w("- **Backprop**: `Trainer<float>` with `Batching.MiniBatch(100)`, `ShuffleWith = new NumpyRandom(seed)`, "
       "`new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He }`, "
-      "`CrossEntropy<float>`, `Sgd<float>`, `Gemm.MaxThreads = 2`; data from `IdxLoader.LoadFolder` and `Dataset.FeaturesAs<float>()` (straight from the image bytes).")
+      "`CrossEntropy<float>`, `Sgd<float>`, `Gemm.MaxThreads = 2`; data from `IdxLoader.LoadFolder` and `Dataset.RowsAs<float>()`: the images stay bytes and each batch's rows are converted (byte / 255, the same float32 values as `FeaturesAs<float>()`) as the trainer gathers them.")
     if fs:
         wd = fs["first"].get("weights_dtype")
         w(f"- **scikit-learn**: `MLPClassifier(hidden_layer_sizes=(128,), activation='relu', solver='sgd', "
@@ -654,6 +654,8 @@ def doc(res, path, chart_name):
                            for k in ("backprop", "sklearn", "torch") if res.fashion[k])
         w(f"**b. accuracy.** Backprop's median test accuracy is {fb['test_accuracy']:.2%} against "
           + ", ".join(f"{n} {r['test_accuracy']:.2%}" for n, r in (("scikit-learn", fs), ("PyTorch", ft)) if r)
+          + ". Means over the seeds: "
+          + ", ".join(f"{NAMES[k]} {statistics.mean(res.fashion[k]['accuracies']):.2%}" for k in ("backprop", "sklearn", "torch") if res.fashion[k])
           + f". Over the seeds of this run the accuracies ranged: {spread}. The three run the same algorithm (same "
           "architecture, loss, batch, learning rate and averaging) but each starts from its own default "
           "initialisation (Backprop He normal, scikit-learn Glorot uniform, PyTorch Kaiming uniform with a=√5) and "
@@ -691,7 +693,7 @@ def doc(res, path, chart_name):
         load = fb["peak_after_load"]
         w(f"**d. memory ({ratio_text(mem_ratio)} scikit-learn, target ≤ 1×).** Backprop's peak is "
           f"{num(mib(fb['max_rss_kib']))} MiB, of which {num(mib(load))} MiB were already reached when loading ended "
-          "(the images are kept as bytes and converted once to float32, 180 MiB for the training set), while "
+          "(the images are kept as bytes, 45 MiB for the training set, and converted a batch at a time), while "
           f"scikit-learn's peak after loading was {num(mib(fs['peak_after_load']))} MiB, Python and the libraries "
           f"included. Training itself adds {num(mib(fb['max_rss_kib'] - load))} MiB to Backprop's peak; the .NET "
           "runtime and its garbage-collected heap account for most of the rest.")
