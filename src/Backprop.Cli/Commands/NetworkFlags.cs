@@ -68,7 +68,7 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
     public Option<string?> Dropout { get; } = new("--dropout") { Description = "Probability of dropping each hidden activation while training, 0 to below 1." };
     public Option<string?> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after PATIENCE epochs without a better validation loss, keeping the best weights." };
     public Option<string?> Precision { get; } = new("--precision") { Description = "f64 (exact, as numpy) or f32 (fast). Default f32." };
-    public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products. Default all cores." };
+    public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it). Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." };
     public Option<string?> History { get; } = new("--history") { Description = "Write one CSV row an epoch: epoch,train_loss,train_accuracy,validation_loss,validation_accuracy." };
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch." };
