@@ -5,8 +5,9 @@ using System.Runtime.ExceptionServices;
 namespace Backprop;
 
 /// <summary>
-/// Threads that split a large matrix product between them. They are started once and wait between products, and
-/// the job is passed through static fields, so a product on several threads allocates nothing (Parallel.For does).
+/// Threads that split a large matrix product between them (and, between products, the gathering of a batch of
+/// images and a large weight update). They are started once and wait between jobs, and the job is passed through
+/// static fields, so a job on several threads allocates nothing (Parallel.For does).
 /// </summary>
 /// <remarks>
 /// Training issues products a few hundred microseconds apart. A thread that went to sleep in between takes tens of
