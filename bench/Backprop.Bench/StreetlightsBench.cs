@@ -66,11 +66,23 @@ internal static class StreetlightsBench
             if (i >= 20) stepSeconds.Add(Stats.Seconds(end - start));
         }
 
+        // The same arithmetic written out by hand for this one network (no layers, no calls): how fast this update
+        // can be in C# at all, a floor for what the library's general path costs around it.
+        double handError = HandWritten(60);
+        for (int i = 0; i < 200; i++) HandWritten(epochsPerRep);
+        var handSeconds = new List<double>(reps);
+        for (int i = 0; i < reps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            HandWritten(epochsPerRep);
+            handSeconds.Add(Stats.Seconds(Stopwatch.GetTimestamp() - start));
+        }
+
         int updates = epochsPerRep * streetlights.Rows;
         double median = Stats.Median(seconds);
         double usPerUpdate = median / updates * 1e6;
         Console.WriteLine($"backprop streetlights: {usPerUpdate:F4} us/update, {1e6 / usPerUpdate:N0} updates/s " +
-                          $"(median of {reps} x {updates} updates; Step loop {Stats.Median(stepSeconds) / updates * 1e6:F4} us; {(double)allocated / updates:F0} B allocated/update; error at epoch 60 {errorAt60:R}, notes {NotesErrorAt60:R})");
+                          $"(median of {reps} x {updates} updates; Step loop {Stats.Median(stepSeconds) / updates * 1e6:F4} us; hand-written loop {Stats.Median(handSeconds) / updates * 1e6:F4} us; {(double)allocated / updates:F0} B allocated/update; error at epoch 60 {errorAt60:R}, notes {NotesErrorAt60:R})");
         Output.Write(options, new()
         {
             ["workload"] = "streetlights",
@@ -90,6 +102,43 @@ internal static class StreetlightsBench
             ["final_error"] = lastError,
             ["allocated_bytes_per_update"] = (double)allocated / updates,
             ["step_loop_us_per_update"] = Stats.Median(stepSeconds) / updates * 1e6,
+            ["handwritten_us_per_update"] = Stats.Median(handSeconds) / updates * 1e6,
+            ["handwritten_matches_notes"] = handError == NotesErrorAt60,
         });
+    }
+
+    // The notes' "Backpropagation in code" loop on plain arrays, fresh seed-1 weights, one example per update, every
+    // sum from +0 with a multiply then an add (the notes' rounding); returns the last epoch's error.
+    private static double HandWritten(int epochs)
+    {
+        double[] x = [1, 0, 1, 0, 1, 1, 0, 0, 1, 1, 1, 1], y = [1, 1, 0, 0];
+        var random = new NumpyRandom(1);
+        double[] w01 = new double[12], w12 = new double[4], layer1 = new double[4], delta1 = new double[4];
+        for (int i = 0; i < 12; i++) w01[i] = 2 * random.RandomSample() - 1;
+        for (int i = 0; i < 4; i++) w12[i] = 2 * random.RandomSample() - 1;
+        double error = 0;
+        for (int e = 0; e < epochs; e++)
+        {
+            error = 0;
+            for (int n = 0; n < 4; n++)
+            {
+                int row = n * 3;
+                for (int j = 0; j < 4; j++)
+                {
+                    double s = 0;
+                    for (int p = 0; p < 3; p++) s += x[row + p] * w01[p * 4 + j];
+                    layer1[j] = (s > 0 ? 1 : 0) * s;
+                }
+                double layer2 = 0;
+                for (int j = 0; j < 4; j++) layer2 += layer1[j] * w12[j];
+                double delta2 = layer2 - y[n];
+                error += delta2 * delta2;
+                for (int j = 0; j < 4; j++) delta1[j] = (0 + delta2 * w12[j]) * (layer1[j] > 0 ? 1 : 0);
+                for (int j = 0; j < 4; j++) w12[j] -= 0.2 * (0 + layer1[j] * delta2);
+                for (int p = 0; p < 3; p++)
+                    for (int j = 0; j < 4; j++) w01[p * 4 + j] -= 0.2 * (0 + x[row + p] * delta1[j]);
+            }
+        }
+        return error;
     }
 }

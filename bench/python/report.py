@@ -457,6 +457,11 @@ def doc(res, path, chart_name):
         w(f"| Backprop (`Step` in a loop, for reference) | {bp_s['step_loop_us_per_update']:.3f} | "
           f"{1e6 / bp_s['step_loop_us_per_update']:,.0f} | "
           f"{ratio_text(1e6 / bp_s['step_loop_us_per_update'] / np_s['updates_per_second']) if np_s else '—'} | {bp_s['reps']} | |")
+    if bp_s and bp_s.get("handwritten_us_per_update"):
+        hw = bp_s["handwritten_us_per_update"]
+        w(f"| C# written out by hand for this network (a floor, not the library) | {hw:.3f} | {1e6 / hw:,.0f} | "
+          f"{ratio_text(np_s['us_per_update'] / hw) if np_s else '—'} | {bp_s['reps']} | "
+          f"{'the notes’ digits' if bp_s.get('handwritten_matches_notes') else 'differs from the notes'} |")
     w("")
     w(f"Target: Backprop ≥ 200× numpy's updates/s — {verdict_at_least(r_np, 200)}. "
       "(The notes print `1.5055622665134859e-05`, as Backprop does; numpy here differs in the last digits because it "
@@ -623,6 +628,12 @@ def doc(res, path, chart_name):
               f"({ratio_text(np_s['us_per_update'] / step)} numpy), so {max(0.0, 1 - step / bp_s['us_per_update']):.0%} "
               "of `Fit`'s time is `Fit`'s own work around the steps (copying each example into the batch buffer; with "
               "4 examples an epoch, the per-epoch result and weight snapshot come every 4 updates).")
+        if bp_s.get("handwritten_us_per_update"):
+            hw = bp_s["handwritten_us_per_update"]
+            w(f"The same update written out by hand in C# for this one network (plain arrays, no layers, no calls, the "
+              f"notes' rounding) takes {hw * 1000:,.0f} ns ({ratio_text(np_s['us_per_update'] / hw)} numpy): the general "
+              f"path (layers, losses and optimizers that serve any network) costs {bp_s['us_per_update'] / hw:.1f}× that, "
+              "spread over some 25 calls an update rather than in one place.")
         if bp_s.get("allocated_bytes_per_update") is not None:
             w(f"`Fit` allocates {bp_s['allocated_bytes_per_update']:,.0f} bytes an update "
               "(`GC.GetAllocatedBytesForCurrentThread`), which also costs garbage collections.")
