@@ -147,7 +147,8 @@ public static class Elementwise
         {
             fixed (T* v = values, g = x)
             {
-                // Several trainers on several threads: only the one holding the workers uses these fields.
+                // Trainers on other threads could update at the same time: the lock keeps them from overwriting
+                // these fields while the workers read them.
                 lock (Part)
                 {
                     _values = v;
