@@ -8,8 +8,9 @@ namespace Backprop;
 /// </summary>
 /// <remarks>
 /// Every element of the result is summed over k in ascending order, starting from +0, each step rounded as
-/// <see cref="Float64Summation"/> or <see cref="Float32Summation"/> says. The small-matrix loop and the packed,
-/// cache-blocked SIMD kernel compute exactly that sequence, for any blocking and any thread count, so a result
+/// <see cref="Float64Summation"/> or <see cref="Float32Summation"/> says. The small-matrix loop, the narrow kernel
+/// (results one vector wide) and the packed, cache-blocked SIMD kernel compute exactly that sequence, for any
+/// blocking and any thread count, so a result
 /// does not depend on the size of the product, the processor's vector width or the number of threads. In float64
 /// the default is <see cref="Summation.Exact"/>, a multiply then an add, as numpy computed the notes' numbers;
 /// in float32, <see cref="Summation.Fused"/>, about 25% faster on the benchmark machine (docs/benchmarks.md measures
