@@ -61,8 +61,11 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
         Data = data;
         // Inputs in the network's precision, scaled: images stay bytes and convert row by row as batches are
         // gathered (Fashion-MNIST in float32: 45 MiB of bytes rather than 180 MiB of floats); other data is a matrix.
-        Normalization = Normalization.Fit(s.Normalize, data.Train.RowsAs<T>());
-        Rows = data.Train.RowsAs<T>(Normalization);
+        var rows = data.Train.RowsAs<T>();
+        Normalization = Normalization.Fit(s.Normalize, rows);
+        if (rows is Matrix<T> x) Normalization.ApplyInPlace(x); // CSV: a new matrix of its own, scaled once in place
+        else rows = data.Train.RowsAs<T>(Normalization);      // images: the same bytes, scaled as rows are read
+        Rows = rows;
         Y = data.Train.Targets.Cast<T>();
         Spec = new NetworkSpec(data.Train.FeatureNames.Count, s.Hidden, data.Train.Targets.Columns)
         {

@@ -29,8 +29,9 @@ internal sealed class PixelRows<T> : IRowSource<T> where T : unmanaged, IFloatin
         _perColumn = normalization is not null && normalization.Kind != "none";
         if (_perColumn && normalization!.Columns != columns)
             throw new ShapeMismatchException($"Normalization fitted on {normalization.Columns} columns cannot scale images of {columns} pixels.");
-        // Row v of this matrix is what the whole-matrix path makes of a pixel of value v in every column.
-        var values = new Matrix<T>(256, columns);
+        // Row v of this matrix is what the whole-matrix path makes of a pixel of value v in every column (one column
+        // is enough when nothing depends on the column).
+        var values = new Matrix<T>(256, _perColumn ? columns : 1);
         for (int v = 0; v < 256; v++) values.RowSpan(v).Fill(T.CreateChecked(v / 255.0));
         if (_perColumn) normalization!.ApplyInPlace(values);
         if (_perColumn)
