@@ -75,15 +75,20 @@ public static class Gemm
         long work = (long)m * n * k;
         fixed (T* pa = a, pb = b, pc = c)
         {
+            if (work < SmallProduct || !PackedGemm.Supported)
+            {
+                // Small products (a one-example step) go straight to the loop, operands in registers.
+                if (mode == Summation.Fused) SmallGemm.Run<T, Fused>(pa, transA, pb, transB, pc, m, k, n);
+                else SmallGemm.Run<T, Separate>(pa, transA, pb, transB, pc, m, k, n);
+                return;
+            }
             var operands = new Operands<T>(pa, transA, pb, transB, pc, m, k, n);
-            bool small = work < SmallProduct || !PackedGemm.Supported, narrow = !small && NarrowGemm.Takes<T>(n);
+            bool narrow = NarrowGemm.Takes<T>(n);
             if (mode == Summation.Fused)
             {
-                if (small) SmallGemm.Run<T, Fused>(operands);
-                else if (narrow) NarrowGemm.Run<T, Fused>(operands);
+                if (narrow) NarrowGemm.Run<T, Fused>(operands);
                 else PackedGemm.Run<T, Fused>(operands, work);
             }
-            else if (small) SmallGemm.Run<T, Separate>(operands);
             else if (narrow) NarrowGemm.Run<T, Separate>(operands);
             else PackedGemm.Run<T, Separate>(operands, work);
         }
@@ -117,12 +122,15 @@ internal readonly unsafe struct Operands<T>(T* a, bool transA, T* b, bool transB
 internal static class SmallGemm
 {
     public static unsafe void Run<T, TMulAdd>(in Operands<T> o) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+        => Run<T, TMulAdd>(o.PA, o.TransA, o.PB, o.TransB, o.PC, o.M, o.K, o.N);
+
+    public static unsafe void Run<T, TMulAdd>(T* a, bool transA, T* b, bool transB, T* c, int m, int k, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
-        int m = o.M, k = o.K, n = o.N;
-        T* a = o.PA, b = o.PB, c = o.PC;
         // A transpose only changes the layout when both sides are longer than 1: a (1,k) row read as (k,1) is the
         // same memory. Each case reads its operands in memory order where it can; all sum c[i,j] over p ascending from +0.
-        bool transA = o.TransA && m > 1 && k > 1, transB = o.TransB && k > 1 && n > 1;
+        transA = transA && m > 1 && k > 1;
+        transB = transB && k > 1 && n > 1;
         long aRow = transA ? 1 : k, aCol = transA ? m : 1;
         if (k == 1)
         {
