@@ -42,8 +42,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
         // input (B, in) · weights (in, out) -> output (B, out)
-        if (input.Columns != Inputs)
-            throw new ShapeMismatchException($"Dense layer expects {Inputs} inputs a row; got shape {input.Shape}.");
+        if (input.Columns != Inputs) ThrowInputShape(input);
         _input = input;
         var output = Buffers.Ensure(ref _output, input.Rows, Outputs);
         Gemm.Multiply<T>(input.Span, Weights.Value.Span, output.Span, input.Rows, Inputs, Outputs);
@@ -52,6 +51,10 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
                 Elementwise.Add(output.RowSpan(r), Bias.Value.Span);
         return output;
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn, System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowInputShape(Matrix<T> input) =>
+        throw new ShapeMismatchException($"Dense layer expects {Inputs} inputs a row; got shape {input.Shape}.");
 
     /// <inheritdoc/>
     public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta)

@@ -43,7 +43,11 @@ internal static class Buffers
     // A (rows, columns) buffer, reused while the shape stays the same (the last batch of an epoch may be smaller).
     public static Matrix<T> Ensure<T>(ref Matrix<T>? buffer, int rows, int columns) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (buffer is null || buffer.Rows != rows || buffer.Columns != columns) buffer = new Matrix<T>(rows, columns);
+        if (buffer is null || buffer.Rows != rows || buffer.Columns != columns) buffer = Allocate<T>(rows, columns);
         return buffer;
     }
+
+    // Off the hot path, so that a layer's step does not carry the constructor inlined.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Matrix<T> Allocate<T>(int rows, int columns) where T : unmanaged, IFloatingPointIeee754<T> => new(rows, columns);
 }
