@@ -244,9 +244,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, ref Matrix<T>? buffer)
     {
         var batch = Buffers.Ensure(ref buffer, rows, source.Columns);
-        int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, (int)Math.Min(int.MaxValue, batch.Length / ParallelGather)));
-        if (parts > 1)
+        if (batch.Length >= 2 * ParallelGather && rows > 1 && Gemm.MaxThreads > 1)
         {
+            int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, batch.Length / ParallelGather));
             (_gatherFrom, _gatherOrder, _gatherStart, _gatherInto, _gatherParts) = (source, order, start, batch, parts);
             bool ran = WorkerPool.TryRun(parts, _gatherPart);
             (_gatherFrom, _gatherOrder, _gatherInto) = (null, null, null);
