@@ -88,4 +88,18 @@ public class ElementwiseTests
             if (i % 2 == 0) Assert.True(double.IsNegative(y[0, i]) && y[0, i] == 0);
             else Assert.Equal(2.0, y[0, i]);
     }
+    [Fact]
+    public void Length_mismatches_name_both_lengths()
+    {
+        // The messages are built in a throw helper (off the hot path); they must still say which lengths clashed.
+        double[] three = new double[3], four = new double[4];
+        Assert.Equal("Cannot add 3 values to 4.", Assert.Throws<ShapeMismatchException>(() => Elementwise.Add<double>(four, three)).Message);
+        Assert.Equal("Cannot update 4 values from 3.", Assert.Throws<ShapeMismatchException>(() => Elementwise.AddScaled<double>(four, 0.5, three)).Message);
+        Assert.Equal("Cannot update 4 values from 3.", Assert.Throws<ShapeMismatchException>(() => Elementwise.SubtractScaled<double>(four, 0.5, three)).Message);
+        Assert.Equal("Cannot subtract 4 values from 3 into 3.", Assert.Throws<ShapeMismatchException>(() => Elementwise.Subtract<double>(three, four, three)).Message);
+        Assert.Equal("Cannot mask 3 values by 4 into 3.", Assert.Throws<ShapeMismatchException>(() => Elementwise.MultiplyByPositive<double>(three, four, three)).Message);
+        var dense = new Dense<double>(3, 2);
+        Assert.Equal("Dense layer expects 3 inputs a row; got shape (1, 4).",
+            Assert.Throws<ShapeMismatchException>(() => dense.Forward(new Matrix<double>(1, 4), training: false)).Message);
+    }
 }
