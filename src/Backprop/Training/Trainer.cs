@@ -244,6 +244,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, ref Matrix<T>? buffer)
     {
         var batch = Buffers.Ensure(ref buffer, rows, source.Columns);
+        if (rows == 1 && batch.Length <= 8 && source is Matrix<T> matrix)
+        {
+            // One short example (the notes' stochastic updates): copied by hand, no slicing, no memmove call.
+            ReadOnlySpan<T> row = matrix.RowSpan(order[start]);
+            Span<T> into = batch.Span;
+            for (int c = 0; c < row.Length && c < into.Length; c++) into[c] = row[c];
+            return batch;
+        }
         if (batch.Length >= 2 * ParallelGather && rows > 1 && Gemm.MaxThreads > 1)
         {
             int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, batch.Length / ParallelGather));

@@ -122,6 +122,7 @@ case('stochastic', streetlights, walk_vs_stop, batch=1, **base)
 case('full', streetlights, walk_vs_stop, batch='full', **base)
 case('mini-batch-4-of-6', streetlights, walk_vs_stop, batch=4, **base)
 case('mini-batch-2-shuffled', streetlights, walk_vs_stop, batch=2, **{**base, 'shuffle': True})
+case('stochastic-shuffled', streetlights, walk_vs_stop, batch=1, **{**base, 'shuffle': True})
 case('no-hidden-layer', streetlights, walk_vs_stop, batch=1, **{**base, 'hidden': []})
 case('sigmoid-tanh-mse-bias', blobs, regression_y, batch=3,
      **{**base, 'hidden': [5, 3], 'act': 'tanh', 'out': 'sigmoid', 'loss': 'mse', 'alpha': 0.5, 'bias': True})
