@@ -4,8 +4,9 @@ using Backprop.Data;
 namespace Backprop.Bench;
 
 /// <summary>
-/// Workload b (and d, whose peak RSS run.sh takes from /usr/bin/time around this process): Fashion-MNIST
-/// 784-128-10, relu, softmax + cross-entropy, mini-batches of 100, float32, plain SGD, shuffled each epoch.
+/// Workloads b (and d, whose peak RSS run.sh takes from /usr/bin/time around this process) and e: Fashion-MNIST,
+/// relu hidden layers (--layers, default 128), softmax + cross-entropy, float32, shuffled each epoch; plain SGD by
+/// default (b), or Adam/momentum with dropout (e, "time to accuracy": --layers 512,256 --optimizer adam --dropout 0.2).
 /// Only the training loop (Trainer.Fit) is timed; loading and the test evaluation are not.
 /// </summary>
 internal static class FashionBench
@@ -18,7 +19,10 @@ internal static class FashionBench
         int batch = options.Int("batch", 100);
         int threads = options.Int("threads", 2);
         uint seed = (uint)options.Int("seed", 1);
-        bool breakdown = options.Int("breakdown", 1) != 0;
+        int[] hidden = options.Ints("layers", "128");
+        string optimizer = options.String("optimizer", "sgd");
+        double dropout = options.Double("dropout", 0);
+        bool breakdown = options.Int("breakdown", 1) != 0 && hidden.Length == 1;
         Gemm.MaxThreads = threads;
 
         long loadStart = Stopwatch.GetTimestamp();
@@ -30,8 +34,18 @@ internal static class FashionBench
         long peakAfterLoad = Proc.PeakRssKib();
 
         string init = options.String("init", "he");
-        var spec = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.Parse(init) };
-        Trainer<float> NewTrainer(uint s) => new(spec.Build<float>(new NumpyRandom(s)), new CrossEntropy<float>(), new Sgd<float>((float)lr))
+        var spec = new NetworkSpec(784, hidden, 10)
+        {
+            OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.Parse(init), Dropout = dropout,
+        };
+        IOptimizer<float> NewOptimizer() => optimizer switch
+        {
+            "sgd" => new Sgd<float>((float)lr),
+            "momentum" => new Momentum<float>((float)lr, 0.9f),
+            "adam" => new Adam<float>((float)lr),
+            _ => throw new ArgumentException($"--optimizer: '{optimizer}' is not one of sgd, momentum, adam"),
+        };
+        Trainer<float> NewTrainer(uint s) => new(spec.Build<float>(new NumpyRandom(s)), new CrossEntropy<float>(), NewOptimizer())
         {
             Batching = Batching.MiniBatch(batch),
             ShuffleWith = new NumpyRandom(s),
@@ -66,7 +80,9 @@ internal static class FashionBench
 
         var (testLoss, testAccuracy) = trainer.Evaluate(xTest, yTest);
         int samples = epochs * xTrain.Rows;
-        Console.WriteLine($"backprop fashion: {samples / trainSeconds:N0} samples/s ({epochs} epochs in {trainSeconds:F2} s), " +
+        Console.WriteLine($"backprop fashion 784-{string.Join('-', hidden)}-10 {optimizer}{(dropout > 0 ? $" dropout {dropout}" : "")}: " +
+                          $"{samples / trainSeconds:N0} samples/s ({epochs} epochs in {trainSeconds:F2} s; epochs " +
+                          $"{string.Join(" ", epochSeconds.Select(e => e.ToString("F2")))} s), " +
                           $"test accuracy {testAccuracy:P2}, loss {testLoss:F4}; stop {history.Stop}");
 
         var result = new Dictionary<string, object?>
@@ -74,6 +90,9 @@ internal static class FashionBench
             ["workload"] = "fashion",
             ["impl"] = "backprop",
             ["dtype"] = "float32",
+            ["layers"] = hidden,
+            ["optimizer"] = optimizer,
+            ["dropout"] = dropout,
             ["epochs"] = epochs,
             ["lr"] = lr,
             ["batch"] = batch,

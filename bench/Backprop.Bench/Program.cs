@@ -11,7 +11,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("""
         usage: Backprop.Bench <workload> [options]
           streetlights  [--epochs-per-rep 500] [--reps 300] [--warmup-seconds 3] [--out FILE]
-          fashion       [--data DIR] [--epochs 5] [--lr 0.1] [--batch 100] [--threads 2] [--seed 1] [--warmup-seconds 1.5] [--out FILE]
+          fashion       [--data DIR] [--epochs 5] [--lr 0.1] [--batch 100] [--threads 2] [--seed 1] [--warmup-seconds 1.5]
+                        [--layers 128] [--optimizer sgd|momentum|adam] [--dropout 0] [--init he] [--out FILE]
           gemm          [--sizes 256,512,1024,2048] [--types float,double] [--threads 2] [--min-time 1] [--min-reps 5] [--warmup-seconds 1] [--out FILE]
           kernel-limit  [--min-time 0.5] [--out FILE]   (float64 register tiles alone, fused vs separate, one core)
           micro         [BenchmarkDotNet arguments, e.g. --filter *Gemm*]   (in-process BenchmarkDotNet)
@@ -19,6 +20,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     return 0;
 }
 
+if (args[0] == "micro")
+{
+    Micro.Run(args.Skip(1).ToArray());
+    return 0;
+}
 var options = new Options(args.Skip(1).ToArray());
 switch (args[0])
 {
@@ -26,7 +32,6 @@ switch (args[0])
     case "fashion": FashionBench.Run(options); break;
     case "gemm": GemmBench.Run(options); break;
     case "kernel-limit": KernelLimitBench.Run(options); break;
-    case "micro": Micro.Run(args.Skip(1).ToArray()); break;
     default:
         Console.Error.WriteLine($"unknown workload '{args[0]}' (streetlights, fashion, gemm, kernel-limit, micro)");
         return 2;

@@ -9,7 +9,7 @@ namespace Backprop;
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILayer<T>[] _layers;
-    private Matrix<T>? _outputDelta;
+    private BatchBuffer<T> _outputDelta;
     private ILoss<T>? _lossSeen;
     private bool _fused;
 
@@ -65,7 +65,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Backward(ILoss<T> loss, Matrix<T> prediction, Matrix<T> target, Action<int, Matrix<T>>? beforeLayer = null)
     {
         int last = _layers.Length - 1;
-        var delta = Buffers.Ensure(ref _outputDelta, prediction.Rows, prediction.Columns);
+        var delta = _outputDelta.Get(prediction.Rows, prediction.Columns);
 
         // The delta at the output: the notes' layer_2_delta = layer_2 - goal for squared error. With softmax and
         // cross-entropy the delta at the softmax's input is the same simple difference, so we start below it.

@@ -6,7 +6,8 @@ namespace Backprop;
 public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
-    private Matrix<T>? _input, _output, _inputDelta;
+    private Matrix<T>? _input;
+    private BatchBuffer<T> _output, _inputDelta;
 
     /// <summary>A layer from <paramref name="inputs"/> to <paramref name="outputs"/> units with zero weights (an initializer fills them).</summary>
     public Dense(int inputs, int outputs, bool bias = false)
@@ -44,7 +45,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         // input (B, in) · weights (in, out) -> output (B, out)
         if (input.Columns != Inputs) ThrowInputShape(input);
         _input = input;
-        var output = Buffers.Ensure(ref _output, input.Rows, Outputs);
+        var output = _output.Get(input.Rows, Outputs);
         Gemm.Multiply<T>(input.Span, Weights.Value.Span, output.Span, input.Rows, Inputs, Outputs);
         if (Bias is not null)
             for (int r = 0; r < output.Rows; r++)
@@ -72,7 +73,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         }
         if (!needInputDelta) return null;
         // input delta (B, in) = outputDelta (B, out) · weightsᵀ: the notes' layer_2_delta.dot(weights_1_2.T)
-        var inputDelta = Buffers.Ensure(ref _inputDelta, batch, Inputs);
+        var inputDelta = _inputDelta.Get(batch, Inputs);
         Gemm.MultiplyTransposeB<T>(outputDelta.Span, Weights.Value.Span, inputDelta.Span, batch, Outputs, Inputs);
         return inputDelta;
     }

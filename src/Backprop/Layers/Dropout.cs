@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -15,7 +17,10 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
 {
     private readonly NumpyRandom _random;
     private readonly T _keepScale;
-    private Matrix<T>? _mask, _output, _inputDelta;
+    // random_sample() >= p, in integers: random_sample is k / 2^53 with k = (word1 >> 5) · 2^26 + (word2 >> 6).
+    private readonly ulong _keepFrom;
+    private BatchBuffer<T> _mask, _output, _inputDelta;
+    private uint[] _words = [];
     private bool _maskApplied;
 
     /// <summary>Drops each activation with probability <paramref name="p"/> (0 ≤ p &lt; 1), drawing masks from <paramref name="random"/>.</summary>
@@ -25,6 +30,7 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         P = p;
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _keepScale = T.CreateChecked(1 / (1 - p));
+        _keepFrom = (ulong)Math.Ceiling(Math.ScaleB(p, 53));
     }
 
     /// <summary>The probability of dropping an activation.</summary>
@@ -41,17 +47,86 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     {
         _maskApplied = training && P > 0;
         if (!_maskApplied) return input;
-        var mask = Buffers.Ensure(ref _mask, input.Rows, input.Columns);
-        var output = Buffers.Ensure(ref _output, input.Rows, input.Columns);
-        Span<T> m = mask.Span, y = output.Span;
-        ReadOnlySpan<T> x = input.Span;
-        for (int i = 0; i < m.Length; i++)
-        {
-            bool keep = P == 0.5 ? _random.RandInt(2) == 1 : _random.RandomSample() >= P;
-            m[i] = keep ? _keepScale : T.Zero;
-            y[i] = x[i] * m[i];
-        }
+        var mask = _mask.Get(input.Rows, input.Columns);
+        var output = _output.Get(input.Rows, input.Columns);
+        FillMask(mask.Span);
+        // layer_1 *= dropout_mask * 2: one multiply an element, as numpy's
+        TensorPrimitives.Multiply<T>(input.Span, mask.Span, output.Span);
         return output;
+    }
+
+    // mask[i] = 1 / (1 - p) where unit i is kept, else 0. The random words are drawn in bulk, exactly the words
+    // that randint(2, size) (p = 0.5: keep where the word's low bit is 1) or random_sample(size) (two words an
+    // element) would consume, so the stream stays the notes'. Keep or drop is a coin toss, so the mask is built
+    // without branches (a mispredicted branch an element cost more than everything else dropout does).
+    private void FillMask(Span<T> mask)
+    {
+        bool half = P == 0.5;
+        int words = half ? mask.Length : 2 * mask.Length;
+        if (_words.Length < words) _words = new uint[words];
+        var w = _words.AsSpan(0, words);
+        _random.FillWords(w);
+        if (typeof(T) == typeof(float)) FillMask(MemoryMarshal.Cast<T, uint>(mask), w, BitConverter.SingleToUInt32Bits(float.CreateTruncating(_keepScale)), half, _keepFrom);
+        else FillMask(MemoryMarshal.Cast<T, ulong>(mask), w, BitConverter.DoubleToUInt64Bits(double.CreateTruncating(_keepScale)), half, _keepFrom);
+    }
+
+    // The mask as bit patterns: keep's bits where kept, 0 (+0.0) where dropped. TBits is uint for float32, ulong for
+    // float64; a comparison gives all ones or all zeros, and ANDing keep's bits with it selects.
+    private static void FillMask<TBits>(Span<TBits> mask, ReadOnlySpan<uint> w, TBits keep, bool half, ulong keepFrom)
+        where TBits : unmanaged, IBinaryInteger<TBits>
+    {
+        int i = 0;
+        if (half)
+        {
+            if (typeof(TBits) == typeof(uint))
+            {
+                var one = Vector<uint>.One;
+                var keepBits = new Vector<uint>(uint.CreateTruncating(keep));
+                var m = MemoryMarshal.Cast<TBits, uint>(mask);
+                for (; i + Vector<uint>.Count <= m.Length; i += Vector<uint>.Count)
+                    (Vector.Equals(new Vector<uint>(w[i..]) & one, one) & keepBits).CopyTo(m[i..]);
+            }
+            for (; i < mask.Length; i++) mask[i] = keep & (TBits.Zero - TBits.CreateTruncating(w[i] & 1));
+        }
+        else
+        {
+            // k = (word1 >> 5) · 2^26 + (word2 >> 6), with word1 the low half of a little-endian ulong of two words.
+            var pairs = MemoryMarshal.Cast<uint, ulong>(w);
+            if (typeof(TBits) == typeof(ulong))
+            {
+                var keepBits = new Vector<ulong>(ulong.CreateTruncating(keep));
+                var from = new Vector<ulong>(keepFrom);
+                var low = new Vector<ulong>(0xFFFFFFFFul);
+                var m = MemoryMarshal.Cast<TBits, ulong>(mask);
+                for (; i + Vector<ulong>.Count <= m.Length; i += Vector<ulong>.Count)
+                {
+                    var two = new Vector<ulong>(pairs[i..]);
+                    var k = (((two & low) >> 5) << 26) | (two >> 38);
+                    (Vector.GreaterThanOrEqual(k, from) & keepBits).CopyTo(m[i..]);
+                }
+            }
+            else if (typeof(TBits) == typeof(uint))
+            {
+                var keepBits = new Vector<uint>(uint.CreateTruncating(keep));
+                var from = new Vector<ulong>(keepFrom);
+                var low = new Vector<ulong>(0xFFFFFFFFul);
+                var m = MemoryMarshal.Cast<TBits, uint>(mask);
+                int n = Vector<ulong>.Count;
+                for (; i + 2 * n <= m.Length; i += 2 * n)
+                {
+                    var a = new Vector<ulong>(pairs[i..]);
+                    var b = new Vector<ulong>(pairs[(i + n)..]);
+                    var ka = (((a & low) >> 5) << 26) | (a >> 38);
+                    var kb = (((b & low) >> 5) << 26) | (b >> 38);
+                    (Vector.Narrow(Vector.GreaterThanOrEqual(ka, from), Vector.GreaterThanOrEqual(kb, from)) & keepBits).CopyTo(m[i..]);
+                }
+            }
+            for (; i < mask.Length; i++)
+            {
+                ulong k = ((ulong)(w[2 * i] >> 5) << 26) | (w[2 * i + 1] >> 6);
+                mask[i] = keep & (TBits.Zero - TBits.CreateTruncating(k >= keepFrom ? 1u : 0u));
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -59,10 +134,9 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     {
         if (!needInputDelta) return null;
         if (!_maskApplied) return outputDelta;
-        var inputDelta = Buffers.Ensure(ref _inputDelta, outputDelta.Rows, outputDelta.Columns);
-        ReadOnlySpan<T> m = _mask!.Span, d = outputDelta.Span;
-        Span<T> dx = inputDelta.Span;
-        for (int i = 0; i < dx.Length; i++) dx[i] = d[i] * m[i];
+        var inputDelta = _inputDelta.Get(outputDelta.Rows, outputDelta.Columns);
+        // the delta is masked as the activations were: layer_1_delta *= dropout_mask
+        TensorPrimitives.Multiply<T>(outputDelta.Span, _mask.Current!.Span, inputDelta.Span);
         return inputDelta;
     }
 }

@@ -6,7 +6,7 @@ namespace Backprop;
 /// <remarks>Both multiply by a 0/1 mask rather than select, so negative inputs give -0, as numpy prints them.</remarks>
 public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private Matrix<T>? _output, _inputDelta;
+    private BatchBuffer<T> _output, _inputDelta;
 
     /// <inheritdoc/>
     public string Name => "relu";
@@ -17,7 +17,7 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
     /// <inheritdoc/>
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
-        var output = Buffers.Ensure(ref _output, input.Rows, input.Columns);
+        var output = _output.Get(input.Rows, input.Columns);
         // (x > 0) * x
         Elementwise.MultiplyByPositive<T>(input.Span, input.Span, output.Span);
         return output;
@@ -27,8 +27,8 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
     public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta)
     {
         if (!needInputDelta) return null;
-        var output = _output ?? throw new InvalidOperationException("Backward called before Forward.");
-        var inputDelta = Buffers.Ensure(ref _inputDelta, output.Rows, output.Columns);
+        var output = _output.Current ?? throw new InvalidOperationException("Backward called before Forward.");
+        var inputDelta = _inputDelta.Get(output.Rows, output.Columns);
         // delta * relu2deriv(output), relu2deriv(output) = output > 0
         Elementwise.MultiplyByPositive<T>(outputDelta.Span, output.Span, inputDelta.Span);
         return inputDelta;

@@ -9,7 +9,7 @@ namespace Backprop;
 /// </summary>
 public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private Matrix<T>? _output, _inputDelta;
+    private BatchBuffer<T> _output, _inputDelta;
 
     /// <inheritdoc/>
     public string Name => "softmax";
@@ -20,7 +20,7 @@ public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     /// <inheritdoc/>
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
-        var output = Buffers.Ensure(ref _output, input.Rows, input.Columns);
+        var output = _output.Get(input.Rows, input.Columns);
         for (int r = 0; r < input.Rows; r++)
         {
             ReadOnlySpan<T> x = input.RowSpan(r);
@@ -37,8 +37,8 @@ public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta)
     {
         if (!needInputDelta) return null;
-        var output = _output ?? throw new InvalidOperationException("Backward called before Forward.");
-        var inputDelta = Buffers.Ensure(ref _inputDelta, output.Rows, output.Columns);
+        var output = _output.Current ?? throw new InvalidOperationException("Backward called before Forward.");
+        var inputDelta = _inputDelta.Get(output.Rows, output.Columns);
         for (int r = 0; r < output.Rows; r++)
         {
             ReadOnlySpan<T> y = output.RowSpan(r), d = outputDelta.RowSpan(r);

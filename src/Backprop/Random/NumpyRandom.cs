@@ -42,6 +42,12 @@ public sealed class NumpyRandom
     /// <summary>One double in [0, 1) like <c>random_sample()</c>; consumes two 32-bit words.</summary>
     public double RandomSample() => _mt.NextDouble();
 
+    /// <summary>
+    /// The next raw 32-bit words of the stream, as <c>count</c> draws of <c>randint(2**32, dtype=np.uint32)</c> would
+    /// consume them: a bulk draw for callers that turn words into values themselves (dropout masks).
+    /// </summary>
+    internal void FillWords(Span<uint> destination) => _mt.Fill(destination);
+
     /// <summary>Like <c>random_sample(count)</c> (also <c>rand</c> / <c>random</c>).</summary>
     public double[] RandomSample(int count)
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Backprop.Formatting;
 
 namespace Backprop;
@@ -26,7 +27,10 @@ public enum ElementKind
 /// </remarks>
 public sealed partial class Matrix<TFloat> : IRowSource<TFloat> where TFloat : unmanaged, IFloatingPointIeee754<TFloat>
 {
+    // The elements are the first Length values of _data: a batch buffer's smaller last batch is a view of the same
+    // storage as its full batches (see BatchBuffer), so that an epoch allocates nothing.
     private readonly TFloat[] _data;
+    private readonly int _length;
 
     /// <summary>Number of rows (1 for a vector or scalar).</summary>
     public int Rows { get; }
@@ -46,27 +50,29 @@ public sealed partial class Matrix<TFloat> : IRowSource<TFloat> where TFloat : u
     /// <summary>Wraps <paramref name="data"/> (row-major, length rows*columns) without copying it.</summary>
     public Matrix(int rows, int columns, TFloat[] data) : this(rows, columns, 2, data) { }
 
-    internal Matrix(int rows, int columns, int rank, TFloat[]? data = null)
+    internal Matrix(int rows, int columns, int rank, TFloat[]? data = null, bool view = false)
     {
         if (rows < 0 || columns < 0)
             throw new ArgumentOutOfRangeException(nameof(rows), $"A matrix cannot have shape ({rows}, {columns}).");
         if (rank is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(rank));
         if (rank < 2 && rows != 1) throw new ArgumentException("A vector or scalar has exactly one row.");
         if (rank == 0 && columns != 1) throw new ArgumentException("A scalar has exactly one element.");
-        data ??= new TFloat[checked(rows * columns)];
-        if (data.Length != rows * columns)
+        int length = checked(rows * columns);
+        data ??= new TFloat[length];
+        if (view ? data.Length < length : data.Length != length)
             throw new ArgumentException($"Data of length {data.Length} does not fill shape ({rows}, {columns}).");
         Rows = rows;
         Columns = columns;
         Rank = rank;
         _data = data;
+        _length = length;
     }
 
     /// <summary>Number of elements.</summary>
-    public int Length => _data.Length;
+    public int Length => _length;
 
     /// <summary>The elements in row-major order; writes go straight into the matrix.</summary>
-    public Span<TFloat> Span => _data;
+    public Span<TFloat> Span => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_data), _length);
 
     /// <summary>The elements of row <paramref name="row"/>.</summary>
     public Span<TFloat> RowSpan(int row) => _data.AsSpan(row * Columns, Columns);
@@ -144,13 +150,13 @@ public sealed partial class Matrix<TFloat> : IRowSource<TFloat> where TFloat : u
     }
 
     /// <summary>A copy with its own storage.</summary>
-    public Matrix<TFloat> Copy() => new(Rows, Columns, Rank, (TFloat[])_data.Clone()) { Kind = Kind };
+    public Matrix<TFloat> Copy() => new(Rows, Columns, Rank, Span.ToArray()) { Kind = Kind };
 
     /// <summary>The same elements as a float64 or float32 matrix (float32 rounds to nearest).</summary>
     public Matrix<TOut> Cast<TOut>() where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {
         var result = new Matrix<TOut>(Rows, Columns, Rank) { Kind = Kind };
-        for (int i = 0; i < _data.Length; i++) result.Span[i] = TOut.CreateChecked(_data[i]);
+        for (int i = 0; i < _length; i++) result.Span[i] = TOut.CreateChecked(_data[i]);
         return result;
     }
 
@@ -162,7 +168,7 @@ public sealed partial class Matrix<TFloat> : IRowSource<TFloat> where TFloat : u
 
     private double[] ToDoubles()
     {
-        var values = new double[_data.Length];
+        var values = new double[_length];
         for (int i = 0; i < values.Length; i++) values[i] = double.CreateTruncating(_data[i]);
         return values;
     }

@@ -22,12 +22,12 @@ public sealed partial class Matrix<TFloat>
         int rank = Rank == 2 && other.Rank == 2 ? 2 : Rank == 1 && other.Rank == 1 ? 0 : 1;
         var kind = ProductKind(this, other);
         var result = rank == 2 ? new Matrix<TFloat>(m, n) { Kind = kind } : new Matrix<TFloat>(1, m * n, rank) { Kind = kind };
-        Gemm.Multiply(_data, other._data, result._data, m, k, n);
+        Gemm.Multiply<TFloat>(Span, other.Span, result.Span, m, k, n);
         return result;
     }
 
     /// <summary>numpy's <c>np.sum(a)</c>, with numpy's pairwise summation so the last digit agrees too.</summary>
-    public TFloat Sum() => Elementwise.PairwiseSum<TFloat>(_data);
+    public TFloat Sum() => Elementwise.PairwiseSum<TFloat>(Span);
 
     /// <summary>Element-wise sum with numpy broadcasting.</summary>
     public static Matrix<TFloat> operator +(Matrix<TFloat> a, Matrix<TFloat> b) => Broadcast(a, b, static (x, y) => x + y, "+");
@@ -88,14 +88,14 @@ public sealed partial class Matrix<TFloat>
     public Matrix<TFloat> Map(Func<TFloat, TFloat> f)
     {
         var result = new Matrix<TFloat>(Rows, Columns, Rank);
-        for (int i = 0; i < _data.Length; i++) result._data[i] = f(_data[i]);
+        for (int i = 0; i < _length; i++) result._data[i] = f(_data[i]);
         return result;
     }
 
     private Matrix<TFloat> Mask(Func<TFloat, bool> predicate)
     {
         var result = new Matrix<TFloat>(Rows, Columns, Rank) { Kind = ElementKind.Boolean };
-        for (int i = 0; i < _data.Length; i++) result._data[i] = predicate(_data[i]) ? TFloat.One : TFloat.Zero;
+        for (int i = 0; i < _length; i++) result._data[i] = predicate(_data[i]) ? TFloat.One : TFloat.Zero;
         return result;
     }
 

@@ -1,24 +1,51 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
 /// <summary>
 /// Adam (Kingma and Ba, 2015): per-weight steps from running means of the gradient (m) and of its square (v),
-/// bias-corrected: weights -= alpha · m̂ / (√v̂ + ε).
+/// bias-corrected, computed as PyTorch's <c>torch.optim.Adam</c> does:
+/// <c>m += (1-β1)(g - m); v = β2·v + (1-β2)·g·g; w -= (α / (1-β1^t))·m / (√v / √(1-β2^t) + ε)</c>.
 /// </summary>
+/// <remarks>
+/// Moments too small to matter are set to zero rather than left to become subnormal numbers (the first moment of a
+/// weight whose gradient is always zero, behind a dead relu, decays by β1 a step and is subnormal within a few
+/// hundred steps; x64 processors take a microcode assist, about a hundred times slower, for every vector operation
+/// that touches one). The rule: m becomes 0 where its step (α / (1-β1^t))·m would be below the smallest normal
+/// number, and v becomes 0 where it is below the smallest normal number. It is plain arithmetic, the same on every
+/// instruction set, and it changes nothing in a run where no value is subnormal.
+/// </remarks>
 public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<Parameter<T>, (T[] M, T[] V)> _moments = [];
     private int _step;
 
+    // The job the product threads share while one long parameter is updated (see ParallelUpdate).
+    private readonly Action<int> _part;
+    private Parameter<T>? _partParameter;
+    private (T[] M, T[] V) _partMoments;
+    private Coefficients _partCoefficients;
+
     /// <summary>Adam with learning rate <paramref name="alpha"/> (0.001 is usual) and the paper's defaults for the rest.</summary>
     public Adam(T alpha, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         Sgd<T>.CheckAlpha(alpha);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), $"Adam's beta1 must be at least 0 and below 1, not {beta1}.");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), $"Adam's beta2 must be at least 0 and below 1, not {beta2}.");
+        if (!(epsilon > 0 && double.IsFinite(epsilon))) throw new ArgumentOutOfRangeException(nameof(epsilon), $"Adam's epsilon must be a finite number above 0, not {epsilon}.");
         Alpha = alpha;
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
+        _part = part =>
+        {
+            var p = _partParameter!;
+            int length = p.Value.Length, from = (int)((long)length * part / 2), to = (int)((long)length * (part + 1) / 2);
+            Update(p.Value.Span[from..to], p.Gradient.Span[from..to], _partMoments.M.AsSpan(from, to - from),
+                _partMoments.V.AsSpan(from, to - from), _partCoefficients);
+        };
     }
 
     /// <summary>The learning rate.</summary>
@@ -33,26 +60,102 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     /// <summary>Keeps the step finite where v is near 0.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Updates done so far (t in the bias corrections).</summary>
+    public int Steps => _step;
+
+    // The running moments of a parameter (for tests that look for subnormal values).
+    internal (T[] M, T[] V) MomentsOf(Parameter<T> parameter) => _moments[parameter];
+
     /// <inheritdoc/>
     public void Update(ReadOnlySpan<Parameter<T>> parameters)
     {
         _step++;
-        T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Epsilon);
-        T oneMinusB1 = T.One - b1, oneMinusB2 = T.One - b2;
-        // The bias corrections fold into the step size: alpha · √(1 - β2^t) / (1 - β1^t).
-        T stepSize = Alpha * T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step)) / (1 - Math.Pow(Beta1, _step)));
-        T epsHat = eps * T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step)));
+        // As PyTorch: the bias corrections in float64, then the scalars in the parameters' precision.
+        double stepSize = double.CreateChecked(Alpha) / (1 - Math.Pow(Beta1, _step));
+        var c = new Coefficients(
+            OneMinusBeta1: T.CreateChecked(1 - Beta1),
+            Beta2: T.CreateChecked(Beta2),
+            OneMinusBeta2: T.CreateChecked(1 - Beta2),
+            StepSize: T.CreateChecked(stepSize),
+            BiasCorrection2Sqrt: T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step))),
+            Epsilon: T.CreateChecked(Epsilon),
+            TinyM: T.CreateChecked(Math.Max(1.0, 1 / stepSize)) * Tiny.Normal<T>());
         foreach (var p in parameters)
         {
             if (!_moments.TryGetValue(p, out var mv)) _moments[p] = mv = (new T[p.Value.Length], new T[p.Value.Length]);
-            Span<T> w = p.Value.Span;
-            ReadOnlySpan<T> g = p.Gradient.Span;
-            for (int i = 0; i < w.Length; i++)
-            {
-                mv.M[i] = b1 * mv.M[i] + oneMinusB1 * g[i];
-                mv.V[i] = b2 * mv.V[i] + oneMinusB2 * g[i] * g[i];
-                w[i] -= stepSize * mv.M[i] / (T.Sqrt(mv.V[i]) + epsHat);
-            }
+            if (p.Value.Length >= Tiny.ParallelLength && Gemm.MaxThreads > 1 && ParallelUpdate(p, mv, c)) continue;
+            Update(p.Value.Span, p.Gradient.Span, mv.M, mv.V, c);
         }
     }
+
+    // A long parameter (a layer's weights) is split between two of the product threads; each element's result is
+    // the same as on one thread.
+    private bool ParallelUpdate(Parameter<T> p, (T[] M, T[] V) moments, in Coefficients c)
+    {
+        (_partParameter, _partMoments, _partCoefficients) = (p, moments, c);
+        bool ran = WorkerPool.TryRun(2, _part);
+        (_partParameter, _partMoments) = (null, default);
+        return ran;
+    }
+
+    private readonly record struct Coefficients(T OneMinusBeta1, T Beta2, T OneMinusBeta2, T StepSize, T BiasCorrection2Sqrt, T Epsilon, T TinyM);
+
+    // One Adam step over w, g, m, v, element by element; whole vectors first, then the tail, with the same
+    // operations in the same order (no fused multiply-adds), so every element's result is the scalar loop's.
+    private static void Update(Span<T> w, ReadOnlySpan<T> g, Span<T> m, Span<T> v, in Coefficients c)
+    {
+        ref T wr = ref MemoryMarshal.GetReference(w);
+        ref T gr = ref MemoryMarshal.GetReference(g);
+        ref T mr = ref MemoryMarshal.GetReference(m);
+        ref T vr = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)w.Length, i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var oneMinusB1 = new Vector<T>(c.OneMinusBeta1);
+            var b2 = new Vector<T>(c.Beta2);
+            var oneMinusB2 = new Vector<T>(c.OneMinusBeta2);
+            var negStep = new Vector<T>(-c.StepSize);
+            var bc2Sqrt = new Vector<T>(c.BiasCorrection2Sqrt);
+            var eps = new Vector<T>(c.Epsilon);
+            var tinyM = new Vector<T>(c.TinyM);
+            var tinyV = new Vector<T>(Tiny.Normal<T>());
+            for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+            {
+                var gi = Vector.LoadUnsafe(ref gr, i);
+                var mi = Vector.LoadUnsafe(ref mr, i);
+                mi += oneMinusB1 * (gi - mi);                                        // exp_avg.lerp_(grad, 1 - beta1)
+                mi = Vector.AndNot(mi, Vector.LessThan(Vector.Abs(mi), tinyM)); // ... or 0 where its step is subnormal
+                var vi = Vector.LoadUnsafe(ref vr, i) * b2 + oneMinusB2 * gi * gi;    // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)
+                vi = Vector.AndNot(vi, Vector.LessThan(vi, tinyV));
+                var denom = Vector.SquareRoot(vi) / bc2Sqrt + eps;                    // (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+                (Vector.LoadUnsafe(ref wr, i) + negStep * mi / denom).StoreUnsafe(ref wr, i); // param.addcdiv_(exp_avg, denom, value=-step_size)
+                mi.StoreUnsafe(ref mr, i);
+                vi.StoreUnsafe(ref vr, i);
+            }
+        }
+        T tiny = Tiny.Normal<T>();
+        for (; i < n; i++)
+        {
+            T gi = Unsafe.Add(ref gr, i), mi = Unsafe.Add(ref mr, i);
+            mi += c.OneMinusBeta1 * (gi - mi);
+            if (T.Abs(mi) < c.TinyM) mi = T.Zero;
+            T vi = Unsafe.Add(ref vr, i) * c.Beta2 + c.OneMinusBeta2 * gi * gi;
+            if (vi < tiny) vi = T.Zero;
+            T denom = T.Sqrt(vi) / c.BiasCorrection2Sqrt + c.Epsilon;
+            Unsafe.Add(ref wr, i) += -c.StepSize * mi / denom;
+            Unsafe.Add(ref mr, i) = mi;
+            Unsafe.Add(ref vr, i) = vi;
+        }
+    }
+}
+
+/// <summary>Where the optimizers' running values stop being worth keeping (see <see cref="Adam{T}"/>).</summary>
+internal static class Tiny
+{
+    // Parameters of at least this many values are updated on two threads.
+    public const int ParallelLength = 1 << 16;
+
+    /// <summary>The smallest positive normal number of T (below it, subnormal numbers).</summary>
+    public static T Normal<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? T.CreateTruncating(1.17549435E-38f) : T.CreateTruncating(2.2250738585072014E-308);
 }

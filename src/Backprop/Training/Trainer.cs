@@ -47,7 +47,7 @@ public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs, StopReas
 /// </summary>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private Matrix<T>? _xBatch, _yBatch;
+    private BatchBuffer<T> _xBatch, _yBatch;
     // Copies of the parameters (the last good epoch's, and the best epoch's for early stopping), kept across Fit
     // calls so that calling Fit again, as a warm-up loop or a notebook does, does not allocate them again.
     private Matrix<T>[]? _lastGood, _best;
@@ -241,9 +241,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private const int ParallelGather = 1 << 15;
 
     // Copies the rows order[start..start+rows] of source into a reused (rows, columns) buffer.
-    private Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, ref Matrix<T>? buffer)
+    private Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, ref BatchBuffer<T> buffer)
     {
-        var batch = Buffers.Ensure(ref buffer, rows, source.Columns);
+        var batch = buffer.Get(rows, source.Columns);
         if (rows == 1 && batch.Length <= 8 && source is Matrix<T> matrix)
         {
             // One short example (the notes' stochastic updates): copied by hand, no slicing, no memmove call.

@@ -1,0 +1,165 @@
+using System.Numerics;
+using System.Text.Json;
+
+namespace Backprop.Tests;
+
+/// <summary>
+/// Adam and momentum against updates computed independently in numpy (Data/optimizers/generate.py, which also checks
+/// them against torch.optim to 1e-12), in float64 and float32; and their treatment of values that would become
+/// subnormal (dead units, whose gradients are exactly zero for hundreds of steps).
+/// </summary>
+[Collection("Gemm.MaxThreads")]
+public class OptimizerTests
+{
+    public static TheoryData<string> CaseNames()
+    {
+        using var doc = TestData.Json("optimizers", "cases.json");
+        var data = new TheoryData<string>();
+        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray()) data.Add(c.GetProperty("name").GetString()!);
+        return data;
+    }
+
+    private sealed record Case(string Name, string Optimizer, double Alpha, double Beta, int Rows, int Columns, int Every,
+        double[] W0, double[][] Gradients, double[][] Weights);
+
+    private static Case Load(string name)
+    {
+        using var doc = TestData.Json("optimizers", "cases.json");
+        var c = doc.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+        double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        int rows = c.GetProperty("rows").GetInt32(), columns = c.GetProperty("columns").GetInt32(), n = rows * columns;
+        int steps = c.GetProperty("steps").GetInt32();
+        int? deadAfter = c.GetProperty("dead_after").ValueKind == JsonValueKind.Null ? null : c.GetProperty("dead_after").GetInt32();
+
+        // The draws of generate.py, in its order, from Backprop's numpy-compatible stream.
+        var random = new NumpyRandom(c.GetProperty("seed").GetUInt32());
+        double[] w0 = random.Uniform(-1, 1, n);
+        bool[] dead = random.RandomSample(n).Select(u => u < 0.3).ToArray();
+        var gradients = new double[steps][];
+        for (int t = 0; t < steps; t++)
+        {
+            gradients[t] = random.Normal(0, 0.1, n);
+            if (deadAfter is int d && t >= d)
+                for (int i = 0; i < n; i++) if (dead[i]) gradients[t][i] = 0;
+        }
+        Assert.Equal(Doubles(c.GetProperty("w0")), w0);        // the same draws, bit for bit
+        Assert.Equal(Doubles(c.GetProperty("g1")), gradients[0]);
+        return new Case(name, c.GetProperty("optimizer").GetString()!, c.GetProperty("alpha").GetDouble(),
+            c.TryGetProperty("beta", out var b) ? b.GetDouble() : 0, rows, columns, c.GetProperty("every").GetInt32(),
+            w0, gradients, c.GetProperty("weights").EnumerateArray().Select(Doubles).ToArray());
+    }
+
+    private static IOptimizer<T> Create<T>(Case c) where T : unmanaged, IFloatingPointIeee754<T> => c.Optimizer == "adam"
+        ? new Adam<T>(T.CreateChecked(c.Alpha))
+        : new Momentum<T>(T.CreateChecked(c.Alpha), T.CreateChecked(c.Beta));
+
+    // Runs the case's updates in T; calls check(step, weights) at every recorded step.
+    private static (IOptimizer<T>, Parameter<T>) Run<T>(Case c, Action<int, Matrix<T>> check) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = new Parameter<T>("w", new Matrix<double>(c.Rows, c.Columns, (double[])c.W0.Clone()).Cast<T>());
+        var optimizer = Create<T>(c);
+        for (int t = 0; t < c.Gradients.Length; t++)
+        {
+            var g = p.Gradient.Span;
+            for (int i = 0; i < g.Length; i++) g[i] = T.CreateChecked(c.Gradients[t][i]);
+            optimizer.Update([p]);
+            if ((t + 1) % c.Every == 0) check(t + 1, p.Value);
+        }
+        return (optimizer, p);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Float64_updates_match_numpy(string name)
+    {
+        var c = Load(name);
+        Run<double>(c, (step, w) =>
+        {
+            var expected = c.Weights[step / c.Every - 1];
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(w.Span[i] - expected[i]) <= 1e-12, $"{name} step {step} [{i}]: {w.Span[i]:R} vs numpy {expected[i]:R}");
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Float32_updates_match_numpy_within_float32_rounding(string name)
+    {
+        // Each step rounds the weight, m and v to float32 (relative 2^-24 each): the difference from the float64
+        // reference may grow by a few of those a step, and no more.
+        var c = Load(name);
+        Run<float>(c, (step, w) =>
+        {
+            var expected = c.Weights[step / c.Every - 1];
+            for (int i = 0; i < expected.Length; i++)
+            {
+                double tolerance = 4 * step * Math.ScaleB(1.0, -24) * Math.Max(1, Math.Abs(expected[i]));
+                Assert.True(Math.Abs(w.Span[i] - expected[i]) <= tolerance,
+                    $"{name} step {step} [{i}]: {w.Span[i]:R} vs numpy {expected[i]:R} (tolerance {tolerance:G3})");
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData("adam-long-decay")]
+    [InlineData("momentum-long-decay")]
+    public void Moments_of_dead_weights_become_zero_not_subnormal(string name)
+    {
+        // 899 steps of zero gradient: float32's m (0.9^899 · ~0.01 ≈ 1e-43) and momentum's velocity would be subnormal.
+        var c = Load(name);
+        var (optimizer, p) = Run<float>(c, (_, _) => { });
+        float[][] state = optimizer is Adam<float> adam ? [adam.MomentsOf(p).M, adam.MomentsOf(p).V] : [((Momentum<float>)optimizer).VelocityOf(p)];
+        bool[] dead = c.Gradients[^1].Select(g => g == 0).ToArray();
+        Assert.Contains(true, dead);
+        foreach (var values in state)
+        {
+            Assert.DoesNotContain(values, float.IsSubnormal);
+        }
+        for (int i = 0; i < dead.Length; i++)
+            if (dead[i]) Assert.Equal(0f, state[0][i]); // m (or the velocity) of a dead weight has gone to zero
+    }
+
+    [Theory]
+    [InlineData("adam-vector-length")]
+    [InlineData("momentum-dead-units")]
+    public void Vector_and_scalar_paths_give_the_same_bits(string name)
+    {
+        // The whole matrix (vectors and a scalar tail) against one optimizer a weight (each one a scalar tail).
+        var c = Load(name);
+        var (_, whole) = Run<float>(c, (_, _) => { });
+        for (int i = 0; i < c.W0.Length; i++)
+        {
+            var single = c with { Rows = 1, Columns = 1, W0 = [c.W0[i]], Gradients = c.Gradients.Select(g => new[] { g[i] }).ToArray() };
+            var (_, one) = Run<float>(single, (_, _) => { });
+            Assert.Equal(BitConverter.SingleToInt32Bits(whole.Value.Span[i]), BitConverter.SingleToInt32Bits(one.Value.Span[0]));
+        }
+    }
+
+    [Fact]
+    public void Long_parameters_updated_on_two_threads_equal_one_thread()
+    {
+        // 784 x 128 weights: long enough to be split between two threads.
+        foreach (bool adam in new[] { true, false })
+        {
+            float[] Final(int threads)
+            {
+                int saved = Gemm.MaxThreads;
+                Gemm.MaxThreads = threads;
+                try
+                {
+                    var random = new NumpyRandom(9);
+                    var p = new Parameter<float>("w", Matrix.Random<float>(random, 784, 128));
+                    IOptimizer<float> o = adam ? new Adam<float>(0.001f) : new Momentum<float>(0.01f, 0.9f);
+                    for (int t = 0; t < 5; t++)
+                    {
+                        random.Fill(p.Gradient.Span);
+                        o.Update([p]);
+                    }
+                    return p.Value.Span.ToArray();
+                }
+                finally { Gemm.MaxThreads = saved; }
+            }
+            Assert.Equal(Final(1), Final(2));
+        }
+    }
+}
