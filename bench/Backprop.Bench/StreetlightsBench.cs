@@ -24,7 +24,7 @@ internal static class StreetlightsBench
         var walkVsStop = Matrix.Array(new[,] { { 1, 1, 0, 0 } }).T;
 
         static Trainer<double> NewTrainer() => new(
-            new NetworkSpec(Inputs: 3, Hidden: [4], Outputs: 1).Build<double>(new NumpyRandom(1)),
+            NetworkSpec.Notes(inputs: 3, hidden: [4], outputs: 1).Build<double>(new NumpyRandom(1)),
             new SquaredError<double>(), new Sgd<double>(0.2)) { Batching = Batching.Stochastic };
 
         // Check first: 60 epochs must give the notes' error to the last digit.

@@ -19,21 +19,54 @@ public enum Activation
 
 /// <summary>
 /// The shape of a multi-layer perceptron: inputs, hidden sizes, outputs, activations, bias, initial weights.
-/// <c>new NetworkSpec(3, [4], 1).Build&lt;double&gt;(new NumpyRandom(1))</c> is the notes' 3-4-1 relu network.
+/// The defaults are today's usual ones (relu hidden layers, biases, He weights for relu); <see cref="Notes"/>
+/// gives the notes' choices: <c>NetworkSpec.Notes(3, [4], 1).Build&lt;double&gt;(new NumpyRandom(1))</c> is the
+/// notes' 3-4-1 relu network.
 /// </summary>
 public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outputs)
 {
-    /// <summary>Activation after each hidden layer (default relu, as the notes).</summary>
+    private readonly Initializer? _init;
+
+    /// <summary>
+    /// The notes' network (Grokking Deep Learning, chapter 6): relu hidden layers, an identity output, no biases, and
+    /// weights drawn as <c>2 * np.random.random(shape) - 1</c>. The demos use it to print the notes' numbers.
+    /// </summary>
+    public static NetworkSpec Notes(int inputs, IReadOnlyList<int> hidden, int outputs) => new(inputs, hidden, outputs)
+    {
+        HiddenActivation = Activation.Relu,
+        OutputActivation = Activation.Identity,
+        Bias = false,
+        Init = Initializer.Default,
+    };
+
+    /// <summary>Activation after each hidden layer (default relu).</summary>
     public Activation HiddenActivation { get; init; } = Activation.Relu;
 
-    /// <summary>Activation of the output layer (default identity, as the notes).</summary>
+    /// <summary>Activation of the output layer (default identity, for numbers; softmax suits classes).</summary>
     public Activation OutputActivation { get; init; } = Activation.Identity;
 
-    /// <summary>Whether dense layers add a bias (default off, as the notes); biases start at zero and draw nothing.</summary>
-    public bool Bias { get; init; }
+    /// <summary>Whether dense layers add a bias (default on; the notes' networks have none); biases start at zero and draw nothing.</summary>
+    public bool Bias { get; init; } = true;
 
-    /// <summary>How weights are first drawn (default the notes' uniform on [-1, 1)).</summary>
-    public Initializer Init { get; init; } = Initializer.Default;
+    /// <summary>
+    /// How weights are first drawn. Unless set: He (normal, std √(2/fan_in)) for relu hidden layers, Xavier
+    /// (Glorot uniform) for sigmoid and tanh, as Keras and PyTorch users expect.
+    /// </summary>
+    public Initializer Init
+    {
+        get => _init ?? (HiddenActivation == Activation.Relu ? Initializer.He : Initializer.Xavier);
+        init => _init = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Two specs are equal when they build the same network: same sizes (hidden compared element by element), activations, bias, initializer and dropout.</summary>
+    public bool Equals(NetworkSpec? other) =>
+        other is not null && Inputs == other.Inputs && Outputs == other.Outputs
+        && (ReferenceEquals(Hidden, other.Hidden) || (Hidden is not null && other.Hidden is not null && Hidden.SequenceEqual(other.Hidden)))
+        && HiddenActivation == other.HiddenActivation && OutputActivation == other.OutputActivation
+        && Bias == other.Bias && Init == other.Init && Dropout.Equals(other.Dropout);
+
+    /// <summary>A hash consistent with <see cref="Equals(NetworkSpec?)"/>.</summary>
+    public override int GetHashCode() => HashCode.Combine(Inputs, Outputs, Hidden?.Count, HiddenActivation, OutputActivation, Bias, Init, Dropout);
 
     /// <summary>Probability of dropping each hidden activation while training (0, the default, for none).</summary>
     public double Dropout { get; init; }

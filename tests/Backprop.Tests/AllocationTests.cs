@@ -65,7 +65,7 @@ public class AllocationTests
     {
         // Fit over many batches: the per-epoch result record and the history list are all it allocates.
         var random = new NumpyRandom(2);
-        var network = new NetworkSpec(3, [4], 1).Build<double>(random);
+        var network = NetworkSpec.Notes(3, [4], 1).Build<double>(random);
         var trainer = new Trainer<double>(network, new SquaredError<double>(), new Sgd<double>(0.1));
         var x = Matrix.Random(random, 200, 3);
         var y = Matrix.Random(random, 200, 1);

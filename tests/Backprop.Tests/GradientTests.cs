@@ -142,7 +142,7 @@ public class GradientTests
     public void Gradient_check_detects_a_wrong_gradient()
     {
         // A loss whose delta is deliberately twice the truth must fail the check: the check can fail.
-        var network = new NetworkSpec(3, [4], 1).Build<double>(new NumpyRandom(1));
+        var network = NetworkSpec.Notes(3, [4], 1).Build<double>(new NumpyRandom(1));
         var x = Matrix.Array(new[,] { { 1, 0, 1 }, { 0, 1, 1 } });
         var y = Matrix.Array(new[,] { { 1 }, { 0 } });
         var results = GradientCheck.Run(network, new DoubledDelta(), x, y);

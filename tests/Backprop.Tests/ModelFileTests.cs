@@ -289,7 +289,7 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void From_rejects_a_network_that_does_not_match_the_spec()
     {
-        var spec = new NetworkSpec(3, [4], 1);
+        var spec = NetworkSpec.Notes(3, [4], 1); // no bias, so that "with a bias" is a mismatch
         var network = spec.Build<double>(new NumpyRandom(1));
         var names = new[] { "a", "b", "c" };
         var e = Assert.Throws<ArgumentException>(() => Model.From(network, spec with { Hidden = [5] }, Normalization.None(3), names, ["y"], null, "sse"));

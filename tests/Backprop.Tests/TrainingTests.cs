@@ -87,7 +87,7 @@ public class TrainingTests
 
         var streetlights = Matrix.Array(new[,] { { 1, 0, 1 }, { 0, 1, 1 }, { 0, 0, 1 }, { 1, 1, 1 } });
         var walk_vs_stop = Matrix.Array(new[,] { { 1, 1, 0, 0 } }).T;
-        var network = new NetworkSpec(3, [4], 1).Build<double>(new NumpyRandom(1));
+        var network = NetworkSpec.Notes(3, [4], 1).Build<double>(new NumpyRandom(1));
         var trainer = new Trainer<double>(network, new SquaredError<double>(), new Sgd<double>(0.2));
         var seen = new List<double>();
         trainer.EpochCompleted += e => { if (e.Epoch % 10 == 0) seen.Add(e.TotalLoss); };
@@ -102,7 +102,7 @@ public class TrainingTests
     {
         var x = Matrix.Array(new[,] { { 1, 0, 1 }, { 0, 1, 1 } });
         var y = Matrix.Array(new[,] { { 1 }, { 0 } });
-        var trainer = new Trainer<double>(new NetworkSpec(3, [], 1).Build<double>(new NumpyRandom(0)), new SquaredError<double>(), new Sgd<double>(0.1));
+        var trainer = new Trainer<double>(NetworkSpec.Notes(3, [], 1).Build<double>(new NumpyRandom(0)), new SquaredError<double>(), new Sgd<double>(0.1));
         var epochs = new List<EpochResult>();
         trainer.EpochCompleted += epochs.Add;
         var history = trainer.Fit(x, y, 5);
@@ -117,7 +117,7 @@ public class TrainingTests
     public void Bad_training_arguments_are_rejected_with_clear_messages()
     {
         var x = new Matrix<double>(3, 2);
-        var trainer = new Trainer<double>(new NetworkSpec(2, [], 1).Build<double>(new NumpyRandom(0)), new SquaredError<double>(), new Sgd<double>(0.1))
+        var trainer = new Trainer<double>(NetworkSpec.Notes(2, [], 1).Build<double>(new NumpyRandom(0)), new SquaredError<double>(), new Sgd<double>(0.1))
         { Batching = Batching.MiniBatch(4) };
         var e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, new Matrix<double>(3, 1), 1));
         Assert.Contains("Batch size 4 is larger than the 3 examples", e.Message);
@@ -137,7 +137,7 @@ public class TrainingTests
         var reference = new NumpyRandom(1);
         var w01 = 2 * Matrix.Random(reference, 3, 3) - 1;
         var w12 = 2 * Matrix.Random(reference, 3, 1) - 1;
-        var network = new NetworkSpec(3, [3], 1).Build<double>(new NumpyRandom(1));
+        var network = NetworkSpec.Notes(3, [3], 1).Build<double>(new NumpyRandom(1));
         var dense = network.DenseLayers.ToArray();
         Assert.Equal(w01.Span.ToArray(), dense[0].Weights.Value.Span.ToArray());
         Assert.Equal(w12.Span.ToArray(), dense[1].Weights.Value.Span.ToArray());

@@ -35,7 +35,7 @@ internal sealed class ConflictingPressure : Demo
         nb.print("");
 
         // Two single-layer networks (3 -> 1) from the same seeded start: 2 * np.random.random((3, 1)) - 1
-        var spec = new NetworkSpec(3, [], 1);
+        var spec = NetworkSpec.Notes(3, [], 1);
         var start = spec.Build<double>(new NumpyRandom(1)).DenseLayers.Single().Weights.Value.Copy();
         var plain = spec.Build<double>(new NumpyRandom(1));
         var decayed = spec.Build<double>(new NumpyRandom(1));

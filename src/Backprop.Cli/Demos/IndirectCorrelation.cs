@@ -27,9 +27,9 @@ internal sealed class IndirectCorrelation : Demo
         (string Heading, NetworkSpec Spec)[] networks =
         [
             ("Without a hidden layer (3 -> 1): no light correlates with walk_vs_stop, so the error stays high.",
-                new NetworkSpec(3, [], 1)),
+                NetworkSpec.Notes(3, [], 1)),
             ("With a relu hidden layer (3 -> 4 -> 1), the notes' network: the hidden layer builds an intermediate dataset that correlates.",
-                new NetworkSpec(3, [4], 1) { HiddenActivation = Activation.Relu }),
+                NetworkSpec.Notes(3, [4], 1)),
         ];
         foreach (var (heading, spec) in networks)
         {

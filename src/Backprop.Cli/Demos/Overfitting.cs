@@ -43,12 +43,8 @@ internal sealed class Overfitting : Demo
         // weights_0_1 = 0.2 * np.random.random((pixels_per_image, hidden_size)) - 0.1
         // weights_1_2 = 0.2 * np.random.random((hidden_size, num_labels)) - 0.1
         // layer_1 = relu(np.dot(layer_0, weights_0_1)); layer_2 = np.dot(layer_1, weights_1_2): no bias, identity output
-        var network = new NetworkSpec(pixels_per_image, [hidden_size], num_labels)
-        {
-            HiddenActivation = Activation.Relu,
-            OutputActivation = Activation.Identity,
-            Init = Initializer.Uniform(-0.1, 0.1),
-        }.Build<double>(np_random);
+        var spec = NetworkSpec.Notes(pixels_per_image, [hidden_size], num_labels) with { Init = Initializer.Uniform(-0.1, 0.1) };
+        var network = spec.Build<double>(np_random);
         // error += np.sum((labels[i:i+1] - layer_2) ** 2), one image at a time, weights -= alpha * delta
         var trainer = new Trainer<double>(network, new SquaredError<double>(), new Sgd<double>(alpha))
         {

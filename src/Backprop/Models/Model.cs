@@ -248,9 +248,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     private static bool SpecEquals(NetworkSpec? a, NetworkSpec? b)
     {
         if (a is null || b is null) return a is null && b is null;
-        if (a.Hidden is null || b.Hidden is null) return a == b;
-        // The copy compares every other property by value; Hidden (a list) compares by reference, so share it.
-        return a.Hidden.SequenceEqual(b.Hidden) && (a with { Hidden = b.Hidden }) == b;
+        return a == b; // NetworkSpec compares its hidden sizes element by element
     }
 
     private static bool NormalizationEquals(Normalization? a, Normalization? b)
