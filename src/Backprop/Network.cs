@@ -36,6 +36,16 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The dense layers, input side first (weights_0_1, weights_1_2, ...).</summary>
     public IReadOnlyList<Dense<T>> DenseLayers { get; }
 
+    /// <summary>The activation of the output: that of the last layer other than dropout (identity when it is a dense layer).</summary>
+    public Activation OutputActivation => _layers.LastOrDefault(l => l is not Dropout<T>) switch
+    {
+        Softmax<T> => Activation.Softmax,
+        Sigmoid<T> => Activation.Sigmoid,
+        Tanh<T> => Activation.Tanh,
+        Relu<T> => Activation.Relu,
+        _ => Activation.Identity,
+    };
+
     /// <summary>input (B, in) -> output (B, out). The result is the last layer's buffer: copy it to keep it past the next call.</summary>
     /// <param name="input">A batch of rows.</param>
     /// <param name="training">True while training (dropout on).</param>

@@ -28,8 +28,8 @@ internal static class EvaluateCommand
     private static int Evaluate<T>(Model model, Dataset data, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var network = model.ToNetwork<T>();
-        var loss = Losses.Create<T>(model.Loss, model.Spec.OutputActivation);
-        var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), data.Targets.Cast<T>());
+        var loss = Losses.For<T>(model.Loss, model.Spec.OutputActivation);
+        var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), model.OutputTargets(data).Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples");
         stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
         if (model.ClassNames is not { } classes) return 0;
@@ -73,7 +73,7 @@ internal static class ModelData
         });
         if (data.FeatureNames.Count != model.Spec.Inputs)
             throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the model takes {model.Spec.Inputs}");
-        if (withTargets && data.Targets.Columns != model.Spec.Outputs)
+        if (withTargets && model.OutputTargets(data).Columns != model.Spec.Outputs)
             throw new DataException(path, $"has {data.Targets.Columns} outputs; the model gives {model.Spec.Outputs}");
         return data;
     }

@@ -103,12 +103,12 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
 
         int[] layersDefault = defaultLayers ?? [64];
         var hidden = Pick(Layers, ParseLayers, layersDefault, layersDefault.Length == 0 ? "none" : string.Join(",", layersDefault));
-        var activation = Pick(Activation, t => ParseActivation(t, ["relu", "sigmoid", "tanh"]), Backprop.Activation.Relu, "relu");
-        var output = Pick(Output, t => ParseActivation(t, ["identity", "sigmoid", "softmax"]),
+        var activation = Pick(Activation, t => Activations.Parse(t, Activations.HiddenNames), Backprop.Activation.Relu, "relu");
+        var output = Pick(Output, t => Activations.Parse(t, Activations.OutputNames),
             hasClasses ? Backprop.Activation.Softmax : Backprop.Activation.Identity, hasClasses ? "softmax" : "identity");
-        string loss = Pick(Loss, t => OneOf(t, ["sse", "mse", "cross-entropy"]), hasClasses ? "cross-entropy" : "mse", hasClasses ? "cross-entropy" : "mse");
-        var (optimizer, beta) = Pick(Optimizer, ParseOptimizer, (defaultOptimizer, 0.9), defaultOptimizer);
-        double alphaDefault = optimizer == "adam" ? 0.001 : 0.01;
+        string loss = Pick(Loss, Losses.Canonical, hasClasses ? "cross-entropy" : "mse", hasClasses ? "cross-entropy" : "mse");
+        var (optimizer, beta) = Pick(Optimizer, Optimizers.Parse, (defaultOptimizer, 0.9), defaultOptimizer);
+        double alphaDefault = Optimizers.DefaultAlpha(optimizer);
         double alpha = Pick(Alpha, t => Positive(t, "alpha"), alphaDefault, Num(alphaDefault));
         // 32 a batch, or the whole dataset when it is smaller than that.
         var batching = Pick(Batch, Batching.Parse, examples < 32 ? Batching.Full : Batching.MiniBatch(32), examples < 32 ? "full" : "32");
@@ -185,22 +185,6 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
     {
         string t = text.Trim().ToLowerInvariant();
         return allowed.Contains(t) ? t : throw new FormatException($"'{text}' is not one of {string.Join(", ", allowed)}.");
-    }
-
-    private static Activation ParseActivation(string text, string[] allowed) =>
-        Enum.Parse<Activation>(OneOf(text, allowed), ignoreCase: true);
-
-    private static (string, double) ParseOptimizer(string text)
-    {
-        string t = text.Trim().ToLowerInvariant();
-        if (t is "sgd" or "adam" or "momentum") return (t, 0.9);
-        if (t.StartsWith("momentum:"))
-        {
-            string b = t["momentum:".Length..];
-            if (double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out double beta) && beta >= 0 && beta < 1) return ("momentum", beta);
-            throw new FormatException($"momentum's BETA '{b}' must be a number from 0 to below 1.");
-        }
-        throw new FormatException($"'{text}' is not one of sgd, momentum[:BETA], adam.");
     }
 
     private static double Number(string text) =>

@@ -46,6 +46,8 @@ internal static class PredictCommand
             {
                 var row = prediction.RowSpan(r);
                 if (classes is not null) text.Append(Quote(classes[Metrics.ClassOf<T>(row)])).Append(',');
+                // A yes/no model's one output is the second class's probability; the first's is what is left.
+                if (model.IsBinaryClassifier) text.Append((1 - double.CreateChecked(row[0])).ToString("R", CultureInfo.InvariantCulture)).Append(',');
                 for (int c = 0; c < row.Length; c++)
                     text.Append(c > 0 ? "," : "").Append(double.CreateChecked(row[c]).ToString("R", CultureInfo.InvariantCulture));
                 text.Append('\n');

@@ -68,7 +68,7 @@ internal static class TrainCommand
                 view.Line($"nothing saved to {save}: no epoch finished before the loss diverged");
             else
             {
-                var model = Model.From(network, spec, normalization, train.FeatureNames, train.TargetNames, train.ClassNames, s.Loss);
+                var model = Model.From(network, spec, normalization, train.FeatureNames, train.TargetNames, train.ClassNames, trainer.Loss.Name);
                 try { ModelFile.Save(model, save); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -81,29 +81,4 @@ internal static class TrainCommand
         if (s.Plot is string plot) Chart.Save(plot, history.Epochs, s.Loss);
         return exitCode;
     }
-}
-
-/// <summary>Loss functions by their command-line names.</summary>
-internal static class Losses
-{
-    public static ILoss<T> Create<T>(string name, Activation output) where T : unmanaged, IFloatingPointIeee754<T> => name switch
-    {
-        "sse" => new SquaredError<T>(),
-        "mse" => new MeanSquaredError<T>(),
-        "cross-entropy" when output == Activation.Sigmoid => new BinaryCrossEntropy<T>(),
-        "cross-entropy" => new CrossEntropy<T>(),
-        _ => throw new UsageException($"--loss: '{name}' is not one of sse, mse, cross-entropy"),
-    };
-}
-
-/// <summary>Optimizers by their command-line names.</summary>
-internal static class Optimizers
-{
-    public static IOptimizer<T> Create<T>(string name, double alpha, double beta) where T : unmanaged, IFloatingPointIeee754<T> => name switch
-    {
-        "sgd" => new Sgd<T>(T.CreateChecked(alpha)),
-        "momentum" => new Momentum<T>(T.CreateChecked(alpha), T.CreateChecked(beta)),
-        "adam" => new Adam<T>(T.CreateChecked(alpha)),
-        _ => throw new UsageException($"--optimizer: '{name}' is not one of sgd, momentum[:BETA], adam"),
-    };
 }

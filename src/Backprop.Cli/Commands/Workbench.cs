@@ -77,7 +77,7 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
         };
         Random = new NumpyRandom(s.Seed);
         Network = Spec.Build<T>(Random);
-        Loss = Losses.Create<T>(s.Loss, s.Output);
+        Loss = Losses.For<T>(s.Loss, s.Output);
         Trainer = new Trainer<T>(Network, Loss, Optimizers.Create<T>(s.Optimizer, s.Alpha, s.MomentumBeta))
         {
             Batching = s.Batching,

@@ -95,6 +95,22 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         return network;
     }
 
+    /// <summary>True for a yes/no classifier with one sigmoid output and two class names (the output is the second class's probability).</summary>
+    public bool IsBinaryClassifier => ClassNames is { Count: 2 } && Spec.Outputs == 1;
+
+    /// <summary>
+    /// The targets of <paramref name="data"/> laid out as this model's outputs are: as they are, except that a yes/no
+    /// classifier (<see cref="IsBinaryClassifier"/>) takes the second class's column of the one-hot targets (1 for it, 0 for the first).
+    /// </summary>
+    public Matrix<double> OutputTargets(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!IsBinaryClassifier || data.ClassNames is not { Count: 2 } || data.Targets.Columns != 2) return data.Targets;
+        var column = new Matrix<double>(data.Count, 1);
+        for (int r = 0; r < data.Count; r++) column[r, 0] = data.Targets[r, 1];
+        return column;
+    }
+
     /// <summary>Throws ArgumentException naming the first inconsistency (sizes, names, precision, non-finite numbers), if any.</summary>
     public void Validate()
     {
@@ -122,6 +138,10 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         catch (FormatException) { return $"the initializer '{init}' is not one a model file can name (uniform:LOW,HIGH, normal:STD, he, xavier)"; }
         if (Precision is null || !Precisions.Contains(Precision)) return $"precision is '{Precision}'; expected f64 or f32";
         if (string.IsNullOrWhiteSpace(Loss)) return "the loss has no name";
+        if (!Losses.Names.Contains(Loss)) return $"the loss '{Loss}' is not one of {string.Join(", ", Losses.Names)}";
+        // "cross-entropy" after a sigmoid output is how models saved before binary-cross-entropy had its own name say it.
+        if (Losses.OutputProblem(Losses.Resolve(Loss, Spec.OutputActivation), Spec.OutputActivation) is string lossProblem)
+            return lossProblem.TrimEnd('.').Replace("this network's output", "the model's output", StringComparison.Ordinal);
 
         if (Normalization is null) return "it has no normalization (use Normalization.None for none)";
         if (Normalization.Kind is null || !Normalization.Kinds.Contains(Normalization.Kind))

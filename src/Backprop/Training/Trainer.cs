@@ -60,6 +60,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Action<int> _gatherPart;
 
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
+    /// <exception cref="ArgumentException">The loss cannot train this network's output (cross-entropy needs a softmax output, binary cross-entropy a sigmoid one).</exception>
     public Trainer(Network<T> network, ILoss<T> loss, IOptimizer<T> optimizer)
     {
         _gatherPart = part =>
@@ -70,6 +71,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        // Cross-entropy on outputs that are not probabilities "trains" to a negative loss: refuse it here.
+        if (Losses.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
     }
 
     /// <summary>The network being trained.</summary>

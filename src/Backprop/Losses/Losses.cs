@@ -1,0 +1,96 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// The losses by name: one vocabulary for command-line values, model files and <see cref="ILoss{T}.Name"/>
+/// (every name a loss gives itself parses back to the same loss), and the rule of which output each needs.
+/// </summary>
+public static class Losses
+{
+    /// <summary>sse (the notes' squared error), mse, cross-entropy (softmax output), binary-cross-entropy (sigmoid output).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["sse", "mse", "cross-entropy", "binary-cross-entropy"];
+
+    /// <summary>The loss named <paramref name="name"/> (one of <see cref="Names"/>, any case).</summary>
+    /// <exception cref="ArgumentException">The name is not a loss; the message lists the names.</exception>
+    public static ILoss<T> Create<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => Canonical(name) switch
+    {
+        "sse" => new SquaredError<T>(),
+        "mse" => new MeanSquaredError<T>(),
+        "cross-entropy" => new CrossEntropy<T>(),
+        _ => new BinaryCrossEntropy<T>(),
+    };
+
+    /// <summary>
+    /// The loss named <paramref name="name"/> for a network whose output activation is <paramref name="output"/>:
+    /// as Keras's names do, "cross-entropy" after a sigmoid output is the binary cross-entropy of each output.
+    /// </summary>
+    public static ILoss<T> For<T>(string name, Activation output) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Create<T>(Resolve(name, output));
+
+    /// <summary>The name <see cref="For{T}"/> uses: binary-cross-entropy for "cross-entropy" after a sigmoid output, else the name itself.</summary>
+    public static string Resolve(string name, Activation output)
+    {
+        string canonical = Canonical(name);
+        return canonical == "cross-entropy" && output == Activation.Sigmoid ? "binary-cross-entropy" : canonical;
+    }
+
+    /// <summary>The name in its canonical (lower-case) spelling.</summary>
+    /// <exception cref="ArgumentException">The name is not a loss.</exception>
+    public static string Canonical(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string t = name.Trim().ToLowerInvariant();
+        return Names.Contains(t) ? t : throw new ArgumentException($"'{name}' is not a loss; the losses are {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>The output activation the loss named <paramref name="name"/> needs, or null when any output will do (or the name is not one of <see cref="Names"/>).</summary>
+    public static Activation? RequiredOutput(string name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "cross-entropy" => Activation.Softmax,
+        "binary-cross-entropy" => Activation.Sigmoid,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when the loss named <paramref name="name"/> (resolved as <see cref="Resolve"/>
+    /// does) cannot train a network whose output is <paramref name="output"/>: cross-entropy needs probabilities.
+    /// </summary>
+    public static void CheckOutput(string name, Activation output)
+    {
+        string loss = Resolve(name, output);
+        if (OutputProblem(loss, output) is string problem) throw new ArgumentException(problem);
+    }
+
+    /// <summary>Why the loss named exactly <paramref name="name"/> cannot follow an <paramref name="output"/> output, or null when it can.</summary>
+    public static string? OutputProblem(string name, Activation output) => RequiredOutput(name) switch
+    {
+        Activation needed when needed == output => null,
+        Activation.Softmax => $"The loss cross-entropy needs probabilities: a softmax output (classes, or rows of probabilities) or a sigmoid one (yes/no outputs); this network's output is {Activations.Name(output)}.",
+        Activation.Sigmoid => $"The loss binary-cross-entropy needs a sigmoid output (one probability an output); this network's output is {Activations.Name(output)}.",
+        _ => null,
+    };
+}
+
+/// <summary>Activations by name: relu, sigmoid, tanh (hidden), identity, sigmoid, softmax (output).</summary>
+public static class Activations
+{
+    /// <summary>The activations a hidden layer can have.</summary>
+    public static IReadOnlyList<string> HiddenNames { get; } = ["relu", "sigmoid", "tanh"];
+
+    /// <summary>The activations an output layer can have.</summary>
+    public static IReadOnlyList<string> OutputNames { get; } = ["identity", "sigmoid", "softmax"];
+
+    /// <summary>The name of an activation, as flags and model files write it.</summary>
+    public static string Name(Activation activation) => activation.ToString().ToLowerInvariant();
+
+    /// <summary>The activation named <paramref name="name"/>, among <paramref name="allowed"/> (any case).</summary>
+    /// <exception cref="ArgumentException">The name is not one of <paramref name="allowed"/>.</exception>
+    public static Activation Parse(string name, IReadOnlyList<string> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string t = name.Trim().ToLowerInvariant();
+        return allowed.Contains(t) ? Enum.Parse<Activation>(t, ignoreCase: true)
+            : throw new ArgumentException($"'{name}' is not one of {string.Join(", ", allowed)}.", nameof(name));
+    }
+}

@@ -1,0 +1,117 @@
+using Backprop.Data;
+using Backprop.Models;
+
+namespace Backprop.Tests;
+
+/// <summary>
+/// The names and compatibility rules live in the library, with one vocabulary: what the library writes (loss names,
+/// model files) reads back, and a loss that cannot train a network's output is refused before training starts.
+/// Each case here failed before the rule moved into the library (issue 10).
+/// </summary>
+public sealed class LibraryRulesTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Every_loss_name_parses_back_to_the_same_loss()
+    {
+        foreach (string name in Losses.Names)
+        {
+            Assert.Equal(name, Losses.Create<double>(name).Name);
+            Assert.Equal(name, Losses.Create<float>(name.ToUpperInvariant()).Name);
+        }
+        Assert.Equal("binary-cross-entropy", Losses.For<double>("cross-entropy", Activation.Sigmoid).Name);
+        Assert.Equal("cross-entropy", Losses.For<double>("cross-entropy", Activation.Softmax).Name);
+        var e = Assert.Throws<ArgumentException>(() => Losses.Create<double>("hinge"));
+        Assert.Contains("sse, mse, cross-entropy, binary-cross-entropy", e.Message);
+    }
+
+    [Fact]
+    public void Every_optimizer_name_parses_back()
+    {
+        Assert.IsType<Sgd<double>>(Optimizers.Create<double>(Optimizers.Parse("sgd").Name, 0.1));
+        Assert.IsType<Adam<float>>(Optimizers.Create<float>(Optimizers.Parse("ADAM").Name, 0.001));
+        var (name, beta) = Optimizers.Parse("momentum:0.8");
+        var momentum = Assert.IsType<Momentum<double>>(Optimizers.Create<double>(name, 0.01, beta));
+        Assert.Equal(0.8, momentum.Beta);
+        Assert.Throws<FormatException>(() => Optimizers.Parse("momentum:1.5"));
+        Assert.Equal(0.001, Optimizers.DefaultAlpha("adam"));
+        Assert.Equal(0.01, Optimizers.DefaultAlpha("sgd"));
+    }
+
+    [Fact]
+    public void Cross_entropy_on_an_identity_output_is_refused_before_training()
+    {
+        // Before: this trained and reported Completed with a mean loss of -50.99.
+        var network = new NetworkSpec(3, [4], 2).Build<double>(new NumpyRandom(1)); // identity output
+        var e = Assert.Throws<ArgumentException>(() => new Trainer<double>(network, new CrossEntropy<double>(), new Sgd<double>(0.1)));
+        Assert.Contains("softmax", e.Message);
+        Assert.Contains("identity", e.Message);
+        var sigmoid = (new NetworkSpec(3, [4], 2) { OutputActivation = Activation.Softmax }).Build<double>(new NumpyRandom(1));
+        Assert.Throws<ArgumentException>(() => new Trainer<double>(sigmoid, new BinaryCrossEntropy<double>(), new Sgd<double>(0.1)));
+        Assert.Throws<ArgumentException>(() => Losses.CheckOutput("cross-entropy", Activation.Identity));
+        Losses.CheckOutput("cross-entropy", Activation.Sigmoid); // read as binary cross-entropy
+    }
+
+    [Fact]
+    public void A_model_saved_from_code_with_binary_cross_entropy_evaluates_from_the_command_line()
+    {
+        // Before: `evaluate` said "--loss: 'binary-cross-entropy' is not one of sse, mse, cross-entropy".
+        var (network, model) = TrainYesNo(classes: null, "y");
+        string path = _temp.File("yes-no.model");
+        ModelFile.Save(model, path);
+        string csv = _temp.Write("data.csv", "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n");
+        var (code, output, err) = CliTests.Run("evaluate", path, csv);
+        Assert.True(code == 0, err);
+        // The loss printed is the library's binary cross-entropy of the same network on the same rows.
+        var x = Matrix.Array(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
+        var y = Matrix.Array(new double[,] { { 0 }, { 1 }, { 1 }, { 1 } });
+        double expected = new BinaryCrossEntropy<double>().Loss(network.Forward(x), y) / 4;
+        Assert.Contains($"loss (binary-cross-entropy, mean an example): {expected.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)}", output);
+    }
+
+    [Fact]
+    public void A_yes_no_model_with_one_output_and_two_class_names_evaluates_and_predicts()
+    {
+        // Before: `evaluate` failed with "has 2 outputs; the model gives 1".
+        var (network, model) = TrainYesNo(classes: ["no", "yes"], "answer");
+        string path = _temp.File("binary.model");
+        ModelFile.Save(model, path);
+        string csv = _temp.Write("data.csv", "a,b,answer\n0,0,no\n0,1,yes\n1,0,yes\n1,1,yes\n");
+        var (code, output, err) = CliTests.Run("evaluate", path, csv);
+        Assert.True(code == 0, err);
+        var x = Matrix.Array(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
+        var p = network.Forward(x);
+        int[] actual = [0, 1, 1, 1];
+        int right = Enumerable.Range(0, 4).Count(r => (p[r, 0] >= 0.5 ? 1 : 0) == actual[r]);
+        Assert.Contains($"accuracy: {(right / 4.0).ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)} ({right} of 4)", output);
+
+        string predictions = _temp.File("p.csv");
+        (code, _, err) = CliTests.Run("predict", path, csv, "--out", predictions);
+        Assert.True(code == 0, err);
+        var lines = File.ReadAllLines(predictions);
+        Assert.Equal("class,p_no,p_yes", lines[0]);
+        for (int r = 0; r < 4; r++)
+        {
+            var cells = lines[r + 1].Split(',');
+            Assert.Equal(p[r, 0] >= 0.5 ? "yes" : "no", cells[0]);
+            Assert.Equal(1 - p[r, 0], double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(p[r, 0], double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    // A 2-3-1 sigmoid network trained a little on "a or b", saved as a model.
+    private static (Network<double>, Model) TrainYesNo(string[]? classes, string target)
+    {
+        var spec = new NetworkSpec(2, [3], 1) { OutputActivation = Activation.Sigmoid };
+        var network = spec.Build<double>(new NumpyRandom(2));
+        var loss = new BinaryCrossEntropy<double>();
+        var trainer = new Trainer<double>(network, loss, new Sgd<double>(0.5));
+        var x = Matrix.Array(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
+        var y = Matrix.Array(new double[,] { { 0 }, { 1 }, { 1 }, { 1 } });
+        trainer.Fit(x, y, epochs: 30);
+        return (network, Model.From(network, spec, Normalization.None(2), ["a", "b"], [target], classes, loss.Name));
+    }
+}
