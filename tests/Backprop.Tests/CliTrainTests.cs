@@ -40,7 +40,7 @@ public sealed class CliTrainTests : IDisposable
         string history = _temp.File("h.csv");
         var (code, _, err) = CliTests.Run("train", Streetlights, "--target", "walk", "--layers", "4", "--activation", "relu",
             "--output", "identity", "--loss", "sse", "--optimizer", "sgd", "--alpha", "0.2", "--epochs", "60", "--batch", "1",
-            "--init", "uniform:-1,1", "--seed", "1", "--normalize", "none", "--precision", "f64", "--history", history, "--quiet");
+            "--init", "uniform:-1,1", "--bias", "false", "--seed", "1", "--normalize", "none", "--precision", "f64", "--history", history, "--quiet");
         Assert.True(code == 0, err);
         var rows = History(history);
         Assert.Equal(60, rows.Length);
@@ -56,7 +56,7 @@ public sealed class CliTrainTests : IDisposable
         Assert.True(code == 0, err);
         Assert.Contains("defaults chosen", output);
         // 90 rows in batches of 32 make 3 updates an epoch: 334 epochs give the weights at least 1000 updates.
-        foreach (var d in new[] { "layers 64", "activation relu", "output softmax", "loss cross-entropy", "optimizer adam", "alpha 0.001", "epochs 334", "batch 32", "init he", "normalize standard", "precision f32" })
+        foreach (var d in new[] { "layers 64", "activation relu", "output softmax", "loss cross-entropy", "optimizer adam", "alpha 0.001", "epochs 334", "batch 32", "init he", "normalize standard", "precision f32", "bias true" })
             Assert.Contains(d, output);
         Assert.Contains("epoch 334/334", output);
         Assert.Contains("3 classes", output);
@@ -122,7 +122,7 @@ public sealed class CliTrainTests : IDisposable
     [InlineData("--init", "normal:0.1")]
     [InlineData("--init", "xavier")]
     [InlineData("--seed", "2")]
-    [InlineData("--bias")]
+    [InlineData("--bias", "false")]
     [InlineData("--shuffle")]
     [InlineData("--normalize", "minmax")]
     [InlineData("--normalize", "none")]

@@ -115,3 +115,51 @@ public sealed class LibraryRulesTests : IDisposable
         return (network, Model.From(network, spec, Normalization.None(2), ["a", "b"], [target], classes, loss.Name));
     }
 }
+
+/// <summary>Cross-entropy on several numeric target columns reads each row as probabilities, as Keras's categorical cross-entropy does.</summary>
+public sealed class SoftTargetTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Rows_of_probabilities_train_a_softmax_whose_outputs_approach_them()
+    {
+        // Every row's target is (0.2, 0.3, 0.5): -Σ y·log p over softmax outputs p is smallest at p = y (Gibbs'
+        // inequality), so a network trained on them predicts about 0.2, 0.3, 0.5 whatever its input.
+        var csv = new System.Text.StringBuilder("x1,x2,p_a,p_b,p_c\n");
+        var random = new NumpyRandom(4);
+        for (int r = 0; r < 60; r++) csv.Append($"{random.RandomSample():R},{random.RandomSample():R},0.2,0.3,0.5\n");
+        string data = _temp.Write("soft.csv", csv.ToString());
+        string model = _temp.File("soft.model"), predictions = _temp.File("p.csv");
+        var (code, output, err) = CliTests.Run("train", data, "--target", "p_a,p_b,p_c", "--loss", "cross-entropy", "--epochs", "300",
+            "--alpha", "0.01", "--save", model);
+        Assert.True(code == 0, err);
+        Assert.Contains("output softmax", output);   // chosen for rows of probabilities
+        Assert.Contains("accuracy", output);         // by the largest output, as for one-hot rows
+        (code, _, err) = CliTests.Run("predict", model, data, "--out", predictions);
+        Assert.True(code == 0, err);
+        foreach (var line in File.ReadAllLines(predictions).Skip(1))
+        {
+            var p = line.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(0.2, p[0], 0.02);
+            Assert.Equal(0.3, p[1], 0.02);
+            Assert.Equal(0.5, p[2], 0.02);
+        }
+        (code, output, err) = CliTests.Run("evaluate", model, data);
+        Assert.True(code == 0, err);
+        Assert.Contains("accuracy: 1.0000 (60 of 60)", output); // every row's largest target is p_c, and so is every prediction's
+    }
+
+    [Fact]
+    public void A_target_row_that_is_not_probabilities_is_one_line_naming_the_file_and_row()
+    {
+        string data = _temp.Write("bad.csv", "x,a,b\n1,0.5,0.5\n2,0.7,0.7\n");
+        var (code, _, err) = CliTests.Run("train", data, "--target", "a,b", "--loss", "cross-entropy", "--epochs", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("bad.csv", err);
+        Assert.Contains("target row 2 sums to 1.4", err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+}

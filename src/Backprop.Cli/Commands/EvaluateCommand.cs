@@ -32,7 +32,11 @@ internal static class EvaluateCommand
         var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), model.OutputTargets(data).Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples");
         stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
-        if (model.ClassNames is not { } classes) return 0;
+        // Classes are the class names, or for rows of probabilities (cross-entropy on several target columns) the columns.
+        var classes = model.ClassNames
+            ?? (Losses.PredictsClasses(model.Loss, model.Spec.OutputActivation, model.Spec.Outputs) && model.TargetNames.Count == model.Spec.Outputs && model.Spec.Outputs > 1
+                ? model.TargetNames : null);
+        if (classes is null) return 0;
 
         stdout.WriteLine($"accuracy: {Num(result.Accuracy)} ({result.Predicted.Zip(result.Actual).Count(p => p.First == p.Second)} of {data.Count})");
         var confusion = Metrics.ConfusionMatrix(result.Actual, result.Predicted, classes.Count);

@@ -16,7 +16,7 @@ internal static class ExplainCommand
     public static Command Create(TextWriter stdout)
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
-        var flags = new NetworkFlags(defaultOptimizer: "sgd", defaultPrecision: "f64", defaultEpochs: 0, defaultLayers: []);
+        var flags = new NetworkFlags(defaultOptimizer: "sgd", defaultPrecision: "f64", defaultEpochs: 0, defaultLayers: [], defaultBias: false);
         var command = new Command("explain", "Shows which inputs correlate with the targets and which weights take the blame for the error (up and down pressure).");
         command.Arguments.Add(data);
         flags.AddTo(command);

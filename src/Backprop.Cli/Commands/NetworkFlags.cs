@@ -44,7 +44,7 @@ internal sealed record TrainSettings
 /// The flags that describe a network and its training. Values are read as text and checked here, so that every
 /// mistake is one line naming the flag, what it got, and what it takes.
 /// </summary>
-internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defaultPrecision = "f32", int defaultEpochs = 20, int[]? defaultLayers = null)
+internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defaultPrecision = "f32", int defaultEpochs = 20, int[]? defaultLayers = null, bool defaultBias = true)
 {
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
     public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (integers are classes only with this flag)." };
@@ -58,7 +58,7 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
     public Option<string?> Batch { get; } = new("--batch") { Description = "Examples per update: 1 (stochastic), N (mini-batch) or full. Default 32." };
     public Option<string?> Init { get; } = new("--init") { Description = "uniform:LOW,HIGH|normal:STD|he|xavier. Default he for relu, xavier otherwise." };
     public Option<string?> Seed { get; } = new("--seed") { Description = "Seed of the numpy-compatible random stream (weights, shuffling, dropout). Default 1." };
-    public Option<bool> Bias { get; } = new("--bias") { Description = "Give dense layers a bias (the notes' networks have none)." };
+    public Option<bool> Bias { get; } = new("--bias") { Description = $"true|false: give dense layers a bias (the notes' networks have none; --bias alone is true). Default {(defaultBias ? "true" : "false, as the notes")}." };
     public Option<bool> Shuffle { get; } = new("--shuffle") { Description = "Visit the training examples in a new random order each epoch." };
     public Option<string?> Normalize { get; } = new("--normalize") { Description = "none|minmax|standard, fitted on the training data. Default standard for CSV, none for images." };
     public Option<string?> Validation { get; } = new("--validation") { Description = "Hold out this fraction of the training rows (the last ones) to validate on each epoch." };
@@ -84,8 +84,8 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
             command.Options.Add(option);
     }
 
-    /// <summary>Reads every flag; <paramref name="isImages"/> and <paramref name="hasClasses"/> steer the defaults.</summary>
-    public TrainSettings Read(ParseResult result, bool isImages, bool hasClasses, int examples = int.MaxValue)
+    /// <summary>Reads every flag; <paramref name="isImages"/>, <paramref name="hasClasses"/> and the number of target columns steer the defaults.</summary>
+    public TrainSettings Read(ParseResult result, bool isImages, bool hasClasses, int examples = int.MaxValue, int targetColumns = 1)
     {
         var defaulted = new List<string>();
         T Pick<T>(Option<string?> option, Func<string, T> parse, T fallback, string shown)
@@ -104,9 +104,9 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
         int[] layersDefault = defaultLayers ?? [64];
         var hidden = Pick(Layers, ParseLayers, layersDefault, layersDefault.Length == 0 ? "none" : string.Join(",", layersDefault));
         var activation = Pick(Activation, t => Activations.Parse(t, Activations.HiddenNames), Backprop.Activation.Relu, "relu");
-        var output = Pick(Output, t => Activations.Parse(t, Activations.OutputNames),
-            hasClasses ? Backprop.Activation.Softmax : Backprop.Activation.Identity, hasClasses ? "softmax" : "identity");
         string loss = Pick(Loss, Losses.Canonical, hasClasses ? "cross-entropy" : "mse", hasClasses ? "cross-entropy" : "mse");
+        var outputDefault = Losses.DefaultOutput(loss, hasClasses, targetColumns);
+        var output = Pick(Output, t => Activations.Parse(t, Activations.OutputNames), outputDefault, Activations.Name(outputDefault));
         var (optimizer, beta) = Pick(Optimizer, Optimizers.Parse, (defaultOptimizer, 0.9), defaultOptimizer);
         double alphaDefault = Optimizers.DefaultAlpha(optimizer);
         double alpha = Pick(Alpha, t => Positive(t, "alpha"), alphaDefault, Num(alphaDefault));
@@ -127,6 +127,9 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
             : throw new FormatException($"'{t}' is not a seed (a whole number from 0 to {uint.MaxValue})."), 1u, "1");
         string normalize = Pick(Normalize, t => OneOf(t, ["none", "minmax", "standard"]), isImages ? "none" : "standard", isImages ? "none" : "standard");
         string precision = Pick(Precision, t => OneOf(t, ["f64", "f32"]), defaultPrecision, defaultPrecision);
+        bool biasGiven = result.GetResult(Bias) is { Implicit: false };
+        bool bias = biasGiven ? result.GetValue(Bias) : defaultBias;
+        if (!biasGiven) defaulted.Add($"bias {(bias ? "true" : "false")}");
 
         string? validation = result.GetValue(Validation), validationData = result.GetValue(ValidationData);
         if (validation is not null && validationData is not null)
@@ -147,7 +150,7 @@ internal sealed class NetworkFlags(string defaultOptimizer = "adam", string defa
             Batching = batching,
             Init = init,
             Seed = seed,
-            Bias = result.GetValue(Bias),
+            Bias = bias,
             Shuffle = result.GetValue(Shuffle),
             Normalize = normalize,
             ValidationFraction = validation is null ? null : Flag(Validation, validation, t => Fraction(t, "a fraction above 0 and below 1")),

@@ -20,24 +20,26 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         CheckOutputPath(first.Plot, "--plot");
         var csv = new CsvOptions { TargetColumns = first.Targets, Classes = first.Classes };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
-        var settings = flags.Read(result, isImages, train.ClassNames is not null, train.Count);
+        var settings = flags.Read(result, isImages, train.ClassNames is not null, train.Count, train.Targets.Columns);
 
         Dataset? validation = null;
+        var whole = train; // its rows are the file's, for error messages
         if (settings.ValidationFraction is double fraction)
             (train, validation) = train.Split(fraction);
         else if (settings.ValidationData is string vpath)
             validation = DataFiles.LoadLike(vpath, train, csv);
         if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
 
-        if (settings.Loss == "cross-entropy" && settings.Output == Activation.Identity)
-            throw new UsageException("--loss cross-entropy needs probabilities: use --output softmax (classes) or sigmoid (yes/no outputs)");
+        try { Losses.CheckOutput(settings.Loss, settings.Output); }
+        catch (ArgumentException e) { throw new UsageException($"--loss {settings.Loss}: {e.Message}"); }
         int batch = settings.Batching.SizeFor(train.Count);
         if (batch > train.Count)
             throw new UsageException($"--batch: {batch} is larger than the {train.Count} training examples");
-        if (train.ClassNames is null && settings.Loss == "cross-entropy")
-            throw new UsageException("--loss cross-entropy needs a target column of classes; this data's targets are numbers (use --classes to read them as classes)");
         if (settings.Output == Activation.Softmax && train.Targets.Columns < 2)
             throw new UsageException("--output softmax needs at least two outputs; a single target column of numbers takes --output identity or sigmoid");
+        foreach (var set in new[] { whole, settings.ValidationData is null ? null : validation, test })
+            if (set is not null && Losses.TargetProblem(settings.Loss, settings.Output, set.Targets) is string problem)
+                throw new DataException(set.Source, problem);
         Gemm.MaxThreads = settings.Threads;
         return new LoadedData(settings, train, validation, test, isImages);
     }
@@ -83,7 +85,7 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
             Batching = s.Batching,
             ShuffleWith = s.Shuffle ? Random : null,
             L2 = s.L2,
-            CountClasses = data.Train.ClassNames is not null,
+            CountClasses = data.Train.ClassNames is not null || Losses.PredictsClasses(s.Loss, s.Output, Spec.Outputs),
             EarlyStoppingPatience = s.Patience,
         };
     }

@@ -53,6 +53,59 @@ public static class Losses
     };
 
     /// <summary>
+    /// The output activation that suits a loss and targets when none is asked for: softmax for classes, and for
+    /// cross-entropy on rows of probabilities (two or more target columns); sigmoid for cross-entropy on one column of
+    /// 0..1 values or for binary-cross-entropy; identity otherwise (numbers).
+    /// </summary>
+    public static Activation DefaultOutput(string loss, bool classes, int targetColumns) => Canonical(loss) switch
+    {
+        _ when classes => Activation.Softmax,
+        "cross-entropy" => targetColumns >= 2 ? Activation.Softmax : Activation.Sigmoid,
+        "binary-cross-entropy" => Activation.Sigmoid,
+        _ => Activation.Identity,
+    };
+
+    /// <summary>
+    /// True when a prediction names a class, so that accuracy means something: cross-entropy after a softmax (the
+    /// class is the largest output, as Keras's categorical accuracy), or one sigmoid output (yes when at least 0.5).
+    /// </summary>
+    public static bool PredictsClasses(string loss, Activation output, int outputs) =>
+        Resolve(loss, output) switch
+        {
+            "cross-entropy" => output == Activation.Softmax,
+            "binary-cross-entropy" => outputs == 1,
+            _ => false,
+        };
+
+    /// <summary>
+    /// Why <paramref name="targets"/> cannot be the targets of the loss named <paramref name="loss"/> after an
+    /// <paramref name="output"/> output, or null when they can: cross-entropy after a softmax reads each target row as
+    /// probabilities (non-negative, summing to 1, as one-hot rows do); binary cross-entropy reads each value as one (0 to 1).
+    /// </summary>
+    public static string? TargetProblem(string loss, Activation output, Matrix<double> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        string resolved = Resolve(loss, output);
+        if (resolved is not ("cross-entropy" or "binary-cross-entropy")) return null;
+        for (int r = 0; r < targets.Rows; r++)
+        {
+            var row = targets.RowSpan(r);
+            double sum = 0;
+            for (int c = 0; c < row.Length; c++)
+            {
+                if (!(row[c] >= 0 && row[c] <= 1))
+                    return $"target row {r + 1} holds {Num(row[c])}; {resolved} reads targets as probabilities from 0 to 1";
+                sum += row[c];
+            }
+            if (resolved == "cross-entropy" && Math.Abs(sum - 1) > 1e-6)
+                return $"target row {r + 1} sums to {Num(sum)}; cross-entropy reads each target row as probabilities that sum to 1";
+        }
+        return null;
+    }
+
+    private static string Num(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> when the loss named <paramref name="name"/> (resolved as <see cref="Resolve"/>
     /// does) cannot train a network whose output is <paramref name="output"/>: cross-entropy needs probabilities.
     /// </summary>
