@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Backprop side by side with numpy, scikit-learn and PyTorch, in one run; regenerates docs/benchmarks.md and .png.
 #
-#   bench/run.sh                      full run (several minutes): every workload, BenchmarkDotNet, the doc
-#   bench/run.sh --quick              fewer repetitions, 1 Fashion-MNIST epoch, no BenchmarkDotNet, no doc
-#   bench/run.sh --only gemm,fashion  a subset of: streetlights, fashion, gemm, micro (no doc unless --doc)
+#   bench/run.sh                      full run (over an hour): every workload, BenchmarkDotNet, the doc
+#   bench/run.sh --quick              fewer repetitions, 1 Fashion-MNIST epoch (2 for tta), no BenchmarkDotNet, no doc
+#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro (no doc unless --doc)
 #   options: --doc (write the doc even for --quick/--only), --no-doc, --no-install
 #
 # Raw results go to bench/results/ (git-ignored). Python is Debian's /usr/bin/python3 (set BENCH_PYTHON to change),
 # since the apt-installed numpy, scikit-learn and torch live there, not in a pyenv or venv python3 on PATH.
+# Every Python peer runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, plus the OPENBLAS_CORETYPE that
+# bench/python/openblas_core.py finds fastest when OpenBLAS does not know this CPU (see PEER_ENV below).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,7 +17,7 @@ cd "$ROOT"
 
 COMMAND="bench/run.sh${*:+ $*}"
 QUICK=0
-ONLY="streetlights,fashion,gemm,micro"
+ONLY="tta,streetlights,fashion,gemm,micro"
 SUBSET=0
 DOC=auto
 INSTALL=1
@@ -27,7 +29,7 @@ while (($#)); do
     --doc) DOC=yes ;;
     --no-doc) DOC=no ;;
     --no-install) INSTALL=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
@@ -35,7 +37,7 @@ done
 if [[ $DOC == auto ]]; then
   if ((QUICK || SUBSET)); then DOC=no; else DOC=yes; fi
 fi
-if ((QUICK)) && ((!SUBSET)); then ONLY="streetlights,fashion,gemm"; fi
+if ((QUICK)) && ((!SUBSET)); then ONLY="tta,streetlights,fashion,gemm"; fi
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 PY="${BENCH_PYTHON:-/usr/bin/python3}"
@@ -77,6 +79,7 @@ if ((INSTALL)); then say "Installing"; install_packages; fi
 # Fresh results for what this run measures (a full run starts from an empty folder).
 if ((!SUBSET && !QUICK)); then rm -rf "${RESULTS:?}"/*; fi
 rm -f "$RESULTS/failures.txt" "$RESULTS/load.txt" "$RESULTS/.times"
+wants tta && rm -f "$RESULTS"/tta-*
 wants streetlights && rm -f "$RESULTS"/streetlights-*
 wants fashion && rm -f "$RESULTS"/fashion-*
 wants gemm && rm -f "$RESULTS"/gemm-*
@@ -93,6 +96,17 @@ say "Machine"
 HAVE_SK=1; HAVE_TORCH=1
 "$PY" -c "import sklearn, threadpoolctl" 2>/dev/null || { HAVE_SK=0; fail "scikit-learn (with threadpoolctl): not importable, skipped"; }
 "$PY" -c "import torch" 2>/dev/null || { HAVE_TORCH=0; fail "PyTorch: not importable, skipped"; }
+
+# OpenBLAS at its best for this CPU, for every Python peer (numpy, scikit-learn, PyTorch all load Debian's OpenBLAS):
+# the variables unset, plus the core type openblas_core.py chose when OpenBLAS's own pick lacks the CPU's AVX2 or
+# AVX-512 (an OpenBLAS older than the CPU falls back to SSE3 kernels). It records why in $RESULTS/openblas.json.
+PEER_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+OB_LINE=$("$PY" bench/python/openblas_core.py --out "$RESULTS/openblas.json") \
+  || fail "openblas_core: failed; the peers run with OpenBLAS's own pick"
+if [[ $OB_LINE =~ ^OPENBLAS_CORETYPE=([A-Za-z0-9_]+)$ ]]; then
+  PEER_ENV+=("OPENBLAS_CORETYPE=${BASH_REMATCH[1]}")
+fi
+echo "peers run with: ${PEER_ENV[*]}"
 
 # How busy the machine was with other work while a workload ran: CPU time of the whole machine (/proc/stat) minus
 # the CPU time of this script's children (bash `times`), as a share of both cores; and the hypervisor's steal.
@@ -116,8 +130,43 @@ print(f"{name} {other:.3f} {(s1 - s0) / total:.3f} {total / hz / os.cpu_count():
 PYEOF
 }
 report() { "$PY" bench/python/report.py --results "$RESULTS" --print "$1"; }
-py() { (cd bench/python && "$PY" "$@"); }   # the scripts import common.py from their folder
+py() { (cd bench/python && "${PEER_ENV[@]}" "$PY" "$@"); }   # the scripts import common.py from their folder
+py_as_is() { (cd bench/python && "$PY" "$@"); }              # the environment as it is (gemm's reference run only)
 abs() { echo "$ROOT/$1"; }
+timed() {  # timed NAME COMMAND...: runs under /usr/bin/time -v, keeping its report beside the JSON
+  local name=$1; shift
+  if [[ -x $TIME ]]; then "$TIME" -v -o "$(abs "$RESULTS/$name.time")" "$@"; else "$@"; fi
+}
+
+# ------------------------------------------------------------------ e. time to accuracy (first: the doc leads with it)
+if wants tta; then
+  say "e. time to accuracy: Fashion-MNIST 784-512-256-10, Adam, dropout 0.2"
+  mark_start
+  if ((QUICK)); then EPOCHS=2; REPS=1; else EPOCHS=20; REPS=5; fi
+  [[ -d $DATA ]] || fail "tta: $DATA missing (apt-get install dataset-fashion-mnist)"
+  NET=(--data "$DATA" --layers 512,256 --batch 64 --epochs $EPOCHS --threads 2)
+  for rep in $(seq 1 $REPS); do
+    # Interleaved, run r with seed r on every side, as in b. scikit-learn has no dropout (and only Glorot init).
+    timed "tta-backprop-$rep" "${BP[@]}" fashion "${NET[@]}" --optimizer adam --lr 0.001 --dropout 0.2 --seed $rep \
+      --init he --breakdown 0 --out "$RESULTS/tta-backprop-$rep.json" || fail "tta backprop run $rep: failed"
+    if ((HAVE_TORCH)); then
+      (cd bench/python && timed "tta-torch-$rep" "${PEER_ENV[@]}" "$PY" fashion_torch.py "${NET[@]}" --optimizer adam \
+        --lr 0.001 --dropout 0.2 --seed $rep --init he --out "$(abs "$RESULTS/tta-torch-$rep.json")") \
+        || fail "tta PyTorch run $rep: failed"
+    fi
+    if ((HAVE_SK)); then
+      (cd bench/python && timed "tta-sklearn-$rep" "${PEER_ENV[@]}" "$PY" fashion_sklearn.py "${NET[@]}" --optimizer adam \
+        --lr 0.001 --seed $rep --out "$(abs "$RESULTS/tta-sklearn-$rep.json")") || fail "tta scikit-learn run $rep: failed"
+    fi
+  done
+  # Backprop alone, seed 1, no dropout: what each optimizer costs an epoch against plain SGD, and whether epochs stay flat.
+  for opt in sgd:0.01 momentum:0.01 adam:0.001; do
+    "${BP[@]}" fashion "${NET[@]}" --optimizer "${opt%%:*}" --lr "${opt#*:}" --dropout 0 --seed 1 --init he --breakdown 0 \
+      --out "$RESULTS/tta-opt-${opt%%:*}.json" || fail "tta backprop ${opt%%:*} (optimizer comparison): failed"
+  done
+  mark_end tta
+  report tta
+fi
 
 # ------------------------------------------------------------------ a. streetlights
 if wants streetlights; then
@@ -143,21 +192,17 @@ if wants fashion; then
   if ((QUICK)); then EPOCHS=1; REPS=1; else EPOCHS=5; REPS=5; fi
   LR=0.1
   [[ -d $DATA ]] || fail "fashion: $DATA missing (apt-get install dataset-fashion-mnist)"
-  timed() {  # timed NAME COMMAND...: runs under /usr/bin/time -v, keeping its report beside the JSON
-    local name=$1; shift
-    if [[ -x $TIME ]]; then "$TIME" -v -o "$(abs "$RESULTS/$name.time")" "$@"; else "$@"; fi
-  }
   for rep in $(seq 1 $REPS); do
     # Interleaved, so that a slow spell of the shared machine does not fall on one implementation only; run r uses
     # seed r on every side, so the accuracies spread over seeds as well.
     timed "fashion-backprop-$rep" "${BP[@]}" fashion --data "$DATA" --epochs $EPOCHS --lr $LR --batch 100 --threads 2 \
       --seed $rep --out "$RESULTS/fashion-backprop-$rep.json" || fail "fashion backprop run $rep: failed"
     if ((HAVE_SK)); then
-      (cd bench/python && timed "fashion-sklearn-$rep" "$PY" fashion_sklearn.py --data "$DATA" --epochs $EPOCHS --lr $LR \
+      (cd bench/python && timed "fashion-sklearn-$rep" "${PEER_ENV[@]}" "$PY" fashion_sklearn.py --data "$DATA" --epochs $EPOCHS --lr $LR \
         --batch 100 --threads 2 --seed $rep --out "$(abs "$RESULTS/fashion-sklearn-$rep.json")") || fail "fashion scikit-learn run $rep: failed"
     fi
     if ((HAVE_TORCH)); then
-      (cd bench/python && timed "fashion-torch-$rep" "$PY" fashion_torch.py --data "$DATA" --epochs $EPOCHS --lr $LR \
+      (cd bench/python && timed "fashion-torch-$rep" "${PEER_ENV[@]}" "$PY" fashion_torch.py --data "$DATA" --epochs $EPOCHS --lr $LR \
         --batch 100 --threads 2 --seed $rep --out "$(abs "$RESULTS/fashion-torch-$rep.json")") || fail "fashion PyTorch run $rep: failed"
     fi
   done
@@ -170,15 +215,16 @@ if wants gemm; then
   say "c. square matrix products, float32 and float64"
   mark_start
   if ((QUICK)); then MINT=0.2; MINR=3; else MINT=1.0; MINR=5; fi
-  # Interleaved size by size (Backprop, numpy as the environment is, numpy with the variables unset), so that a
-  # slow spell of the shared machine does not fall on one side only.
+  # Interleaved size by size (Backprop, numpy as the environment is, numpy as every peer runs: the variables unset
+  # plus the chosen core, OpenBLAS at its fastest), so that a slow spell of the shared machine does not fall on one
+  # side only. The JSON labels stay "env" and "unset".
   for n in 256 512 1024 2048; do
     "${BP[@]}" gemm --sizes $n --types float,double --threads 2 --min-time $MINT --min-reps $MINR \
       --out "$RESULTS/gemm-backprop-$n.json" || fail "gemm backprop n=$n: failed"
-    py gemm_numpy.py --label env --sizes $n --min-time $MINT --min-reps $MINR \
+    py_as_is gemm_numpy.py --label env --sizes $n --min-time $MINT --min-reps $MINR \
       --out "$(abs "$RESULTS/gemm-numpy-env-$n.json")" || fail "gemm numpy (environment) n=$n: failed"
-    (cd bench/python && env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" gemm_numpy.py --label unset --sizes $n \
-      --min-time $MINT --min-reps $MINR --out "$(abs "$RESULTS/gemm-numpy-unset-$n.json")") || fail "gemm numpy (unset) n=$n: failed"
+    py gemm_numpy.py --label unset --sizes $n --min-time $MINT --min-reps $MINR \
+      --out "$(abs "$RESULTS/gemm-numpy-unset-$n.json")" || fail "gemm numpy (peer environment) n=$n: failed"
   done
   # The float64 register tile alone, fused against separate multiply-adds: the processor's own ceiling for Exact.
   "${BP[@]}" kernel-limit --min-time $MINT --out "$RESULTS/gemm-kernel-limit.json" || fail "kernel limit: failed"

@@ -1,6 +1,7 @@
 """Workload c, numpy: square products np.matmul(a, b, out=c) (a @ b into a preallocated c, as Backprop's Gemm.Multiply
-writes into c), with whatever BLAS numpy loads. run.sh runs this twice: with the environment as it is, and with
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS then picks its kernel for the CPU itself)."""
+writes into c), with whatever BLAS numpy loads. run.sh runs this twice: with the environment as it is (--label env),
+and as every Python peer runs (--label unset): OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, plus the
+OPENBLAS_CORETYPE that openblas_core.py chose when OpenBLAS's own pick lacks the CPU's AVX2/AVX-512."""
 import argparse
 import time
 

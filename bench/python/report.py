@@ -13,6 +13,10 @@ TARGETS = {
     "fashion_torch": 4.0,    # ... >= 4x PyTorch's
     "gemm": 0.9,             # Backprop GFLOP/s >= 0.9x OpenBLAS's fastest, n >= 512
     "memory": 1.0,           # Backprop peak RSS <= sklearn's
+    "tta_time": 0.25,        # e: Backprop training time <= 0.25x PyTorch's (same network, Adam, dropout)
+    "tta_optimizer": 1.3,    # e: Backprop Adam (momentum) epoch <= 1.3x its SGD epoch
+    "tta_flat": 1.1,         # e: slowest of epochs 3.. <= 1.1x epoch 2 (Adam, momentum)
+    "tta_dropout": 0.10,     # e: dropout's share of an Adam epoch <= 10%
 }
 NAMES = {"backprop": "Backprop", "numpy": "numpy", "torch": "PyTorch", "sklearn": "scikit-learn"}
 
@@ -35,6 +39,14 @@ def max_rss_kib(time_file):
         return int(m.group(1)) if m else None
     except OSError:
         return None
+
+
+def per_epoch(run):
+    """Median seconds an epoch of one run: over its epoch_seconds when it has them, else training time ÷ epochs."""
+    if run.get("epoch_seconds"):
+        return statistics.median(run["epoch_seconds"])
+    epochs = run.get("epochs_run") or run.get("epochs")
+    return run["train_seconds"] / epochs if epochs and run.get("train_seconds") else None
 
 
 def med(values):
@@ -64,6 +76,9 @@ class Results:
         self.streetlights = {impl: load_json(os.path.join(folder, f"streetlights-{impl}.json"))
                              for impl in ("backprop", "numpy", "torch")}
         self.fashion = {impl: self._fashion(impl) for impl in ("backprop", "sklearn", "torch")}
+        self.tta = {impl: self._fashion(impl, "tta") for impl in ("backprop", "sklearn", "torch")}
+        self.tta_opt = {opt: load_json(os.path.join(folder, f"tta-opt-{opt}.json")) for opt in ("sgd", "momentum", "adam")}
+        self.openblas = load_json(os.path.join(folder, "openblas.json"))
         self.gemm = {label: self._gemm(label) for label in ("backprop", "numpy-env", "numpy-unset")}
         self.kernel_limit = load_json(os.path.join(folder, "gemm-kernel-limit.json"))
         self.load = {}
@@ -95,9 +110,10 @@ class Results:
             merged["results"] += r.get("results", [])
         return merged
 
-    def _fashion(self, impl):
+    def _fashion(self, impl, prefix="fashion"):
+        """The runs of PREFIX-IMPL-SEED.json (workload b, or e with prefix "tta") and their medians."""
         reps = []
-        for path in sorted(glob.glob(os.path.join(self.folder, f"fashion-{impl}-*.json"))):
+        for path in sorted(glob.glob(os.path.join(self.folder, f"{prefix}-{impl}-[0-9]*.json"))):
             r = load_json(path)
             if r is None:
                 continue
@@ -116,6 +132,7 @@ class Results:
             "max_rss_kib": med([r["max_rss_kib"] for r in reps]),
             "max_rss_all": [r["max_rss_kib"] for r in reps],
             "peak_after_load": med([r.get("peak_rss_kib_after_load") for r in reps]),
+            "epoch_seconds": med([per_epoch(r) for r in reps]),
         }
 
     def gemm_rows(self):
@@ -152,9 +169,10 @@ def verdict_at_least(ratio, target):
 def verdict_at_most(ratio, target):
     if ratio is None:
         return "not measured"
+    of = "" if target == 1 else " the target"
     if ratio <= target:
-        return f"**met** ({1 - ratio:.0%} below)"
-    return f"**missed**: {ratio - 1:.0%} above (needs {ratio / target:.2f}× less)"
+        return f"**met** ({1 - ratio / target:.0%} below{of})"
+    return f"**missed**: {ratio / target - 1:.0%} above{of} (needs {ratio / target:.2f}× less)"
 
 
 # Student's t, 97.5th percentile, by whole degrees of freedom (any statistics table); 1.96 above 30.
@@ -238,9 +256,137 @@ def memory_figures(res):
     return ratio
 
 
+def epochs_after_first(run):
+    """Median seconds of epochs 2.. of a Backprop run (the first can carry JIT tiering and first-touch costs)."""
+    e = (run or {}).get("epoch_seconds") or []
+    return statistics.median(e[1:]) if len(e) >= 2 else None
+
+
+def flatness(run):
+    """Slowest of epochs 3.. ÷ epoch 2: whether epochs get slower as training goes on (None below 3 epochs)."""
+    e = (run or {}).get("epoch_seconds") or []
+    return max(e[2:]) / e[1] if len(e) >= 3 and e[1] > 0 else None
+
+
+def tta_figures(res):
+    """Workload e: the three implementations' runs, Backprop ÷ PyTorch training time, and the Backprop-only
+    optimizer comparison (SGD, momentum, Adam without dropout, and the seed-1 Adam + dropout run of the comparison)."""
+    t = res.tta
+    bp, sk, th = t["backprop"], t["sklearn"], t["torch"]
+    r_time = bp["train_seconds"] / th["train_seconds"] if bp and th and th["train_seconds"] else None
+    dropout_run = None
+    if bp:
+        dropout_run = next((r for r in bp["reps"] if r.get("seed") == 1), bp["first"])
+    runs = {"sgd": res.tta_opt["sgd"], "momentum": res.tta_opt["momentum"], "adam": res.tta_opt["adam"],
+            "adam+dropout": dropout_run}
+    epoch = {k: epochs_after_first(r) for k, r in runs.items()}
+    ratio = lambda a, b: epoch[a] / epoch[b] if epoch[a] and epoch[b] else None
+    share = ((epoch["adam+dropout"] - epoch["adam"]) / epoch["adam+dropout"]
+             if epoch["adam+dropout"] and epoch["adam"] else None)
+    return {"bp": bp, "sk": sk, "th": th, "r_time": r_time, "runs": runs, "epoch": epoch,
+            "r_adam": ratio("adam", "sgd"), "r_momentum": ratio("momentum", "sgd"),
+            "flat_adam": flatness(runs["adam"]), "flat_momentum": flatness(runs["momentum"]),
+            "flat": {k: flatness(r) for k, r in runs.items()}, "dropout_share": share}
+
+
+OPT_LABELS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam", "adam+dropout": "Adam + dropout 0.2"}
+
+
+def tta_checks(e):
+    """[(what, Backprop's figure, the figure it is compared with, shown ratio, target text, verdict)] of the
+    Backprop-only targets of workload e."""
+    ep, n = e["epoch"], len((e["runs"]["adam"] or e["runs"]["sgd"] or {}).get("epoch_seconds") or [])
+    from2 = f"epochs 2–{n}" if n > 2 else "epoch 2" if n == 2 else "epochs 2–"
+    from3 = f"epochs 3–{n}" if n > 3 else "epoch 3" if n == 3 else "epochs 3– (not run)" if n else "epochs 3–"
+    sec = lambda v: f"{v:.3f} s" if v is not None else "n/a"
+    rows = []
+    for key, name in (("adam", "Adam"), ("momentum", "momentum")):
+        r = e[f"r_{key}"]
+        rows.append((f"Backprop {name} epoch ÷ SGD epoch (no dropout, median of {from2})", sec(ep[key]),
+                     f"SGD {sec(ep['sgd'])}", ratio_text(r), f"≤ {TARGETS['tta_optimizer']}×",
+                     verdict_at_most(r, TARGETS["tta_optimizer"])))
+    for key, name in (("adam", "Adam"), ("momentum", "momentum")):
+        run, r = e["runs"][key], e[f"flat_{key}"]
+        es = (run or {}).get("epoch_seconds") or []
+        slowest = sec(max(es[2:])) if len(es) >= 3 else "n/a"
+        rows.append((f"Backprop {name} epochs flat: slowest of {from3} ÷ epoch 2", slowest,
+                     f"epoch 2 {sec(es[1] if len(es) >= 2 else None)}", ratio_text(r), f"≤ {TARGETS['tta_flat']}×",
+                     verdict_at_most(r, TARGETS["tta_flat"]) if r is not None or not run
+                     else "not measured (fewer than 3 epochs)"))
+    share = e["dropout_share"]
+    verdict = verdict_at_most(share, TARGETS["tta_dropout"])
+    if share is not None and share < 0:
+        verdict = "**met** (the run with dropout was the faster one: the cost is below the noise)"
+    rows.append((f"Backprop dropout's share of an Adam epoch, (with − without) ÷ with ({from2})", sec(ep["adam+dropout"]),
+                 f"without {sec(ep['adam'])}", f"{share:.1%}" if share is not None else "n/a",
+                 f"≤ {TARGETS['tta_dropout']:.0%}", verdict))
+    return rows
+
+
+def gemm_peer_label(res):
+    """(description, column label) of numpy's second matrix-product run ("unset" in the JSON): since openblas_core.py
+    it runs as every peer does (variables unset, plus the chosen core); older results ran with the variables unset."""
+    unset = res.gemm["numpy-unset"] or {}
+    core = ((unset.get("blas") or {}).get("env") or {}).get("OPENBLAS_CORETYPE")
+    if core:
+        return (f"numpy, OpenBLAS at its fastest for this CPU (variables unset; `OPENBLAS_CORETYPE={core}` chosen by "
+                "`bench/python/openblas_core.py`)", f"numpy ({core})")
+    if res.openblas:
+        return ("numpy, OpenBLAS at its fastest for this CPU (variables unset; OpenBLAS's own pick, which "
+                "`bench/python/openblas_core.py` kept)", "numpy (own pick)")
+    return "numpy with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset", "numpy (variables unset)"
+
+
+def openblas_candidates_text(ob):
+    """'unset (Prescott) 38, Cooperlake 216, SkylakeX 209, Haswell 125 GFLOP/s' from openblas.json."""
+    parts = []
+    if ob.get("unset_gflops"):
+        parts.append(f"unset ({ob.get('picked_unset')}) {ob['unset_gflops']:.0f}")
+    for c in ob.get("candidates", []):
+        if c.get("gflops") and c.get("honoured"):
+            parts.append(f"{c['coretype']} {c['gflops']:.0f}")
+        elif c.get("skipped"):
+            parts.append(f"{c['coretype']} not tried ({c['skipped']})")
+        else:
+            parts.append(f"{c['coretype']} not honoured (OpenBLAS ran {c.get('reported_core') or '?'})")
+    return ", ".join(parts) + (" GFLOP/s" if any(c.get("gflops") for c in ob.get("candidates", [])) or ob.get("unset_gflops") else "")
+
+
+def peer_env_text(ob):
+    """The command prefix every Python peer ran with."""
+    chosen = (ob or {}).get("chosen")
+    return "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE" + (f" OPENBLAS_CORETYPE={chosen}" if chosen else "")
+
+
 # ---------------------------------------------------------------- --print
 
 def print_section(res, section):
+    if section in ("tta", "all"):
+        e = tta_figures(res)
+        first = (e["bp"] or e["th"] or e["sk"] or {}).get("first", {})
+        print(f"== e. time to accuracy: Fashion-MNIST 784-{'-'.join(map(str, first.get('layers', [512, 256])))}-10, "
+              f"Adam lr {first.get('lr', 0.001)}, dropout {(e['bp'] or {}).get('first', {}).get('dropout', 0.2)}, "
+              f"batch {first.get('batch', 64)}, {first.get('epochs', '?')} epochs (medians over the seeds)")
+        for name, r in (("Backprop", e["bp"]), ("PyTorch", e["th"]), ("sklearn", e["sk"])):
+            if r:
+                print(f"   {name:<10} {r['train_seconds']:9.2f} s  {num(r['epoch_seconds'], 3):>7} s/epoch  accuracy "
+                      f"{r['test_accuracy']:.2%} (seeds: {', '.join(f'{a:.2%}' for a in r['accuracies'])}; {r['n']} run(s))"
+                      + ("  [no dropout, Glorot init]" if name == "sklearn" else ""))
+            else:
+                print(f"   {name:<10} not measured")
+        print(f"   Backprop ÷ PyTorch time {ratio_text(e['r_time']):>8}  target ≤ {TARGETS['tta_time']}×: "
+              f"{plain(verdict_at_most(e['r_time'], TARGETS['tta_time']))}")
+        if e["bp"] and e["sk"] and e["sk"]["train_seconds"]:
+            print(f"   Backprop ÷ sklearn time {ratio_text(e['bp']['train_seconds'] / e['sk']['train_seconds']):>8}  (information)")
+        print(f"   accuracy vs PyTorch: {plain(verdict_accuracy(e['bp'], e['th']))}")
+        print(f"   accuracy vs sklearn (information: no dropout there): {plain(verdict_accuracy(e['bp'], e['sk']))}")
+        print("   Backprop alone, seed 1, s per epoch:")
+        for key, run in e["runs"].items():
+            es = (run or {}).get("epoch_seconds")
+            print(f"     {OPT_LABELS[key]:<18} " + (" ".join(f"{v:.2f}" for v in es) +
+                                                   f"  (accuracy {run['test_accuracy']:.2%})" if es else "not measured"))
+        for what, ours, theirs, shown, target, verdict in tta_checks(e):
+            print(f"   {what}: {ours} vs {theirs} = {shown}  target {target}: {plain(verdict)}")
     if section in ("streetlights", "all"):
         bp, np_, th, r_np, r_th = streetlights_figures(res)
         print("== a. streetlights 3-4-1, one example per update (median µs/update; updates/s)")
@@ -278,8 +424,8 @@ def print_section(res, section):
         if env:
             print(f"   numpy as the environment is: {env.get('blas_summary')}")
         if unset:
-            print(f"   numpy, OPENBLAS_CORETYPE/L2_SIZE unset: {unset.get('blas_summary')}")
-        print(f"   {'dtype':<8} {'n':>5} {'Backprop':>9} {'numpy':>9} {'unset':>9} {'ratio':>7}")
+            print(f"   {plain(gemm_peer_label(res)[0]).replace('`', '')}: {unset.get('blas_summary')}")
+        print(f"   {'dtype':<8} {'n':>5} {'Backprop':>9} {'numpy':>9} {'fastest':>9} {'ratio':>7}")
         for dtype, n, bp, e, u in res.gemm_rows():
             fastest = gemm_fastest(e, u)
             r = bp["gflops"] / fastest if bp and fastest else None
@@ -297,7 +443,14 @@ def chart(res, path):
 
     colors = {"Backprop": "#1f77b4", "numpy": "#ff7f0e", "PyTorch": "#d62728", "scikit-learn": "#2ca02c",
               "numpy (unset)": "#9467bd"}
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8.5))
+    e = tta_figures(res)
+    has_tta = any(e[k] for k in ("bp", "sk", "th")) or any(e["runs"].values())
+    if has_tta:
+        # e leads: its two panels form the first column, a-d keep their 2x2 arrangement to the right.
+        fig, grid = plt.subplots(2, 3, figsize=(17.5, 8.5))
+        axes = [[grid[0][1], grid[0][2]], [grid[1][1], grid[1][2]]]
+    else:
+        fig, axes = plt.subplots(2, 2, figsize=(12, 8.5))
     fig.suptitle(f"Backprop vs numpy / scikit-learn / PyTorch — {res.machine.get('cpu_model', '?')}, "
                  f"{res.machine.get('cpus', '?')} cores, {res.machine.get('date', '?')}", fontsize=11)
 
@@ -311,7 +464,7 @@ def chart(res, path):
                         xytext=(3, 2), textcoords="offset points",
                         bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
 
-    def bars(ax, labels, values, title, ylabel, log=False, notes=None):
+    def bars(ax, labels, values, title, ylabel, log=False, notes=None, fmt="{:,.0f}"):
         shown = [(l, v) for l, v in zip(labels, values) if v is not None]
         xs = range(len(shown))
         ax.bar(xs, [v for _, v in shown], color=[colors.get(l, "gray") for l, _ in shown])
@@ -321,9 +474,37 @@ def chart(res, path):
         if log:
             ax.set_yscale("log")
         for i, (l, v) in enumerate(shown):
-            text = f"{v:,.0f}" + (f"\n{notes[l]}" if notes and l in notes else "")
+            text = fmt.format(v) + (f"\n{notes[l]}" if notes and l in notes else "")
             ax.annotate(text, (i, v), ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
         ax.margins(y=0.25)
+
+    if has_tta:
+        first = (e["bp"] or e["th"] or e["sk"] or {}).get("first", {})
+        acc = {name: f"acc {r['test_accuracy']:.1%}" + (" (no dropout)" if name == "scikit-learn" else "")
+               for name, r in (("Backprop", e["bp"]), ("PyTorch", e["th"]), ("scikit-learn", e["sk"])) if r}
+        bars(grid[0][0], ["Backprop", "PyTorch", "scikit-learn"],
+             [r and r["train_seconds"] for r in (e["bp"], e["th"], e["sk"])],
+             f"e. time to accuracy: 784-512-256-10, Adam, dropout 0.2,\n{first.get('epochs', '?')} epochs: "
+             "training seconds (lower is better)", "s", notes=acc, fmt="{:,.1f}")
+        if e["th"]:  # in a legend (top left, above Backprop's short bar), where it cannot cover a bar's figures
+            grid[0][0].axhline(TARGETS["tta_time"] * e["th"]["train_seconds"], color="black", linestyle=":",
+                               linewidth=1, label=f"target: ≤ {TARGETS['tta_time']}× PyTorch's time")
+            grid[0][0].legend(fontsize=8, loc="upper left")
+        ax = grid[1][0]
+        styles = {"sgd": ("#7f7f7f", "o"), "momentum": ("#2ca02c", "s"), "adam": ("#1f77b4", "^"),
+                  "adam+dropout": ("#d62728", "v")}
+        for key, run in e["runs"].items():
+            es = (run or {}).get("epoch_seconds")
+            if es:
+                ax.plot(range(1, len(es) + 1), es, marker=styles[key][1], color=styles[key][0], markersize=4,
+                        label=f"{OPT_LABELS[key]} (median from epoch 2: {num(e['epoch'][key], 2)} s)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("s per epoch")
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.set_title("e. Backprop alone, seed 1: seconds per epoch by optimizer", fontsize=10)
+        ax.legend(fontsize=7, loc="lower right")
+        ax.grid(True, alpha=0.3)
 
     bp, np_, th, _, _ = streetlights_figures(res)
     bars(axes[0][0], ["Backprop", "numpy", "PyTorch"],
@@ -351,8 +532,9 @@ def chart(res, path):
         ns = [r[1] for r in sub]
         for label, idx in (("Backprop", 2), ("numpy", 3), ("numpy (unset)", 4)):
             ys = [r[idx]["gflops"] if r[idx] else None for r in sub]
+            shown = gemm_peer_label(res)[1] if idx == 4 else label
             if any(y is not None for y in ys):
-                ax.plot(ns, ys, style, marker="o", color=colors[label], label=f"{label} {dtype}")
+                ax.plot(ns, ys, style, marker="o", color=colors[label], label=f"{shown} {dtype}")
     ax.set_xscale("log", base=2)
     ax.set_xticks([r[1] for r in rows if r[0] == "float32"] or [256, 512, 1024, 2048])
     ax.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
@@ -376,6 +558,111 @@ def chart(res, path):
 
 # ---------------------------------------------------------------- markdown
 
+def doc_tta(res, e, w):
+    """Section e of the doc: time to accuracy, and Backprop's optimizers against each other."""
+    tb, ts, tt = e["bp"], e["sk"], e["th"]
+    first = (tb or tt or ts or {}).get("first", {})
+    layers = first.get("layers", [512, 256])
+    hidden = ", ".join(map(str, layers))
+    lr, batch, epochs = first.get("lr", 0.001), first.get("batch", 64), first.get("epochs", "?")
+    dropout = (tb or tt or {}).get("first", {}).get("dropout", 0.2)
+    threads = first.get("threads", 2)
+    sizes = [784] + list(layers) + [10]
+    params = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    runs = (tb or tt or ts or {}).get("n", "?")
+    w(f"## e. Time to accuracy: Fashion-MNIST 784-{'-'.join(map(str, layers))}-10, Adam, dropout {dropout}")
+    w("")
+    w(f"A network as one would train it for accuracy: relu hidden layers of {' and '.join(map(str, layers))} "
+      f"({params:,} parameters, with biases), dropout {dropout} after each hidden relu (inverted: kept values scaled "
+      f"by 1/{1 - dropout:g} while training, nothing at test time), softmax + cross-entropy averaged over the batch, "
+      f"Adam at learning rate {lr} (β1 0.9, β2 0.999, ε 1e-8), He-normal initial weights (std √(2/fan_in)) and zero "
+      f"biases, mini-batches of {batch}, shuffled every epoch, {epochs} epoch{'s' if epochs != 1 else ''}, float32, "
+      f"{threads} threads, 60,000 training images, accuracy on the 10,000 test images. The figure is the training "
+      f"time of the whole run (not loading, not the test pass) and the test accuracy it reaches. Each implementation "
+      f"runs in its own process, {runs} time(s), interleaved, run r with seed r on every side; times and accuracies "
+      "are medians over the runs (an accuracy below the peer's counts as equal when the 95% interval of the "
+      "difference of the means over the seeds, by Welch's t, reaches zero). Each process first warms up on 3,000 "
+      "images with a throwaway network, as in b.")
+    w("")
+    w(f"- **Backprop**: `Trainer<float>` with `Batching.MiniBatch({batch})`, `ShuffleWith = new NumpyRandom(seed)`, "
+      f"`new NetworkSpec(784, [{hidden}], 10) {{ OutputActivation = Activation.Softmax, Bias = true, "
+      f"Init = Initializer.He, Dropout = {dropout} }}` (built with `NumpyRandom(seed)`, which also draws the dropout "
+      f"masks), `CrossEntropy<float>`, `new Adam<float>({lr}f)`, `Gemm.MaxThreads = {threads}`; data as in b "
+      "(`IdxLoader.LoadFolder`, `Dataset.RowsAs<float>()`).")
+    w(f"- **PyTorch**: `nn.Sequential(Linear(784,{layers[0]}), ReLU(), Dropout({dropout}), "
+      + "".join(f"Linear({a},{b}), ReLU(), Dropout({dropout}), " for a, b in zip(layers, layers[1:]))
+      + f"Linear({layers[-1]},10))`, each `Linear`'s weight `nn.init.kaiming_normal_(w, nonlinearity='relu')` and "
+      f"bias `nn.init.zeros_`, `CrossEntropyLoss`, `torch.optim.Adam(model.parameters(), lr={lr})` (its defaults "
+      f"otherwise), `model.train()` while training and `model.eval()` for the test, batches of {batch} cut by hand "
+      f"from a fresh `randperm` each epoch (no DataLoader), `torch.set_num_threads({threads})`, float32.")
+    w(f"- **scikit-learn** (for information; it has neither dropout nor a choice of initialisation): "
+      f"`MLPClassifier(hidden_layer_sizes=({hidden}), activation='relu', solver='adam', learning_rate_init={lr}, "
+      f"batch_size={batch}, alpha=0, max_iter={epochs}, shuffle=True, early_stopping=False, tol=0, "
+      f"n_iter_no_change={epochs + 1 if isinstance(epochs, int) else 'epochs+1'})` (beta_1 0.9, beta_2 0.999, "
+      f"epsilon 1e-8: its defaults), Glorot-uniform init (its only one), float32 input, OpenBLAS limited to {threads} "
+      "threads (threadpoolctl); so its accuracy is not a like-for-like target.")
+    w("")
+    w("| implementation | training s | s/epoch | test accuracy | accuracy by seed | runs | Backprop's time ÷ this | target | verdict |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for name, r in (("Backprop", tb), ("PyTorch", tt), ("scikit-learn (no dropout)", ts)):
+        if not r:
+            w(f"| {name} | not measured | | | | | | | |")
+            continue
+        by_seed = ", ".join(f"{a:.2%} ({sd})" for a, sd in zip(r["accuracies"], r["seeds"]))
+        ratio = tb["train_seconds"] / r["train_seconds"] if tb and r is not tb and r["train_seconds"] else None
+        if r is tt:
+            target = f"≤ {TARGETS['tta_time']}×, accuracy equal"
+            verdict = f"{verdict_at_most(ratio, TARGETS['tta_time'])}; accuracy {verdict_accuracy(tb, tt)}"
+        elif r is ts:
+            target, verdict = "— (information)", f"accuracy {verdict_accuracy(tb, ts)}"
+        else:
+            target, verdict = "", ""
+        w(f"| {name} | {r['train_seconds']:.1f} | {num(r['epoch_seconds'], 2)} | {r['test_accuracy']:.2%} | {by_seed} "
+          f"| {r['n']} | {ratio_text(ratio) if ratio else '—'} | {target} | {verdict} |")
+    w("")
+    w("s/epoch: the median over the runs of each run's median epoch (scikit-learn reports no epoch times: its "
+      "training time ÷ epochs). Training seconds of each run: " + "; ".join(
+          f"{NAMES[k]} " + ", ".join(f"{r['train_seconds']:.1f}" for r in res.tta[k]["reps"])
+          for k in ("backprop", "torch", "sklearn") if res.tta[k]) + ".")
+    w("")
+
+    if any(e["runs"].values()):
+        opt_epochs = len((e["runs"]["adam"] or e["runs"]["sgd"] or {}).get("epoch_seconds") or [])
+        w(f"**Backprop's optimizers against each other.** Backprop alone, same network, batch, initialisation and "
+          f"threads, seed 1, {opt_epochs or '?'} epochs each, no dropout: `new Sgd<float>(0.01f)`, "
+          "`new Momentum<float>(0.01f, 0.9f)`, `new Adam<float>(0.001f)`; and the seed-1 run of the comparison "
+          f"above (Adam with dropout {dropout}). An epoch's figure is the median of epochs 2 onwards (the first can "
+          "carry tiered-compilation and first-touch costs); flat means the slowest of epochs 3 onwards is within "
+          f"{TARGETS['tta_flat'] - 1:.0%} of epoch 2 (no slowdown as training goes on, e.g. from subnormal numbers); dropout's share is "
+          "(Adam with dropout − Adam without) ÷ Adam with dropout, from two separate processes.")
+        w("")
+        w("| run | s/epoch (epochs 2–) | ÷ SGD | slowest of 3– ÷ epoch 2 | test accuracy |")
+        w("|---|---|---|---|---|")
+        for key, run in e["runs"].items():
+            if not run:
+                w(f"| {OPT_LABELS[key]} | not measured | | | |")
+                continue
+            r_sgd = e["epoch"][key] / e["epoch"]["sgd"] if e["epoch"][key] and e["epoch"]["sgd"] else None
+            w(f"| {OPT_LABELS[key]} | {num(e['epoch'][key], 3)} | {ratio_text(r_sgd)} | {ratio_text(e['flat'][key])} "
+              f"| {run['test_accuracy']:.2%} |")
+        w("")
+        w("| target | Backprop | compared with | ratio | target | verdict |")
+        w("|---|---|---|---|---|---|")
+        for row in tta_checks(e):
+            w("| " + " | ".join(row) + " |")
+        w("")
+        longest = max(len((r or {}).get("epoch_seconds") or []) for r in e["runs"].values())
+        shown = [k for k, r in e["runs"].items() if r and r.get("epoch_seconds")]
+        w("Seconds of each epoch:")
+        w("")
+        w("| epoch | " + " | ".join(OPT_LABELS[k] for k in shown) + " |")
+        w("|---|" + "---|" * len(shown))
+        for i in range(longest):
+            cells = [e["runs"][k]["epoch_seconds"][i] if i < len(e["runs"][k]["epoch_seconds"]) else None for k in shown]
+            w(f"| {i + 1} | " + " | ".join(num(c, 3) for c in cells) + " |")
+        w("")
+
+
 def doc(res, path, chart_name):
     m = res.machine
     out = []
@@ -385,6 +672,10 @@ def doc(res, path, chart_name):
     mem_ratio = memory_figures(res)
     gemm_rows = res.gemm_rows()
     env, unset = res.gemm["numpy-env"], res.gemm["numpy-unset"]
+    tf = tta_figures(res)  # (not "e": the gemm loops below bind e)
+    tb, ts, tt = tf["bp"], tf["sk"], tf["th"]
+    ob = res.openblas
+    gemm_peer, gemm_peer_col = gemm_peer_label(res)
 
     w("# Benchmarks")
     w("")
@@ -407,13 +698,41 @@ def doc(res, path, chart_name):
     deb = lambda name: f" (Debian {pk[name]})" if pk.get(name) else ""
     w(f"- **Versions**: .NET SDK {m.get('dotnet', '?')}; Python {m.get('python', '?')}; numpy {m.get('numpy', '?')}{deb('python3-numpy')}; "
       f"scikit-learn {m.get('sklearn', '?')}{deb('python3-sklearn')}; PyTorch {m.get('torch', '?')}{deb('python3-torch')}; "
-      f"threadpoolctl {m.get('threadpoolctl', '?')}; {m.get('openblas', '?')} (Debian libopenblas0-pthread "
+      f"threadpoolctl {m.get('threadpoolctl', '?')}; {m.get('openblas', '?')}"
+      f"{' with the environment as it is' if ob and ob.get('chosen') else ''} (Debian libopenblas0-pthread "
       f"{m.get('openblas_package', '?')}); BenchmarkDotNet 0.15.8 (NuGet)")
     envs = m.get("openblas_env") or {}
     env_text = ", ".join(f"`{k}={v}`" if v is not None else f"`{k}` unset" for k, v in envs.items())
-    w(f"- **OpenBLAS environment**: {env_text or 'unknown'}. The matrix-product comparison runs numpy twice: once with "
-      "the environment as it is, once with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` so that OpenBLAS picks its "
-      "fastest kernel for this CPU; the core each run used is printed below. The other peers run with the environment as it is.")
+    if ob is None:  # results from before bench/python/openblas_core.py
+        w(f"- **OpenBLAS environment**: {env_text or 'unknown'}. The matrix-product comparison runs numpy twice: once with "
+          "the environment as it is, once with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` so that OpenBLAS picks its "
+          "fastest kernel for this CPU; the core each run used is printed below. The other peers run with the environment as it is.")
+    else:
+        chosen, picked = ob.get("chosen"), ob.get("picked_unset")
+        note = re.sub(r"^no choice: ", "", ob.get("note") or "unknown reason")
+        if not env_text:
+            env_text = ", ".join(f"`{k}={v}`" if v is not None else f"`{k}` unset"
+                                 for k, v in (ob.get("environment") or {}).items())
+        flags = ob.get("cpu_flags") or {}
+        width = "AVX-512" if flags.get("avx512f") else "AVX2" if flags.get("avx2") else "no AVX2"
+        text = (f"- **OpenBLAS environment**: every Python peer (numpy, scikit-learn and PyTorch, in every workload; all "
+                f"three load the same OpenBLAS) ran with `{peer_env_text(ob)}`")
+        if chosen:
+            text += (f". Why: with the variables unset, OpenBLAS {ob.get('openblas_version', '')} picks core "
+                     f"**{picked}** on this CPU ({ob.get('cpu_family_model', '?')}, {width}), a core without "
+                     f"{ob.get('lacks')}: it does not know this model. `bench/python/openblas_core.py` timed a float32 "
+                     f"1024×1024 `np.matmul` (median of 11 after 3 warm-ups, each core type in its own process, the "
+                     f"best of {len(ob.get('unset_rounds') or [1])} interleaved rounds) with each core type the CPU's "
+                     f"flags allow: {openblas_candidates_text(ob)}; it chose the fastest, **{chosen}** (of candidates "
+                     "within 5% of the fastest, the most specific).")
+        elif picked:
+            text += f" (no `OPENBLAS_CORETYPE` chosen: {note}"
+            text += f"; {openblas_candidates_text(ob)})." if ob.get("unset_gflops") else ")."
+        else:
+            text += f" (no `OPENBLAS_CORETYPE` chosen: {note})."
+        text += (f" The environment itself had {env_text or 'unknown'}; the matrix-product comparison (c) also runs "
+                 "numpy once with the environment as it is, for reference.")
+        w(text)
     if res.load:
         def busy(v):
             other, steal, seconds = float(v[0]), float(v[1]), v[2]
@@ -430,6 +749,18 @@ def doc(res, path, chart_name):
     w("")
     w("| workload | Backprop | peer | ratio | target | verdict |")
     w("|---|---|---|---|---|---|")
+    if tb or ts or tt:
+        n_ep = (tb or tt or ts)["first"].get("epochs", "?")
+        w(f"| e. time to accuracy, training s ({n_ep} epochs) | {num(tb and tb['train_seconds'], 1)} | PyTorch "
+          f"{num(tt and tt['train_seconds'], 1)} | {ratio_text(tf['r_time'])} of its time | ≤ {TARGETS['tta_time']}× "
+          f"| {verdict_at_most(tf['r_time'], TARGETS['tta_time'])} |")
+        w(f"| e. time to accuracy, test accuracy | {pct(tb)} | PyTorch {pct(tt)} | — | equal within seed noise | "
+          f"{verdict_accuracy(tb, tt)} |")
+        w(f"| e. time to accuracy, test accuracy (information: no dropout, Glorot init there) | {pct(tb)} | "
+          f"scikit-learn {pct(ts)} | — | — | information: {verdict_accuracy(tb, ts)} |")
+    if any(tf["runs"].values()):
+        for what, ours, theirs, shown, target, verdict in tta_checks(tf):
+            w(f"| e. {what} | {ours} | {theirs} | {shown} | {target} | {verdict} |")
     if bp_s or np_s:
         w(f"| a. streetlights 3-4-1, updates/s | {num(bp_s and bp_s['updates_per_second'])} | numpy {num(np_s and np_s['updates_per_second'])} "
           f"| {ratio_text(r_np)} | ≥ 200× | {verdict_at_least(r_np, 200)} |")
@@ -459,6 +790,10 @@ def doc(res, path, chart_name):
     w("")
     w(f"![Backprop vs numpy, scikit-learn and PyTorch]({chart_name})")
     w("")
+
+    # e
+    if tb or ts or tt or any(tf["runs"].values()):
+        doc_tta(res, tf, w)
 
     # a
     w("## a. The notes' 3-4-1 network, one example per update")
@@ -565,11 +900,11 @@ def doc(res, path, chart_name):
     if env:
         w(f"- numpy with the environment as it is: **{env.get('blas_summary')}**.")
     if unset:
-        w(f"- numpy with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset: **{unset.get('blas_summary')}**.")
+        w(f"- {gemm_peer}: **{unset.get('blas_summary')}**.")
     if env and unset and env.get("blas_summary") == unset.get("blas_summary"):
         w("- Both runs used the same kernel (the environment did not force another), so they differ only by noise.")
     w("")
-    w("| dtype | n | Backprop GFLOP/s | numpy (environment) | numpy (variables unset) | Backprop ÷ fastest | target | verdict |")
+    w(f"| dtype | n | Backprop GFLOP/s | numpy (environment) | {gemm_peer_col} | Backprop ÷ fastest | target | verdict |")
     w("|---|---|---|---|---|---|---|---|")
     for dtype, n, bp, e, u in gemm_rows:
         fastest = gemm_fastest(e, u)
@@ -581,7 +916,7 @@ def doc(res, path, chart_name):
     w("")
 
     errors = []
-    for label, key in (("Backprop", 2), ("numpy", 3), ("numpy (unset)", 4)):
+    for label, key in (("Backprop", 2), ("numpy", 3), (gemm_peer_col, 4)):
         for dtype, limit in (("float32", 1e-4), ("float64", 1e-12)):
             values = [r[key]["max_relative_error"] for r in gemm_rows if r[0] == dtype and r[key]]
             if values:
@@ -647,6 +982,34 @@ def doc(res, path, chart_name):
     w("Written by the script from this run's figures, for each target not met.")
     w("")
     any_missed = False
+    if tf["r_time"] is not None and tf["r_time"] > TARGETS["tta_time"]:
+        any_missed = True
+        need = TARGETS["tta_time"] * tt["train_seconds"]
+        w(f"**e. time to accuracy ({ratio_text(tf['r_time'])} PyTorch's time, target ≤ {TARGETS['tta_time']}×).** "
+          f"Backprop trains in {tb['train_seconds']:.1f} s ({num(tb['epoch_seconds'], 2)} s an epoch); "
+          f"{TARGETS['tta_time']}× PyTorch's {tt['train_seconds']:.1f} s would be {need:.1f} s "
+          f"({need / max(1, tb['first'].get('epochs', 1)):.2f} s an epoch).")
+        if tf["epoch"]["sgd"] and tf["epoch"]["adam+dropout"]:
+            w(f"The same network with plain SGD and no dropout takes {tf['epoch']['sgd']:.2f} s an epoch, Adam with "
+              f"dropout {tf['epoch']['adam+dropout']:.2f} s: the optimizer and dropout account for "
+              f"{max(0.0, 1 - tf['epoch']['sgd'] / tf['epoch']['adam+dropout']):.0%} of an epoch, the forward and "
+              "backward passes (matrix products, relu, softmax, batch gather) for the rest.")
+        w("")
+    if tb and tt and verdict_accuracy(tb, tt).startswith("**missed"):
+        any_missed = True
+        w(f"**e. accuracy.** Backprop's median test accuracy is {tb['test_accuracy']:.2%} against PyTorch's "
+          f"{tt['test_accuracy']:.2%} ({verdict_accuracy(tb, tt).replace('**', '')}). Both sides run the same "
+          "network, loss, optimizer, dropout rate and initialisation scheme, but draw their initial weights, "
+          "shuffles and dropout masks from their own random streams.")
+        w("")
+    missed_e = [row for row in tta_checks(tf) if row[-1].startswith("**missed")] if any(tf["runs"].values()) else []
+    if missed_e:
+        any_missed = True
+        w("**e. Backprop's optimizers and dropout.** " + " ".join(
+            f"{what}: {ours} against {theirs}, {shown} (target {target})." for what, ours, theirs, shown, target, _ in missed_e)
+          + " These compare separate processes run one after another on a shared machine, so a slow spell during "
+          "one run shows here; the per-epoch table in e tells a steady cost from a spell.")
+        w("")
     if r_np is not None and r_np < 200 and bp_s and np_s:
         any_missed = True
         need_ns = np_s["us_per_update"] / 200 * 1000
@@ -755,13 +1118,15 @@ def doc(res, path, chart_name):
     w("")
     w("```sh")
     w("bench/run.sh            # everything: installs peers (apt-get), builds, runs, regenerates this page")
-    w("bench/run.sh --quick    # fewer repetitions, 1 epoch, no BenchmarkDotNet; prints, does not rewrite the doc")
-    w("bench/run.sh --only gemm,streetlights   # a subset (streetlights, fashion, gemm, micro)")
+    w("bench/run.sh --quick    # fewer repetitions, 1 epoch (e: 1 seed, 2 epochs), no BenchmarkDotNet; prints, does not rewrite the doc")
+    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro)")
     w("dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*TrainerStep*'   # BenchmarkDotNet alone")
     w("```")
     w("")
     w("Raw figures (JSON, `/usr/bin/time -v` output, BenchmarkDotNet reports) go to `bench/results/` (not committed). "
-      "Python runs as `/usr/bin/python3` (Debian's, which has the apt-installed packages), whatever `python3` is on PATH. "
+      "Python runs as `/usr/bin/python3` (Debian's, which has the apt-installed packages), whatever `python3` is on PATH; "
+      "`bench/python/openblas_core.py` alone prints the OpenBLAS core the peers would run with (and writes "
+      "`bench/results/openblas.json`). "
       "The bench project is not part of `Backprop.slnx`, so the root `dotnet test` does not build it.")
     w("")
     with open(path, "w") as f:
@@ -771,7 +1136,7 @@ def doc(res, path, chart_name):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", default="bench/results")
-    parser.add_argument("--print", dest="section", choices=["streetlights", "fashion", "memory", "gemm", "all"])
+    parser.add_argument("--print", dest="section", choices=["tta", "streetlights", "fashion", "memory", "gemm", "all"])
     parser.add_argument("--doc")
     parser.add_argument("--chart")
     args = parser.parse_args()
