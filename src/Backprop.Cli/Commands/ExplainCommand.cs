@@ -16,7 +16,7 @@ internal static class ExplainCommand
     public static Command Create(TextWriter stdout)
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
-        var flags = new NetworkFlags(defaultOptimizer: "sgd", defaultPrecision: "f64", defaultEpochs: 0, defaultLayers: [], defaultBias: false);
+        var flags = new NetworkFlags(NetworkFlags.LookInside with { Hidden = [] });
         var command = new Command("explain", "Shows which inputs correlate with the targets and which weights take the blame for the error (up and down pressure).");
         command.Arguments.Add(data);
         flags.AddTo(command);
@@ -43,8 +43,8 @@ internal static class ExplainCommand
         stdout.WriteLine("(1 or -1: the input alone predicts the target; near 0: no direct correlation, which a hidden layer may still find; - : a constant input)");
         stdout.WriteLine();
 
-        if (w.Settings.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Settings.Epochs);
-        string when = w.Settings.Epochs > 0 ? $"after {w.Settings.Epochs} epochs" : "at the initial weights";
+        if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs);
+        string when = w.Epochs > 0 ? $"after {w.Epochs} epochs" : "at the initial weights";
         var pressure = ErrorAttribution.Pressure(w.Network, w.Loss, w.X, w.Y);
         stdout.WriteLine(w.NetworkLine());
         stdout.WriteLine($"pressure on each weight {when}: the sum over the {train.Count} examples of -weight_delta, the step each example asks for, split into up and down");

@@ -19,7 +19,7 @@ internal static class GradcheckCommand
         var inputs = new Option<string?>("--inputs") { Description = "Inputs of the random data (without DATA). Default 4." };
         var outputs = new Option<string?>("--outputs") { Description = "Outputs of the random data (without DATA). Default 3." };
         var rows = new Option<string?>("--rows") { Description = "Rows to check on. Default 8." };
-        var flags = new NetworkFlags(defaultOptimizer: "sgd", defaultPrecision: "f64", defaultEpochs: 0, defaultBias: false);
+        var flags = new NetworkFlags(NetworkFlags.LookInside);
         var command = new Command("gradcheck", "Checks backpropagation against calculus: every gradient against central finite differences.");
         command.Arguments.Add(data);
         command.Options.Add(inputs);
@@ -40,10 +40,12 @@ internal static class GradcheckCommand
             {
                 int inputCount = Count(result.GetValue(inputs), "--inputs", 4), outputCount = Count(result.GetValue(outputs), "--outputs", 3);
                 bool classes = result.GetValue(flags.Loss) is "cross-entropy" || result.GetValue(flags.Output) is "softmax";
-                var settings = flags.Read(result, isImages: false, hasClasses: classes, examples: n);
-                loaded = new LoadedData(settings, RandomData(n, inputCount, outputCount, classes, settings.Seed), null, null, false);
+                var settings = flags.Read(result);
+                loaded = new LoadedData(settings, RandomData(n, inputCount, outputCount, classes, settings.Recipe.Seed ?? 1), null, null, false);
             }
-            return Check(new Workbench<double>(loaded with { Settings = loaded.Settings with { Precision = "f64", Dropout = 0 } }), stdout);
+            // Gradients are checked in float64, without dropout's random masks.
+            var exact = loaded.Settings with { Recipe = loaded.Settings.Recipe with { Precision = "f64", Dropout = 0 } };
+            return Check(new Workbench<double>(loaded with { Settings = exact }), stdout);
         });
         return command;
     }
@@ -74,7 +76,7 @@ internal static class GradcheckCommand
         foreach (var dense in w.Network.DenseLayers)
             if (dense.Bias is { } bias)
                 for (int i = 0; i < bias.Value.Length; i++) bias.Value.Span[i] = w.Random.Uniform(-0.5, 0.5);
-        if (w.Settings.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Settings.Epochs);
+        if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs);
 
         var results = GradientCheck.Run(w.Network, w.Loss, w.X, w.Y);
         stdout.WriteLine(w.NetworkLine().Replace("network: ", "gradient check: ") + $"; {w.X.Rows} rows of {w.Data.Train.Source}");

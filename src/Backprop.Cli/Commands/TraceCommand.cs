@@ -16,7 +16,7 @@ internal static class TraceCommand
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
         var row = new Option<string?>("--row") { Description = "The example to trace (0 is the first row). Default 0." };
         var rows = new Option<string?>("--batch-rows") { Description = "A:B traces one mini-batch update on rows A to B-1, as Python's data[A:B]." };
-        var flags = new NetworkFlags(defaultOptimizer: "sgd", defaultPrecision: "f64", defaultEpochs: 0, defaultBias: false);
+        var flags = new NetworkFlags(NetworkFlags.LookInside);
         var command = new Command("trace", "Shows one iteration of backpropagation step by step: every matrix, delta and update, named as in the notes.");
         command.Arguments.Add(data);
         command.Options.Add(row);
@@ -51,21 +51,21 @@ internal static class TraceCommand
 
     private static int Trace<T>(Workbench<T> w, int start, int end, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var s = w.Settings;
+        var (s, recipe) = (w.Settings, w.Recipe);
         var network = w.Network;
         if (!s.Quiet)
         {
             stdout.WriteLine(w.NetworkLine());
             if (w.DefaultsLine() is string d) stdout.WriteLine(d);
         }
-        if (s.Epochs > 0) w.Trainer.Fit(w.X, w.Y, s.Epochs); // look inside a network that has already learned a while
+        if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs); // look inside a network that has already learned a while
 
         var names = new LayerNames<T>(network.Layers);
         void Show(string expression, Matrix<T> value) => stdout.Write($">>> {expression}\n{value}\n");
 
         var layer_0 = w.X[start..end];
         var goal = w.Y[start..end];
-        stdout.Write($">>> alpha = {NetworkFlags.Num(s.Alpha)}\n");
+        stdout.Write($">>> alpha = {NetworkFlags.Num(recipe.Alpha!.Value)}\n");
         Show($"layer_0 = data[{start}:{end}]", layer_0);
         Show($"goal = targets[{start}:{end}]", goal);
         foreach (var dense in network.DenseLayers)
@@ -91,8 +91,8 @@ internal static class TraceCommand
             if (dense_layers[k].Bias is { } bias) Show($"bias_delta_{k + 1} = layer_{k + 1}_delta.sum(axis=0)", bias.Gradient);
         }
         w.Trainer.Update();
-        string how = s.Optimizer == "sgd" ? "-= alpha * " : $"updated by {s.Optimizer} from ";
-        string decay = s.L2 > 0 ? $" (+ {NetworkFlags.Num(s.L2)} * weights_k_k+1 for L2)" : "";
+        string how = recipe.Optimizer == "sgd" ? "-= alpha * " : $"updated by {recipe.Optimizer} from ";
+        string decay = recipe.L2 > 0 ? $" (+ {NetworkFlags.Num(recipe.L2)} * weights_k_k+1 for L2)" : "";
         for (int k = dense_layers.Length - 1; k >= 0; k--)
         {
             Show($"weights_{k}_{k + 1} {how}weight_delta_{k}_{k + 1}{decay}", dense_layers[k].Weights.Value);

@@ -11,7 +11,7 @@ internal static class TrainCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, an IDX images file (gzipped or not), or a folder of IDX train/t10k pairs." };
-        var flags = new NetworkFlags();
+        var flags = new NetworkFlags(new Recipe());
         var command = new Command("train", "Trains a network on your data by gradient descent and backpropagation.");
         command.Arguments.Add(data);
         flags.AddTo(command);
@@ -36,21 +36,21 @@ internal static class TrainCommand
         view.Line(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) view.Line(defaults);
 
-        trainer.BatchCompleted += p => view.Batch(p, s.Epochs);
-        trainer.EpochCompleted += e => { view.Epoch(e, s.Epochs); view.EpochStarted(); };
+        trainer.BatchCompleted += p => view.Batch(p, w.Epochs);
+        trainer.EpochCompleted += e => { view.Epoch(e, w.Epochs); view.EpochStarted(); };
         TrainingHistory history = null!;
         view.EpochStarted();
-        view.Run(() => history = trainer.Fit(w.Rows, w.Y, s.Epochs, validationData));
+        view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData));
 
         int exitCode = 0;
         switch (history.Stop)
         {
             case StopReason.EarlyStopping:
-                view.Line($"early stopping: no better {(validation is null ? "training" : "validation")} loss for {s.Patience} epochs; kept the weights of epoch {history.BestEpoch}");
+                view.Line($"early stopping: no better {(validation is null ? "training" : "validation")} loss for {w.Recipe.Patience} epochs; kept the weights of epoch {history.BestEpoch}");
                 break;
             case StopReason.Diverged:
                 stderr.WriteLine($"backprop: training diverged in epoch {history.DivergedAt}: the loss became NaN or infinite; "
-                    + $"kept the weights from {(history.Epochs.Count == 0 ? "before training" : $"epoch {history.Epochs.Count}")}; try a smaller --alpha (it was {NetworkFlags.Num(s.Alpha)})");
+                    + $"kept the weights from {(history.Epochs.Count == 0 ? "before training" : $"epoch {history.Epochs.Count}")}; try a smaller --alpha (it was {NetworkFlags.Num(w.Recipe.Alpha!.Value)})");
                 exitCode = Cli.UsageError;
                 break;
         }
@@ -68,7 +68,7 @@ internal static class TrainCommand
                 view.Line($"nothing saved to {save}: no epoch finished before the loss diverged");
             else
             {
-                var model = Model.From(network, spec, normalization, train.FeatureNames, train.TargetNames, train.ClassNames, trainer.Loss.Name);
+                var model = w.Learner.ToModel();
                 try { ModelFile.Save(model, save); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -78,7 +78,7 @@ internal static class TrainCommand
             }
         }
         if (s.History is string historyPath) AtomicFile.WriteText(historyPath, HistoryFile.Format(history.Epochs));
-        if (s.Plot is string plot) Chart.Save(plot, history.Epochs, s.Loss);
+        if (s.Plot is string plot) Chart.Save(plot, history.Epochs, trainer.Loss.Name);
         return exitCode;
     }
 }

@@ -72,6 +72,9 @@ public sealed class Dataset
         FeatureNames = featureNames.ToArray();
     }
 
+    /// <summary>True for images (IDX files): the inputs are bytes, each feature byte / 255.</summary>
+    public bool IsImages => _pixels is not null;
+
     /// <summary>A new matrix of the inputs in the precision asked for (images convert from their bytes directly).</summary>
     public Matrix<T> FeaturesAs<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         _pixels is not null ? FromPixels<T>() : Features.Cast<T>();

@@ -95,6 +95,51 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         return network;
     }
 
+    /// <summary>Reads a model file (see <see cref="ModelFile.Load"/>).</summary>
+    public static Model Load(string path) => ModelFile.Load(path);
+
+    /// <summary>Writes this model to <paramref name="path"/> (see <see cref="ModelFile.Save(Model, string)"/>): written aside, then renamed.</summary>
+    public void Save(string path) => ModelFile.Save(this, path);
+
+    /// <summary>
+    /// The mean loss and, for classes, the accuracy of this model on <paramref name="data"/> (scaled as the model's
+    /// training data was), in the model's precision, in evaluation mode (no dropout).
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's inputs or targets do not fit the model.</exception>
+    public EvaluationResult Evaluate(Dataset data)
+    {
+        CheckInputs(data);
+        var targets = OutputTargets(data);
+        if (targets.Columns != Spec.Outputs)
+            throw new ArgumentException($"{data.Source} has {data.Targets.Columns} target columns; the model gives {Spec.Outputs} outputs.", nameof(data));
+        return Precision == "f64" ? Run<double>() : Run<float>();
+
+        EvaluationResult Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Evaluation.Run(ToNetwork<T>(), Losses.For<T>(Loss, Spec.OutputActivation), data.RowsAs<T>(Normalization), targets.Cast<T>());
+    }
+
+    /// <summary>The model's outputs for each row of <paramref name="data"/> (n, outputs): class probabilities for classes.</summary>
+    public Matrix<double> Predict(Dataset data)
+    {
+        CheckInputs(data);
+        return Precision == "f64" ? Run<double>() : Run<float>();
+
+        Matrix<double> Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var result = new Matrix<double>(data.Count, Spec.Outputs);
+            foreach (var (start, prediction) in Evaluation.Predictions(ToNetwork<T>(), data.RowsAs<T>(Normalization)))
+                for (int i = 0; i < prediction.Length; i++) result.Span[start * Spec.Outputs + i] = double.CreateTruncating(prediction.Span[i]);
+            return result;
+        }
+    }
+
+    private void CheckInputs(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.FeatureNames.Count != Spec.Inputs)
+            throw new ArgumentException($"{data.Source} has {data.FeatureNames.Count} input columns; the model takes {Spec.Inputs}.", nameof(data));
+    }
+
     /// <summary>True for a yes/no classifier with one sigmoid output and two class names (the output is the second class's probability).</summary>
     public bool IsBinaryClassifier => ClassNames is { Count: 2 } && Spec.Outputs == 1;
 

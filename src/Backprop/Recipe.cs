@@ -1,0 +1,231 @@
+using System.Globalization;
+using Backprop.Data;
+using Backprop.Models;
+
+namespace Backprop;
+
+/// <summary>
+/// What network to build for a dataset and how to train it, in the library's one vocabulary (the names that the
+/// command line's flags and the model files use). A setting left null is chosen from the data by
+/// <see cref="Resolve"/>, as Keras and scikit-learn choose theirs; <see cref="Notes"/> is the notes' preset.
+/// </summary>
+/// <example>
+/// <code>
+/// var trained = new Recipe { Hidden = [128], Epochs = 5 }.Fit(train);   // softmax + cross-entropy for classes, He, biases, Adam
+/// </code>
+/// </example>
+public sealed record Recipe
+{
+    /// <summary>Hidden layer sizes (default one layer of 64).</summary>
+    public IReadOnlyList<int>? Hidden { get; init; }
+
+    /// <summary>Hidden activation: relu, sigmoid or tanh (default relu).</summary>
+    public Activation? Activation { get; init; }
+
+    /// <summary>Output activation (default softmax for classes and for cross-entropy on rows of probabilities, sigmoid for cross-entropy on one column, identity otherwise).</summary>
+    public Activation? Output { get; init; }
+
+    /// <summary>The loss, one of <see cref="Losses.Names"/> (default cross-entropy for classes, mse otherwise).</summary>
+    public string? Loss { get; init; }
+
+    /// <summary>The optimizer, one of <see cref="Optimizers.Names"/> (default adam).</summary>
+    public string? Optimizer { get; init; }
+
+    /// <summary>How much of its velocity momentum keeps (0.9).</summary>
+    public double MomentumBeta { get; init; } = 0.9;
+
+    /// <summary>Learning rate (default 0.001 for adam, 0.01 otherwise).</summary>
+    public double? Alpha { get; init; }
+
+    /// <summary>Passes over the training data (default 20, or more on small data so that the weights get at least 1000 updates).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Examples per update (default 32, or the whole dataset when it is smaller).</summary>
+    public Batching? Batch { get; init; }
+
+    /// <summary>How the weights are first drawn (default He for relu, Xavier for sigmoid and tanh).</summary>
+    public Initializer? Init { get; init; }
+
+    /// <summary>Seed of the numpy-compatible stream for weights, shuffling and dropout (default 1).</summary>
+    public uint? Seed { get; init; }
+
+    /// <summary>Whether dense layers have biases (default true; the notes' networks have none).</summary>
+    public bool? Bias { get; init; }
+
+    /// <summary>Whether each epoch visits the examples in a new random order (default false: dataset order, as the notes).</summary>
+    public bool? Shuffle { get; init; }
+
+    /// <summary>Input scaling, one of <see cref="Normalization.Kinds"/>, fitted on the training data (default standard, none for images).</summary>
+    public string? Normalize { get; init; }
+
+    /// <summary>L2 weight decay λ (default 0).</summary>
+    public double L2 { get; init; }
+
+    /// <summary>Probability of dropping each hidden activation while training (default 0).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Early stopping: epochs without a better monitored loss before stopping, keeping the best weights (default none).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>The element type: "f32" (fast) or "f64" (exact, as numpy) (default f32).</summary>
+    public string? Precision { get; init; }
+
+    /// <summary>
+    /// The notes' choices: relu hidden layers, identity output, squared error (the notes' delta p - y), plain gradient
+    /// descent one example at a time, no bias, weights <c>2 * np.random.random(shape) - 1</c> after seed 1, no input
+    /// scaling, float64. Set the hidden sizes, alpha and epochs as the example at hand does.
+    /// </summary>
+    public static Recipe Notes { get; } = new()
+    {
+        Activation = Backprop.Activation.Relu,
+        Output = Backprop.Activation.Identity,
+        Loss = "sse",
+        Optimizer = "sgd",
+        Batch = Batching.Stochastic,
+        Init = Initializer.Default,
+        Seed = 1,
+        Bias = false,
+        Shuffle = false,
+        Normalize = "none",
+        Precision = "f64",
+    };
+
+    /// <summary>
+    /// This recipe with every null setting chosen for <paramref name="train"/> (the data it will train on), and the
+    /// names and values of the settings chosen (for a "defaults chosen" line). Checks that the settings fit each other
+    /// and the data: the loss and the output (cross-entropy needs probabilities), the targets (cross-entropy reads them
+    /// as probabilities), the batch size, the sizes and ranges.
+    /// </summary>
+    /// <exception cref="RecipeException">A setting does not fit; <see cref="RecipeException.Setting"/> names it.</exception>
+    /// <exception cref="DataException">The targets cannot be the loss's (a row of probabilities that does not sum to 1).</exception>
+    public (Recipe Recipe, IReadOnlyList<string> Chosen) Resolve(Dataset train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        bool classes = train.ClassNames is not null;
+        int examples = train.Count;
+        if (examples == 0) throw new DataException(train.Source, "has no examples to train on");
+        var chosen = new List<string>();
+        T Pick<T>(T? given, T fallback, string name, Func<T, string> show) where T : struct
+        {
+            if (given is T value) return value;
+            chosen.Add($"{name} {show(fallback)}");
+            return fallback;
+        }
+        TRef PickRef<TRef>(TRef? given, TRef fallback, string name, string shown) where TRef : class
+        {
+            if (given is not null) return given;
+            chosen.Add($"{name} {shown}");
+            return fallback;
+        }
+
+        var hidden = PickRef(Hidden, [64], "layers", "64");
+        var activation = Pick(Activation, Backprop.Activation.Relu, "activation", Activations.Name);
+        string loss = Setting("loss", () => Losses.Canonical(PickRef(Loss, classes ? "cross-entropy" : "mse", "loss", classes ? "cross-entropy" : "mse")));
+        var output = Pick(Output, Losses.DefaultOutput(loss, classes, train.Targets.Columns), "output", Activations.Name);
+        var (optimizer, beta) = Setting("optimizer", () => Optimizers.Parse(PickRef(Optimizer, "adam", "optimizer", "adam")));
+        double momentumBeta = Optimizer?.Contains(':') == true ? beta : MomentumBeta; // momentum:BETA names its own
+        double alpha = Pick(Alpha, Optimizers.DefaultAlpha(optimizer), "alpha", Num);
+        var batch = Pick(Batch, examples < 32 ? Batching.Full : Batching.MiniBatch(32), "batch", b => b.ToString());
+        // Enough epochs that the weights get at least 1000 updates (small data trains for longer), 20 at least.
+        int batchesPerEpoch = (examples + batch.SizeFor(examples) - 1) / batch.SizeFor(examples);
+        int epochs = Pick(Epochs, Math.Max(20, (1000 + batchesPerEpoch - 1) / batchesPerEpoch), "epochs", e => e.ToString(CultureInfo.InvariantCulture));
+        var init = PickRef(Init, activation == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier, "init",
+            activation == Backprop.Activation.Relu ? "he" : "xavier");
+        uint seed = Pick(Seed, 1u, "seed", s => s.ToString(CultureInfo.InvariantCulture));
+        string normalize = PickRef(Normalize, train.IsImages ? "none" : "standard", "normalize", train.IsImages ? "none" : "standard");
+        string precision = PickRef(Precision, "f32", "precision", "f32");
+        bool bias = Pick(Bias, true, "bias", b => b ? "true" : "false");
+        bool shuffle = Shuffle ?? false;
+
+        var resolved = this with
+        {
+            Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = Losses.Resolve(loss, output), Optimizer = optimizer,
+            MomentumBeta = momentumBeta, Alpha = alpha, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
+            Normalize = normalize, Precision = precision,
+        };
+        resolved.Check(train);
+        return (resolved, chosen);
+    }
+
+    // The checks of Resolve, on a recipe whose settings are all set.
+    private void Check(Dataset train)
+    {
+        foreach (int h in Hidden!)
+            if (h <= 0) throw new RecipeException("layers", $"hidden layer sizes must be whole numbers above 0, not {h}.");
+        if (!Activations.HiddenNames.Contains(Activations.Name(Activation!.Value)))
+            throw new RecipeException("activation", $"{Activations.Name(Activation.Value)} is not a hidden activation; hidden layers take {string.Join(", ", Activations.HiddenNames)}.");
+        if (!Activations.OutputNames.Contains(Activations.Name(Output!.Value)))
+            throw new RecipeException("output", $"{Activations.Name(Output.Value)} is not an output activation; outputs take {string.Join(", ", Activations.OutputNames)}.");
+        if (Output == Backprop.Activation.Softmax && train.Targets.Columns < 2)
+            throw new RecipeException("output", "softmax needs at least two outputs; a single target column of numbers takes identity or sigmoid.");
+        Setting("loss", () => Losses.CheckOutput(Loss!, Output.Value));
+        if (Losses.TargetProblem(Loss!, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
+        if (!(Alpha > 0) || !double.IsFinite(Alpha!.Value)) throw new RecipeException("alpha", $"the learning rate must be a finite number above 0, not {Num(Alpha ?? double.NaN)}.");
+        if (Epochs < 0) throw new RecipeException("epochs", $"epochs cannot be negative ({Epochs}).");
+        int batch = Batch!.Value.SizeFor(train.Count);
+        if (batch > train.Count) throw new RecipeException("batch", $"{batch} is larger than the {train.Count} training examples.");
+        if (!Normalization.Kinds.Contains(Normalize!)) throw new RecipeException("normalize", $"'{Normalize}' is not one of {string.Join(", ", Normalization.Kinds)}.");
+        if (Precision is not ("f32" or "f64")) throw new RecipeException("precision", $"'{Precision}' is not one of f64, f32.");
+        if (!(L2 >= 0) || !double.IsFinite(L2)) throw new RecipeException("l2", $"L2 weight decay must be 0 or more, not {Num(L2)}.");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new RecipeException("dropout", $"the dropout probability must be from 0 to below 1, not {Num(Dropout)}.");
+        if (Patience is < 1) throw new RecipeException("early-stopping", $"patience must be at least 1 epoch, not {Patience}.");
+        if (!(MomentumBeta >= 0 && MomentumBeta < 1)) throw new RecipeException("optimizer", $"momentum's beta must be from 0 to below 1, not {Num(MomentumBeta)}.");
+    }
+
+    /// <summary>
+    /// Resolves this recipe for <paramref name="train"/>, builds the network in the recipe's precision and trains it,
+    /// measuring <paramref name="validation"/> after each epoch when given.
+    /// </summary>
+    /// <exception cref="RecipeException">A setting does not fit the others or the data.</exception>
+    public Trained Fit(Dataset train, Dataset? validation = null, Action<EpochResult>? epochCompleted = null, CancellationToken cancellation = default)
+    {
+        var (recipe, chosen) = Resolve(train);
+        return recipe.Precision == "f64" ? Run<double>() : Run<float>();
+
+        Trained Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var learner = new Learner<T>(recipe, train);
+            if (epochCompleted is not null) learner.Trainer.EpochCompleted += epochCompleted;
+            var history = learner.Fit(validation, cancellation);
+            return new Trained(learner.ToModel(), history, recipe, chosen);
+        }
+    }
+
+    /// <summary>The network this (resolved) recipe builds for <paramref name="inputs"/> inputs and <paramref name="outputs"/> outputs.</summary>
+    public NetworkSpec SpecFor(int inputs, int outputs) => new(inputs, Hidden ?? [64], outputs)
+    {
+        HiddenActivation = Activation ?? Backprop.Activation.Relu,
+        OutputActivation = Output ?? Backprop.Activation.Identity,
+        Bias = Bias ?? true,
+        Init = Init ?? ((Activation ?? Backprop.Activation.Relu) == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier),
+        Dropout = Dropout,
+    };
+
+    // Runs a parse or check, turning its ArgumentException or FormatException into a RecipeException naming the setting.
+    private static T Setting<T>(string setting, Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is ArgumentException and not RecipeException or FormatException) { throw new RecipeException(setting, e.Message); }
+    }
+
+    private static void Setting(string setting, Action check) => Setting(setting, () => { check(); return 0; });
+
+    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A recipe's setting that does not fit the others or the data; <see cref="Setting"/> names it as the command line's flag does (without the dashes).</summary>
+public sealed class RecipeException : ArgumentException
+{
+    /// <summary>A problem with <paramref name="setting"/> (loss, output, batch, ...).</summary>
+    public RecipeException(string setting, string message) : base(message) => Setting = setting;
+
+    /// <summary>The setting's name: layers, activation, output, loss, optimizer, alpha, epochs, batch, init, normalize, precision, l2, dropout, early-stopping.</summary>
+    public string Setting { get; }
+}
+
+/// <summary>What <see cref="Recipe.Fit"/> gives back: the trained model, how training went, the recipe as resolved, and the settings it chose.</summary>
+/// <param name="Model">The trained network with its input scaling and names: evaluate, predict, save.</param>
+/// <param name="History">Each epoch's results and why training stopped.</param>
+/// <param name="Recipe">The recipe with every setting set.</param>
+/// <param name="Chosen">The settings chosen from the data because the recipe left them null, as "name value".</param>
+public sealed record Trained(Model Model, TrainingHistory History, Recipe Recipe, IReadOnlyList<string> Chosen);
