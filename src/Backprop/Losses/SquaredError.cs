@@ -8,8 +8,6 @@ namespace Backprop;
 /// </summary>
 public sealed class SquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _squares = [];
-
     /// <inheritdoc/>
     public string Name => "sse";
 
@@ -20,18 +18,8 @@ public sealed class SquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     public T Loss(Matrix<T> prediction, Matrix<T> target)
     {
         LossChecks.SameShape(prediction, target);
-        // np.sum((layer_2 - goal) ** 2): squares first, then numpy's pairwise sum, so the digits match.
-        ReadOnlySpan<T> p = prediction.Span, y = target.Span;
-        if (p.Length < 8)
-        {
-            // np.sum adds fewer than 8 values one by one onto +0 (PairwiseSum does the same); no buffer needed.
-            T sum = T.Zero;
-            for (int i = 0; i < p.Length; i++) { T e = p[i] - y[i]; sum += e * e; }
-            return T.Zero + sum;
-        }
-        if (_squares.Length != prediction.Length) _squares = new T[prediction.Length];
-        for (int i = 0; i < p.Length; i++) { T e = p[i] - y[i]; _squares[i] = e * e; }
-        return Elementwise.PairwiseSum<T>(_squares);
+        // np.sum((layer_2 - goal) ** 2): numpy's pairwise sum of the squares, so the digits match.
+        return Elementwise.PairwiseSumOfSquaredDifferences<T>(prediction.Span, target.Span);
     }
 
     /// <inheritdoc/>

@@ -13,33 +13,64 @@ public static class Elementwise
     /// halves above that), so a loss summed here prints the same digits as <c>np.sum</c>.
     /// </summary>
     public static T PairwiseSum<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
-        => T.Zero + Pairwise(values);
+        => T.Zero + Pairwise<T, Identity<T>>(values, values);
 
-    private static T Pairwise<T>(ReadOnlySpan<T> a) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// <c>np.sum((a - b) ** 2)</c> to the last digit: each square is what numpy's temporary array would hold, summed in
+    /// numpy's pairwise order, without the temporary.
+    /// </summary>
+    public static T PairwiseSumOfSquaredDifferences<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Length != b.Length) Throw("Cannot subtract {0} values from {1}.", b.Length, a.Length);
+        return T.Zero + Pairwise<T, SquaredDifference<T>>(a, b);
+    }
+
+    // The value summed at index i: a[i] (a plain sum) or (a[i] - b[i])² (squared error).
+    private interface ITerm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static abstract T At(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int i);
+    }
+
+    private readonly struct Identity<T> : ITerm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T At(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int i) => a[i];
+    }
+
+    private readonly struct SquaredDifference<T> : ITerm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T At(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int i)
+        {
+            T e = a[i] - b[i];
+            return e * e;
+        }
+    }
+
+    private static T Pairwise<T, TTerm>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T> where TTerm : ITerm<T>
     {
         int n = a.Length;
         if (n < 8)
         {
             T res = T.Zero;
-            for (int i = 0; i < n; i++) res += a[i];
+            for (int i = 0; i < n; i++) res += TTerm.At(a, b, i);
             return res;
         }
         if (n <= 128)
         {
-            T r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
+            T r0 = TTerm.At(a, b, 0), r1 = TTerm.At(a, b, 1), r2 = TTerm.At(a, b, 2), r3 = TTerm.At(a, b, 3);
+            T r4 = TTerm.At(a, b, 4), r5 = TTerm.At(a, b, 5), r6 = TTerm.At(a, b, 6), r7 = TTerm.At(a, b, 7);
             int i = 8;
             for (; i < n - n % 8; i += 8)
             {
-                r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3];
-                r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7];
+                r0 += TTerm.At(a, b, i); r1 += TTerm.At(a, b, i + 1); r2 += TTerm.At(a, b, i + 2); r3 += TTerm.At(a, b, i + 3);
+                r4 += TTerm.At(a, b, i + 4); r5 += TTerm.At(a, b, i + 5); r6 += TTerm.At(a, b, i + 6); r7 += TTerm.At(a, b, i + 7);
             }
             T res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-            for (; i < n; i++) res += a[i];
+            for (; i < n; i++) res += TTerm.At(a, b, i);
             return res;
         }
         int half = n / 2;
         half -= half % 8;
-        return Pairwise(a[..half]) + Pairwise(a[half..]);
+        return Pairwise<T, TTerm>(a[..half], b[..half]) + Pairwise<T, TTerm>(a[half..], b[half..]);
     }
 
     // Each kernel below runs whole Vector<T> blocks, then the scalar tail, with the same operation in both, in the

@@ -247,14 +247,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, ref BatchBuffer<T> buffer)
     {
         var batch = buffer.Get(rows, source.Columns);
-        if (rows == 1 && batch.Length <= 8 && source is Matrix<T> matrix)
-        {
-            // One short example (the notes' stochastic updates): copied by hand, no slicing, no memmove call.
-            ReadOnlySpan<T> row = matrix.RowSpan(order[start]);
-            Span<T> into = batch.Span;
-            for (int c = 0; c < row.Length && c < into.Length; c++) into[c] = row[c];
-            return batch;
-        }
         if (batch.Length >= 2 * ParallelGather && rows > 1 && Gemm.MaxThreads > 1)
         {
             int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, batch.Length / ParallelGather));
@@ -280,11 +272,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Span<T> to = batch.Span;
         for (int r = first; r < end; r++)
         {
-            var row = from.Slice(order[start + r] * columns, columns);
-            var into = to.Slice(r * columns, columns);
-            // Short rows (the notes' 3 lights) copy faster by hand than through a memmove call.
-            if (columns <= 8) for (int c = 0; c < columns; c++) into[c] = row[c];
-            else row.CopyTo(into);
+            from.Slice(order[start + r] * columns, columns).CopyTo(to.Slice(r * columns, columns));
         }
     }
 }
