@@ -103,3 +103,21 @@ public class ElementwiseTests
             Assert.Throws<ShapeMismatchException>(() => dense.Forward(new Matrix<double>(1, 4), training: false)).Message);
     }
 }
+
+/// <summary>The squared error's sum: numpy's np.sum((a - b) ** 2), without the temporary array of squares.</summary>
+public class PairwiseSquaresTests
+{
+    [Fact]
+    public void Sum_of_squared_differences_is_the_pairwise_sum_of_the_squares_bit_for_bit()
+    {
+        // PairwiseSum is checked against numpy's np.sum elsewhere; the squares are what numpy's (a - b) ** 2 holds.
+        var random = new NumpyRandom(21);
+        foreach (int n in new[] { 0, 1, 3, 7, 8, 9, 15, 16, 17, 127, 128, 129, 200, 255, 256, 1000 })
+        {
+            double[] a = random.Uniform(-3, 3, n), b = random.Uniform(-3, 3, n);
+            double[] squares = a.Zip(b, (x, y) => (x - y) * (x - y)).ToArray();
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Elementwise.PairwiseSum<double>(squares)),
+                         BitConverter.DoubleToInt64Bits(Elementwise.PairwiseSumOfSquaredDifferences<double>(a, b)));
+        }
+    }
+}
