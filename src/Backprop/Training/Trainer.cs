@@ -2,72 +2,20 @@ using System.Numerics;
 
 namespace Backprop;
 
-/// <summary>What one epoch of training measured.</summary>
-/// <param name="Epoch">1 for the first epoch.</param>
-/// <param name="TotalLoss">The loss summed over the epoch's examples as each was met, before its update (the notes' error_for_all_lights).</param>
-/// <param name="Examples">How many examples the epoch went through.</param>
-public sealed record EpochResult(int Epoch, double TotalLoss, int Examples)
-{
-    /// <summary>The total loss divided by the number of examples.</summary>
-    public double MeanLoss => TotalLoss / Examples;
-
-    /// <summary>Share of training examples whose class was predicted right as they were met; null unless classes are counted.</summary>
-    public double? TrainAccuracy { get; init; }
-
-    /// <summary>Mean loss an example on the validation data after the epoch; null without validation data.</summary>
-    public double? ValidationLoss { get; init; }
-
-    /// <summary>Share of validation examples predicted right after the epoch; null without validation data or classes.</summary>
-    public double? ValidationAccuracy { get; init; }
-}
-
-/// <summary>Progress within an epoch, after each batch.</summary>
-public readonly record struct BatchProgress(int Epoch, int ExamplesDone, int Examples, double MeanLoss, double? Accuracy);
-
-/// <summary>Why training stopped.</summary>
-public enum StopReason
-{
-    /// <summary>All the epochs asked for ran.</summary>
-    Completed,
-    /// <summary>The monitored loss did not improve for the patience asked for; the best weights were restored.</summary>
-    EarlyStopping,
-    /// <summary>The loss became NaN or infinite; the weights from before that epoch were restored.</summary>
-    Diverged,
-}
-
-/// <summary>Every epoch's results, and how training ended.</summary>
-/// <param name="Epochs">One result an epoch that completed.</param>
-/// <param name="Stop">Why it stopped.</param>
-/// <param name="BestEpoch">With early stopping, the epoch whose weights were kept; otherwise the last epoch.</param>
-/// <param name="DivergedAt">The epoch whose loss became NaN or infinite, when <paramref name="Stop"/> is Diverged.</param>
-public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs, StopReason Stop, int BestEpoch, int? DivergedAt = null);
-
 /// <summary>
 /// Gradient descent: for each batch, forward, loss, backpropagation, update; once an epoch, report the loss.
 /// </summary>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private BatchBuffer<T> _xBatch, _yBatch;
-    // Copies of the parameters (the last good epoch's, and the best epoch's for early stopping), kept across Fit
-    // calls so that calling Fit again, as a warm-up loop or a notebook does, does not allocate them again.
-    private Matrix<T>[]? _lastGood, _best;
-
-    // The batch being gathered, for the threads that copy its rows (see Gather).
-    private IRowSource<T>? _gatherFrom;
-    private Matrix<T>? _gatherInto;
-    private int[]? _gatherOrder;
-    private int _gatherStart, _gatherParts;
-    private readonly Action<int> _gatherPart;
+    private readonly BatchGatherer<T> _xBatch = new(), _yBatch = new();
+    // The last good epoch's parameters and the best epoch's, kept across Fit calls so that calling Fit again, as a
+    // warm-up loop or a notebook does, does not allocate them again.
+    private ParameterSnapshot<T>? _lastGood, _best;
 
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentException">The loss cannot train this network's output (cross-entropy needs a softmax output, binary cross-entropy a sigmoid one).</exception>
     public Trainer(Network<T> network, ILoss<T> loss, IOptimizer<T> optimizer)
     {
-        _gatherPart = part =>
-        {
-            int rows = _gatherInto!.Rows, from = rows * part / _gatherParts, to = rows * (part + 1) / _gatherParts;
-            CopyRows(_gatherFrom!, _gatherOrder!, _gatherStart, _gatherInto, from, to);
-        };
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
@@ -156,10 +104,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         var history = new List<EpochResult>(epochs);
         int[] order = Enumerable.Range(0, n).ToArray();
-        var lastGood = Snapshot(ref _lastGood);
-        Matrix<T>[]? best = null;
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0;
+        var lastGood = _lastGood ??= new ParameterSnapshot<T>(Network);
+        lastGood.Take(Network);
+        var stopping = EarlyStoppingPatience is int patience ? new EarlyStopping(patience) : null;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -169,13 +116,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             for (int start = 0; start < n; start += batchSize)
             {
                 int rows = Math.Min(batchSize, n - start);
-                var xb = Gather(x, order, start, rows, ref _xBatch);
-                var yb = Gather(y, order, start, rows, ref _yBatch);
+                var xb = _xBatch.Gather(x, order, start, rows);
+                var yb = _yBatch.Gather(y, order, start, rows);
                 total += double.CreateChecked(Step(xb, yb, out int batchCorrect));
                 correct += batchCorrect;
                 if (!double.IsFinite(total))
                 {
-                    Restore(lastGood);
+                    lastGood.Restore(Network);
                     return new TrainingHistory(history, StopReason.Diverged, history.Count, epoch);
                 }
                 int done = start + rows;
@@ -190,26 +137,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             history.Add(result);
             EpochCompleted?.Invoke(result);
-            CopyInto(lastGood);
+            lastGood.Take(Network);
 
-            if (EarlyStoppingPatience is int patience)
+            if (stopping?.Observe(epoch, result.ValidationLoss ?? result.MeanLoss) is var (improved, stop))
             {
-                double monitored = result.ValidationLoss ?? result.MeanLoss;
-                if (monitored < bestLoss)
+                if (improved) (_best ??= new ParameterSnapshot<T>(Network)).Take(Network);
+                if (stop)
                 {
-                    bestLoss = monitored;
-                    bestEpoch = epoch;
-                    best = Snapshot(ref _best);
-                }
-                else if (epoch - bestEpoch >= patience)
-                {
-                    Restore(best!);
-                    return new TrainingHistory(history, StopReason.EarlyStopping, bestEpoch);
+                    _best!.Restore(Network);
+                    return new TrainingHistory(history, StopReason.EarlyStopping, stopping.BestEpoch);
                 }
             }
         }
-        if (best is not null) Restore(best);
-        return new TrainingHistory(history, StopReason.Completed, best is null ? history.Count : bestEpoch);
+        if (stopping is { BestEpoch: > 0 }) _best!.Restore(Network);
+        return new TrainingHistory(history, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : history.Count);
     }
 
     /// <summary>Mean loss an example and share of rows whose class is right, on x and y, in evaluation mode (no dropout, no updates).</summary>
@@ -217,62 +158,5 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = Evaluation.Run(Network, Loss, x, y);
         return (result.MeanLoss, result.Accuracy);
-    }
-
-    // The current parameters copied into saved (allocated on first use).
-    private Matrix<T>[] Snapshot(ref Matrix<T>[]? saved)
-    {
-        saved ??= Network.Parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Columns)).ToArray();
-        CopyInto(saved);
-        return saved;
-    }
-
-    private void CopyInto(Matrix<T>[] saved)
-    {
-        var parameters = Network.ParameterSpan;
-        for (int i = 0; i < saved.Length; i++) parameters[i].Value.Span.CopyTo(saved[i].Span);
-    }
-
-    private void Restore(Matrix<T>[] saved)
-    {
-        var parameters = Network.ParameterSpan;
-        for (int i = 0; i < saved.Length; i++) saved[i].Span.CopyTo(parameters[i].Value.Span);
-    }
-
-    // Below this many values a batch is copied by one thread; above it (a batch of images), by all the product
-    // threads: the copies of shuffled rows mostly wait on memory, and two cores keep more reads in flight.
-    private const int ParallelGather = 1 << 15;
-
-    // Copies the rows order[start..start+rows] of source into a reused (rows, columns) buffer.
-    private Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, ref BatchBuffer<T> buffer)
-    {
-        var batch = buffer.Get(rows, source.Columns);
-        if (batch.Length >= 2 * ParallelGather && rows > 1 && Gemm.MaxThreads > 1)
-        {
-            int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, batch.Length / ParallelGather));
-            (_gatherFrom, _gatherOrder, _gatherStart, _gatherInto, _gatherParts) = (source, order, start, batch, parts);
-            bool ran = WorkerPool.TryRun(parts, _gatherPart);
-            (_gatherFrom, _gatherOrder, _gatherInto) = (null, null, null);
-            if (ran) return batch;
-        }
-        CopyRows(source, order, start, batch, 0, rows);
-        return batch;
-    }
-
-    // Rows first..end of batch = rows order[start + first..start + end] of source.
-    private static void CopyRows(IRowSource<T> rowSource, int[] order, int start, Matrix<T> batch, int first, int end)
-    {
-        if (rowSource is not Matrix<T> source)
-        {
-            for (int r = first; r < end; r++) rowSource.CopyRow(order[start + r], batch.RowSpan(r));
-            return;
-        }
-        int columns = source.Columns;
-        ReadOnlySpan<T> from = source.Span;
-        Span<T> to = batch.Span;
-        for (int r = first; r < end; r++)
-        {
-            from.Slice(order[start + r] * columns, columns).CopyTo(to.Slice(r * columns, columns));
-        }
     }
 }

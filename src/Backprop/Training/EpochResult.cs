@@ -1,0 +1,20 @@
+namespace Backprop;
+
+/// <summary>What one epoch of training measured.</summary>
+/// <param name="Epoch">1 for the first epoch.</param>
+/// <param name="TotalLoss">The loss summed over the epoch's examples as each was met, before its update (the notes' error_for_all_lights).</param>
+/// <param name="Examples">How many examples the epoch went through.</param>
+public sealed record EpochResult(int Epoch, double TotalLoss, int Examples)
+{
+    /// <summary>The total loss divided by the number of examples.</summary>
+    public double MeanLoss => TotalLoss / Examples;
+
+    /// <summary>Share of training examples whose class was predicted right as they were met; null unless classes are counted.</summary>
+    public double? TrainAccuracy { get; init; }
+
+    /// <summary>Mean loss an example on the validation data after the epoch; null without validation data.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>Share of validation examples predicted right after the epoch; null without validation data or classes.</summary>
+    public double? ValidationAccuracy { get; init; }
+}

@@ -1,0 +1,12 @@
+namespace Backprop;
+
+/// <summary>Why training stopped.</summary>
+public enum StopReason
+{
+    /// <summary>All the epochs asked for ran.</summary>
+    Completed,
+    /// <summary>The monitored loss did not improve for the patience asked for; the best weights were restored.</summary>
+    EarlyStopping,
+    /// <summary>The loss became NaN or infinite; the weights from before that epoch were restored.</summary>
+    Diverged,
+}
