@@ -2,21 +2,6 @@ using System.Numerics;
 
 namespace Backprop;
 
-/// <summary>An activation function, for hidden layers (relu, sigmoid, tanh) or the output (identity, sigmoid, softmax).</summary>
-public enum Activation
-{
-    /// <summary>No activation: the output is the weighted sum, as in the notes.</summary>
-    Identity,
-    /// <summary>max(0, x), as the notes' relu.</summary>
-    Relu,
-    /// <summary>1 / (1 + e^-x).</summary>
-    Sigmoid,
-    /// <summary>tanh(x).</summary>
-    Tanh,
-    /// <summary>e^x / Σ e^x over the row; for classes, with cross-entropy.</summary>
-    Softmax,
-}
-
 /// <summary>
 /// The shape of a multi-layer perceptron: inputs, hidden sizes, outputs, activations, bias, initial weights.
 /// The defaults are today's usual ones (relu hidden layers, biases, He weights for relu); <see cref="Notes"/>

@@ -212,20 +212,3 @@ public sealed record Recipe
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
-
-/// <summary>A recipe's setting that does not fit the others or the data; <see cref="Setting"/> names it as the command line's flag does (without the dashes).</summary>
-public sealed class RecipeException : ArgumentException
-{
-    /// <summary>A problem with <paramref name="setting"/> (loss, output, batch, ...).</summary>
-    public RecipeException(string setting, string message) : base(message) => Setting = setting;
-
-    /// <summary>The setting's name: layers, activation, output, loss, optimizer, alpha, epochs, batch, init, normalize, precision, l2, dropout, early-stopping.</summary>
-    public string Setting { get; }
-}
-
-/// <summary>What <see cref="Recipe.Fit"/> gives back: the trained model, how training went, the recipe as resolved, and the settings it chose.</summary>
-/// <param name="Model">The trained network with its input scaling and names: evaluate, predict, save.</param>
-/// <param name="History">Each epoch's results and why training stopped.</param>
-/// <param name="Recipe">The recipe with every setting set.</param>
-/// <param name="Chosen">The settings chosen from the data because the recipe left them null, as "name value".</param>
-public sealed record Trained(Model Model, TrainingHistory History, Recipe Recipe, IReadOnlyList<string> Chosen);

@@ -119,6 +119,27 @@ public class OptimizerTests
             if (dead[i]) Assert.Equal(0f, state[0][i]); // m (or the velocity) of a dead weight has gone to zero
     }
 
+    [Fact]
+    public void A_subnormal_gradient_counts_as_zero()
+    {
+        // 1e-40 is subnormal in float32: arithmetic on it would take a microcode assist on x64. Treated as 0, it leaves the
+        // weights and moments as a zero gradient does (every other element carries a normal gradient, and moves).
+        float[] gradients = [1e-40f, -3e-39f, 0.25f, 0, 1e-40f, 0.5f, -0.125f, 2e-39f, 1e-40f];
+        foreach (bool adam in new[] { true, false })
+        {
+            var p = new Parameter<float>("w", new Matrix<float>(1, gradients.Length, Enumerable.Repeat(0.5f, gradients.Length).ToArray()));
+            gradients.CopyTo(p.Gradient.Span);
+            IOptimizer<float> o = adam ? new Adam<float>(0.001f) : new Momentum<float>(0.01f, 0.9f);
+            o.Update([p]);
+            for (int i = 0; i < gradients.Length; i++)
+                Assert.Equal(float.IsSubnormal(gradients[i]) || gradients[i] == 0, p.Value.Span[i] == 0.5f);
+            float[][] state = o is Adam<float> a ? [a.MomentsOf(p).M, a.MomentsOf(p).V] : [((Momentum<float>)o).VelocityOf(p)];
+            foreach (var values in state)
+                for (int i = 0; i < gradients.Length; i++)
+                    if (float.IsSubnormal(gradients[i])) Assert.Equal(0f, values[i]);
+        }
+    }
+
     [Theory]
     [InlineData("adam-vector-length")]
     [InlineData("momentum-dead-units")]

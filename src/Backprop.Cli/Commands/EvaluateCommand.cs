@@ -59,26 +59,3 @@ internal static class EvaluateCommand
 
     private static string Num(double v) => double.IsNaN(v) ? "-" : v.ToString("0.0000", CultureInfo.InvariantCulture);
 }
-
-/// <summary>Loads data for an existing model: its input columns (and targets when asked), checked against what it was trained on.</summary>
-internal static class ModelData
-{
-    public static Dataset Load(string path, Model model, bool withTargets)
-    {
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new DataException(path, "no such file or folder");
-        Dataset data;
-        if (Directory.Exists(path)) data = IdxLoader.LoadFolder(path).Test;
-        else if (IdxLoader.LooksLikeIdx(path)) data = IdxLoader.LoadPair(path);
-        else data = CsvLoader.Load(path, new CsvOptions
-        {
-            TargetColumns = withTargets ? model.TargetNames : [],
-            Classes = withTargets ? model.ClassNames : null,
-            ExpectFeatures = model.FeatureNames,
-        });
-        if (data.FeatureNames.Count != model.Spec.Inputs)
-            throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the model takes {model.Spec.Inputs}");
-        if (withTargets && model.OutputTargets(data).Columns != model.Spec.Outputs)
-            throw new DataException(path, $"has {data.Targets.Columns} outputs; the model gives {model.Spec.Outputs}");
-        return data;
-    }
-}

@@ -101,7 +101,7 @@ internal static class ExplainCommand
             Heat(multiplot.GetPlot(2 * d), net, $"{p.Layer}: net pressure");
             Heat(multiplot.GetPlot(2 * d + 1), weights, $"{p.Layer}: weights");
         }
-        AtomicFile.Write(path, temp => multiplot.SavePng(temp, 900, 380 * pressure.Count));
+        OutputFile.Write(path, temp => multiplot.SavePng(temp, 900, 380 * pressure.Count));
     }
 
     private static void Heat(Plot plot, double[,] values, string title)

@@ -5,25 +5,6 @@ using Backprop.Data;
 namespace Backprop.Cli;
 
 /// <summary>
-/// Everything <c>train</c> (and the commands that build a network the same way) was asked to do: the recipe as the
-/// flags give it (settings left null are the library's to choose from the data) and what only the command line has.
-/// </summary>
-internal sealed record TrainSettings
-{
-    public required Recipe Recipe { get; init; }
-    public required IReadOnlyList<string> Targets { get; init; }
-    public IReadOnlyList<string>? Classes { get; init; }
-    public double? ValidationFraction { get; init; }
-    public string? ValidationData { get; init; }
-    public string? TestData { get; init; }
-    public int Threads { get; init; } = Environment.ProcessorCount;
-    public string? Save { get; init; }
-    public string? History { get; init; }
-    public string? Plot { get; init; }
-    public bool Quiet { get; init; }
-}
-
-/// <summary>
 /// The flags that describe a network and its training. Values are read as text and checked here, so that every
 /// mistake is one line naming the flag, what it got, and what it takes.
 /// </summary>

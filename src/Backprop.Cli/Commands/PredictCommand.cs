@@ -26,7 +26,7 @@ internal static class PredictCommand
             string csv = loaded.Precision == "f64" ? Predict<double>(loaded, dataset) : Predict<float>(loaded, dataset);
             if (result.GetValue(output) is string path)
             {
-                AtomicFile.WriteText(path, csv);
+                OutputFile.WriteText(path, csv);
                 stdout.WriteLine($"wrote {dataset.Count} predictions to {path}");
             }
             else stdout.Write(csv);

@@ -77,7 +77,7 @@ internal static class TrainCommand
                 view.Line($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
             }
         }
-        if (s.History is string historyPath) AtomicFile.WriteText(historyPath, HistoryFile.Format(history.Epochs));
+        if (s.History is string historyPath) OutputFile.WriteText(historyPath, HistoryFile.Format(history.Epochs));
         if (s.Plot is string plot) Chart.Save(plot, history.Epochs, trainer.Loss.Name);
         return exitCode;
     }

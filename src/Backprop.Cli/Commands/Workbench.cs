@@ -4,58 +4,6 @@ using Backprop.Data;
 
 namespace Backprop.Cli;
 
-/// <summary>The data a network command works on, loaded and checked against the flags.</summary>
-internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset? Validation, Dataset? Test, bool IsImages)
-{
-    /// <summary>
-    /// Reads every flag (their mistakes come first, before any data is read), loads DATA and any validation/test
-    /// files, and has the library resolve the recipe for the data, so that every setting that does not fit is an error
-    /// before training starts.
-    /// </summary>
-    public static LoadedData Load(string path, ParseResult result, NetworkFlags flags)
-    {
-        var settings = flags.Read(result);
-        // Output paths are checked before training, not after an hour of it.
-        CheckOutputPath(settings.Save, "--save");
-        CheckOutputPath(settings.History, "--history");
-        CheckOutputPath(settings.Plot, "--plot");
-        var csv = new CsvOptions { TargetColumns = settings.Targets, Classes = settings.Classes };
-        var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
-
-        var whole = train; // its rows are the file's, for error messages about targets
-        Dataset? validation = null;
-        if (settings.ValidationFraction is double fraction)
-            (train, validation) = train.Split(fraction);
-        else if (settings.ValidationData is string vpath)
-            validation = DataFiles.LoadLike(vpath, train, csv);
-        if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
-
-        var loaded = new LoadedData(settings, train, validation, test, isImages);
-        var (recipe, _) = loaded.Resolve(whole);
-        foreach (var set in new[] { settings.ValidationData is null ? null : validation, test })
-            if (set is not null && Losses.TargetProblem(recipe.Loss!, recipe.Output!.Value, set.Targets) is string problem)
-                throw new DataException(set.Source, problem);
-        Gemm.MaxThreads = settings.Threads;
-        return loaded;
-    }
-
-    /// <summary>The library's resolution of the flags' recipe for the training data (or <paramref name="data"/>); a setting that does not fit is a usage error naming its flag.</summary>
-    public (Recipe Recipe, IReadOnlyList<string> Chosen) Resolve(Dataset? data = null)
-    {
-        try { return Settings.Recipe.Resolve(data ?? Train); }
-        catch (RecipeException e) { throw new UsageException($"--{e.Setting}: {e.Message}"); }
-    }
-
-    private static void CheckOutputPath(string? path, string flag)
-    {
-        if (path is null) return;
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new UsageException($"{flag}: {path} is a folder; name a file to write");
-        string? folder = Path.GetDirectoryName(full);
-        if (folder is not null && !Directory.Exists(folder)) throw new UsageException($"{flag}: the folder {folder} does not exist");
-    }
-}
-
 /// <summary>The library's <see cref="Learner{T}"/> for the loaded data, with the lines that describe it on screen.</summary>
 internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -28,6 +28,6 @@ internal static class Chart
 
         Lines(multiplot.GetPlot(0), $"loss ({lossName}, mean an example)", e => e.MeanLoss, e => e.ValidationLoss);
         if (accuracy) Lines(multiplot.GetPlot(1), "accuracy", e => e.TrainAccuracy, e => e.ValidationAccuracy);
-        AtomicFile.Write(path, temp => multiplot.SavePng(temp, accuracy ? 1200 : 600, 450));
+        OutputFile.Write(path, temp => multiplot.SavePng(temp, accuracy ? 1200 : 600, 450));
     }
 }

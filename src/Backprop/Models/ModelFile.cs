@@ -33,26 +33,13 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] contents = Serialize(model);
 
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"Cannot save the model to '{path}': it is a directory.");
-        string directory = Path.GetDirectoryName(full) ?? throw new IOException($"Cannot save the model to '{path}': it has no directory.");
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid().ToString("N")[..12]}.tmp");
-        try
+        if (Directory.Exists(Path.GetFullPath(path))) throw new IOException($"Cannot save the model to '{path}': it is a directory.");
+        AtomicFile.Write(path, (Stream file) =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                var stream = wrap is null ? file : wrap(file);
-                stream.Write(contents);
-                stream.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            var stream = wrap is null ? file : wrap(file);
+            stream.Write(contents);
+            stream.Flush();
+        });
     }
 
     /// <summary>Reads the model at <paramref name="path"/>; <see cref="DataException"/> (file and problem) for a missing, foreign, damaged, other-version or inconsistent file.</summary>

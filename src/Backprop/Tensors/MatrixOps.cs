@@ -126,6 +126,3 @@ public sealed partial class Matrix<TFloat>
 
     private static int BroadcastDim(int x, int y) => x == y ? x : x == 1 ? y : y == 1 ? x : -1;
 }
-
-/// <summary>Thrown when two arrays' shapes do not fit an operation; the message names both shapes.</summary>
-public sealed class ShapeMismatchException(string message) : ArgumentException(message);

@@ -13,8 +13,9 @@ namespace Backprop;
 /// Moments too small to matter are set to zero rather than left to become subnormal numbers (the first moment of a
 /// weight whose gradient is always zero, behind a dead relu, decays by β1 a step and is subnormal within a few
 /// hundred steps; x64 processors take a microcode assist, about a hundred times slower, for every vector operation
-/// that touches one). The rule: m becomes 0 where its step (α / (1-β1^t))·m would be below the smallest normal
-/// number, and v becomes 0 where it is below the smallest normal number. It is plain arithmetic, the same on every
+/// that touches one). The rule: a subnormal gradient counts as 0 (rare, from nearly dead units; the comparison
+/// that finds it costs no assist, arithmetic on it would); m becomes 0 where its step (α / (1-β1^t))·m would be below
+/// the smallest normal number; and v becomes 0 where it is below the smallest normal number. It is plain arithmetic, the same on every
 /// instruction set, and it changes nothing in a run where no value is subnormal.
 /// </remarks>
 public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -122,6 +123,7 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
             for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
             {
                 var gi = Vector.LoadUnsafe(ref gr, i);
+                gi = Vector.AndNot(gi, Vector.LessThan(Vector.Abs(gi), tinyV));        // a subnormal gradient counts as 0
                 var mi = Vector.LoadUnsafe(ref mr, i);
                 mi += oneMinusB1 * (gi - mi);                                        // exp_avg.lerp_(grad, 1 - beta1)
                 mi = Vector.AndNot(mi, Vector.LessThan(Vector.Abs(mi), tinyM)); // ... or 0 where its step is subnormal
@@ -137,6 +139,7 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         for (; i < n; i++)
         {
             T gi = Unsafe.Add(ref gr, i), mi = Unsafe.Add(ref mr, i);
+            if (T.Abs(gi) < tiny) gi = T.Zero;
             mi += c.OneMinusBeta1 * (gi - mi);
             if (T.Abs(mi) < c.TinyM) mi = T.Zero;
             T vi = Unsafe.Add(ref vr, i) * c.Beta2 + c.OneMinusBeta2 * gi * gi;
@@ -147,15 +150,4 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
             Unsafe.Add(ref vr, i) = vi;
         }
     }
-}
-
-/// <summary>Where the optimizers' running values stop being worth keeping (see <see cref="Adam{T}"/>).</summary>
-internal static class Tiny
-{
-    // Parameters of at least this many values are updated on two threads.
-    public const int ParallelLength = 1 << 16;
-
-    /// <summary>The smallest positive normal number of T (below it, subnormal numbers).</summary>
-    public static T Normal<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? T.CreateTruncating(1.17549435E-38f) : T.CreateTruncating(2.2250738585072014E-308);
 }

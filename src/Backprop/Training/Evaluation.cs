@@ -2,13 +2,6 @@ using System.Numerics;
 
 namespace Backprop;
 
-/// <summary>How a network does on a dataset: its mean loss, and for classes, which class it picked for each row.</summary>
-/// <param name="MeanLoss">The loss divided by the number of rows.</param>
-/// <param name="Accuracy">Share of rows whose predicted class is the target's (meaningful for classes only).</param>
-/// <param name="Predicted">The predicted class of each row (see <see cref="Metrics.ClassOf{T}"/>).</param>
-/// <param name="Actual">The target's class of each row.</param>
-public sealed record EvaluationResult(double MeanLoss, double Accuracy, int[] Predicted, int[] Actual);
-
 /// <summary>Runs a network over a dataset in evaluation mode (no dropout, no updates), in chunks to bound memory.</summary>
 public static class Evaluation
 {
@@ -16,8 +9,7 @@ public static class Evaluation
     public static EvaluationResult Run<T>(Network<T> network, ILoss<T> loss, IRowSource<T> x, Matrix<T> y, int chunkRows = 1000)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Rows != y.Rows)
-            throw new ShapeMismatchException($"Inputs of shape ({x.Rows}, {x.Columns}) and targets of shape {y.Shape} have different numbers of rows.");
+        Examples.CheckSameRows(x, y);
         int n = x.Rows;
         var predicted = new int[n];
         var actual = new int[n];

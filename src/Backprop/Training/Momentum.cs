@@ -6,8 +6,9 @@ namespace Backprop;
 
 /// <summary>Gradient descent with momentum: velocity = beta · velocity + gradient; weights -= alpha · velocity.</summary>
 /// <remarks>
-/// As in <see cref="Adam{T}"/>, a velocity whose step alpha · velocity would be below the smallest normal number is
-/// set to zero instead of decaying through subnormal numbers (slow on x64); a run with no subnormal value is unchanged.
+/// As in <see cref="Adam{T}"/>, a subnormal gradient counts as zero, and a velocity whose step alpha · velocity would be
+/// below the smallest normal number is set to zero instead of decaying through subnormal numbers (slow on x64); a run
+/// with no subnormal value is unchanged.
 /// </remarks>
 public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -74,9 +75,12 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
             var beta = new Vector<T>(Beta);
             var alpha = new Vector<T>(Alpha);
             var tiny = new Vector<T>(_tiny);
+            var normal = new Vector<T>(Tiny.Normal<T>());
             for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
             {
-                var vi = beta * Vector.LoadUnsafe(ref vr, i) + Vector.LoadUnsafe(ref gr, i);
+                var gi = Vector.LoadUnsafe(ref gr, i);
+                gi = Vector.AndNot(gi, Vector.LessThan(Vector.Abs(gi), normal)); // a subnormal gradient counts as 0
+                var vi = beta * Vector.LoadUnsafe(ref vr, i) + gi;
                 vi = Vector.AndNot(vi, Vector.LessThan(Vector.Abs(vi), tiny));
                 vi.StoreUnsafe(ref vr, i);
                 (Vector.LoadUnsafe(ref wr, i) - alpha * vi).StoreUnsafe(ref wr, i);
@@ -84,7 +88,9 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
         }
         for (; i < n; i++)
         {
-            T vi = Beta * Unsafe.Add(ref vr, i) + Unsafe.Add(ref gr, i);
+            T gi = Unsafe.Add(ref gr, i);
+            if (T.Abs(gi) < Tiny.Normal<T>()) gi = T.Zero;
+            T vi = Beta * Unsafe.Add(ref vr, i) + gi;
             if (T.Abs(vi) < _tiny) vi = T.Zero;
             Unsafe.Add(ref vr, i) = vi;
             Unsafe.Add(ref wr, i) -= Alpha * vi;

@@ -94,8 +94,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (x.Rows != y.Rows)
-            throw new ShapeMismatchException($"Inputs of shape ({x.Rows}, {x.Columns}) and targets of shape {y.Shape} have different numbers of rows.");
+        Examples.CheckSameRows(x, y);
         if (x.Rows == 0) throw new ArgumentException("There are no examples to train on.");
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs cannot be negative ({epochs}).");
         if (EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), "Early-stopping patience must be at least 1.");

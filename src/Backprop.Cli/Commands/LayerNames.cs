@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Cli;
+
+/// <summary>The notes' names for what each layer computes, forward and backward: layer_1 = relu(np.dot(layer_0, weights_0_1)), ...</summary>
+internal sealed class LayerNames<T>(IReadOnlyList<ILayer<T>> layers) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // k such that layer i belongs to dense layer k's block (a dense layer and the activation/dropout after it).
+    private int Block(int i) => layers.Take(i + 1).Count(l => l is Dense<T>) - 1;
+
+    private bool LastOfBlock(int i) => i == layers.Count - 1 || layers[i + 1] is Dense<T>;
+
+    private static string Derivative(ILayer<T> layer, string output) => layer switch
+    {
+        Relu<T> => $"relu2deriv({output})",
+        Sigmoid<T> => $"{output} * (1 - {output})",
+        Tanh<T> => $"(1 - {output} ** 2)",
+        Softmax<T> => $"softmax_jacobian({output})",
+        _ => layer.Name,
+    };
+
+    public string Forward(int i)
+    {
+        int k = Block(i);
+        string dot = $"np.dot(layer_{k}, weights_{k}_{k + 1})" + (layers[Block0(k)] is Dense<T> { Bias: not null } ? $" + bias_{k + 1}" : "");
+        string name = LastOfBlock(i) ? $"layer_{k + 1} = " : "";
+        return layers[i] switch
+        {
+            Dense<T> => name + dot,
+            Dropout<T> d => $"layer_{k + 1} *= dropout_mask  # keeps each value with probability {NetworkFlags.Num(1 - d.P)}, scaled by 1/{NetworkFlags.Num(1 - d.P)}",
+            var activation => name + $"{activation.Name}({dot})",
+        };
+    }
+
+    private int Block0(int k) => layers.Select((l, i) => (l, i)).Where(p => p.l is Dense<T>).ElementAt(k).i;
+
+    public string LossExpression(ILoss<T> loss)
+    {
+        string n = $"layer_{layers.Count(l => l is Dense<T>)}";
+        return loss switch
+        {
+            SquaredError<T> => $"np.sum(({n} - goal) ** 2)",
+            MeanSquaredError<T> => $"np.sum(np.mean(({n} - goal) ** 2, axis=1))",
+            CrossEntropy<T> => $"-np.sum(goal * np.log({n}))",
+            BinaryCrossEntropy<T> => $"-np.sum(goal * np.log({n}) + (1 - goal) * np.log(1 - {n}))",
+            _ => loss.Name,
+        };
+    }
+
+    // The delta arriving at layer i's output, just before layer i's backward step.
+    public string? Backward(int i, ILoss<T> loss, int batch)
+    {
+        int k = Block(i);
+        string delta = $"layer_{k + 1}_delta";
+        string average = batch > 1 ? $" / {batch}" : "";
+        bool isOutput = k == layers.Count(l => l is Dense<T>) - 1;
+        bool fused = loss.FusesWith(layers[^1]);
+        if (isOutput && LastOfBlock(i))
+            // The first delta: at the output, or below a fused softmax/sigmoid.
+            return fused || layers[i] is Dense<T> || loss is SquaredError<T>
+                ? $"{delta} = (layer_{k + 1} - goal){average}"
+                : $"{delta} = d{loss.Name}/dlayer_{k + 1}{average}";
+        if (isOutput && layers[i] is Dense<T> && fused) return $"{delta} = (layer_{k + 1} - goal){average}";
+        if (LastOfBlock(i))
+            return $"{delta} = layer_{k + 2}_delta.dot(weights_{k + 1}_{k + 2}.T)";
+        // Below the last layer of the block: the delta after that layer's derivative (or dropout mask).
+        var above = layers[i + 1];
+        return above is Dropout<T> ? $"{delta} *= dropout_mask" : $"{delta} *= {Derivative(above, $"layer_{k + 1}")}";
+    }
+}

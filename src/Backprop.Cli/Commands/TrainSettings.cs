@@ -1,0 +1,20 @@
+namespace Backprop.Cli;
+
+/// <summary>
+/// Everything <c>train</c> (and the commands that build a network the same way) was asked to do: the recipe as the
+/// flags give it (settings left null are the library's to choose from the data) and what only the command line has.
+/// </summary>
+internal sealed record TrainSettings
+{
+    public required Recipe Recipe { get; init; }
+    public required IReadOnlyList<string> Targets { get; init; }
+    public IReadOnlyList<string>? Classes { get; init; }
+    public double? ValidationFraction { get; init; }
+    public string? ValidationData { get; init; }
+    public string? TestData { get; init; }
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public string? Save { get; init; }
+    public string? History { get; init; }
+    public string? Plot { get; init; }
+    public bool Quiet { get; init; }
+}

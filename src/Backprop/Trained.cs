@@ -1,0 +1,12 @@
+using System.Globalization;
+using Backprop.Data;
+using Backprop.Models;
+
+namespace Backprop;
+
+/// <summary>What <see cref="Recipe.Fit"/> gives back: the trained model, how training went, the recipe as resolved, and the settings it chose.</summary>
+/// <param name="Model">The trained network with its input scaling and names: evaluate, predict, save.</param>
+/// <param name="History">Each epoch's results and why training stopped.</param>
+/// <param name="Recipe">The recipe with every setting set.</param>
+/// <param name="Chosen">The settings chosen from the data because the recipe left them null, as "name value".</param>
+public sealed record Trained(Model Model, TrainingHistory History, Recipe Recipe, IReadOnlyList<string> Chosen);
