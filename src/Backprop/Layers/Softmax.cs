@@ -29,8 +29,29 @@ public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
             TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
             TensorPrimitives.Exp<T>(y, y);
             TensorPrimitives.Divide(y, TensorPrimitives.Sum<T>(y), y);
+            FlushTiny(y);
         }
         return output;
+    }
+
+    // Probabilities below 2^-100 become 0. A confident network's wrong classes get e^-90 and less, subnormal numbers in
+    // float32, and every vector operation that touches one (here, in the delta p - y, and in the products that carry
+    // it back) takes a microcode assist on x64: epochs slowed by a fifth as training went on. Such a probability moves
+    // nothing: its delta is 30 orders of magnitude below the rest of its row's, and Adam's ε swamps its gradient.
+    private static void FlushTiny(Span<T> p)
+    {
+        T tiny = T.CreateTruncating(Math.ScaleB(1.0, -100));
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var t = new Vector<T>(tiny);
+            for (; i + Vector<T>.Count <= p.Length; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(p[i..]);
+                Vector.AndNot(v, Vector.LessThan(v, t)).CopyTo(p[i..]);
+            }
+        }
+        for (; i < p.Length; i++) if (p[i] < tiny) p[i] = T.Zero;
     }
 
     /// <inheritdoc/>
