@@ -292,7 +292,7 @@ def tta_figures(res):
              if epoch["adam+dropout"] and epoch["adam"] else None)
     return {"bp": bp, "sk": sk, "th": th, "r_time": r_time, "runs": runs, "epoch": epoch,
             "r_adam": ratio("adam", "sgd"), "r_momentum": ratio("momentum", "sgd"),
-            "flat_adam": flatness(runs["adam"]), "flat_momentum": flatness(runs["momentum"]),
+            "flat_adam": flatness(runs["adam"]), "flat_momentum": flatness(runs["momentum"]), "flat_sgd": flatness(runs["sgd"]),
             "flat": {k: flatness(r) for k, r in runs.items()}, "dropout_share": share}
 
 
@@ -320,6 +320,13 @@ def tta_checks(e):
                      f"epoch 2 {sec(es[1] if len(es) >= 2 else None)}", ratio_text(r), f"≤ {TARGETS['tta_flat']}×",
                      verdict_at_most(r, TARGETS["tta_flat"]) if r is not None or not run
                      else "not measured (fewer than 3 epochs)"))
+    sgd_run, sgd_flat = e["runs"]["sgd"], e["flat_sgd"]
+    if sgd_flat is not None:
+        es = sgd_run.get("epoch_seconds") or []
+        rows.append((f"Backprop SGD by the same rule: slowest of {from3} ÷ epoch 2", sec(max(es[2:])),
+                     f"epoch 2 {sec(es[1])}", ratio_text(sgd_flat), "—",
+                     "information: plain SGD does no per-weight state, so what it shows is the shared machine's "
+                     "epoch-to-epoch noise, which the rule above cannot tell from a slowdown"))
     share = e["dropout_share"]
     verdict = verdict_at_most(share, TARGETS["tta_dropout"])
     if share is not None and share < 0:
