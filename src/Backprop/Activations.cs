@@ -21,6 +21,6 @@ public static class Activations
         ArgumentNullException.ThrowIfNull(name);
         string t = name.Trim().ToLowerInvariant();
         return allowed.Contains(t) ? Enum.Parse<Activation>(t, ignoreCase: true)
-            : throw new ArgumentException($"'{name}' is not one of {string.Join(", ", allowed)}.", nameof(name));
+            : throw new ArgumentException($"'{name}' is not one of {string.Join(", ", allowed)}.");
     }
 }

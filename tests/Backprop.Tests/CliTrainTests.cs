@@ -270,6 +270,7 @@ public sealed class CliTrainTests : IDisposable
         Assert.Single(run.Err.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("backprop: ", run.Err);
         Assert.DoesNotContain("   at ", run.Err);
+        Assert.DoesNotContain("(Parameter '", run.Err); // .NET's argument-name suffix means nobody rephrased the message
         foreach (var e in expected) Assert.Contains(e, run.Err);
     }
 
@@ -304,6 +305,8 @@ public sealed class CliTrainTests : IDisposable
     [InlineData("--batch", "0", "--batch")]
     [InlineData("--activation", "softmax", "--activation")]
     [InlineData("--optimizer", "rmsprop", "--optimizer")]
+    [InlineData("--loss", "hinge", "--loss")]
+    [InlineData("--loss", "binary-cross-entropy", "--loss")]
     [InlineData("--init", "uniform:1,-1", "--init")]
     [InlineData("--layers", "8,x", "--layers")]
     [InlineData("--dropout", "1", "--dropout")]

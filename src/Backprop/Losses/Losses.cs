@@ -41,7 +41,7 @@ public static class Losses
     {
         ArgumentNullException.ThrowIfNull(name);
         string t = name.Trim().ToLowerInvariant();
-        return Names.Contains(t) ? t : throw new ArgumentException($"'{name}' is not a loss; the losses are {string.Join(", ", Names)}.", nameof(name));
+        return Names.Contains(t) ? t : throw new ArgumentException($"'{name}' is not a loss; the losses are {string.Join(", ", Names)}.");
     }
 
     /// <summary>The output activation the loss named <paramref name="name"/> needs, or null when any output will do (or the name is not one of <see cref="Names"/>).</summary>

@@ -41,6 +41,6 @@ public static class Optimizers
     {
         ArgumentNullException.ThrowIfNull(name);
         string t = name.Trim().ToLowerInvariant();
-        return Names.Contains(t) ? t : throw new ArgumentException($"'{name}' is not an optimizer; the optimizers are {string.Join(", ", Names)}.", nameof(name));
+        return Names.Contains(t) ? t : throw new ArgumentException($"'{name}' is not an optimizer; the optimizers are {string.Join(", ", Names)}.");
     }
 }
