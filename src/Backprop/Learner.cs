@@ -86,5 +86,5 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The trained network with its scaling and names, ready to save or use.</summary>
     public Model ToModel() =>
-        Model.From(Network, Spec, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Name);
+        Model.From(Network, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Name);
 }

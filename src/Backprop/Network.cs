@@ -22,6 +22,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         DenseLayers = layers.OfType<Dense<T>>().ToArray();
     }
 
+    /// <summary>The spec this network was built from (<see cref="NetworkSpec.Build{T}"/>), or null for a network assembled from layers by hand.</summary>
+    public NetworkSpec? Spec { get; init; }
+
     /// <summary>The layers, input side first.</summary>
     public IReadOnlyList<ILayer<T>> Layers => _layers;
 

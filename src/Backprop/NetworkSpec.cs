@@ -82,7 +82,7 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
             fanIn = size;
             index++;
         }
-        return new Network<T>(layers.ToArray());
+        return new Network<T>(layers.ToArray()) { Spec = this };
     }
 
     private void Validate()

@@ -287,6 +287,21 @@ public sealed class ModelFileTests : IDisposable
     // ------------------------------------------------------------------ building a model
 
     [Fact]
+    public void A_network_built_from_a_spec_saves_with_its_names_and_scaling_alone()
+    {
+        var spec = new NetworkSpec(3, [4], 2) { OutputActivation = Activation.Softmax, Dropout = 0.5 };
+        var network = spec.Build<float>(new NumpyRandom(2));
+        Assert.Same(spec, network.Spec);
+        var viaNetwork = Model.From(network, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], "cross-entropy");
+        var viaSpec = Model.From(network, spec, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], "cross-entropy");
+        Assert.Equal(viaSpec, viaNetwork);
+        // Assembled by hand, a network has no spec to save.
+        var byHand = new Network<float>(new Dense<float>(3, 2), new Softmax<float>());
+        Assert.Null(byHand.Spec);
+        Assert.Throws<ArgumentException>(() => Model.From(byHand, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], "cross-entropy"));
+    }
+
+    [Fact]
     public void From_rejects_a_network_that_does_not_match_the_spec()
     {
         var spec = NetworkSpec.Notes(3, [4], 1); // no bias, so that "with a bias" is a mismatch

@@ -30,6 +30,17 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     /// <summary>The precisions a model can have: "f64" (double) and "f32" (float).</summary>
     public static IReadOnlyList<string> Precisions { get; } = ["f64", "f32"];
 
+    /// <summary>The model of a trained <paramref name="network"/> built by <see cref="NetworkSpec.Build{T}"/>, which knows its spec: the network, its input scaling and its names are all saving needs.</summary>
+    /// <exception cref="ArgumentException">The network was assembled from layers by hand (no spec): use the overload that takes one.</exception>
+    public static Model From<T>(Network<T> network, Normalization normalization, IReadOnlyList<string> featureNames,
+                                IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, string loss)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var spec = network.Spec ?? throw new ArgumentException("This network was assembled from layers by hand and has no spec; pass the NetworkSpec it follows.", nameof(network));
+        return From(network, spec, normalization, featureNames, targetNames, classNames, loss);
+    }
+
     /// <summary>The model of a trained <paramref name="network"/> built from <paramref name="spec"/>, its weights copied out (float32 widened exactly).</summary>
     /// <remarks>Throws ArgumentException when the network, spec, normalization and names disagree.</remarks>
     public static Model From<T>(Network<T> network, NetworkSpec spec, Normalization normalization,
