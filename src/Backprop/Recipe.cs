@@ -177,9 +177,12 @@ public sealed record Recipe
     /// measuring <paramref name="validation"/> after each epoch when given.
     /// </summary>
     /// <exception cref="RecipeException">A setting does not fit the others or the data.</exception>
+    /// <exception cref="DataException">The training or validation targets cannot be the loss's.</exception>
     public Trained Fit(Dataset train, Dataset? validation = null, Action<EpochResult>? epochCompleted = null, CancellationToken cancellation = default)
     {
         var (recipe, chosen) = Resolve(train);
+        if (validation is not null && Losses.TargetProblem(recipe.Loss!, recipe.Output!.Value, validation.Targets) is string problem)
+            throw new DataException(validation.Source, problem);
         return recipe.Precision == "f64" ? Run<double>() : Run<float>();
 
         Trained Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

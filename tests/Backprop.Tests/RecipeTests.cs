@@ -67,6 +67,17 @@ public sealed class RecipeTests : IDisposable
     }
 
     [Fact]
+    public void Validation_targets_that_are_not_probabilities_are_refused_before_training()
+    {
+        var x = Matrix.Array(new double[,] { { 0 }, { 1 } });
+        var train = new Dataset(x, Matrix.Array(new double[,] { { 0.5, 0.5 }, { 1, 0 } }), ["x"], ["a", "b"], null, "train.csv");
+        var validation = new Dataset(x, Matrix.Array(new double[,] { { 0.7, 0.7 }, { 1, 0 } }), ["x"], ["a", "b"], null, "valid.csv");
+        var e = Assert.Throws<DataException>(() => new Recipe { Loss = "cross-entropy", Epochs = 1 }.Fit(train, validation));
+        Assert.Contains("valid.csv", e.Message);
+        Assert.Contains("target row 1 sums to 1.4", e.Message);
+    }
+
+    [Fact]
     public void The_notes_preset_reproduces_the_notes_error()
     {
         // The notes' "Backpropagation in code": after 60 iterations the error printed is 1.5055622665134859e-05.

@@ -7,10 +7,12 @@ namespace Backprop.Cli;
 /// <summary>The library's <see cref="Learner{T}"/> for the loaded data, with the lines that describe it on screen.</summary>
 internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public Workbench(LoadedData data)
+    public Workbench(LoadedData data) : this(data, data.Resolve()) { }
+
+    private Workbench(LoadedData data, (Recipe Recipe, IReadOnlyList<string> Chosen) resolved)
     {
         Data = data;
-        (Recipe, Chosen) = data.Resolve();
+        (Recipe, Chosen) = resolved;
         Learner = new Learner<T>(Recipe, data.Train);
     }
 
@@ -39,8 +41,11 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data) => Learner.Prepare(data);
 
     /// <summary>Runs <c>Run&lt;double&gt;</c> or <c>Run&lt;float&gt;</c> by the recipe's precision.</summary>
-    public static int ByPrecision(LoadedData data, Func<Workbench<double>, int> f64, Func<Workbench<float>, int> f32) =>
-        data.Resolve().Recipe.Precision == "f64" ? f64(new Workbench<double>(data)) : f32(new Workbench<float>(data));
+    public static int ByPrecision(LoadedData data, Func<Workbench<double>, int> f64, Func<Workbench<float>, int> f32)
+    {
+        var resolved = data.Resolve();
+        return resolved.Recipe.Precision == "f64" ? f64(new Workbench<double>(data, resolved)) : f32(new Workbench<float>(data, resolved));
+    }
 
     /// <summary>One line describing the data, for the screen.</summary>
     public string DataLine()
