@@ -226,7 +226,7 @@ if wants gemm; then
     py gemm_numpy.py --label unset --sizes $n --min-time $MINT --min-reps $MINR \
       --out "$(abs "$RESULTS/gemm-numpy-unset-$n.json")" || fail "gemm numpy (peer environment) n=$n: failed"
   done
-  # The float64 register tile alone, fused against separate multiply-adds: the processor's own ceiling for Exact.
+  # The float64 register tile alone, fused against separate multiply-adds: the processor's own ceiling for NumpySeparate (the notes' rounding).
   "${BP[@]}" kernel-limit --min-time $MINT --out "$RESULTS/gemm-kernel-limit.json" || fail "kernel limit: failed"
   mark_end gemm
   report gemm

@@ -23,7 +23,7 @@ internal static class FashionBench
         string optimizer = options.String("optimizer", "sgd");
         double dropout = options.Double("dropout", 0);
         bool breakdown = options.Int("breakdown", 1) != 0 && hidden.Length == 1;
-        Gemm.MaxThreads = threads;
+        var compute = new Compute { Threads = threads };
 
         long loadStart = Stopwatch.GetTimestamp();
         var (train, test) = IdxLoader.LoadFolder(dir);
@@ -36,7 +36,7 @@ internal static class FashionBench
         string init = options.String("init", "he");
         var spec = new NetworkSpec(784, hidden, 10)
         {
-            OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.Parse(init), Dropout = dropout,
+            OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.Parse(init), Dropout = dropout, Compute = compute,
         };
         IOptimizer<float> NewOptimizer() => optimizer switch
         {
@@ -113,13 +113,13 @@ internal static class FashionBench
             ["allocated_bytes_per_step"] = (double)allocated / ((xTrain.Rows + batch - 1) / batch * epochs),
             ["gc_collections_gen012"] = gcCounts,
         };
-        if (breakdown) result["gemm_breakdown"] = GemmAtTrainingShapes(batch, xTrain.Rows, epochs, trainSeconds);
+        if (breakdown) result["gemm_breakdown"] = GemmAtTrainingShapes(compute, batch, xTrain.Rows, epochs, trainSeconds);
         Output.Write(options, result);
     }
 
     // The five matrix products of one 784-128-10 training step (as Dense calls them), each timed alone through
     // the public Gemm API: how much of the training time the products account for.
-    private static Dictionary<string, object?> GemmAtTrainingShapes(int batch, int rows, int epochs, double trainSeconds)
+    private static Dictionary<string, object?> GemmAtTrainingShapes(Compute compute, int batch, int rows, int epochs, double trainSeconds)
     {
         var random = new NumpyRandom(7);
         float[] Buffer(int length)
@@ -144,9 +144,9 @@ internal static class FashionBench
             float[] a = Buffer(m * k), b = Buffer(k * n), c = new float[m * n];
             Action call = kind switch
             {
-                "Multiply" => () => Gemm.Multiply<float>(a, b, c, m, k, n),
-                "MultiplyTransposeA" => () => Gemm.MultiplyTransposeA<float>(a, b, c, m, k, n),
-                _ => () => Gemm.MultiplyTransposeB<float>(a, b, c, m, k, n),
+                "Multiply" => () => Gemm.Multiply<float>(compute, a, b, c, m, k, n),
+                "MultiplyTransposeA" => () => Gemm.MultiplyTransposeA<float>(compute, a, b, c, m, k, n),
+                _ => () => Gemm.MultiplyTransposeB<float>(compute, a, b, c, m, k, n),
             };
             for (int i = 0; i < 20; i++) call();
             var times = new List<double>();

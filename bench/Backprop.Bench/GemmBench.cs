@@ -5,7 +5,7 @@ namespace Backprop.Bench;
 
 /// <summary>
 /// Workload c: square products c = a · b through the public <see cref="Gemm.Multiply{T}"/>, into a preallocated c,
-/// with <see cref="Gemm.MaxThreads"/> threads. GFLOP/s = 2n³ / median time of one product.
+/// with <see cref="Compute.Threads"/> threads, in the default (fused) rounding, and float64 also in numpy's. GFLOP/s = 2n³ / median time of one product.
 /// </summary>
 internal static class GemmBench
 {
@@ -16,20 +16,20 @@ internal static class GemmBench
         int threads = options.Int("threads", 2);
         double minTime = options.Double("min-time", 1.0);
         int minReps = options.Int("min-reps", 5);
-        Gemm.MaxThreads = threads;
+        var compute = new Compute { Threads = threads };
 
         // Warm-up by time, so that tiered compilation has optimised the kernels before the first measurement.
         double warmupSeconds = options.Double("warmup-seconds", 1);
-        if (types.Any(t => t.StartsWith("float", StringComparison.Ordinal) && t != "float64")) WarmUp<float>(warmupSeconds);
-        if (types.Any(t => t is "double" or "float64")) WarmUp<double>(warmupSeconds);
+        if (types.Any(t => t.StartsWith("float", StringComparison.Ordinal) && t != "float64")) WarmUp<float>(compute, warmupSeconds);
+        if (types.Any(t => t is "double" or "float64")) WarmUp<double>(compute, warmupSeconds);
 
         var results = new List<Dictionary<string, object?>>();
         foreach (string type in types)
             foreach (int n in sizes)
                 results.Add(type switch
                 {
-                    "float" or "float32" => Measure<float>("float32", n, minTime, minReps),
-                    "double" or "float64" => Measure<double>("float64", n, minTime, minReps),
+                    "float" or "float32" => Measure<float>(compute, "float32", n, minTime, minReps),
+                    "double" or "float64" => Measure<double>(compute, "float64", n, minTime, minReps),
                     _ => throw new ArgumentException($"unknown type '{type}' (float, double)"),
                 });
 
@@ -38,20 +38,20 @@ internal static class GemmBench
             ["workload"] = "gemm",
             ["impl"] = "backprop",
             ["threads"] = threads,
-            ["method"] = "Gemm.Multiply<T>(a, b, c, n, n, n), c preallocated",
+            ["method"] = "Gemm.Multiply<T>(new Compute { Threads = threads }, a, b, c, n, n, n), c preallocated",
             ["results"] = results,
         });
     }
 
-    private static Dictionary<string, object?> Measure<T>(string dtype, int n, double minTime, int minReps)
+    private static Dictionary<string, object?> Measure<T>(Compute compute, string dtype, int n, double minTime, int minReps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new NumpyRandom((uint)n);
         T[] a = Random<T>(random, n * n), b = Random<T>(random, n * n), c = new T[n * n];
 
-        for (int i = 0; i < 2; i++) Gemm.Multiply<T>(a, b, c, n, n, n);
+        for (int i = 0; i < 2; i++) Gemm.Multiply<T>(compute, a, b, c, n, n, n);
         double maxError = MaxRelativeError(a, b, c, n, random);
-        var summation = Gemm.SummationOf<T>();
+        var summation = compute.SummationOf<T>();
         bool ascending = MatchesAscendingSum(a, b, c, n, random, summation);
 
         var times = new List<double>();
@@ -59,7 +59,7 @@ internal static class GemmBench
         while (times.Count < minReps || Stats.Seconds(Stopwatch.GetTimestamp() - begin) < minTime)
         {
             long t0 = Stopwatch.GetTimestamp();
-            Gemm.Multiply<T>(a, b, c, n, n, n);
+            Gemm.Multiply<T>(compute, a, b, c, n, n, n);
             times.Add(Stats.Seconds(Stopwatch.GetTimestamp() - t0));
         }
         double median = Stats.Median(times);
@@ -73,35 +73,30 @@ internal static class GemmBench
         };
         if (typeof(T) == typeof(double))
         {
-            // float64 also with the opt-in fused summation (Gemm.Float64Summation = Fused), for comparison.
-            var saved = Gemm.Float64Summation;
-            Gemm.Float64Summation = Summation.Fused;
-            try
+            // float64 also with numpy's separate multiply and add (Compute.Numpy, the notes' preset), for comparison.
+            var numpy = compute with { Float64 = Summation.NumpySeparate };
+            for (int i = 0; i < 2; i++) Gemm.Multiply<T>(numpy, a, b, c, n, n, n);
+            var separate = new List<double>();
+            long start = Stopwatch.GetTimestamp();
+            while (separate.Count < minReps || Stats.Seconds(Stopwatch.GetTimestamp() - start) < minTime)
             {
-                for (int i = 0; i < 2; i++) Gemm.Multiply<T>(a, b, c, n, n, n);
-                var fused = new List<double>();
-                long start = Stopwatch.GetTimestamp();
-                while (fused.Count < minReps || Stats.Seconds(Stopwatch.GetTimestamp() - start) < minTime)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    Gemm.Multiply<T>(a, b, c, n, n, n);
-                    fused.Add(Stats.Seconds(Stopwatch.GetTimestamp() - t0));
-                }
-                result["gflops_fused"] = 2.0 * n * n * n / Stats.Median(fused) / 1e9;
-                result["fused_matches_ascending_k_sum"] = MatchesAscendingSum(a, b, c, n, random, Summation.Fused);
-                Console.WriteLine($"backprop gemm {dtype} n={n} (Fused): {result["gflops_fused"]:F2} GFLOP/s");
+                long t0 = Stopwatch.GetTimestamp();
+                Gemm.Multiply<T>(numpy, a, b, c, n, n, n);
+                separate.Add(Stats.Seconds(Stopwatch.GetTimestamp() - t0));
             }
-            finally { Gemm.Float64Summation = saved; }
+            result["gflops_numpy"] = 2.0 * n * n * n / Stats.Median(separate) / 1e9;
+            result["numpy_matches_ascending_k_sum"] = MatchesAscendingSum(a, b, c, n, random, Summation.NumpySeparate);
+            Console.WriteLine($"backprop gemm {dtype} n={n} (NumpySeparate): {result["gflops_numpy"]:F2} GFLOP/s");
         }
         return result;
     }
 
-    private static void WarmUp<T>(double seconds) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WarmUp<T>(Compute compute, double seconds) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int n = 128;
         T[] a = Random<T>(new NumpyRandom(1), n * n), b = Random<T>(new NumpyRandom(2), n * n), c = new T[n * n];
         for (long begin = Stopwatch.GetTimestamp(); Stats.Seconds(Stopwatch.GetTimestamp() - begin) < seconds;)
-            Gemm.Multiply<T>(a, b, c, n, n, n);
+            Gemm.Multiply<T>(compute, a, b, c, n, n, n);
     }
 
     private static T[] Random<T>(NumpyRandom random, int length) where T : unmanaged, IFloatingPointIeee754<T>
@@ -112,7 +107,7 @@ internal static class GemmBench
     }
 
     // Whether 64 entries of c are, bit for bit, the sum over k in ascending order from +0 in T, each step a separate
-    // multiply and add (Summation.Exact) or one fused multiply-add (Summation.Fused): the contract Gemm.cs documents.
+    // multiply and add (Summation.NumpySeparate) or one fused multiply-add (Summation.Fused): the contract Gemm.cs documents.
     private static bool MatchesAscendingSum<T>(T[] a, T[] b, T[] c, int n, NumpyRandom random, Summation summation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int s = 0; s < 64; s++)

@@ -9,8 +9,8 @@ namespace Backprop.Bench;
 /// What this processor allows for float64 register tiles, apart from any blocking or packing: a 4-row tile of
 /// C held in 16 vector registers, updated over 256 steps of k from operands already in L1, on one core. Each tile
 /// runs twice, with one fused multiply-add a step (Summation.Fused) and with a multiply then an add
-/// (Summation.Exact, the notes' rounding), in 512-bit and in 256-bit vectors. The ratio separate ÷ fused is the
-/// ceiling on how close an Exact product can come to a BLAS that fuses.
+/// (Summation.NumpySeparate, the notes' rounding), in 512-bit and in 256-bit vectors. The ratio separate ÷ fused is the
+/// ceiling on how close a NumpySeparate product can come to a BLAS that fuses.
 /// </summary>
 internal static unsafe class KernelLimitBench
 {
@@ -28,8 +28,8 @@ internal static unsafe class KernelLimitBench
             for (int i = 0; i < 32 * KC; i++) b[i] = 1e-3 * (i % 5);
             var kernels = new (string Name, int Width, string Mode)[]
             {
-                ("512-bit fused", 512, "Fused"), ("512-bit separate", 512, "Exact"),
-                ("256-bit fused", 256, "Fused"), ("256-bit separate", 256, "Exact"),
+                ("512-bit fused", 512, "Fused"), ("512-bit separate", 512, "NumpySeparate"),
+                ("256-bit fused", 256, "Fused"), ("256-bit separate", 256, "NumpySeparate"),
             };
             // Two rounds, the second measured: the first lets every loop reach optimised code.
             var rows = new List<Dictionary<string, object?>>();

@@ -35,12 +35,13 @@ internal static class Micro
     }
 }
 
-/// <summary>The three product kernels, square n x n x n, with <see cref="Gemm.MaxThreads"/> = 2.</summary>
+/// <summary>The three product kernels, square n x n x n, on two threads (<see cref="Compute.Threads"/> = 2), fused.</summary>
 [GenericTypeArguments(typeof(float))]
 [GenericTypeArguments(typeof(double))]
 public class GemmKernels<T> where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
 {
     private T[] _a = [], _b = [], _c = [];
+    private readonly Compute _compute = new() { Threads = 2 };
 
     [Params(64, 256, 512)]
     public int N { get; set; }
@@ -48,7 +49,6 @@ public class GemmKernels<T> where T : unmanaged, System.Numerics.IFloatingPointI
     [GlobalSetup]
     public void Setup()
     {
-        Gemm.MaxThreads = 2;
         var random = new NumpyRandom(1);
         _a = Draw(random, N * N);
         _b = Draw(random, N * N);
@@ -63,13 +63,13 @@ public class GemmKernels<T> where T : unmanaged, System.Numerics.IFloatingPointI
     }
 
     [Benchmark(Baseline = true)]
-    public void Multiply() => Gemm.Multiply<T>(_a, _b, _c, N, N, N);
+    public void Multiply() => Gemm.Multiply<T>(_compute, _a, _b, _c, N, N, N);
 
     [Benchmark]
-    public void MultiplyTransposeA() => Gemm.MultiplyTransposeA<T>(_a, _b, _c, N, N, N);
+    public void MultiplyTransposeA() => Gemm.MultiplyTransposeA<T>(_compute, _a, _b, _c, N, N, N);
 
     [Benchmark]
-    public void MultiplyTransposeB() => Gemm.MultiplyTransposeB<T>(_a, _b, _c, N, N, N);
+    public void MultiplyTransposeB() => Gemm.MultiplyTransposeB<T>(_compute, _a, _b, _c, N, N, N);
 }
 
 /// <summary>One training step (forward, loss, backward, SGD update) of 784-128-10 on a batch of 100, float32.</summary>
@@ -82,9 +82,8 @@ public class TrainerStep
     [GlobalSetup]
     public void Setup()
     {
-        Gemm.MaxThreads = 2;
         var random = new NumpyRandom(1);
-        var spec = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He };
+        var spec = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He, Compute = new Compute { Threads = 2 } };
         _trainer = new Trainer<float>(spec.Build<float>(random), new CrossEntropy<float>(), new Sgd<float>(0.01f))
         {
             Batching = Batching.MiniBatch(100),
@@ -108,6 +107,7 @@ public class OptimizerUpdate
 {
     private Parameter<float>[] _parameters = [];
     private IOptimizer<float> _optimizer = null!;
+    private readonly Compute _compute = new() { Threads = 2 };
 
     [Params("sgd", "momentum", "adam")]
     public string Optimizer { get; set; } = "adam";
@@ -115,7 +115,6 @@ public class OptimizerUpdate
     [GlobalSetup]
     public void Setup()
     {
-        Gemm.MaxThreads = 2;
         var network = new NetworkSpec(784, [512, 256], 10) { Bias = true, Init = Initializer.He }.Build<float>(new NumpyRandom(1));
         _parameters = network.Parameters.ToArray();
         var random = new NumpyRandom(2);
@@ -134,7 +133,7 @@ public class OptimizerUpdate
     }
 
     [Benchmark]
-    public void Update() => _optimizer.Update(_parameters);
+    public void Update() => _optimizer.Update(_parameters, _compute);
 }
 
 /// <summary>Dropout forward (draw the mask, apply it) and backward on the hidden layers of 784-512-256-10, batch 64, float32.</summary>

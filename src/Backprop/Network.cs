@@ -20,7 +20,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         _layers = layers;
         _parameters = layers.SelectMany(l => l.Parameters).ToArray();
         DenseLayers = layers.OfType<Dense<T>>().ToArray();
+        Compute = DenseLayers.Count > 0 ? DenseLayers[0].Compute : Compute.Default;
     }
+
+    /// <summary>How the network computes: its dense layers' <see cref="Dense{T}.Compute"/> (the trainer's batch gathering and updates use it too).</summary>
+    public Compute Compute { get; }
 
     /// <summary>The spec this network was built from (<see cref="NetworkSpec.Build{T}"/>), or null for a network assembled from layers by hand.</summary>
     public NetworkSpec? Spec { get; init; }

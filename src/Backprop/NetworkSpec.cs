@@ -13,8 +13,9 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
     private readonly Initializer? _init;
 
     /// <summary>
-    /// The notes' network (Grokking Deep Learning, chapter 6): relu hidden layers, an identity output, no biases, and
-    /// weights drawn as <c>2 * np.random.random(shape) - 1</c>. The demos use it to print the notes' numbers.
+    /// The notes' network (Grokking Deep Learning, chapter 6): relu hidden layers, an identity output, no biases,
+    /// weights drawn as <c>2 * np.random.random(shape) - 1</c>, and numpy's rounding (<see cref="Backprop.Compute.Numpy"/>).
+    /// The demos use it to print the notes' numbers.
     /// </summary>
     public static NetworkSpec Notes(int inputs, IReadOnlyList<int> hidden, int outputs) => new(inputs, hidden, outputs)
     {
@@ -22,6 +23,7 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
         OutputActivation = Activation.Identity,
         Bias = false,
         Init = Initializer.Default,
+        Compute = Compute.Numpy,
     };
 
     /// <summary>Activation after each hidden layer (default relu).</summary>
@@ -57,6 +59,13 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
     public double Dropout { get; init; }
 
     /// <summary>
+    /// How the built network computes (default <see cref="Backprop.Compute.Default"/>: all cores, fused multiply-adds;
+    /// <see cref="Notes"/> uses <see cref="Backprop.Compute.Numpy"/>, numpy's rounding in float64). It is not the
+    /// network's shape: a model file does not keep it, and two specs that differ only here are equal.
+    /// </summary>
+    public Compute Compute { get; init; } = Compute.Default;
+
+    /// <summary>
     /// Builds the network, drawing each dense layer's weights in order (weights_0_1, then weights_1_2, ...)
     /// from <paramref name="random"/>, exactly as the notes' successive <c>np.random.random</c> calls.
     /// </summary>
@@ -69,7 +78,7 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
         int index = 0;
         foreach (int size in Hidden.Append(Outputs))
         {
-            var dense = new Dense<T>(fanIn, size, Bias);
+            var dense = new Dense<T>(fanIn, size, Bias, Compute);
             dense.Weights.Name = $"weights_{index}_{index + 1}";
             if (dense.Bias is not null) dense.Bias.Name = $"bias_{index + 1}";
             Init.Fill(dense.Weights.Value, random);

@@ -67,13 +67,19 @@ public sealed record Recipe
     /// <summary>Early stopping: epochs without a better monitored loss before stopping, keeping the best weights (default none).</summary>
     public int? Patience { get; init; }
 
-    /// <summary>The element type: "f32" (fast) or "f64" (exact, as numpy) (default f32).</summary>
+    /// <summary>The element type: "f32" (fast) or "f64" (default f32).</summary>
     public string? Precision { get; init; }
+
+    /// <summary>
+    /// Threads, and how products round (default <see cref="Backprop.Compute.Default"/>: every core, fused multiply-adds;
+    /// <see cref="Notes"/> uses <see cref="Backprop.Compute.Numpy"/>, numpy's rounding, for the notes' digits).
+    /// </summary>
+    public Compute? Compute { get; init; }
 
     /// <summary>
     /// The notes' choices: relu hidden layers, identity output, squared error (the notes' delta p - y), plain gradient
     /// descent one example at a time, no bias, weights <c>2 * np.random.random(shape) - 1</c> after seed 1, no input
-    /// scaling, float64. Set the hidden sizes, alpha and epochs as the example at hand does.
+    /// scaling, float64 with numpy's rounding. Set the hidden sizes, alpha and epochs as the example at hand does.
     /// </summary>
     public static Recipe Notes { get; } = new()
     {
@@ -88,6 +94,7 @@ public sealed record Recipe
         Shuffle = false,
         Normalize = "none",
         Precision = "f64",
+        Compute = Backprop.Compute.Numpy,
     };
 
     /// <summary>
@@ -202,6 +209,7 @@ public sealed record Recipe
         Bias = Bias ?? true,
         Init = Init ?? ((Activation ?? Backprop.Activation.Relu) == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier),
         Dropout = Dropout,
+        Compute = Compute ?? Backprop.Compute.Default,
     };
 
     // Runs a parse or check, turning its ArgumentException or FormatException into a RecipeException naming the setting.

@@ -4,7 +4,6 @@ namespace Backprop.Tests;
 /// After the first batch, a training step allocates nothing managed: buffers are sized once per network and batch
 /// size and reused. Counted with GC.GetAllocatedBytesForCurrentThread around several steps: a count, not a timing.
 /// </summary>
-[Collection("Gemm.MaxThreads")]
 public class AllocationTests
 {
     private static long BytesAllocatedBy(Action action)
@@ -22,6 +21,9 @@ public class AllocationTests
         { "sgd", "f64", 1 },
     };
 
+    // The products, batch gathering and long updates of these networks run on two threads.
+    private static readonly Compute TwoThreads = new() { Threads = 2 };
+
     [Theory]
     [MemberData(nameof(Setups))]
     public void A_training_step_allocates_nothing_after_the_first(string optimizer, string precision, int batch)
@@ -35,7 +37,7 @@ public class AllocationTests
         // Fashion-MNIST's shape (784-128-10, softmax, cross-entropy, bias, dropout), large enough that the matrix
         // products run packed and on several threads.
         var random = new NumpyRandom(1);
-        var network = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Dropout = 0.5, Init = Initializer.He }
+        var network = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Dropout = 0.5, Init = Initializer.He, Compute = TwoThreads }
             .Build<T>(random);
         T alpha = T.CreateChecked(0.01);
         IOptimizer<T> opt = optimizer switch
@@ -48,16 +50,10 @@ public class AllocationTests
         var x = Matrix.Random<T>(random, batch, 784);
         var y = new Matrix<T>(batch, 10);
         for (int r = 0; r < batch; r++) y[r, r % 10] = T.One;
-        int saved = Gemm.MaxThreads;
-        Gemm.MaxThreads = 2;
-        try
-        {
-            trainer.Step(x, y); // the first step sizes the buffers
-            trainer.Step(x, y);
-            long bytes = BytesAllocatedBy(() => { for (int i = 0; i < 10; i++) trainer.Step(x, y); });
-            Assert.Equal(0, bytes);
-        }
-        finally { Gemm.MaxThreads = saved; }
+        trainer.Step(x, y); // the first step sizes the buffers
+        trainer.Step(x, y);
+        long bytes = BytesAllocatedBy(() => { for (int i = 0; i < 10; i++) trainer.Step(x, y); });
+        Assert.Equal(0, bytes);
     }
 
     [Fact]
@@ -80,7 +76,7 @@ public class AllocationTests
     {
         // 784-wide rows in batches of 100: large enough that both product threads copy each batch's rows.
         var random = new NumpyRandom(3);
-        var network = new NetworkSpec(784, [16], 10) { OutputActivation = Activation.Softmax, Bias = true }.Build<float>(random);
+        var network = new NetworkSpec(784, [16], 10) { OutputActivation = Activation.Softmax, Bias = true, Compute = TwoThreads }.Build<float>(random);
         var trainer = new Trainer<float>(network, new CrossEntropy<float>(), new Sgd<float>(0.01f))
         {
             Batching = Batching.MiniBatch(100),
@@ -97,16 +93,10 @@ public class AllocationTests
         var x = Matrix.Random<float>(random, rows, 784);
         var y = new Matrix<float>(rows, 10);
         for (int r = 0; r < rows; r++) y[r, r % 10] = 1;
-        int saved = Gemm.MaxThreads;
-        Gemm.MaxThreads = 2;
-        try
-        {
-            trainer.Fit(x, y, 1);
-            long one = BytesAllocatedBy(() => trainer.Fit(x, y, 1));
-            long more = BytesAllocatedBy(() => trainer.Fit(x, y, 1 + extra));
-            return (more - one) / extra;
-        }
-        finally { Gemm.MaxThreads = saved; }
+        trainer.Fit(x, y, 1);
+        long one = BytesAllocatedBy(() => trainer.Fit(x, y, 1));
+        long more = BytesAllocatedBy(() => trainer.Fit(x, y, 1 + extra));
+        return (more - one) / extra;
     }
 
     [Theory]
@@ -117,7 +107,7 @@ public class AllocationTests
         // The "time to accuracy" network (784-512-256-10, dropout 0.2, biases) at batch 64 on 200 rows: the last batch
         // of each epoch has 8 rows, and its buffers are views of the full batches' storage.
         var random = new NumpyRandom(5);
-        var network = new NetworkSpec(784, [512, 256], 10) { OutputActivation = Activation.Softmax, Bias = true, Dropout = 0.2, Init = Initializer.He }
+        var network = new NetworkSpec(784, [512, 256], 10) { OutputActivation = Activation.Softmax, Bias = true, Dropout = 0.2, Init = Initializer.He, Compute = TwoThreads }
             .Build<float>(random);
         IOptimizer<float> opt = optimizer == "adam" ? new Adam<float>(0.001f) : new Momentum<float>(0.01f, 0.9f);
         var trainer = new Trainer<float>(network, new CrossEntropy<float>(), opt)

@@ -40,13 +40,31 @@ public sealed class CliTrainTests : IDisposable
         string history = _temp.File("h.csv");
         var (code, _, err) = CliTests.Run("train", Streetlights, "--target", "walk", "--layers", "4", "--activation", "relu",
             "--output", "identity", "--loss", "sse", "--optimizer", "sgd", "--alpha", "0.2", "--epochs", "60", "--batch", "1",
-            "--init", "uniform:-1,1", "--bias", "false", "--seed", "1", "--normalize", "none", "--precision", "f64", "--history", history, "--quiet");
+            "--init", "uniform:-1,1", "--bias", "false", "--seed", "1", "--normalize", "none", "--precision", "f64", "--rounding", "numpy",
+            "--history", history, "--quiet");
         Assert.True(code == 0, err);
         var rows = History(history);
         Assert.Equal(60, rows.Length);
         Assert.Equal(1.5055622665134859e-05 / 4, D(rows[59][1]));
         Assert.Equal(0.6342311598444467 / 4, D(rows[9][1]));
         Assert.Equal(["60", rows[59][1], "", "", ""], rows[59]); // no accuracy for numeric targets, no validation
+
+        // Without --rounding numpy, float64 products fuse each multiply-add (the default): the last digits move.
+        string fused = _temp.File("fused.csv");
+        (code, _, err) = CliTests.Run("train", Streetlights, "--target", "walk", "--layers", "4", "--output", "identity", "--loss", "sse",
+            "--optimizer", "sgd", "--alpha", "0.2", "--epochs", "60", "--batch", "1", "--init", "uniform:-1,1", "--bias", "false",
+            "--normalize", "none", "--precision", "f64", "--history", fused, "--quiet");
+        Assert.True(code == 0, err);
+        Assert.NotEqual(rows[59][1], History(fused)[59][1]);
+        Assert.Equal(1.5055622665134859e-05 / 4, D(History(fused)[59][1]), 1e-15);
+    }
+
+    [Fact]
+    public void Rounding_takes_fused_or_numpy()
+    {
+        var (code, _, err) = TrainFlowers("--rounding", "exact");
+        Assert.Equal(2, code);
+        Assert.Equal("backprop: --rounding: 'exact' is not one of fused, numpy.", err.Trim());
     }
 
     [Fact]

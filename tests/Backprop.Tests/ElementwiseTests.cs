@@ -1,7 +1,6 @@
 namespace Backprop.Tests;
 
 /// <summary>The vectorised element-wise kernels against their one-line scalar definitions, bit for bit (lengths cover whole vectors and tails).</summary>
-[Collection("Gemm.MaxThreads")]
 public class ElementwiseTests
 {
     private static double[] Values(int n, uint seed)
@@ -29,14 +28,9 @@ public class ElementwiseTests
         const int n = 100_003;
         double[] x = Values(n, 3), g = Values(n, 4);
         double[] added = (double[])x.Clone(), subtracted = (double[])x.Clone();
-        int saved = Gemm.MaxThreads;
-        try
-        {
-            Gemm.MaxThreads = threads;
-            Elementwise.AddScaled<double>(added, 0.3, g);
-            Elementwise.SubtractScaled<double>(subtracted, 0.3, g);
-        }
-        finally { Gemm.MaxThreads = saved; }
+        var compute = new Compute { Threads = threads };
+        Elementwise.AddScaled<double>(added, 0.3, g, compute);
+        Elementwise.SubtractScaled<double>(subtracted, 0.3, g, compute);
         Same(x.Select((v, i) => v + 0.3 * g[i]).ToArray(), added);
         Same(x.Select((v, i) => v - 0.3 * g[i]).ToArray(), subtracted);
     }

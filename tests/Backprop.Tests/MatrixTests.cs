@@ -71,10 +71,10 @@ public class MatrixTests
         var a = TestData.Matrix(ops.GetProperty("a")); // (3, 4)
         var b = TestData.Matrix(ops.GetProperty("b")); // (4, 2)
         var c = new double[4 * 4];
-        Gemm.MultiplyTransposeA<double>(a.Span, a.Span, c, 4, 3, 4);
+        Gemm.MultiplyTransposeA<double>(Compute.Numpy, a.Span, a.Span, c, 4, 3, 4);
         Assert.Equal(a.T.Dot(a).Span.ToArray(), c);
         var d = new double[3 * 3];
-        Gemm.MultiplyTransposeB<double>(a.Span, a.Span, d, 3, 4, 3);
+        Gemm.MultiplyTransposeB<double>(Compute.Numpy, a.Span, a.Span, d, 3, 4, 3);
         Assert.Equal(a.Dot(a.T).Span.ToArray(), d);
         Assert.Equal(b.T.T.Span.ToArray(), b.Span.ToArray());
     }
@@ -157,79 +157,118 @@ public class MatrixTests
         var a = Matrix.Array(new[,] { { 0.1, 0.2 } }).Cast<float>();
         var sum = (a + a).Span.ToArray();
         Assert.Equal([0.2f, 0.4f], sum);
-        // float32 products fuse each multiply-add by default (Gemm.Float32Summation): fma(0.2, 0.2, fma(0.1, 0.1, 0))
+        // float32 products fuse each multiply-add (Compute.Numpy.Float32, as numpy's BLAS sgemm): fma(0.2, 0.2, fma(0.1, 0.1, 0))
         Assert.Equal(MathF.FusedMultiplyAdd(0.2f, 0.2f, MathF.FusedMultiplyAdd(0.1f, 0.1f, 0f)), a.Dot(a.T).Item());
     }
 }
 
 /// <summary>Large products split across threads; each element's summation order must not depend on the split.</summary>
-[Collection("Gemm.MaxThreads")]
 public class GemmThreadingTests
 {
-    [Fact]
-    public void Products_are_identical_for_every_thread_count()
+    // Runs f with 1, 2 and 3 threads and returns what each gave. For 2 and 3 it retries until the work was really split
+    // between pool threads (another test can hold the pool; the product then runs on one thread, correctly but
+    // proving nothing about threads).
+    private static T[][] ByThreads<T>(Func<Compute, T[]> f)
     {
+        var results = new T[3][];
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            var compute = new Compute { Threads = threads };
+            for (int attempt = 0; ; attempt++)
+            {
+                int before = WorkerPool.JobsRunOnThisThread;
+                results[threads - 1] = f(compute);
+                if (threads == 1 || WorkerPool.JobsRunOnThisThread > before) break;
+                Assert.True(attempt < 200, $"the worker pool was busy in every one of 200 attempts with {threads} threads");
+            }
+        }
+        return results;
+    }
+
+    private static void SameBits(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                $"{what}[{i}]: {expected[i]:R} on one thread, {actual[i]:R} on several");
+    }
+
+    [Theory]
+    [InlineData(Summation.Fused)]
+    [InlineData(Summation.NumpySeparate)]
+    public void Products_are_identical_for_every_thread_count(Summation mode)
+    {
+        // 150x300x170: 7.6 million multiply-adds, enough for up to 7 parts, so 2 and 3 threads really split it.
         var random = new NumpyRandom(9);
         var a = Matrix.Random<float>(random, 150, 300);
         var b = Matrix.Random<float>(random, 300, 170);
-        int saved = Gemm.MaxThreads;
-        try
+        var ab = a.Dot(b);
+        var results = ByThreads(compute =>
         {
-            float[][] results = new float[3][];
-            int[] counts = [1, 2, 3];
-            for (int t = 0; t < counts.Length; t++)
-            {
-                Gemm.MaxThreads = counts[t];
-                var c = new float[150 * 170];
-                Gemm.Multiply<float>(a.Span, b.Span, c, 150, 300, 170);
-                var ct = new float[300 * 170];
-                Gemm.MultiplyTransposeA<float>(a.Span, a.Dot(b).Span, ct, 300, 150, 170);
-                var cb = new float[150 * 150];
-                Gemm.MultiplyTransposeB<float>(a.Span, a.Span, cb, 150, 300, 150);
-                results[t] = [.. c, .. ct, .. cb];
-            }
-            Assert.Equal(results[0], results[1]);
-            Assert.Equal(results[0], results[2]);
-            // and the one-thread result is the plain triple loop's, summed in k order from +0 (fused in float32)
-            float expected = 0;
-            for (int p = 0; p < 300; p++) expected = MathF.FusedMultiplyAdd(a[7, p], b[p, 11], expected);
-            Assert.Equal(expected, results[0][7 * 170 + 11]);
-        }
-        finally { Gemm.MaxThreads = saved; }
+            compute = compute with { Float32 = mode };
+            var c = new float[150 * 170];
+            Gemm.Multiply<float>(compute, a.Span, b.Span, c, 150, 300, 170);
+            var ct = new float[300 * 170];
+            Gemm.MultiplyTransposeA<float>(compute, a.Span, ab.Span, ct, 300, 150, 170);
+            var cb = new float[150 * 150];
+            Gemm.MultiplyTransposeB<float>(compute, a.Span, a.Span, cb, 150, 300, 150);
+            return (float[])[.. c, .. ct, .. cb];
+        });
+        SameBits(results[0], results[1], "2 threads");
+        SameBits(results[0], results[2], "3 threads");
+        // and the one-thread result is the plain triple loop's, summed in k order from +0
+        float expected = 0;
+        for (int p = 0; p < 300; p++) expected = mode == Summation.Fused ? MathF.FusedMultiplyAdd(a[7, p], b[p, 11], expected) : expected + a[7, p] * b[p, 11];
+        Assert.Equal(expected, results[0][7 * 170 + 11]);
     }
 
     [Fact]
     public void Training_is_identical_for_every_thread_count()
     {
         // Batches of 100 images: the rows are gathered, and the products run, on as many threads as allowed.
-        float[][] weights = new float[3][];
-        int saved = Gemm.MaxThreads;
-        try
+        var weights = ByThreads(compute =>
         {
-            for (int threads = 1; threads <= 3; threads++)
+            var random = new NumpyRandom(5);
+            var network = new NetworkSpec(784, [64], 10) { OutputActivation = Activation.Softmax, Bias = true, Compute = compute }.Build<float>(random);
+            var x = Matrix.Random<float>(random, 500, 784);
+            var y = new Matrix<float>(500, 10);
+            for (int r = 0; r < 500; r++) y[r, (r * 7) % 10] = 1;
+            new Trainer<float>(network, new CrossEntropy<float>(), new Sgd<float>(0.05f))
             {
-                Gemm.MaxThreads = threads;
-                var random = new NumpyRandom(5);
-                var network = new NetworkSpec(784, [64], 10) { OutputActivation = Activation.Softmax, Bias = true }.Build<float>(random);
-                var x = Matrix.Random<float>(random, 500, 784);
-                var y = new Matrix<float>(500, 10);
-                for (int r = 0; r < 500; r++) y[r, (r * 7) % 10] = 1;
-                new Trainer<float>(network, new CrossEntropy<float>(), new Sgd<float>(0.05f))
-                {
-                    Batching = Batching.MiniBatch(100),
-                    ShuffleWith = new NumpyRandom(6),
-                }.Fit(x, y, 2);
-                weights[threads - 1] = [.. network.Parameters.SelectMany(p => p.Value.Span.ToArray())];
-            }
+                Batching = Batching.MiniBatch(100),
+                ShuffleWith = new NumpyRandom(6),
+            }.Fit(x, y, 2);
+            return network.Parameters.SelectMany(p => p.Value.Span.ToArray()).ToArray();
+        });
+        SameBits(weights[0], weights[1], "weights after 2 threads");
+        SameBits(weights[0], weights[2], "weights after 3 threads");
+    }
+
+    [Fact]
+    public void Two_networks_in_one_process_keep_their_own_rounding()
+    {
+        // A float64 network with numpy's rounding and one with fused multiply-adds, trained side by side on two threads:
+        // each gives what it gives alone. The inputs are chosen so that the two roundings differ.
+        double[] Train(Compute compute)
+        {
+            var random = new NumpyRandom(3);
+            var network = (NetworkSpec.Notes(40, [30], 5) with { Compute = compute }).Build<double>(random);
+            var x = Matrix.Random(random, 64, 40);
+            var y = Matrix.Random(random, 64, 5);
+            new Trainer<double>(network, new SquaredError<double>(), new Sgd<double>(0.001)) { Batching = Batching.MiniBatch(16) }.Fit(x, y, 3);
+            return network.Parameters.SelectMany(p => p.Value.Span.ToArray()).ToArray();
         }
-        finally { Gemm.MaxThreads = saved; }
-        Assert.Equal(weights[0], weights[1]);
-        Assert.Equal(weights[0], weights[2]);
+        var numpyAlone = Train(Compute.Numpy);
+        var fusedAlone = Train(Compute.Default);
+        Assert.NotEqual(numpyAlone, fusedAlone); // the two modes do differ here, so the check below means something
+        double[]? numpy = null, fused = null;
+        Parallel.Invoke(() => numpy = Train(Compute.Numpy), () => fused = Train(Compute.Default));
+        Assert.Equal(numpyAlone, numpy);
+        Assert.Equal(fusedAlone, fused);
     }
 }
 
 /// <summary>The packed, blocked SIMD product against the plain triple loop: the same sums in the same order, bit for bit, in both summation modes.</summary>
-[Collection("Gemm.MaxThreads")]
 public class PackedGemmTests
 {
     public static TheoryData<int, int, int> Shapes() => new()
@@ -264,7 +303,7 @@ public class PackedGemmTests
 
     private static void Check<T>(int m, int k, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        Check<T>(m, k, n, Summation.Exact);
+        Check<T>(m, k, n, Summation.NumpySeparate);
         Check<T>(m, k, n, Summation.Fused);
     }
 
@@ -274,11 +313,11 @@ public class PackedGemmTests
         T[] Draw(int count) => Enumerable.Range(0, count).Select(_ => T.CreateTruncating(random.Uniform(-1, 1))).ToArray();
         T[] a = Draw(m * k), b = Draw(k * n);
         var c = new T[m * n];
-        Gemm.Run<T>(a, false, b, false, c, m, k, n, mode);
+        Gemm.Run<T>(a, false, b, false, c, m, k, n, mode, threads: 2);
         Assert.True(Reference(a, false, b, false, m, k, n, mode).SequenceEqual(c), $"A·B {typeof(T).Name} {m}x{k}x{n} {mode}");
-        Gemm.Run<T>(a, true, b, false, c, m, k, n, mode); // a read as (k, m)
+        Gemm.Run<T>(a, true, b, false, c, m, k, n, mode, threads: 2); // a read as (k, m)
         Assert.True(Reference(a, true, b, false, m, k, n, mode).SequenceEqual(c), $"Aᵀ·B {typeof(T).Name} {m}x{k}x{n} {mode}");
-        Gemm.Run<T>(a, false, b, true, c, m, k, n, mode); // b read as (n, k)
+        Gemm.Run<T>(a, false, b, true, c, m, k, n, mode, threads: 2); // b read as (n, k)
         Assert.True(Reference(a, false, b, true, m, k, n, mode).SequenceEqual(c), $"A·Bᵀ {typeof(T).Name} {m}x{k}x{n} {mode}");
     }
 
@@ -316,7 +355,7 @@ public class PackedGemmTests
         Array.Fill(a, 1.0);
         Array.Fill(b, -0.0);
         var c = new double[m * n];
-        Gemm.Multiply<double>(a, b, c, m, k, n);
+        Gemm.Multiply<double>(Compute.Numpy, a, b, c, m, k, n);
         Assert.All(c, v => Assert.False(double.IsNegative(v)));
     }
 }

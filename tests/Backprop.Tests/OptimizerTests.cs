@@ -8,7 +8,6 @@ namespace Backprop.Tests;
 /// them against torch.optim to 1e-12), in float64 and float32; and their treatment of values that would become
 /// subnormal (dead units, whose gradients are exactly zero for hundreds of steps).
 /// </summary>
-[Collection("Gemm.MaxThreads")]
 public class OptimizerTests
 {
     public static TheoryData<string> CaseNames()
@@ -164,21 +163,16 @@ public class OptimizerTests
         {
             float[] Final(int threads)
             {
-                int saved = Gemm.MaxThreads;
-                Gemm.MaxThreads = threads;
-                try
+                var compute = new Compute { Threads = threads };
+                var random = new NumpyRandom(9);
+                var p = new Parameter<float>("w", Matrix.Random<float>(random, 784, 128));
+                IOptimizer<float> o = adam ? new Adam<float>(0.001f) : new Momentum<float>(0.01f, 0.9f);
+                for (int t = 0; t < 5; t++)
                 {
-                    var random = new NumpyRandom(9);
-                    var p = new Parameter<float>("w", Matrix.Random<float>(random, 784, 128));
-                    IOptimizer<float> o = adam ? new Adam<float>(0.001f) : new Momentum<float>(0.01f, 0.9f);
-                    for (int t = 0; t < 5; t++)
-                    {
-                        random.Fill(p.Gradient.Span);
-                        o.Update([p]);
-                    }
-                    return p.Value.Span.ToArray();
+                    random.Fill(p.Gradient.Span);
+                    o.Update([p], compute);
                 }
-                finally { Gemm.MaxThreads = saved; }
+                return p.Value.Span.ToArray();
             }
             Assert.Equal(Final(1), Final(2));
         }

@@ -7,7 +7,6 @@ namespace Backprop.Tests;
 /// (FeaturesAs, then Normalization.ApplyInPlace): the same values to the last bit, so training, normalization and
 /// evaluation come out the same whichever is used.
 /// </summary>
-[Collection("Gemm.MaxThreads")]
 public sealed class PixelRowsTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -81,16 +80,13 @@ public sealed class PixelRowsTests : IDisposable
     {
         var data = Load();
         var y = data.Targets.Cast<float>();
-        int saved = Gemm.MaxThreads;
-        try
         {
-            Gemm.MaxThreads = 2;
             var normalization = Normalization.Fit("standard", data.RowsAs<float>());
             var matrix = data.FeaturesAs<float>();
             normalization.ApplyInPlace(matrix);
             (float[] Weights, double Loss, double Accuracy) Train(IRowSource<float> x)
             {
-                var network = new NetworkSpec(40, [16], 10) { OutputActivation = Activation.Softmax, Bias = true }.Build<float>(new NumpyRandom(3));
+                var network = new NetworkSpec(40, [16], 10) { OutputActivation = Activation.Softmax, Bias = true, Compute = new Compute { Threads = 2 } }.Build<float>(new NumpyRandom(3));
                 var trainer = new Trainer<float>(network, new CrossEntropy<float>(), new Sgd<float>(0.1f))
                 {
                     Batching = Batching.MiniBatch(32),
@@ -106,7 +102,7 @@ public sealed class PixelRowsTests : IDisposable
             Assert.Equal(fromMatrix.Loss, fromRows.Loss);
             Assert.Equal(fromMatrix.Accuracy, fromRows.Accuracy);
         }
-        finally { Gemm.MaxThreads = saved; }
+
     }
 
     [Fact]

@@ -34,7 +34,6 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         foreach (var set in new[] { settings.ValidationData is null ? null : validation, test })
             if (set is not null && Losses.TargetProblem(recipe.Loss!, recipe.Output!.Value, set.Targets) is string problem)
                 throw new DataException(set.Source, problem);
-        Gemm.MaxThreads = settings.Threads;
         return loaded;
     }
 

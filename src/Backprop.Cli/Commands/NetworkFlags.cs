@@ -11,10 +11,10 @@ namespace Backprop.Cli;
 internal sealed class NetworkFlags(Recipe preset)
 {
     /// <summary>
-    /// Where trace, explain and gradcheck start: a look inside the network as the notes build it (float64, plain
-    /// gradient descent, no bias), at its initial weights unless --epochs says otherwise.
+    /// Where trace, explain and gradcheck start: a look inside the network as the notes build it (float64 with numpy's
+    /// rounding, plain gradient descent, no bias), at its initial weights unless --epochs says otherwise.
     /// </summary>
-    public static Recipe LookInside { get; } = new() { Optimizer = "sgd", Precision = "f64", Epochs = 0, Bias = false };
+    public static Recipe LookInside { get; } = new() { Optimizer = "sgd", Precision = "f64", Compute = Backprop.Compute.Numpy, Epochs = 0, Bias = false };
 
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
     public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (integers are classes only with this flag)." };
@@ -37,7 +37,8 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> L2 { get; } = new("--l2") { Description = "L2 weight decay lambda, 0 or more." };
     public Option<string?> Dropout { get; } = new("--dropout") { Description = "Probability of dropping each hidden activation while training, 0 to below 1." };
     public Option<string?> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after PATIENCE epochs without a better validation loss, keeping the best weights." };
-    public Option<string?> Precision { get; } = new("--precision") { Description = $"f64 (exact, as numpy) or f32 (fast). Default {preset.Precision ?? "f32"}." };
+    public Option<string?> Precision { get; } = new("--precision") { Description = $"f64 or f32 (fast). Default {preset.Precision ?? "f32"}." };
+    public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
     public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it). Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." };
     public Option<string?> History { get; } = new("--history") { Description = "Write one CSV row an epoch: epoch,train_loss,train_accuracy,validation_loss,validation_accuracy." };
@@ -49,7 +50,7 @@ internal sealed class NetworkFlags(Recipe preset)
         foreach (var option in new Option[]
         {
             Target, Classes, Layers, Activation, Output, Loss, Optimizer, Alpha, Epochs, Batch, Init, Seed, Bias, Shuffle,
-            Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Threads, Save, History, Plot, Quiet,
+            Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Quiet,
         })
             command.Options.Add(option);
     }
@@ -65,6 +66,10 @@ internal sealed class NetworkFlags(Recipe preset)
 
         string? optimizer = Ref(Optimizer, t => { Optimizers.Parse(t); return t.Trim().ToLowerInvariant(); });
         bool biasGiven = result.GetResult(Bias) is { Implicit: false };
+        var compute = preset.Compute ?? Backprop.Compute.Default;
+        if (Value(Threads, t => Count(t, min: 1)) is int threads) compute = compute with { Threads = threads };
+        if (Ref(Rounding, t => OneOf(t, ["fused", "numpy"])) is string rounding)
+            compute = compute with { Float64 = rounding == "fused" ? Summation.Fused : Summation.NumpySeparate };
         var recipe = preset with
         {
             Hidden = Ref(Layers, ParseLayers) ?? preset.Hidden,
@@ -85,6 +90,7 @@ internal sealed class NetworkFlags(Recipe preset)
             Dropout = Value(Dropout, t => Fraction(t, "a probability from 0 to below 1", allowZero: true)) ?? preset.Dropout,
             Patience = Value(EarlyStopping, t => Count(t, min: 1)) ?? preset.Patience,
             Precision = Ref(Precision, t => OneOf(t, ["f64", "f32"])) ?? preset.Precision,
+            Compute = compute,
         };
 
         string? validation = result.GetValue(Validation), validationData = result.GetValue(ValidationData);
@@ -99,7 +105,6 @@ internal sealed class NetworkFlags(Recipe preset)
             ValidationFraction = validation is null ? null : Flag(Validation, validation, t => Fraction(t, "a fraction above 0 and below 1")),
             ValidationData = validationData,
             TestData = result.GetValue(TestData),
-            Threads = result.GetValue(Threads) is { } th ? Flag(Threads, th, t => Count(t, min: 1)) : Environment.ProcessorCount,
             Save = result.GetValue(Save),
             History = result.GetValue(History),
             Plot = result.GetValue(Plot),

@@ -12,7 +12,6 @@ internal sealed record TrainSettings
     public double? ValidationFraction { get; init; }
     public string? ValidationData { get; init; }
     public string? TestData { get; init; }
-    public int Threads { get; init; } = Environment.ProcessorCount;
     public string? Save { get; init; }
     public string? History { get; init; }
     public string? Plot { get; init; }

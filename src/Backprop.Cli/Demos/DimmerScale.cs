@@ -55,7 +55,7 @@ internal sealed class DimmerScale : Demo
             var streetlights = options.Normalize is null ? lights : Normalization.Fit(options.Normalize, lights).Apply<double>(lights);
 
             // weights = np.array([0.5, 0.48, -0.7]): one dense layer, no bias, as the notes' network
-            var layer = new Dense<double>(3, 1);
+            var layer = new Dense<double>(3, 1, compute: Compute.Numpy); // numpy's rounding, for the notes' digits
             Matrix.Vector(0.5, 0.48, -0.7).Span.CopyTo(layer.Weights.Value.Span);
             var trainer = new Trainer<double>(new Network<double>(layer), new SquaredError<double>(), new Sgd<double>(alpha))
             {

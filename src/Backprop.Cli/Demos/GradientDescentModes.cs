@@ -36,7 +36,7 @@ internal sealed class GradientDescentModes : Demo
         foreach (var mode in modes)
         {
             // weights = np.array([0.5, 0.48, -0.7]), the same start for every mode
-            var layer = new Dense<double>(3, 1);
+            var layer = new Dense<double>(3, 1, compute: Compute.Numpy); // numpy's rounding, for the notes' digits
             Matrix.Vector(0.5, 0.48, -0.7).Span.CopyTo(layer.Weights.Value.Span);
             var trainer = new Trainer<double>(new Network<double>(layer), new SquaredError<double>(), new Sgd<double>(alpha))
             {

@@ -10,7 +10,11 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     private BatchBuffer<T> _output, _inputDelta;
 
     /// <summary>A layer from <paramref name="inputs"/> to <paramref name="outputs"/> units with zero weights (an initializer fills them).</summary>
-    public Dense(int inputs, int outputs, bool bias = false)
+    /// <param name="inputs">Units in.</param>
+    /// <param name="outputs">Units out.</param>
+    /// <param name="bias">Whether the layer adds a bias (the notes' layers have none).</param>
+    /// <param name="compute">How its products run (default <see cref="Compute.Default"/>).</param>
+    public Dense(int inputs, int outputs, bool bias = false, Compute? compute = null)
     {
         if (inputs <= 0 || outputs <= 0)
             throw new ArgumentOutOfRangeException(nameof(inputs), $"A dense layer needs positive sizes, not {inputs}x{outputs}.");
@@ -19,7 +23,11 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         Weights = new Parameter<T>("weights", new Matrix<T>(inputs, outputs));
         Bias = bias ? new Parameter<T>("bias", new Matrix<T>(1, outputs)) : null;
         _parameters = Bias is null ? [Weights] : [Weights, Bias];
+        Compute = compute ?? Compute.Default;
     }
+
+    /// <summary>How the layer's products run: threads, and their rounding.</summary>
+    public Compute Compute { get; }
 
     /// <summary>The weights, shape (inputs, outputs).</summary>
     public Parameter<T> Weights { get; }
@@ -46,7 +54,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         if (input.Columns != Inputs) ThrowInputShape(input);
         _input = input;
         var output = _output.Get(input.Rows, Outputs);
-        Gemm.Multiply<T>(input.Span, Weights.Value.Span, output.Span, input.Rows, Inputs, Outputs);
+        Gemm.Multiply<T>(Compute, input.Span, Weights.Value.Span, output.Span, input.Rows, Inputs, Outputs);
         if (Bias is not null)
             for (int r = 0; r < output.Rows; r++)
                 Elementwise.Add(output.RowSpan(r), Bias.Value.Span);
@@ -63,7 +71,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         var input = _input ?? throw new InvalidOperationException("Backward called before Forward.");
         int batch = input.Rows;
         // weight gradient (in, out) = input (B, in)ᵀ · outputDelta (B, out): the notes' layer_0.T.dot(layer_1_delta)
-        Gemm.MultiplyTransposeA<T>(input.Span, outputDelta.Span, Weights.Gradient.Span, Inputs, batch, Outputs);
+        Gemm.MultiplyTransposeA<T>(Compute, input.Span, outputDelta.Span, Weights.Gradient.Span, Inputs, batch, Outputs);
         // bias gradient (1, out) = outputDelta summed over the batch's rows
         if (Bias is not null)
         {
@@ -74,7 +82,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         if (!needInputDelta) return null;
         // input delta (B, in) = outputDelta (B, out) · weightsᵀ: the notes' layer_2_delta.dot(weights_1_2.T)
         var inputDelta = _inputDelta.Get(batch, Inputs);
-        Gemm.MultiplyTransposeB<T>(outputDelta.Span, Weights.Value.Span, inputDelta.Span, batch, Outputs, Inputs);
+        Gemm.MultiplyTransposeB<T>(Compute, outputDelta.Span, Weights.Value.Span, inputDelta.Span, batch, Outputs, Inputs);
         return inputDelta;
     }
 }

@@ -89,10 +89,11 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
 
     /// <summary>A network that computes what the saved one did: <see cref="Spec"/> built, then every weight and bias set from this model.</summary>
     /// <remarks>Values are rounded when <typeparamref name="T"/> is narrower than <see cref="Precision"/>; ArgumentException when sizes disagree.</remarks>
-    public Network<T> ToNetwork<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="compute">How the network computes (default: the spec's, <see cref="Compute.Default"/> for a model read from a file).</param>
+    public Network<T> ToNetwork<T>(Compute? compute = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate();
-        var network = Spec.Build<T>(new NumpyRandom(0));
+        var network = (compute is null ? Spec : Spec with { Compute = compute }).Build<T>(new NumpyRandom(0));
         var dense = network.DenseLayers.ToArray();
         if (dense.Length != Weights.Count)
             throw new InvalidOperationException($"The spec builds {dense.Length} dense layers; the model has weights for {Weights.Count}.");

@@ -116,15 +116,18 @@ public static class Elementwise
 
     /// <summary>values[i] -= scale * x[i]: the notes' <c>weights -= alpha * weight_delta</c>.</summary>
     /// <remarks>The same as adding (-scale) * x[i], bit for bit: negation is exact, and v - p is v + (-p) in IEEE arithmetic.</remarks>
-    public static void SubtractScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-        => AddScaled(values, -scale, x);
+    public static void SubtractScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x, Compute? compute = null) where T : unmanaged, IFloatingPointIeee754<T>
+        => AddScaled(values, -scale, x, compute);
 
     /// <summary>values[i] += scale * x[i].</summary>
-    /// <remarks>Long spans (a layer's weights) are split between two of the product threads when <see cref="Gemm.MaxThreads"/> allows; each element's result is the same.</remarks>
-    public static void AddScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>
+    /// Long spans (a layer's weights) are split between two threads when <paramref name="compute"/> allows more than
+    /// one (without it, one thread); each element's result is the same.
+    /// </remarks>
+    public static void AddScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x, Compute? compute = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (values.Length != x.Length) Throw("Cannot update {0} values from {1}.", values.Length, x.Length);
-        if (values.Length >= ParallelAddScaled<T>.MinLength && Gemm.MaxThreads > 1 && ParallelAddScaled<T>.TryRun(values, scale, x)) return;
+        if (values.Length >= ParallelAddScaled<T>.MinLength && compute is { Threads: > 1 } && ParallelAddScaled<T>.TryRun(values, scale, x)) return;
         AddScaledPart(values, scale, x);
     }
 
@@ -160,36 +163,24 @@ public static class Elementwise
         for (; i < n; i++) Unsafe.Add(ref d, i) = (Unsafe.Add(ref ms, i) > T.Zero ? T.One : T.Zero) * Unsafe.Add(ref xs, i);
     }
 
-    // values += scale * x on two threads: the job is passed through static fields (pinned pointers), so a call
-    // allocates nothing; see WorkerPool.
-    private static unsafe class ParallelAddScaled<T> where T : unmanaged, IFloatingPointIeee754<T>
+    // values += scale * x on two threads, as a job for the worker pool (pinned pointers: a call allocates nothing).
+    private readonly unsafe struct ParallelAddScaled<T>(T* values, T scale, T* x, int length) : IParallelJob
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         public const int MinLength = 1 << 16;
-        private static T* _values, _x;
-        private static int _length;
-        private static T _scale;
-        private static readonly Action<int> Part = part =>
+
+        public void Run(int part, int parts)
         {
-            int from = (int)((long)_length * part / 2), to = (int)((long)_length * (part + 1) / 2);
-            AddScaledPart(new Span<T>(_values + from, to - from), _scale, new ReadOnlySpan<T>(_x + from, to - from));
-        };
+            int from = (int)((long)length * part / parts), to = (int)((long)length * (part + 1) / parts);
+            AddScaledPart(new Span<T>(values + from, to - from), scale, new ReadOnlySpan<T>(x + from, to - from));
+        }
 
         public static bool TryRun(Span<T> values, T scale, ReadOnlySpan<T> x)
         {
             fixed (T* v = values, g = x)
             {
-                // Trainers on other threads could update at the same time: the lock keeps them from overwriting
-                // these fields while the workers read them.
-                lock (Part)
-                {
-                    _values = v;
-                    _x = g;
-                    _length = values.Length;
-                    _scale = scale;
-                    bool ran = WorkerPool.TryRun(2, Part);
-                    _values = _x = null;
-                    return ran;
-                }
+                var job = new ParallelAddScaled<T>(v, scale, g, values.Length);
+                return WorkerPool.Shared.TryRun(2, ref job);
             }
         }
     }

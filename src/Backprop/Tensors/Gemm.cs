@@ -7,65 +7,41 @@ namespace Backprop;
 /// and A·Bᵀ (deltas through the weights), the transposes read in place, never copied out.
 /// </summary>
 /// <remarks>
-/// Every element of the result is summed over k in ascending order, starting from +0, each step rounded as
-/// <see cref="Float64Summation"/> or <see cref="Float32Summation"/> says. The small-matrix loop, the narrow kernel
+/// Every element of the result is summed over k in ascending order, starting from +0, each step rounded as the
+/// <see cref="Compute"/>'s <see cref="Summation"/> for the element type says. The small-matrix loop, the narrow kernel
 /// (results one vector wide) and the packed, cache-blocked SIMD kernel compute exactly that sequence, for any
-/// blocking and any thread count, so a result
-/// does not depend on the size of the product, the processor's vector width or the number of threads. In float64
-/// the default is <see cref="Summation.Exact"/>, a multiply then an add, as numpy computed the notes' numbers;
-/// in float32, <see cref="Summation.Fused"/>, about 25% faster on the benchmark machine (docs/benchmarks.md measures
-/// both modes in float64).
+/// blocking and any thread count (up to <see cref="Compute.Threads"/>), so a result does not depend on the size of
+/// the product, the processor's vector width or the number of threads.
 /// </remarks>
 public static class Gemm
 {
-    private static int _maxThreads = Environment.ProcessorCount;
-
-    /// <summary>
-    /// Threads a large product may use (default: all cores). Each thread computes whole blocks of the result in
-    /// the same order, so results are identical for every thread count.
-    /// </summary>
-    public static int MaxThreads
-    {
-        get => _maxThreads;
-        set => _maxThreads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), "At least one thread.");
-    }
-
-    /// <summary>How float64 products round each multiply-add (default <see cref="Summation.Exact"/>: the notes' digits).</summary>
-    public static Summation Float64Summation { get; set; } = Summation.Exact;
-
-    /// <summary>How float32 products round each multiply-add (default <see cref="Summation.Fused"/>: the fast path).</summary>
-    public static Summation Float32Summation { get; set; } = Summation.Fused;
-
-    /// <summary>The summation mode that products of <typeparamref name="T"/> use now.</summary>
-    public static Summation SummationOf<T>() => typeof(T) == typeof(float) ? Float32Summation : typeof(T) == typeof(double) ? Float64Summation : Summation.Exact;
-
     /// <summary>c (m,n) = a (m,k) · b (k,n).</summary>
-    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+    public static void Multiply<T>(Compute compute, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Run(a, false, b, false, c, m, k, n, SummationOf<T>());
+        Run(a, false, b, false, c, m, k, n, compute.SummationOf<T>(), compute.Threads);
     }
 
     /// <summary>c (m,n) = aᵀ · b, where a is (k,m) and b is (k,n): the weight gradient inputᵀ · delta, without a transpose.</summary>
-    public static void MultiplyTransposeA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+    public static void MultiplyTransposeA<T>(Compute compute, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Run(a, true, b, false, c, m, k, n, SummationOf<T>());
+        Run(a, true, b, false, c, m, k, n, compute.SummationOf<T>(), compute.Threads);
     }
 
     /// <summary>c (m,n) = a · bᵀ, where a is (m,k) and b is (n,k): the backward delta · Wᵀ, without a transpose.</summary>
-    public static void MultiplyTransposeB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+    public static void MultiplyTransposeB<T>(Compute compute, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Run(a, false, b, true, c, m, k, n, SummationOf<T>());
+        Run(a, false, b, true, c, m, k, n, compute.SummationOf<T>(), compute.Threads);
     }
 
     // Below this many multiply-adds the packing costs more than it saves: the plain loop, same order, runs instead.
     // Above it, results at most one vector wide (10 classes) go to NarrowGemm, the rest to PackedGemm.
     private const long SmallProduct = 32 * 32 * 32;
 
-    /// <summary>c (m,n) = op(a) · op(b) with an explicit summation mode (tests use it to check both modes).</summary>
-    internal static unsafe void Run<T>(ReadOnlySpan<T> a, bool transA, ReadOnlySpan<T> b, bool transB, Span<T> c, int m, int k, int n, Summation mode)
+    /// <summary>c (m,n) = op(a) · op(b), rounded as <paramref name="mode"/> says, on up to <paramref name="threads"/> threads.</summary>
+    internal static unsafe void Run<T>(ReadOnlySpan<T> a, bool transA, ReadOnlySpan<T> b, bool transB, Span<T> c, int m, int k, int n, Summation mode, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // (k, m) and (n, k) hold as many elements as (m, k) and (k, n): one check serves every form.
@@ -87,10 +63,10 @@ public static class Gemm
             if (mode == Summation.Fused)
             {
                 if (narrow) NarrowGemm.Run<T, Fused>(operands);
-                else PackedGemm.Run<T, Fused>(operands, work);
+                else PackedGemm.Run<T, Fused>(operands, work, threads);
             }
             else if (narrow) NarrowGemm.Run<T, Separate>(operands);
-            else PackedGemm.Run<T, Separate>(operands, work);
+            else PackedGemm.Run<T, Separate>(operands, work, threads);
         }
     }
 

@@ -7,7 +7,9 @@ namespace Backprop;
 public sealed partial class Matrix<TFloat>
 {
     /// <summary>numpy's <c>np.dot(a, b)</c>: matrix·matrix, vector·matrix, matrix·vector or vector·vector (a scalar).</summary>
-    public Matrix<TFloat> Dot(Matrix<TFloat> other)
+    /// <param name="other">The right operand.</param>
+    /// <param name="compute">How to compute it (default <see cref="Compute.Numpy"/>: numpy's rounding, so the notes' digits).</param>
+    public Matrix<TFloat> Dot(Matrix<TFloat> other, Compute? compute = null)
     {
         ArgumentNullException.ThrowIfNull(other);
         if (Rank == 0 || other.Rank == 0) return this * other;
@@ -22,7 +24,7 @@ public sealed partial class Matrix<TFloat>
         int rank = Rank == 2 && other.Rank == 2 ? 2 : Rank == 1 && other.Rank == 1 ? 0 : 1;
         var kind = ProductKind(this, other);
         var result = rank == 2 ? new Matrix<TFloat>(m, n) { Kind = kind } : new Matrix<TFloat>(1, m * n, rank) { Kind = kind };
-        Gemm.Multiply<TFloat>(Span, other.Span, result.Span, m, k, n);
+        Gemm.Multiply<TFloat>(compute ?? Compute.Numpy, Span, other.Span, result.Span, m, k, n);
         return result;
     }
 

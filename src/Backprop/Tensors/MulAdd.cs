@@ -16,7 +16,7 @@ internal interface IMulAdd
     static abstract Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
-/// <summary><see cref="Summation.Exact"/>: c + (a·b), two roundings.</summary>
+/// <summary><see cref="Summation.NumpySeparate"/>: c + (a·b), two roundings.</summary>
 // Every Apply is marked for inlining: a loop with many call sites can exhaust the JIT's inlining budget, and a
 // call per multiply-add was a tenth of the time of the notes' 3-4-1 network.
 internal struct Separate : IMulAdd

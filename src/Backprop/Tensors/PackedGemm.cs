@@ -32,16 +32,23 @@ internal static unsafe class PackedGemm
 
     private static int NR<T>() where T : unmanaged => Wide ? 4 * Vector512<T>.Count : 2 * Vector256<T>.Count;
 
-    public static void Run<T, TMulAdd>(in Operands<T> o, long work) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    public static void Run<T, TMulAdd>(in Operands<T> o, long work, int threads) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
         {
             SmallGemm.Run<T, TMulAdd>(o); // Half and other types: the plain loop
             return;
         }
-        int parts = (int)Math.Min(Gemm.MaxThreads, Math.Max(1, work / ParallelWork));
-        if (parts > 1 && WorkerPool.TryRun(parts, o, typeof(TMulAdd) == typeof(Fused))) return;
+        int parts = (int)Math.Min(threads, Math.Max(1, work / ParallelWork));
+        var job = new Job<T, TMulAdd>(o);
+        if (parts > 1 && WorkerPool.Shared.TryRun(parts, ref job)) return;
         Block<T, TMulAdd>(o, 0, o.M, 0, o.N);
+    }
+
+    // A product as a job for the worker pool: each part computes a band of the result.
+    private readonly struct Job<T, TMulAdd>(Operands<T> o) : IParallelJob where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    {
+        public void Run(int part, int parts) => RunPart<T, TMulAdd>(o, part, parts);
     }
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/>: a band of rows (or of columns, for few rows), in whole tiles.</summary>

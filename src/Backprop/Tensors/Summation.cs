@@ -1,21 +1,17 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-
 namespace Backprop;
 
 /// <summary>How a matrix product rounds each step c += a·b of its sums.</summary>
 public enum Summation
 {
     /// <summary>
-    /// A multiply, rounded, then an add, rounded: what numpy computed for the notes, so their printed digits
-    /// come out the same. The default for float64.
+    /// A multiply, rounded, then an add, rounded: what numpy computed for the notes, so their printed digits come out
+    /// the same. <see cref="Compute.Numpy"/> uses it for float64.
     /// </summary>
-    Exact,
+    NumpySeparate,
 
     /// <summary>
-    /// One fused multiply-add, rounded once: a little more accurate, and on most processors faster (this is
-    /// what BLAS libraries do). The default for float32, the fast path.
+    /// One fused multiply-add, rounded once: a little more accurate, and faster (this is what BLAS libraries do).
+    /// <see cref="Compute.Default"/> uses it.
     /// </summary>
     Fused,
 }

@@ -23,12 +23,6 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     private readonly Dictionary<Parameter<T>, (T[] M, T[] V)> _moments = [];
     private int _step;
 
-    // The job the product threads share while one long parameter is updated (see ParallelUpdate).
-    private readonly Action<int> _part;
-    private Parameter<T>? _partParameter;
-    private (T[] M, T[] V) _partMoments;
-    private Coefficients _partCoefficients;
-
     /// <summary>Adam with learning rate <paramref name="alpha"/> (0.001 is usual) and the paper's defaults for the rest.</summary>
     public Adam(T alpha, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
@@ -40,13 +34,6 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
-        _part = part =>
-        {
-            var p = _partParameter!;
-            int length = p.Value.Length, from = (int)((long)length * part / 2), to = (int)((long)length * (part + 1) / 2);
-            Update(p.Value.Span[from..to], p.Gradient.Span[from..to], _partMoments.M.AsSpan(from, to - from),
-                _partMoments.V.AsSpan(from, to - from), _partCoefficients);
-        };
     }
 
     /// <summary>The learning rate.</summary>
@@ -68,7 +55,7 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     internal (T[] M, T[] V) MomentsOf(Parameter<T> parameter) => _moments[parameter];
 
     /// <inheritdoc/>
-    public void Update(ReadOnlySpan<Parameter<T>> parameters)
+    public void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null)
     {
         _step++;
         // As PyTorch: the bias corrections in float64, then the scalars in the parameters' precision.
@@ -84,19 +71,28 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         foreach (var p in parameters)
         {
             if (!_moments.TryGetValue(p, out var mv)) _moments[p] = mv = (new T[p.Value.Length], new T[p.Value.Length]);
-            if (p.Value.Length >= Tiny.ParallelLength && Gemm.MaxThreads > 1 && ParallelUpdate(p, mv, c)) continue;
+            if (p.Value.Length >= Tiny.ParallelLength && compute is { Threads: > 1 } && ParallelUpdate(p, mv, c)) continue;
             Update(p.Value.Span, p.Gradient.Span, mv.M, mv.V, c);
         }
     }
 
-    // A long parameter (a layer's weights) is split between two of the product threads; each element's result is
-    // the same as on one thread.
-    private bool ParallelUpdate(Parameter<T> p, (T[] M, T[] V) moments, in Coefficients c)
+    // A long parameter (a layer's weights) is split between two threads; each element's result is the same as on one.
+    private static unsafe bool ParallelUpdate(Parameter<T> p, (T[] M, T[] V) moments, in Coefficients c)
     {
-        (_partParameter, _partMoments, _partCoefficients) = (p, moments, c);
-        bool ran = WorkerPool.TryRun(2, _part);
-        (_partParameter, _partMoments) = (null, default);
-        return ran;
+        fixed (T* w = p.Value.Span, g = p.Gradient.Span, m = moments.M, v = moments.V)
+        {
+            var job = new UpdateJob(w, g, m, v, p.Value.Length, c);
+            return WorkerPool.Shared.TryRun(2, ref job);
+        }
+    }
+
+    private readonly unsafe struct UpdateJob(T* w, T* g, T* m, T* v, int length, Coefficients c) : IParallelJob
+    {
+        public void Run(int part, int parts)
+        {
+            int from = (int)((long)length * part / parts), n = (int)((long)length * (part + 1) / parts) - from;
+            Update(new Span<T>(w + from, n), new ReadOnlySpan<T>(g + from, n), new Span<T>(m + from, n), new Span<T>(v + from, n), c);
+        }
     }
 
     private readonly record struct Coefficients(T OneMinusBeta1, T Beta2, T OneMinusBeta2, T StepSize, T BiasCorrection2Sqrt, T Epsilon, T TinyM);

@@ -14,36 +14,31 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
 
     private BatchBuffer<T> _buffer;
 
-    // The batch being gathered, for the threads that copy its rows.
-    private IRowSource<T>? _from;
-    private Matrix<T>? _into;
-    private int[]? _order;
-    private int _start, _parts;
-    private readonly Action<int> _part;
-
-    public BatchGatherer()
-    {
-        _part = part =>
-        {
-            int rows = _into!.Rows, from = rows * part / _parts, to = rows * (part + 1) / _parts;
-            CopyRows(_from!, _order!, _start, _into, from, to);
-        };
-    }
-
-    /// <summary>Rows order[start..start+rows] of <paramref name="source"/>, as a (rows, columns) matrix reused by the next call.</summary>
-    public Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows)
+    /// <summary>
+    /// Rows order[start..start+rows] of <paramref name="source"/>, as a (rows, columns) matrix reused by the next call;
+    /// a large batch is copied on up to <paramref name="compute"/>'s threads.
+    /// </summary>
+    public Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, Compute compute)
     {
         var batch = _buffer.Get(rows, source.Columns);
-        if (batch.Length >= 2 * ParallelGather && rows > 1 && Gemm.MaxThreads > 1)
+        if (batch.Length >= 2 * ParallelGather && rows > 1 && compute.Threads > 1)
         {
-            int parts = Math.Min(Gemm.MaxThreads, Math.Min(rows, batch.Length / ParallelGather));
-            (_from, _order, _start, _into, _parts) = (source, order, start, batch, parts);
-            bool ran = WorkerPool.TryRun(parts, _part);
-            (_from, _order, _into) = (null, null, null);
-            if (ran) return batch;
+            int parts = Math.Min(compute.Threads, Math.Min(rows, batch.Length / ParallelGather));
+            var job = new Job(source, order, start, batch);
+            if (WorkerPool.Shared.TryRun(parts, ref job)) return batch;
         }
         CopyRows(source, order, start, batch, 0, rows);
         return batch;
+    }
+
+    // A batch as a job for the worker pool: each part copies a band of its rows.
+    private readonly struct Job(IRowSource<T> source, int[] order, int start, Matrix<T> batch) : IParallelJob
+    {
+        public void Run(int part, int parts)
+        {
+            int rows = batch.Rows;
+            CopyRows(source, order, start, batch, rows * part / parts, rows * (part + 1) / parts);
+        }
     }
 
     // Rows first..end of batch = rows order[start + first..start + end] of source.

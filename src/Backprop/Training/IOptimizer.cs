@@ -6,5 +6,7 @@ namespace Backprop;
 public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Updates each parameter's values from its gradient.</summary>
-    void Update(ReadOnlySpan<Parameter<T>> parameters);
+    /// <param name="parameters">The parameters, with the gradients of the last backward pass.</param>
+    /// <param name="compute">The threads a long parameter's update may use (null: one); the result is the same either way.</param>
+    void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null);
 }

@@ -15,11 +15,6 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
     private readonly Dictionary<Parameter<T>, T[]> _velocity = [];
     private readonly T _tiny;
 
-    // The job the product threads share while one long parameter is updated.
-    private readonly Action<int> _part;
-    private Parameter<T>? _partParameter;
-    private T[]? _partVelocity;
-
     /// <summary>Momentum with learning rate <paramref name="alpha"/> and decay <paramref name="beta"/> (0 ≤ beta &lt; 1; 0.9 is usual).</summary>
     public Momentum(T alpha, T beta)
     {
@@ -28,12 +23,6 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
         Alpha = alpha;
         Beta = beta;
         _tiny = T.Max(T.One, T.One / alpha) * Tiny.Normal<T>();
-        _part = part =>
-        {
-            var p = _partParameter!;
-            int length = p.Value.Length, from = (int)((long)length * part / 2), to = (int)((long)length * (part + 1) / 2);
-            Update(p.Value.Span[from..to], p.Gradient.Span[from..to], _partVelocity.AsSpan(from, to - from));
-        };
     }
 
     /// <summary>The learning rate.</summary>
@@ -46,25 +35,38 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
     internal T[] VelocityOf(Parameter<T> parameter) => _velocity[parameter];
 
     /// <inheritdoc/>
-    public void Update(ReadOnlySpan<Parameter<T>> parameters)
+    public void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null)
     {
         foreach (var p in parameters)
         {
             if (!_velocity.TryGetValue(p, out var v)) _velocity[p] = v = new T[p.Value.Length];
-            if (p.Value.Length >= Tiny.ParallelLength && Gemm.MaxThreads > 1)
-            {
-                (_partParameter, _partVelocity) = (p, v);
-                bool ran = WorkerPool.TryRun(2, _part);
-                (_partParameter, _partVelocity) = (null, null);
-                if (ran) continue;
-            }
-            Update(p.Value.Span, p.Gradient.Span, v);
+            if (p.Value.Length >= Tiny.ParallelLength && compute is { Threads: > 1 } && ParallelUpdate(p, v)) continue;
+            Update(p.Value.Span, p.Gradient.Span, v, Alpha, Beta, _tiny);
+        }
+    }
+
+    // A long parameter (a layer's weights) is split between two threads; each element's result is the same as on one.
+    private unsafe bool ParallelUpdate(Parameter<T> p, T[] velocity)
+    {
+        fixed (T* w = p.Value.Span, g = p.Gradient.Span, v = velocity)
+        {
+            var job = new UpdateJob(w, g, v, p.Value.Length, Alpha, Beta, _tiny);
+            return WorkerPool.Shared.TryRun(2, ref job);
+        }
+    }
+
+    private readonly unsafe struct UpdateJob(T* w, T* g, T* v, int length, T alpha, T beta, T tiny) : IParallelJob
+    {
+        public void Run(int part, int parts)
+        {
+            int from = (int)((long)length * part / parts), n = (int)((long)length * (part + 1) / parts) - from;
+            Update(new Span<T>(w + from, n), new ReadOnlySpan<T>(g + from, n), new Span<T>(v + from, n), alpha, beta, tiny);
         }
     }
 
     // velocity = beta · velocity + gradient (or 0 where its step is subnormal); weights -= alpha · velocity. Whole
     // vectors, then the tail, with the same operations in the same order: each element is the scalar loop's.
-    private void Update(Span<T> w, ReadOnlySpan<T> g, Span<T> velocity)
+    private static void Update(Span<T> w, ReadOnlySpan<T> g, Span<T> velocity, T alphaScalar, T betaScalar, T tinyScalar)
     {
         ref T wr = ref MemoryMarshal.GetReference(w);
         ref T gr = ref MemoryMarshal.GetReference(g);
@@ -72,9 +74,9 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
         nuint n = (nuint)w.Length, i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var beta = new Vector<T>(Beta);
-            var alpha = new Vector<T>(Alpha);
-            var tiny = new Vector<T>(_tiny);
+            var beta = new Vector<T>(betaScalar);
+            var alpha = new Vector<T>(alphaScalar);
+            var tiny = new Vector<T>(tinyScalar);
             var normal = new Vector<T>(Tiny.Normal<T>());
             for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
             {
@@ -90,10 +92,10 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
         {
             T gi = Unsafe.Add(ref gr, i);
             if (T.Abs(gi) < Tiny.Normal<T>()) gi = T.Zero;
-            T vi = Beta * Unsafe.Add(ref vr, i) + gi;
-            if (T.Abs(vi) < _tiny) vi = T.Zero;
+            T vi = betaScalar * Unsafe.Add(ref vr, i) + gi;
+            if (T.Abs(vi) < tinyScalar) vi = T.Zero;
             Unsafe.Add(ref vr, i) = vi;
-            Unsafe.Add(ref wr, i) -= Alpha * vi;
+            Unsafe.Add(ref wr, i) -= alphaScalar * vi;
         }
     }
 }

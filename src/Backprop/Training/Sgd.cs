@@ -22,12 +22,12 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
     public T Alpha { get; }
 
     /// <inheritdoc/>
-    public void Update(ReadOnlySpan<Parameter<T>> parameters)
+    public void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null)
     {
         foreach (var p in parameters)
         {
             // w - (alpha * g), in that order: numpy's weights -= alpha * weight_delta, to the last digit.
-            Elementwise.SubtractScaled(p.Value.Span, Alpha, p.Gradient.Span);
+            Elementwise.SubtractScaled(p.Value.Span, Alpha, p.Gradient.Span, compute);
         }
     }
 }

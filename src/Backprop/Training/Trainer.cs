@@ -72,7 +72,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Update()
     {
         if (L2 > 0) AddWeightDecay();
-        Optimizer.Update(Network.ParameterSpan);
+        Optimizer.Update(Network.ParameterSpan, Network.Compute);
     }
 
     private void AddWeightDecay()
@@ -81,7 +81,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int k = 0; k < Network.DenseLayers.Count; k++)
         {
             var weights = Network.DenseLayers[k].Weights;
-            Elementwise.AddScaled(weights.Gradient.Span, lambda, weights.Value.Span);
+            Elementwise.AddScaled(weights.Gradient.Span, lambda, weights.Value.Span, Network.Compute);
         }
     }
 
@@ -115,8 +115,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             for (int start = 0; start < n; start += batchSize)
             {
                 int rows = Math.Min(batchSize, n - start);
-                var xb = _xBatch.Gather(x, order, start, rows);
-                var yb = _yBatch.Gather(y, order, start, rows);
+                var xb = _xBatch.Gather(x, order, start, rows, Network.Compute);
+                var yb = _yBatch.Gather(y, order, start, rows, Network.Compute);
                 total += double.CreateChecked(Step(xb, yb, out int batchCorrect));
                 correct += batchCorrect;
                 if (!double.IsFinite(total))
