@@ -3,36 +3,70 @@ using System.Numerics;
 namespace Backprop;
 
 /// <summary>
-/// A stack of layers that learns by backpropagation. Forward runs the layers in order; Backward starts from the
-/// loss's delta at the output and hands each layer's input delta to the layer below, last to first.
+/// A stack of blocks (dense weights, activation, dropout) that learns by backpropagation. Forward runs the blocks in
+/// order; Backward starts from the loss's delta at the output and hands each block's input delta to the block below,
+/// last to first.
 /// </summary>
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly ILayer<T>[] _layers;
+    private readonly Block<T>[] _blocks;
+    private readonly int[] _firstLayer; // index of each block's dense layer in Layers
+    private readonly Parameter<T>[] _parameters;
     private BatchBuffer<T> _outputDelta;
     private ILoss<T>? _lossSeen;
-    private bool _fused;
+    private BackwardStart _start;
 
-    /// <summary>A network of the given layers, applied in order.</summary>
-    public Network(params ILayer<T>[] layers)
+    /// <summary>A network of the given blocks, applied in order.</summary>
+    public Network(params Block<T>[] blocks)
     {
-        if (layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
-        _layers = layers;
-        _parameters = layers.SelectMany(l => l.Parameters).ToArray();
-        DenseLayers = layers.OfType<Dense<T>>().ToArray();
-        Compute = DenseLayers.Count > 0 ? DenseLayers[0].Compute : Compute.Default;
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (blocks.Length == 0) throw new ArgumentException("A network needs at least one block.", nameof(blocks));
+        _blocks = blocks;
+        _firstLayer = new int[blocks.Length];
+        for (int k = 1; k < blocks.Length; k++) _firstLayer[k] = _firstLayer[k - 1] + blocks[k - 1].Layers.Count;
+        Layers = blocks.SelectMany(b => b.Layers).ToArray();
+        _parameters = Layers.SelectMany(l => l.Parameters).ToArray();
+        DenseLayers = blocks.Select(b => b.Dense).ToArray();
+        Compute = blocks[0].Dense.Compute;
     }
 
-    /// <summary>How the network computes: its dense layers' <see cref="Dense{T}.Compute"/> (the trainer's batch gathering and updates use it too).</summary>
-    public Compute Compute { get; }
+    /// <summary>
+    /// A network of the given layers, grouped into blocks: each dense layer starts one, and the activation and the
+    /// dropout after it (each optional, in that order) complete it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layers do not form blocks (say, an activation with no dense layer before it).</exception>
+    public Network(params ILayer<T>[] layers) : this(Group(layers)) { }
 
-    /// <summary>The spec this network was built from (<see cref="NetworkSpec.Build{T}"/>), or null for a network assembled from layers by hand.</summary>
+    private static Block<T>[] Group(ILayer<T>[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        var blocks = new List<Block<T>>();
+        for (int i = 0; i < layers.Length;)
+        {
+            if (layers[i] is not Dense<T> dense)
+                throw new ArgumentException($"Layer {i} ({layers[i].Name}) does not start a block: a network is a dense layer, then at most one activation, then at most one dropout, repeated.", nameof(layers));
+            i++;
+            var activation = i < layers.Length ? layers[i] as ActivationLayer<T> : null;
+            if (activation is not null) i++;
+            var dropout = i < layers.Length ? layers[i] as Dropout<T> : null;
+            if (dropout is not null) i++;
+            blocks.Add(new Block<T>(dense, activation, dropout));
+        }
+        return [.. blocks];
+    }
+
+    /// <summary>The spec this network was built from (<see cref="NetworkSpec.Build{T}"/>), or null for a network assembled by hand.</summary>
     public NetworkSpec? Spec { get; init; }
 
-    /// <summary>The layers, input side first.</summary>
-    public IReadOnlyList<ILayer<T>> Layers => _layers;
+    /// <summary>How the network computes: its first dense layer's <see cref="Dense{T}.Compute"/> (the trainer's batch gathering and updates use it too).</summary>
+    public Compute Compute { get; }
 
-    private readonly Parameter<T>[] _parameters;
+    /// <summary>The blocks, input side first: block k-1 computes the notes' <c>layer_k</c>.</summary>
+    public IReadOnlyList<Block<T>> Blocks => _blocks;
+
+    /// <summary>Every layer of every block, input side first.</summary>
+    public IReadOnlyList<ILayer<T>> Layers { get; }
 
     /// <summary>Every learnable matrix, input side first.</summary>
     public IReadOnlyList<Parameter<T>> Parameters => _parameters;
@@ -43,28 +77,21 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The dense layers, input side first (weights_0_1, weights_1_2, ...).</summary>
     public IReadOnlyList<Dense<T>> DenseLayers { get; }
 
-    /// <summary>The activation of the output: that of the last layer other than dropout (identity when it is a dense layer).</summary>
-    public Activation OutputActivation => _layers.LastOrDefault(l => l is not Dropout<T>) switch
-    {
-        Softmax<T> => Activation.Softmax,
-        Sigmoid<T> => Activation.Sigmoid,
-        Tanh<T> => Activation.Tanh,
-        Relu<T> => Activation.Relu,
-        _ => Activation.Identity,
-    };
+    /// <summary>The activation of the output: the last block's.</summary>
+    public Activation OutputActivation => _blocks[^1].Activation;
 
-    /// <summary>input (B, in) -> output (B, out). The result is the last layer's buffer: copy it to keep it past the next call.</summary>
+    /// <summary>Where backpropagation starts for <paramref name="loss"/>: below the output activation when the loss names it as its fused output (softmax for cross-entropy, sigmoid for binary cross-entropy), else at the output.</summary>
+    public BackwardStart StartFor(ILoss<T> loss) =>
+        loss.FusedOutput is { } fused && fused == OutputActivation ? BackwardStart.BelowOutputActivation : BackwardStart.AtOutput;
+
+    /// <summary>input (B, in) -> output (B, out). The result is the last block's buffer: copy it to keep it past the next call.</summary>
     /// <param name="input">A batch of rows.</param>
     /// <param name="training">True while training (dropout on).</param>
-    /// <param name="afterLayer">When given, called with (layer index, its output) after each layer: a way to look inside.</param>
+    /// <param name="afterLayer">When given, called with (index in <see cref="Layers"/>, its output) after each layer: a way to look inside.</param>
     public Matrix<T> Forward(Matrix<T> input, bool training = false, Action<int, Matrix<T>>? afterLayer = null)
     {
         var x = input;
-        for (int i = 0; i < _layers.Length; i++)
-        {
-            x = _layers[i].Forward(x, training);
-            afterLayer?.Invoke(i, x);
-        }
+        for (int k = 0; k < _blocks.Length; k++) x = _blocks[k].Forward(x, training, afterLayer, _firstLayer[k]);
         return x;
     }
 
@@ -78,34 +105,24 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="loss">The loss whose gradient flows back.</param>
     /// <param name="prediction">The output of the last <see cref="Forward"/>.</param>
     /// <param name="target">The targets of that batch.</param>
-    /// <param name="beforeLayer">When given, called with (layer index, delta at that layer's output) just before each layer's backward step: a way to look inside.</param>
+    /// <param name="beforeLayer">When given, called with (index in <see cref="Layers"/>, delta at that layer's output) just before each layer's backward step: a way to look inside.</param>
     public void Backward(ILoss<T> loss, Matrix<T> prediction, Matrix<T> target, Action<int, Matrix<T>>? beforeLayer = null)
     {
-        int last = _layers.Length - 1;
+        if (!ReferenceEquals(loss, _lossSeen)) (_lossSeen, _start) = (loss, StartFor(loss));
+        bool belowActivation = _start == BackwardStart.BelowOutputActivation;
         var delta = _outputDelta.Get(prediction.Rows, prediction.Columns);
 
-        // The delta at the output: the notes' layer_2_delta = layer_2 - goal for squared error. With softmax and
+        // The delta at the output: the notes' layer_2_delta = layer_2 - goal for squared error; with softmax and
         // cross-entropy the delta at the softmax's input is the same simple difference, so we start below it.
-        if (!ReferenceEquals(loss, _lossSeen)) (_lossSeen, _fused) = (loss, loss.FusesWith(_layers[last]));
-        if (_fused)
-        {
-            Elementwise.Subtract(prediction.Span, target.Span, delta.Span);
-            last--;
-        }
-        else
-        {
-            loss.Delta(prediction, target, delta);
-        }
+        if (belowActivation) Elementwise.Subtract(prediction.Span, target.Span, delta.Span);
+        else loss.Delta(prediction, target, delta);
 
         // Averaging over the batch: dividing the output delta scales every gradient below it (chapter 8 does the same).
         if (prediction.Rows > 1) Elementwise.Divide(delta.Span, T.CreateChecked(prediction.Rows));
 
-        // Each layer turns the delta at its output into its gradients and the delta at its input.
-        for (int i = last; i >= 0; i--)
-        {
-            beforeLayer?.Invoke(i, delta);
-            bool needInputDelta = i > 0;
-            delta = _layers[i].Backward(delta, needInputDelta)!;
-        }
+        // Each block turns the delta at its output into its gradients and the delta at its input.
+        int last = _blocks.Length - 1;
+        for (int k = last; k >= 0; k--)
+            delta = _blocks[k].Backward(delta, needInputDelta: k > 0, throughActivation: !(belowActivation && k == last), beforeLayer, _firstLayer[k])!;
     }
 }

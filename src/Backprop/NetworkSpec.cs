@@ -73,25 +73,23 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
     {
         ArgumentNullException.ThrowIfNull(random);
         Validate();
-        var layers = new List<ILayer<T>>();
+        var blocks = new Block<T>[Hidden.Count + 1];
         int fanIn = Inputs;
-        int index = 0;
-        foreach (int size in Hidden.Append(Outputs))
+        for (int index = 0; index < blocks.Length; index++)
         {
+            bool isOutput = index == Hidden.Count;
+            int size = isOutput ? Outputs : Hidden[index];
             var dense = new Dense<T>(fanIn, size, Bias, Compute);
             dense.Weights.Name = $"weights_{index}_{index + 1}";
             if (dense.Bias is not null) dense.Bias.Name = $"bias_{index + 1}";
             Init.Fill(dense.Weights.Value, random);
-            layers.Add(dense);
-            bool isOutput = index == Hidden.Count;
             var activation = CreateActivation<T>(isOutput ? OutputActivation : HiddenActivation);
-            if (activation is not null) layers.Add(activation);
             // Dropout masks come from the same stream as the weights, as the book's np.random calls do.
-            if (!isOutput && Dropout > 0) layers.Add(new Dropout<T>(Dropout, random));
+            var dropout = !isOutput && Dropout > 0 ? new Dropout<T>(Dropout, random) : null;
+            blocks[index] = new Block<T>(dense, activation, dropout);
             fanIn = size;
-            index++;
         }
-        return new Network<T>(layers.ToArray()) { Spec = this };
+        return new Network<T>(blocks) { Spec = this };
     }
 
     private void Validate()
@@ -107,7 +105,7 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
     }
 
     /// <summary>The layer for an activation, or null for identity.</summary>
-    public static ILayer<T>? CreateActivation<T>(Activation activation) where T : unmanaged, IFloatingPointIeee754<T> => activation switch
+    public static ActivationLayer<T>? CreateActivation<T>(Activation activation) where T : unmanaged, IFloatingPointIeee754<T> => activation switch
     {
         Activation.Identity => null,
         Activation.Relu => new Relu<T>(),

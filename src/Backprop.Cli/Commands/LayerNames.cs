@@ -4,26 +4,33 @@ using System.Numerics;
 namespace Backprop.Cli;
 
 /// <summary>The notes' names for what each layer computes, forward and backward: layer_1 = relu(np.dot(layer_0, weights_0_1)), ...</summary>
-internal sealed class LayerNames<T>(IReadOnlyList<ILayer<T>> layers) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // k such that layer i belongs to dense layer k's block (a dense layer and the activation/dropout after it).
-    private int Block(int i) => layers.Take(i + 1).Count(l => l is Dense<T>) - 1;
+    private readonly IReadOnlyList<ILayer<T>> layers = network.Layers;
+
+    // k such that layer i belongs to block k (a dense layer and the activation/dropout after it).
+    private int Block(int i)
+    {
+        int k = 0;
+        for (int first = 0; first + network.Blocks[k].Layers.Count <= i; k++) first += network.Blocks[k].Layers.Count;
+        return k;
+    }
 
     private bool LastOfBlock(int i) => i == layers.Count - 1 || layers[i + 1] is Dense<T>;
 
-    private static string Derivative(ILayer<T> layer, string output) => layer switch
+    private static string Derivative(ILayer<T> layer, string output) => layer is ActivationLayer<T> a ? a.Kind switch
     {
-        Relu<T> => $"relu2deriv({output})",
-        Sigmoid<T> => $"{output} * (1 - {output})",
-        Tanh<T> => $"(1 - {output} ** 2)",
-        Softmax<T> => $"softmax_jacobian({output})",
+        Activation.Relu => $"relu2deriv({output})",
+        Activation.Sigmoid => $"{output} * (1 - {output})",
+        Activation.Tanh => $"(1 - {output} ** 2)",
+        Activation.Softmax => $"softmax_jacobian({output})",
         _ => layer.Name,
-    };
+    } : layer.Name;
 
     public string Forward(int i)
     {
         int k = Block(i);
-        string dot = $"np.dot(layer_{k}, weights_{k}_{k + 1})" + (layers[Block0(k)] is Dense<T> { Bias: not null } ? $" + bias_{k + 1}" : "");
+        string dot = $"np.dot(layer_{k}, weights_{k}_{k + 1})" + (network.Blocks[k].Dense.Bias is not null ? $" + bias_{k + 1}" : "");
         string name = LastOfBlock(i) ? $"layer_{k + 1} = " : "";
         return layers[i] switch
         {
@@ -33,11 +40,9 @@ internal sealed class LayerNames<T>(IReadOnlyList<ILayer<T>> layers) where T : u
         };
     }
 
-    private int Block0(int k) => layers.Select((l, i) => (l, i)).Where(p => p.l is Dense<T>).ElementAt(k).i;
-
     public string LossExpression(ILoss<T> loss)
     {
-        string n = $"layer_{layers.Count(l => l is Dense<T>)}";
+        string n = $"layer_{network.Blocks.Count}";
         return loss switch
         {
             SquaredError<T> => $"np.sum(({n} - goal) ** 2)",
@@ -54,8 +59,8 @@ internal sealed class LayerNames<T>(IReadOnlyList<ILayer<T>> layers) where T : u
         int k = Block(i);
         string delta = $"layer_{k + 1}_delta";
         string average = batch > 1 ? $" / {batch}" : "";
-        bool isOutput = k == layers.Count(l => l is Dense<T>) - 1;
-        bool fused = loss.FusesWith(layers[^1]);
+        bool isOutput = k == network.Blocks.Count - 1;
+        bool fused = network.StartFor(loss) == BackwardStart.BelowOutputActivation;
         if (isOutput && LastOfBlock(i))
             // The first delta: at the output, or below a fused softmax/sigmoid.
             return fused || layers[i] is Dense<T> || loss is SquaredError<T>

@@ -60,7 +60,7 @@ internal static class TraceCommand
         }
         if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs); // look inside a network that has already learned a while
 
-        var names = new LayerNames<T>(network.Layers);
+        var names = new LayerNames<T>(network);
         void Show(string expression, Matrix<T> value) => stdout.Write($">>> {expression}\n{value}\n");
 
         var layer_0 = w.X[start..end];

@@ -5,22 +5,16 @@ namespace Backprop;
 
 /// <summary>
 /// Softmax over each row: e^(x - max) / sum. Backward applies the full Jacobian, y ⊙ (d - (d·y)); with
-/// cross-entropy the network skips it and starts from prediction - target instead (see <see cref="Network{T}"/>).
+/// cross-entropy the network skips it and starts from prediction - target instead (<see cref="BackwardStart"/>).
 /// </summary>
-public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Softmax<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private BatchBuffer<T> _output, _inputDelta;
+    /// <inheritdoc/>
+    public override Activation Kind => Activation.Softmax;
 
     /// <inheritdoc/>
-    public string Name => "softmax";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => [];
-
-    /// <inheritdoc/>
-    public Matrix<T> Forward(Matrix<T> input, bool training)
+    protected override void Apply(Matrix<T> input, Matrix<T> output)
     {
-        var output = _output.Get(input.Rows, input.Columns);
         for (int r = 0; r < input.Rows; r++)
         {
             ReadOnlySpan<T> x = input.RowSpan(r);
@@ -31,7 +25,6 @@ public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
             TensorPrimitives.Divide(y, TensorPrimitives.Sum<T>(y), y);
             FlushTiny(y);
         }
-        return output;
     }
 
     // Probabilities below 2^-100 become 0. A confident network's wrong classes get e^-90 and less, subnormal numbers in
@@ -55,11 +48,8 @@ public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <inheritdoc/>
-    public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta)
+    protected override void Derivative(Matrix<T> output, Matrix<T> outputDelta, Matrix<T> inputDelta)
     {
-        if (!needInputDelta) return null;
-        var output = _output.Current ?? throw new InvalidOperationException("Backward called before Forward.");
-        var inputDelta = _inputDelta.Get(output.Rows, output.Columns);
         for (int r = 0; r < output.Rows; r++)
         {
             ReadOnlySpan<T> y = output.RowSpan(r), d = outputDelta.RowSpan(r);
@@ -68,6 +58,5 @@ public sealed class Softmax<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
             for (int i = 0; i < y.Length; i++) dot += d[i] * y[i];
             for (int i = 0; i < y.Length; i++) dx[i] = y[i] * (d[i] - dot);
         }
-        return inputDelta;
     }
 }

@@ -38,5 +38,5 @@ public sealed class BinaryCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloat
     }
 
     /// <inheritdoc/>
-    public bool FusesWith(ILayer<T> outputLayer) => outputLayer is Sigmoid<T>;
+    public Activation? FusedOutput => Activation.Sigmoid;
 }

@@ -32,5 +32,5 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <inheritdoc/>
-    public bool FusesWith(ILayer<T> outputLayer) => outputLayer is Softmax<T>;
+    public Activation? FusedOutput => Activation.Softmax;
 }

@@ -21,9 +21,9 @@ public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
     double DeltaScale => 1;
 
     /// <summary>
-    /// True when, after <paramref name="outputLayer"/>, the delta at that layer's input is exactly
-    /// prediction - target (softmax with cross-entropy, sigmoid with binary cross-entropy): the network then
-    /// starts backpropagation there, which is exact and stable where -y/p through the Jacobian is not.
+    /// The output activation through which this loss's delta is exactly prediction - target (softmax for
+    /// cross-entropy, sigmoid for binary cross-entropy), or null: a network with that output starts backpropagation
+    /// at the activation's input (<see cref="BackwardStart.BelowOutputActivation"/>).
     /// </summary>
-    bool FusesWith(ILayer<T> outputLayer) => false;
+    Activation? FusedOutput => null;
 }

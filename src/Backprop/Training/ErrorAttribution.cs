@@ -45,24 +45,17 @@ public static class ErrorAttribution
         var up = dense.Select(d => new Matrix<double>(d.Inputs, d.Outputs)).ToArray();
         var down = dense.Select(d => new Matrix<double>(d.Inputs, d.Outputs)).ToArray();
         var zero = dense.Select(d => new int[d.Inputs, d.Outputs]).ToArray();
-        var inputs = new Matrix<T>[dense.Length];
         for (int r = 0; r < x.Rows; r++)
         {
-            var example = x[r..(r + 1)];
-            int k = 0;
-            // The input of each dense layer: the example itself, then the previous block's output.
-            var prediction = network.Forward(example, training: false, (i, output) =>
-            {
-                if (i + 1 < network.Layers.Count && network.Layers[i + 1] is Dense<T>) inputs[++k] = output.Copy();
-            });
-            inputs[0] = example;
+            var prediction = network.Forward(x[r..(r + 1)], training: false);
             network.Backward(loss, prediction, y[r..(r + 1)]);
             for (int d = 0; d < dense.Length; d++)
             {
                 var g = dense[d].Weights.Gradient;
+                var input = network.Blocks[d].Input!; // layer_{d}: the example itself, then each block's output
                 for (int i = 0; i < g.Rows; i++)
                 {
-                    bool noInput = inputs[d][0, i] == T.Zero;
+                    bool noInput = input[0, i] == T.Zero;
                     for (int o = 0; o < g.Columns; o++)
                     {
                         double step = -double.CreateChecked(g[i, o]);
