@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Backprop;
 
@@ -91,7 +92,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Matrix<T> Forward(Matrix<T> input, bool training = false, Action<int, Matrix<T>>? afterLayer = null)
     {
         var x = input;
-        for (int k = 0; k < _blocks.Length; k++) x = _blocks[k].Forward(x, training, afterLayer, _firstLayer[k]);
+        if (afterLayer is null)
+            foreach (var block in _blocks) x = block.Forward(x, training);
+        else
+            for (int k = 0; k < _blocks.Length; k++) x = _blocks[k].Forward(x, training, afterLayer, _firstLayer[k]);
         return x;
     }
 
@@ -108,21 +112,28 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="beforeLayer">When given, called with (index in <see cref="Layers"/>, delta at that layer's output) just before each layer's backward step: a way to look inside.</param>
     public void Backward(ILoss<T> loss, Matrix<T> prediction, Matrix<T> target, Action<int, Matrix<T>>? beforeLayer = null)
     {
+        if (prediction.Rows != target.Rows || prediction.Columns != target.Columns)
+            throw new ShapeMismatchException($"Targets of shape {target.Shape} do not match predictions of shape {prediction.Shape}.");
         if (!ReferenceEquals(loss, _lossSeen)) (_lossSeen, _start) = (loss, StartFor(loss));
         bool belowActivation = _start == BackwardStart.BelowOutputActivation;
         var delta = _outputDelta.Get(prediction.Rows, prediction.Columns);
 
         // The delta at the output: the notes' layer_2_delta = layer_2 - goal for squared error; with softmax and
         // cross-entropy the delta at the softmax's input is the same simple difference, so we start below it.
-        if (belowActivation) Elementwise.Subtract(prediction.Span, target.Span, delta.Span);
+        if (belowActivation) TensorPrimitives.Subtract<T>(prediction.Span, target.Span, delta.Span);
         else loss.Delta(prediction, target, delta);
 
         // Averaging over the batch: dividing the output delta scales every gradient below it (chapter 8 does the same).
-        if (prediction.Rows > 1) Elementwise.Divide(delta.Span, T.CreateChecked(prediction.Rows));
+        if (prediction.Rows > 1) TensorPrimitives.Divide<T>(delta.Span, T.CreateChecked(prediction.Rows), delta.Span); // a division, as numpy's /
 
         // Each block turns the delta at its output into its gradients and the delta at its input.
         int last = _blocks.Length - 1;
         for (int k = last; k >= 0; k--)
-            delta = _blocks[k].Backward(delta, needInputDelta: k > 0, throughActivation: !(belowActivation && k == last), beforeLayer, _firstLayer[k])!;
+        {
+            bool throughActivation = !(belowActivation && k == last);
+            delta = beforeLayer is null
+                ? _blocks[k].Backward(delta, needInputDelta: k > 0, throughActivation)!
+                : _blocks[k].Backward(delta, needInputDelta: k > 0, throughActivation, beforeLayer, _firstLayer[k])!;
+        }
     }
 }

@@ -39,50 +39,66 @@ public sealed class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<ILayer<T>> Layers => _layers;
 
     /// <summary><c>layer_{k-1}</c>: the input of the last Forward.</summary>
-    public Matrix<T>? Input { get; private set; }
+    public Matrix<T>? Input => Dense.Input;
 
     /// <summary><c>layer_k</c>: the output of the last Forward.</summary>
-    public Matrix<T>? Output { get; private set; }
+    public Matrix<T>? Output => Dropout?.Output ?? ActivationLayer?.Output ?? Dense.Output;
 
     /// <summary><c>layer_k_delta</c>: the delta at the dense layer's output in the last Backward, after the dropout mask and the activation's derivative.</summary>
     public Matrix<T>? Delta { get; private set; }
 
-    /// <summary><c>layer_k</c> from <c>layer_{k-1}</c>; <paramref name="afterLayer"/>, when given, sees each layer's output with its index counted from <paramref name="firstLayer"/>.</summary>
-    public Matrix<T> Forward(Matrix<T> input, bool training, Action<int, Matrix<T>>? afterLayer = null, int firstLayer = 0)
+    /// <summary><c>layer_k</c> from <c>layer_{k-1}</c>.</summary>
+    public Matrix<T> Forward(Matrix<T> input, bool training)
     {
-        Input = input;
+        var x = Dense.Forward(input, training);
+        if (ActivationLayer is not null) x = ActivationLayer.Forward(x, training);
+        if (Dropout is not null) x = Dropout.Forward(x, training);
+        return x;
+    }
+
+    /// <summary>As <see cref="Forward(Matrix{T}, bool)"/>; <paramref name="afterLayer"/> sees each layer's output with its index counted from <paramref name="firstLayer"/>.</summary>
+    public Matrix<T> Forward(Matrix<T> input, bool training, Action<int, Matrix<T>> afterLayer, int firstLayer)
+    {
         var x = input;
         for (int i = 0; i < _layers.Length; i++)
         {
             x = _layers[i].Forward(x, training);
-            afterLayer?.Invoke(firstLayer + i, x);
+            afterLayer(firstLayer + i, x);
         }
-        return Output = x;
+        return x;
     }
 
     /// <summary>
     /// Backpropagation through this block: from the delta at <c>layer_k</c> to the weight gradient and (when
     /// <paramref name="needInputDelta"/>) the delta at <c>layer_{k-1}</c>. With <paramref name="throughActivation"/>
     /// false the delta given is already at the activation's input (<see cref="BackwardStart.BelowOutputActivation"/>).
-    /// <paramref name="beforeLayer"/>, when given, sees the delta arriving at each layer's output before its step.
     /// </summary>
-    public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta, bool throughActivation = true,
-        Action<int, Matrix<T>>? beforeLayer = null, int firstLayer = 0)
+    public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta, bool throughActivation = true)
     {
         var delta = outputDelta;
-        int last = _layers.Length - 1;
+        if (Dropout is not null) delta = Dropout.Backward(delta, needInputDelta: true)!;  // layer_k_delta *= dropout_mask
+        if (ActivationLayer is not null && throughActivation)
+            delta = ActivationLayer.Backward(delta, needInputDelta: true)!;            // layer_k_delta *= relu2deriv(layer_k)
+        Delta = delta;
+        return Dense.Backward(delta, needInputDelta); // weight_delta, and layer_k_delta.dot(weights.T)
+    }
+
+    /// <summary>As <see cref="Backward(Matrix{T}, bool, bool)"/>; <paramref name="beforeLayer"/> sees the delta arriving at each layer's output before its step, with its index counted from <paramref name="firstLayer"/>.</summary>
+    public Matrix<T>? Backward(Matrix<T> outputDelta, bool needInputDelta, bool throughActivation, Action<int, Matrix<T>> beforeLayer, int firstLayer)
+    {
+        var delta = outputDelta;
         if (Dropout is not null)
         {
-            beforeLayer?.Invoke(firstLayer + last, delta);
-            delta = Dropout.Backward(delta, needInputDelta: true)!; // layer_k_delta *= dropout_mask
+            beforeLayer(firstLayer + _layers.Length - 1, delta);
+            delta = Dropout.Backward(delta, needInputDelta: true)!;
         }
         if (ActivationLayer is not null && throughActivation)
         {
-            beforeLayer?.Invoke(firstLayer + 1, delta);
-            delta = ActivationLayer.Backward(delta, needInputDelta: true)!; // layer_k_delta *= relu2deriv(layer_k)
+            beforeLayer(firstLayer + 1, delta);
+            delta = ActivationLayer.Backward(delta, needInputDelta: true)!;
         }
         Delta = delta;
-        beforeLayer?.Invoke(firstLayer, delta);
-        return Dense.Backward(delta, needInputDelta); // weight_delta, and layer_k_delta.dot(weights.T)
+        beforeLayer(firstLayer, delta);
+        return Dense.Backward(delta, needInputDelta);
     }
 }

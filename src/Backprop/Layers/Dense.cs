@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Backprop;
 
@@ -35,6 +36,12 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>The bias, shape (1, outputs), or null when the layer has none (the notes' networks have none).</summary>
     public Parameter<T>? Bias { get; }
 
+    /// <summary>The input of the last Forward (null before the first).</summary>
+    public Matrix<T>? Input => _input;
+
+    /// <summary>The output of the last Forward (null before the first).</summary>
+    public Matrix<T>? Output => _output.Current;
+
     /// <summary>Number of inputs.</summary>
     public int Inputs { get; }
 
@@ -57,7 +64,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         Gemm.Multiply<T>(Compute, input.Span, Weights.Value.Span, output.Span, input.Rows, Inputs, Outputs);
         if (Bias is not null)
             for (int r = 0; r < output.Rows; r++)
-                Elementwise.Add(output.RowSpan(r), Bias.Value.Span);
+                TensorPrimitives.Add<T>(output.RowSpan(r), Bias.Value.Span, output.RowSpan(r));
         return output;
     }
 
@@ -77,7 +84,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         {
             var grad = Bias.Gradient.Span;
             grad.Clear();
-            for (int r = 0; r < batch; r++) Elementwise.Add(grad, outputDelta.RowSpan(r));
+            for (int r = 0; r < batch; r++) TensorPrimitives.Add<T>(grad, outputDelta.RowSpan(r), grad);
         }
         if (!needInputDelta) return null;
         // input delta (B, in) = outputDelta (B, out) · weightsᵀ: the notes' layer_2_delta.dot(weights_1_2.T)

@@ -33,6 +33,9 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         _keepFrom = (ulong)Math.Ceiling(Math.ScaleB(p, 53));
     }
 
+    /// <summary>The masked output of the last Forward, or null when it passed its input through (evaluation, or p = 0).</summary>
+    public Matrix<T>? Output => _maskApplied ? _output.Current : null;
+
     /// <summary>The probability of dropping an activation.</summary>
     public double P { get; }
 

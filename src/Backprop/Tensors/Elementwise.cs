@@ -77,43 +77,6 @@ public static class Elementwise
     // same order (a multiply and an add stay two operations): the result is the scalar loop's, bit for bit.
     // Lengths are checked once up front, so the loops load and store without further checks.
 
-    /// <summary>destination[i] += x[i].</summary>
-    public static void Add<T>(Span<T> destination, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (destination.Length != x.Length) Throw("Cannot add {0} values to {1}.", x.Length, destination.Length);
-        ref T d = ref MemoryMarshal.GetReference(destination);
-        ref T s = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)destination.Length, i = 0;
-        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
-            (Vector.LoadUnsafe(ref d, i) + Vector.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
-    }
-
-    /// <summary>destination[i] = a[i] - b[i].</summary>
-    public static void Subtract<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (a.Length != b.Length || a.Length != destination.Length)
-            Throw("Cannot subtract {0} values from {1} into {2}.", b.Length, a.Length, destination.Length);
-        ref T x = ref MemoryMarshal.GetReference(a);
-        ref T y = ref MemoryMarshal.GetReference(b);
-        ref T d = ref MemoryMarshal.GetReference(destination);
-        nuint n = (nuint)destination.Length, i = 0;
-        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
-            (Vector.LoadUnsafe(ref x, i) - Vector.LoadUnsafe(ref y, i)).StoreUnsafe(ref d, i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref x, i) - Unsafe.Add(ref y, i);
-    }
-
-    /// <summary>values[i] /= divisor (a division, not a multiplication by the reciprocal, as numpy's <c>/</c>).</summary>
-    public static void Divide<T>(Span<T> values, T divisor) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T v = ref MemoryMarshal.GetReference(values);
-        var dv = new Vector<T>(divisor);
-        nuint n = (nuint)values.Length, i = 0;
-        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
-            (Vector.LoadUnsafe(ref v, i) / dv).StoreUnsafe(ref v, i);
-        for (; i < n; i++) Unsafe.Add(ref v, i) /= divisor;
-    }
-
     /// <summary>values[i] -= scale * x[i]: the notes' <c>weights -= alpha * weight_delta</c>.</summary>
     /// <remarks>The same as adding (-scale) * x[i], bit for bit: negation is exact, and v - p is v + (-p) in IEEE arithmetic.</remarks>
     public static void SubtractScaled<T>(Span<T> values, T scale, ReadOnlySpan<T> x, Compute? compute = null) where T : unmanaged, IFloatingPointIeee754<T>
