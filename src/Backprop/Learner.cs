@@ -33,13 +33,13 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         Spec = recipe.SpecFor(train.FeatureNames.Count, train.Targets.Columns);
         Random = new NumpyRandom(recipe.Seed ?? 1);
         Network = Spec.Build<T>(Random);
-        Loss = Losses.For<T>(recipe.Loss, Spec.OutputActivation);
+        Loss = LossCatalog.For<T>(recipe.Loss, Spec.OutputActivation);
         Trainer = new Trainer<T>(Network, Loss, Optimizers.Create<T>(recipe.Optimizer, recipe.Alpha.Value, recipe.MomentumBeta))
         {
             Batching = recipe.Batch.Value,
             ShuffleWith = recipe.Shuffle == true ? Random : null,
             L2 = recipe.L2,
-            CountClasses = train.ClassNames is not null || Losses.PredictsClasses(recipe.Loss, Spec.OutputActivation, Spec.Outputs),
+            CountClasses = train.ClassNames is not null || LossCatalog.PredictsClasses(recipe.Loss, Spec.OutputActivation, Spec.Outputs),
             EarlyStoppingPatience = recipe.Patience,
         };
     }

@@ -25,7 +25,7 @@ public sealed record Recipe
     /// <summary>Output activation (default softmax for classes and for cross-entropy on rows of probabilities, sigmoid for cross-entropy on one column, identity otherwise).</summary>
     public Activation? Output { get; init; }
 
-    /// <summary>The loss, one of <see cref="Losses.Names"/> (default cross-entropy for classes, mse otherwise).</summary>
+    /// <summary>The loss, one of <see cref="LossCatalog.Names"/> (default cross-entropy for classes, mse otherwise).</summary>
     public string? Loss { get; init; }
 
     /// <summary>The optimizer, one of <see cref="Optimizers.Names"/> (default adam).</summary>
@@ -127,8 +127,8 @@ public sealed record Recipe
 
         var hidden = PickRef(Hidden, [64], "layers", "64");
         var activation = Pick(Activation, Backprop.Activation.Relu, "activation", Activations.Name);
-        string loss = Setting("loss", () => Losses.Canonical(PickRef(Loss, classes ? "cross-entropy" : "mse", "loss", classes ? "cross-entropy" : "mse")));
-        var output = Pick(Output, Losses.DefaultOutput(loss, classes, train.Targets.Columns), "output", Activations.Name);
+        string loss = Setting("loss", () => LossCatalog.Canonical(PickRef(Loss, classes ? "cross-entropy" : "mse", "loss", classes ? "cross-entropy" : "mse")));
+        var output = Pick(Output, LossCatalog.DefaultOutput(loss, classes, train.Targets.Columns), "output", Activations.Name);
         var (optimizer, beta) = Setting("optimizer", () => Optimizers.Parse(PickRef(Optimizer, "adam", "optimizer", "adam")));
         double momentumBeta = Optimizer?.Contains(':') == true ? beta : MomentumBeta; // momentum:BETA names its own
         double alpha = Pick(Alpha, Optimizers.DefaultAlpha(optimizer), "alpha", Num);
@@ -146,7 +146,7 @@ public sealed record Recipe
 
         var resolved = this with
         {
-            Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = Losses.Resolve(loss, output), Optimizer = optimizer,
+            Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = LossCatalog.Resolve(loss, output), Optimizer = optimizer,
             MomentumBeta = momentumBeta, Alpha = alpha, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
             Normalize = normalize, Precision = precision,
         };
@@ -165,8 +165,8 @@ public sealed record Recipe
             throw new RecipeException("output", $"{Activations.Name(Output.Value)} is not an output activation; outputs take {string.Join(", ", Activations.OutputNames)}.");
         if (Output == Backprop.Activation.Softmax && train.Targets.Columns < 2)
             throw new RecipeException("output", "softmax needs at least two outputs; a single target column of numbers takes identity or sigmoid.");
-        Setting("loss", () => Losses.CheckOutput(Loss!, Output.Value));
-        if (Losses.TargetProblem(Loss!, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
+        Setting("loss", () => LossCatalog.CheckOutput(Loss!, Output.Value));
+        if (LossCatalog.TargetProblem(Loss!, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
         if (!(Alpha > 0) || !double.IsFinite(Alpha!.Value)) throw new RecipeException("alpha", $"the learning rate must be a finite number above 0, not {Num(Alpha ?? double.NaN)}.");
         if (Epochs < 0) throw new RecipeException("epochs", $"epochs cannot be negative ({Epochs}).");
         int batch = Batch!.Value.SizeFor(train.Count);
@@ -188,7 +188,7 @@ public sealed record Recipe
     public Trained Fit(Dataset train, Dataset? validation = null, Action<EpochResult>? epochCompleted = null, CancellationToken cancellation = default)
     {
         var (recipe, chosen) = Resolve(train);
-        if (validation is not null && Losses.TargetProblem(recipe.Loss!, recipe.Output!.Value, validation.Targets) is string problem)
+        if (validation is not null && LossCatalog.TargetProblem(recipe.Loss!, recipe.Output!.Value, validation.Targets) is string problem)
             throw new DataException(validation.Source, problem);
         return recipe.Precision == "f64" ? Run<double>() : Run<float>();
 

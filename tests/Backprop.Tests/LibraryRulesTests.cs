@@ -17,14 +17,14 @@ public sealed class LibraryRulesTests : IDisposable
     [Fact]
     public void Every_loss_name_parses_back_to_the_same_loss()
     {
-        foreach (string name in Losses.Names)
+        foreach (string name in LossCatalog.Names)
         {
-            Assert.Equal(name, Losses.Create<double>(name).Name);
-            Assert.Equal(name, Losses.Create<float>(name.ToUpperInvariant()).Name);
+            Assert.Equal(name, LossCatalog.Create<double>(name).Name);
+            Assert.Equal(name, LossCatalog.Create<float>(name.ToUpperInvariant()).Name);
         }
-        Assert.Equal("binary-cross-entropy", Losses.For<double>("cross-entropy", Activation.Sigmoid).Name);
-        Assert.Equal("cross-entropy", Losses.For<double>("cross-entropy", Activation.Softmax).Name);
-        var e = Assert.Throws<ArgumentException>(() => Losses.Create<double>("hinge"));
+        Assert.Equal("binary-cross-entropy", LossCatalog.For<double>("cross-entropy", Activation.Sigmoid).Name);
+        Assert.Equal("cross-entropy", LossCatalog.For<double>("cross-entropy", Activation.Softmax).Name);
+        var e = Assert.Throws<ArgumentException>(() => LossCatalog.Create<double>("hinge"));
         Assert.Contains("sse, mse, cross-entropy, binary-cross-entropy", e.Message);
     }
 
@@ -51,8 +51,8 @@ public sealed class LibraryRulesTests : IDisposable
         Assert.Contains("identity", e.Message);
         var sigmoid = (new NetworkSpec(3, [4], 2) { OutputActivation = Activation.Softmax }).Build<double>(new NumpyRandom(1));
         Assert.Throws<ArgumentException>(() => new Trainer<double>(sigmoid, new BinaryCrossEntropy<double>(), new Sgd<double>(0.1)));
-        Assert.Throws<ArgumentException>(() => Losses.CheckOutput("cross-entropy", Activation.Identity));
-        Losses.CheckOutput("cross-entropy", Activation.Sigmoid); // read as binary cross-entropy
+        Assert.Throws<ArgumentException>(() => LossCatalog.CheckOutput("cross-entropy", Activation.Identity));
+        LossCatalog.CheckOutput("cross-entropy", Activation.Sigmoid); // read as binary cross-entropy
     }
 
     [Fact]

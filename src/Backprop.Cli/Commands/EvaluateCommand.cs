@@ -28,13 +28,13 @@ internal static class EvaluateCommand
     private static int Evaluate<T>(Model model, Dataset data, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var network = model.ToNetwork<T>();
-        var loss = Losses.For<T>(model.Loss, model.Spec.OutputActivation);
+        var loss = LossCatalog.For<T>(model.Loss, model.Spec.OutputActivation);
         var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), model.OutputTargets(data).Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples");
         stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
         // Classes are the class names, or for rows of probabilities (cross-entropy on several target columns) the columns.
         var classes = model.ClassNames
-            ?? (Losses.PredictsClasses(model.Loss, model.Spec.OutputActivation, model.Spec.Outputs) && model.TargetNames.Count == model.Spec.Outputs && model.Spec.Outputs > 1
+            ?? (LossCatalog.PredictsClasses(model.Loss, model.Spec.OutputActivation, model.Spec.Outputs) && model.TargetNames.Count == model.Spec.Outputs && model.Spec.Outputs > 1
                 ? model.TargetNames : null);
         if (classes is null) return 0;
 

@@ -32,7 +32,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         var loaded = new LoadedData(settings, train, validation, test, isImages);
         var (recipe, _) = loaded.Resolve(whole);
         foreach (var set in new[] { settings.ValidationData is null ? null : validation, test })
-            if (set is not null && Losses.TargetProblem(recipe.Loss!, recipe.Output!.Value, set.Targets) is string problem)
+            if (set is not null && LossCatalog.TargetProblem(recipe.Loss!, recipe.Output!.Value, set.Targets) is string problem)
                 throw new DataException(set.Source, problem);
         return loaded;
     }

@@ -75,7 +75,7 @@ internal sealed class NetworkFlags(Recipe preset)
             Hidden = Ref(Layers, ParseLayers) ?? preset.Hidden,
             Activation = Value(Activation, t => Activations.Parse(t, Activations.HiddenNames)) ?? preset.Activation,
             Output = Value(Output, t => Activations.Parse(t, Activations.OutputNames)) ?? preset.Output,
-            Loss = Ref(Loss, Losses.Canonical) ?? preset.Loss,
+            Loss = Ref(Loss, LossCatalog.Canonical) ?? preset.Loss,
             Optimizer = optimizer ?? preset.Optimizer,
             Alpha = Value(Alpha, t => Positive(t)) ?? preset.Alpha,
             Epochs = Value(Epochs, t => Count(t, min: 1)) ?? preset.Epochs,

@@ -3,13 +3,6 @@ using System.Text;
 
 namespace Backprop.Formatting;
 
-/// <summary>Decimal digits of a float: value = 0.d1d2d3... scaled so that d1 sits at 10^<see cref="Exp"/>.</summary>
-/// <remarks>Zero is Digits "0", Exp 0. Digits may carry trailing zeros when rounding produced them.</remarks>
-internal readonly record struct DecimalDigits(string Digits, int Exp);
-
-/// <summary>How trailing zeros are trimmed; mirrors numpy's trim codes 'k', '.', '0', '-'.</summary>
-internal enum Trim { Keep, Zeros, LeaveOneZero, DotAndZeros }
-
 /// <summary>
 /// Exact (BigInteger) decimal conversion of binary floats with the semantics of numpy's Dragon4:
 /// shortest round-trip digits, optionally cut at a precision (then the exact binary value is

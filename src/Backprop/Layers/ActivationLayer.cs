@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// What every activation layer shares: an output buffer per batch shape, the delta buffer, and the checks. A

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// Where backpropagation starts: a choice made by name, from the loss and the output activation

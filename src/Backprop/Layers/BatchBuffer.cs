@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// A layer's reused output (or delta) matrix for the current batch. A smaller batch (an epoch's last) is a view of

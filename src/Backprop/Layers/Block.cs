@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// One step of the notes' network, what a <see cref="Network{T}"/> is made of:

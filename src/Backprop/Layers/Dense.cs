@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>A fully connected layer: output = input · weights (+ bias). The notes' <c>np.dot(layer_0, weights_0_1)</c>.</summary>
 public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// Dropout, as Grokking Deep Learning's chapter 8 does it: while training, each activation is kept or zeroed

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// One step of a network: Forward maps a batch of rows to a batch of rows, Backward maps the delta at its

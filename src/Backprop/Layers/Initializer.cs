@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// How a dense layer's weights (fan_in, fan_out) are first drawn. Every scheme draws in row-major order from a
@@ -61,41 +61,42 @@ public abstract record Initializer
         var span = weights.Span;
         for (int i = 0; i < span.Length; i++) span[i] = T.CreateTruncating(draw());
     }
-}
 
-internal sealed record UniformInitializer(double Low, double High) : Initializer
-{
-    public override void Fill<T>(Matrix<T> weights, NumpyRandom random) =>
-        FillWith(weights, () => Low + (High - Low) * random.RandomSample());
-
-    public override string ToString() => $"uniform:{Num(Low)},{Num(High)}";
-}
-
-internal sealed record NormalInitializer(double Std) : Initializer
-{
-    public override void Fill<T>(Matrix<T> weights, NumpyRandom random) => FillWith(weights, () => Std * random.StandardNormal());
-
-    public override string ToString() => $"normal:{Num(Std)}";
-}
-
-internal sealed record HeInitializer : Initializer
-{
-    public override void Fill<T>(Matrix<T> weights, NumpyRandom random)
+    // The schemes, one record each: a scheme's ToString is its command-line name (Parse reads it back).
+    private sealed record UniformInitializer(double Low, double High) : Initializer
     {
-        double std = Math.Sqrt(2.0 / weights.Rows);
-        FillWith(weights, () => std * random.StandardNormal());
+        public override void Fill<T>(Matrix<T> weights, NumpyRandom random) =>
+            FillWith(weights, () => Low + (High - Low) * random.RandomSample());
+
+        public override string ToString() => $"uniform:{Num(Low)},{Num(High)}";
     }
 
-    public override string ToString() => "he";
-}
-
-internal sealed record XavierInitializer : Initializer
-{
-    public override void Fill<T>(Matrix<T> weights, NumpyRandom random)
+    private sealed record NormalInitializer(double Std) : Initializer
     {
-        double limit = Math.Sqrt(6.0 / (weights.Rows + weights.Columns));
-        FillWith(weights, () => -limit + 2 * limit * random.RandomSample());
+        public override void Fill<T>(Matrix<T> weights, NumpyRandom random) => FillWith(weights, () => Std * random.StandardNormal());
+
+        public override string ToString() => $"normal:{Num(Std)}";
     }
 
-    public override string ToString() => "xavier";
+    private sealed record HeInitializer : Initializer
+    {
+        public override void Fill<T>(Matrix<T> weights, NumpyRandom random)
+        {
+            double std = Math.Sqrt(2.0 / weights.Rows);
+            FillWith(weights, () => std * random.StandardNormal());
+        }
+
+        public override string ToString() => "he";
+    }
+
+    private sealed record XavierInitializer : Initializer
+    {
+        public override void Fill<T>(Matrix<T> weights, NumpyRandom random)
+        {
+            double limit = Math.Sqrt(6.0 / (weights.Rows + weights.Columns));
+            FillWith(weights, () => -limit + 2 * limit * random.RandomSample());
+        }
+
+        public override string ToString() => "xavier";
+    }
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>The notes' relu: <c>(x &gt; 0) * x</c> forward, <c>delta * relu2deriv(output)</c> backward.</summary>
 /// <remarks>Both multiply by a 0/1 mask rather than select, so negative inputs give -0, as numpy prints them.</remarks>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// Softmax over each row: e^(x - max) / sum. Backward applies the full Jacobian, y ⊙ (d - (d·y)); with

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>The hyperbolic tangent; its derivative, written in terms of the output y, is 1 - y².</summary>
 public sealed class Tanh<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>Binary cross-entropy, -Σ y log p + (1 - y) log(1 - p), for independent probabilities from a sigmoid.</summary>
 public sealed class BinaryCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>Categorical cross-entropy, -Σ target · log(prediction), for probabilities from a softmax and one-hot targets.</summary>
 public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>How wrong a batch of predictions is, and in which direction to move them.</summary>
 public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>

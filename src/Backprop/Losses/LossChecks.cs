@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 internal static class LossChecks
 {

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>
 /// The notes' error: sum of (prediction - goal)² over a row's outputs; delta = prediction - goal, which is the

@@ -127,7 +127,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         return Precision == "f64" ? Run<double>() : Run<float>();
 
         EvaluationResult Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-            Evaluation.Run(ToNetwork<T>(), Losses.For<T>(Loss, Spec.OutputActivation), data.RowsAs<T>(Normalization), targets.Cast<T>());
+            Evaluation.Run(ToNetwork<T>(), LossCatalog.For<T>(Loss, Spec.OutputActivation), data.RowsAs<T>(Normalization), targets.Cast<T>());
     }
 
     /// <summary>The model's outputs for each row of <paramref name="data"/> (n, outputs): class probabilities for classes.</summary>
@@ -195,9 +195,9 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         catch (FormatException) { return $"the initializer '{init}' is not one a model file can name (uniform:LOW,HIGH, normal:STD, he, xavier)"; }
         if (Precision is null || !Precisions.Contains(Precision)) return $"precision is '{Precision}'; expected f64 or f32";
         if (string.IsNullOrWhiteSpace(Loss)) return "the loss has no name";
-        if (!Losses.Names.Contains(Loss)) return $"the loss '{Loss}' is not one of {string.Join(", ", Losses.Names)}";
+        if (!LossCatalog.Names.Contains(Loss)) return $"the loss '{Loss}' is not one of {string.Join(", ", LossCatalog.Names)}";
         // "cross-entropy" after a sigmoid output is how models saved before binary-cross-entropy had its own name say it.
-        if (Losses.OutputProblem(Losses.Resolve(Loss, Spec.OutputActivation), Spec.OutputActivation) is string lossProblem)
+        if (LossCatalog.OutputProblem(LossCatalog.Resolve(Loss, Spec.OutputActivation), Spec.OutputActivation) is string lossProblem)
             return lossProblem.TrimEnd('.').Replace("this network's output", "the model's output", StringComparison.Ordinal);
 
         if (Normalization is null) return "it has no normalization (use Normalization.None for none)";

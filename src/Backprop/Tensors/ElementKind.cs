@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Backprop.Formatting;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>What a matrix's elements stand for, as numpy's dtype would say: it changes printing only.</summary>
 public enum ElementKind

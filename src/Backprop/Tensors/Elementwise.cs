@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>Element-wise kernels on spans that numpy's results depend on to the last digit.</summary>
 public static class Elementwise

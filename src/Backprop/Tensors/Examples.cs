@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>Checks on inputs and targets that every consumer of examples (training, evaluation, attribution) makes alike.</summary>
 internal static class Examples

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Work that <see cref="WorkerPool"/> splits between threads: a struct holding what its parts read (pointers, spans'

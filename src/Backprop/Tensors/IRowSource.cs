@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Rows of inputs read one at a time: what a trainer gathers its batches from and what evaluation reads in chunks.

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Backprop.Formatting;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// A dense, row-major, contiguous matrix of float64 (exact path) or float32 (fast path), spelled so that

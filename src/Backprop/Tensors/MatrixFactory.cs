@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>Ways to make matrices, named after their numpy counterparts.</summary>
 public static class Matrix

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 // The numpy-style operations of Matrix<TFloat>: each returns a new matrix, as numpy's do.
 // Layers and the trainer use the in-place kernels (Gemm, Elementwise) instead, so that training allocates nothing.

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Products whose result is at most one Vector512 wide (n ≤ 16 floats or 8 doubles), such as a hidden layer into

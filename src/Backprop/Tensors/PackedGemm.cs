@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// The fast matrix product: Goto-style cache blocking with packed panels and a register-blocked SIMD micro-kernel.
@@ -290,28 +290,5 @@ internal static unsafe class PackedGemm
         c10.Store(c + ldc); c11.Store(c + ldc + w);
         c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
         c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
-    }
-}
-
-/// <summary>Each thread's packing buffers, allocated once (pinned, 64-byte aligned) and reused by every product after.</summary>
-internal static unsafe class PackBuffers<T> where T : unmanaged
-{
-    [ThreadStatic] private static T[]? _a, _b;
-    [ThreadStatic] private static nint _aPtr, _bPtr;
-
-    public static T* A(int length) => Get(ref _a, ref _aPtr, length);
-
-    public static T* B(int length) => Get(ref _b, ref _bPtr, length);
-
-    private static T* Get(ref T[]? array, ref nint pointer, int length)
-    {
-        int alignment = 64 / sizeof(T);
-        if (array is null || array.Length < length + alignment)
-        {
-            array = GC.AllocateUninitializedArray<T>(length + alignment, pinned: true);
-            nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            pointer = (start + 63) & ~(nint)63;
-        }
-        return (T*)pointer;
     }
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>Thrown when two arrays' shapes do not fit an operation; the message names both shapes.</summary>
 public sealed class ShapeMismatchException(string message) : ArgumentException(message);

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>The plain triple loop, for products too small to be worth packing: each element summed over k from +0, each step rounded as TMulAdd says.</summary>
 internal static class SmallGemm

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Threads that split a job between them: a large matrix product, the gathering of a batch of images, a large weight

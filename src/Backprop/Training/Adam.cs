@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// Adam (Kingma and Ba, 2015): per-weight steps from running means of the gradient (m) and of its square (v),

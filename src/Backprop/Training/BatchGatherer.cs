@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// Copies the rows of each batch, in the epoch's order, into one reused buffer: the trainer's inputs (or targets)

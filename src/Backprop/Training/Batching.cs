@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// How many examples go into each weight update: 1 (stochastic, the notes' per-example updates), all of them

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// Early stopping's bookkeeping: the best monitored loss so far (validation loss, else training loss) and its epoch;

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>What one epoch of training measured.</summary>
 /// <param name="Epoch">1 for the first epoch.</param>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Which inputs and weights take the blame for the error: correlations before training, pressure during it.</summary>
 public static class ErrorAttribution

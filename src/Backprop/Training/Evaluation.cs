@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Runs a network over a dataset in evaluation mode (no dropout, no updates), in chunks to bound memory.</summary>
 public static class Evaluation

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>How a network does on a dataset: its mean loss, and for classes, which class it picked for each row.</summary>
 /// <param name="MeanLoss">The loss divided by the number of rows.</param>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// Checks backpropagation against calculus: nudges each weight by ±h, measures the change in the loss, and

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>The largest disagreement between backpropagation's gradient and central finite differences, for one parameter.</summary>
 /// <param name="Parameter">The parameter's name, e.g. weights_0_1.</param>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Moves parameters against their gradients; called once per batch after backpropagation.</summary>
 public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>The up and down pressure on one dense layer's weights over a dataset (the notes' "error attribution").</summary>
 /// <param name="Layer">The weights' name, e.g. weights_0_1.</param>

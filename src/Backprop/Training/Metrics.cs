@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Accuracy and its relatives, for networks that predict classes.</summary>
 public static class Metrics

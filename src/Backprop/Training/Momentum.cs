@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Gradient descent with momentum: velocity = beta · velocity + gradient; weights -= alpha · velocity.</summary>
 /// <remarks>

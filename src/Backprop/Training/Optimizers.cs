@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>The optimizers by name (sgd, momentum[:BETA], adam): one vocabulary for flags and code, with their usual learning rates.</summary>
 public static class Optimizers

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// A copy of a network's parameters, taken and put back by the trainer: the last good epoch's (restored when the

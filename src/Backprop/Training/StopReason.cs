@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Why training stopped.</summary>
 public enum StopReason

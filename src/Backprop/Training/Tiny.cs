@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Where the optimizers' running values stop being worth keeping (see <see cref="Adam{T}"/>).</summary>
 internal static class Tiny

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// Gradient descent: for each batch, forward, loss, backpropagation, update; once an epoch, report the loss.
@@ -20,7 +20,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         // Cross-entropy on outputs that are not probabilities "trains" to a negative loss: refuse it here.
-        if (Losses.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
+        if (LossCatalog.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
     }
 
     /// <summary>The network being trained.</summary>

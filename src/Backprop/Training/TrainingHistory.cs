@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Every epoch's results, and how training ended.</summary>
 /// <param name="Epochs">One result an epoch that completed.</param>

@@ -1,12 +1,12 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>
 /// The losses by name: one vocabulary for command-line values, model files and <see cref="ILoss{T}.Name"/>
 /// (every name a loss gives itself parses back to the same loss), and the rule of which output each needs.
 /// </summary>
-public static class Losses
+public static class LossCatalog
 {
     /// <summary>sse (the notes' squared error), mse, cross-entropy (softmax output), binary-cross-entropy (sigmoid output).</summary>
     public static IReadOnlyList<string> Names { get; } = ["sse", "mse", "cross-entropy", "binary-cross-entropy"];
