@@ -34,7 +34,7 @@ internal static class Cli
         {
             // The most specific error first: an unrecognised token explains a missing command, not the other way round.
             var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
-            stderr.WriteLine($"backprop: {error.Message} (see 'backprop --help')");
+            stderr.WriteLine(BoolFlagValue(parsed, args) is string flag ? $"backprop: {flag}" : $"backprop: {error.Message} (see 'backprop --help')");
             return UsageError;
         }
         try
@@ -58,5 +58,20 @@ internal static class Cli
             stderr.WriteLine($"backprop: internal error: {e.GetType().Name}: {e.Message} (set BACKPROP_DEBUG=1 for the stack trace; please report it)");
             return InternalError;
         }
+    }
+
+    // "--bias maybe": the parser leaves a word that is not true or false after a switch as an unrecognised argument;
+    // name the switch and what it takes instead.
+    private static string? BoolFlagValue(ParseResult parsed, string[] args)
+    {
+        var switches = parsed.CommandResult.Command.Options.Where(o => o.ValueType == typeof(bool))
+            .SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var token in parsed.UnmatchedTokens)
+        {
+            int at = Array.IndexOf(args, token);
+            if (at > 0 && switches.Contains(args[at - 1]) && !File.Exists(token) && !Directory.Exists(token))
+                return $"{args[at - 1]}: '{token}' is not true or false (the switch alone means true)";
+        }
+        return null;
     }
 }

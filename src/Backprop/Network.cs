@@ -72,9 +72,6 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Every learnable matrix, input side first.</summary>
     public IReadOnlyList<Parameter<T>> Parameters => _parameters;
 
-    /// <summary>The same parameters as a span, for optimizers: no interface calls on the hot path.</summary>
-    public ReadOnlySpan<Parameter<T>> ParameterSpan => _parameters;
-
     /// <summary>The dense layers, input side first (weights_0_1, weights_1_2, ...).</summary>
     public IReadOnlyList<Dense<T>> DenseLayers { get; }
 

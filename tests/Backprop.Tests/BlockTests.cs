@@ -70,7 +70,7 @@ public class BlockTests
                 Same(layer_1_delta, network.Blocks[0].Delta, $"layer_1_delta ({step})");
                 Same(weight_delta_1_2, network.Blocks[1].Dense.Weights.Gradient, $"weight_delta_1_2 ({step})");
                 Same(weight_delta_0_1, network.Blocks[0].Dense.Weights.Gradient, $"weight_delta_0_1 ({step})");
-                sgd.Update(network.ParameterSpan);
+                sgd.Update([.. network.Parameters]);
                 Same(weights_1_2, network.Blocks[1].Dense.Weights.Value, $"weights_1_2 ({step})");
                 Same(weights_0_1, network.Blocks[0].Dense.Weights.Value, $"weights_0_1 ({step})");
             }
@@ -119,7 +119,7 @@ public class BlockTests
                 Same(layer_2_delta, network.Blocks[1].Delta, $"layer_2_delta ({step})");
                 Same(layer_1_delta, network.Blocks[0].Delta, $"layer_1_delta ({step})");
                 Same(weight_delta_0_1, network.Blocks[0].Dense.Weights.Gradient, $"weight_delta_0_1 ({step})");
-                sgd.Update(network.ParameterSpan);
+                sgd.Update([.. network.Parameters]);
                 Same(weights_0_1, network.Blocks[0].Dense.Weights.Value, $"weights_0_1 ({step})");
             }
     }

@@ -59,6 +59,16 @@ public sealed class CliTrainTests : IDisposable
         Assert.Equal(1.5055622665134859e-05 / 4, D(History(fused)[59][1]), 1e-15);
     }
 
+    [Theory]
+    [InlineData("--bias")]
+    [InlineData("--shuffle")]
+    public void A_switch_followed_by_a_word_that_is_not_true_or_false_names_the_switch(string flag)
+    {
+        var (code, _, err) = TrainFlowers(flag, "maybe");
+        Assert.Equal(2, code);
+        Assert.Equal($"backprop: {flag}: 'maybe' is not true or false (the switch alone means true)", err.Trim());
+    }
+
     [Fact]
     public void Rounding_takes_fused_or_numpy()
     {

@@ -16,14 +16,14 @@ internal sealed class ParameterSnapshot<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Copies the network's current parameters in.</summary>
     public void Take(Network<T> network)
     {
-        var parameters = network.ParameterSpan;
+        var parameters = network.Parameters;
         for (int i = 0; i < _copies.Length; i++) parameters[i].Value.Span.CopyTo(_copies[i].Span);
     }
 
     /// <summary>Puts the copied parameters back into the network.</summary>
     public void Restore(Network<T> network)
     {
-        var parameters = network.ParameterSpan;
+        var parameters = network.Parameters;
         for (int i = 0; i < _copies.Length; i++) _copies[i].Span.CopyTo(parameters[i].Value.Span);
     }
 }

@@ -11,6 +11,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     // The last good epoch's parameters and the best epoch's, kept across Fit calls so that calling Fit again, as a
     // warm-up loop or a notebook does, does not allocate them again.
     private ParameterSnapshot<T>? _lastGood, _best;
+    // The network's parameters (fixed when it was built), as the optimizer takes them: no interface calls per step.
+    private readonly Parameter<T>[] _parameters;
 
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentException">The loss cannot train this network's output (cross-entropy needs a softmax output, binary cross-entropy a sigmoid one).</exception>
@@ -19,6 +21,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _parameters = [.. network.Parameters];
         // Cross-entropy on outputs that are not probabilities "trains" to a negative loss: refuse it here.
         if (LossCatalog.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
     }
@@ -72,7 +75,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Update()
     {
         if (L2 > 0) AddWeightDecay();
-        Optimizer.Update(Network.ParameterSpan, Network.Compute);
+        Optimizer.Update(_parameters, Network.Compute);
     }
 
     private void AddWeightDecay()
