@@ -168,6 +168,9 @@ public sealed record Recipe
         Setting("loss", () => LossCatalog.CheckOutput(Loss!, Output.Value));
         if (LossCatalog.TargetProblem(Loss!, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
         if (!(Alpha > 0) || !double.IsFinite(Alpha!.Value)) throw new RecipeException("alpha", $"the learning rate must be a finite number above 0, not {Num(Alpha ?? double.NaN)}.");
+        if (Precision == "f32" && (!float.IsFinite((float)Alpha.Value) || (float)Alpha.Value == 0))
+            throw new RecipeException("alpha", $"{Num(Alpha.Value)} is outside float32's range (about 1e-45 to 3.4e38); choose a usual learning rate such as 0.001, or --precision f64.");
+        CheckSize(train.FeatureNames.Count, train.Targets.Columns, train.Count);
         if (Epochs < 0) throw new RecipeException("epochs", $"epochs cannot be negative ({Epochs}).");
         int batch = Batch!.Value.SizeFor(train.Count);
         if (batch > train.Count) throw new RecipeException("batch", $"{batch} is larger than the {train.Count} training examples.");
@@ -211,6 +214,33 @@ public sealed record Recipe
         Dropout = Dropout,
         Compute = Compute ?? Backprop.Compute.Default,
     };
+
+    // Sizes are checked before anything is allocated: every weight matrix must fit in one array, and the network with
+    // its gradients, optimizer state and the two copies training keeps (last good epoch, best epoch) must fit in the
+    // memory this process can have.
+    private void CheckSize(int inputs, int outputs, int examples)
+    {
+        long parameters = 0, widest = inputs;
+        int fanIn = inputs;
+        foreach (int size in Hidden!.Append(outputs))
+        {
+            long weights = (long)fanIn * size;
+            if (weights > Array.MaxLength)
+                throw new RecipeException("layers", $"a layer of {fanIn} x {size} weights is {weights:N0} values, more than one array holds ({Array.MaxLength:N0}).");
+            parameters += weights + size;
+            widest = Math.Max(widest, size);
+            fanIn = size;
+        }
+        int element = Precision == "f64" ? 8 : 4;
+        int state = Optimizer is string o && o.StartsWith("adam", StringComparison.Ordinal) ? 2 : Optimizer?.StartsWith("momentum", StringComparison.Ordinal) == true ? 1 : 0;
+        int batch = Batch?.SizeFor(examples) ?? 32;
+        double bytes = (double)parameters * element * (4 + state) + (double)batch * widest * element * 8;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+            throw new RecipeException("layers", $"the network needs about {Gib(bytes)} ({parameters:N0} weights, with their gradients, {Optimizer} state and copies); this machine has {Gib(available)} available.");
+    }
+
+    private static string Gib(double bytes) => (bytes / (1L << 30)).ToString("0.#", CultureInfo.InvariantCulture) + " GiB";
 
     // Runs a parse or check, turning its ArgumentException or FormatException into a RecipeException naming the setting.
     private static T Setting<T>(string setting, Func<T> read)

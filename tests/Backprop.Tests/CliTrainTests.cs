@@ -383,37 +383,81 @@ public sealed class CliTrainTests : IDisposable
         AssertUsageError(TrainFlowers("--save", _temp.File("no/such/folder/m.model")), "--save", "does not exist");
         AssertUsageError(TrainFlowers("--history", _temp.Path), "--history", "is a folder");
         AssertUsageError(TrainFlowers("--plot", _temp.File("missing/p.png")), "--plot");
+        // A folder where nothing can be written (even by root): the check creates a file there, before training.
+        AssertUsageError(TrainFlowers("--save", "/proc/m.model"), "--save: cannot write in /proc");
+        AssertUsageError(TrainFlowers("--history", "/proc/h.csv"), "--history: cannot write in /proc");
+        AssertUsageError(TrainFlowers("--plot", "/proc/p.png"), "--plot: cannot write in /proc");
+        string readOnly = _temp.Write("ro.model", "x");
+        File.SetAttributes(readOnly, FileAttributes.ReadOnly);
+        AssertUsageError(TrainFlowers("--save", readOnly), "--save", "is read-only");
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.probe.tmp")); // the probe leaves nothing behind
+    }
+
+    // Mistakes in flags end as one line naming the flag (exit 2), never as an internal error.
+    [Theory]
+    [InlineData("--classes", "yes", "--classes: 'yes' is one class; a classifier needs at least two")]
+    [InlineData("--classes", "", "--classes: give the class labels, at least two")]
+    [InlineData("--classes", "yes,yes,no", "--classes: class label 'yes' is given twice.")]
+    [InlineData("--classes", "a,,b", "--classes: 'a,,b' has an empty class label.")]
+    [InlineData("--layers", "100000,100000", "--layers: a layer of 100000 x 100000 weights is 10,000,000,000 values, more than one array holds")]
+    [InlineData("--layers", "46000,46000,46000", "GiB available.")]
+    [InlineData("--alpha", "1e308", "--alpha: 1E+308 is outside float32's range")]
+    [InlineData("--validation", "0.999", "--validation: Splitting 90 rows")]
+    public void Flag_mistakes_are_one_line_naming_the_flag(string flag, string value, string expected)
+    {
+        AssertUsageError(TrainFlowers(flag, value), expected);
+    }
+
+    [Fact]
+    public void A_target_named_twice_and_a_validation_split_that_leaves_a_side_empty_are_usage_errors()
+    {
+        AssertUsageError(CliTests.Run("train", Flowers, "--target", "species,species"), "--target: column 'species' is given twice.");
+        string five = _temp.Write("five.csv", "x,y\n1,0\n2,1\n3,0\n4,1\n5,0\n");
+        AssertUsageError(CliTests.Run("train", five, "--target", "y", "--validation", "0.9"), "--validation", "gives 0 and 5 rows");
+        string one = _temp.Write("one.csv", "x,y\n1,0\n");
+        AssertUsageError(CliTests.Run("train", one, "--target", "y", "--validation", "0.5"), "--validation", "both parts need at least one row");
+    }
+
+    [Fact]
+    public void Epochs_as_large_as_an_int_allocate_nothing_up_front()
+    {
+        // Training "until early stopping says so": a history of 2^31-1 epochs must not be reserved at the start.
+        var (code, _, err) = TrainFlowers("--epochs", "2147483647", "--early-stopping", "1", "--validation", "0.2");
+        Assert.True(code == 0, err);
     }
 
     // ---- IDX ----
 
-    private static byte[] BigEndian(params int[] values) =>
-        values.SelectMany(v => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v }).ToArray();
+    private (string Images, string Labels) WriteIdx(string prefix, int n, bool gzip, int labelCount = -1) =>
+        IdxFixture.Write(_temp, prefix, n, gzip, labelCount);
 
-    private static byte[] Gzip(byte[] data)
+    private static byte[] BigEndian(params int[] values) => IdxFixture.BigEndian(values);
+
+    [Fact]
+    public void Test_images_that_do_not_fit_the_training_images_are_refused_before_training()
     {
-        using var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest)) gz.Write(data);
-        return output.ToArray();
+        // t10k images of another size than train's: found when the data is loaded, not after the last epoch.
+        IdxFixture.Write(_temp, "train", 30, gzip: false);
+        IdxFixture.Write(_temp, "t10k", 6, gzip: false, side: 5);
+        string model = _temp.File("m.model");
+        AssertUsageError(CliTests.Run("train", _temp.Path, "--epochs", "1", "--save", model), "t10k-images-idx3-ubyte", "images of 25 pixels; the training images have 16");
+        Assert.False(File.Exists(model));
+
+        // Test labels above the training labels' highest class (IDX labels are at least the 10 classes 0-9).
+        using var other = new TempFolder();
+        IdxFixture.Write(other, "train", 30, gzip: false);
+        IdxFixture.Write(other, "t10k", 6, gzip: false, labelOffset: 10);
+        AssertUsageError(CliTests.Run("train", other.Path, "--epochs", "1"), "t10k-images-idx3-ubyte", "has labels of 13 classes; the training labels have 10");
     }
 
-    // n 4x4 images of 3 classes: class c lights up row c; labels follow.
-    private (string Images, string Labels) WriteIdx(string prefix, int n, bool gzip, int labelCount = -1)
+    [Fact]
+    public void Test_data_of_another_kind_than_the_training_data_is_a_usage_error()
     {
-        var random = new NumpyRandom(4);
-        var pixels = new byte[n * 16];
-        var labels = new byte[labelCount < 0 ? n : labelCount];
-        for (int i = 0; i < n; i++)
-        {
-            int c = i % 3;
-            if (i < labels.Length) labels[i] = (byte)c;
-            for (int p = 0; p < 16; p++) pixels[i * 16 + p] = (byte)(p / 4 == c ? 200 + random.RandInt(55) : random.RandInt(60));
-        }
-        byte[] images = [.. BigEndian(0x803, n, 4, 4), .. pixels];
-        byte[] labelBytes = [.. BigEndian(0x801, labels.Length), .. labels];
-        string ext = gzip ? ".gz" : "";
-        return (_temp.Write($"{prefix}-images-idx3-ubyte{ext}", gzip ? Gzip(images) : images),
-                _temp.Write($"{prefix}-labels-idx1-ubyte{ext}", gzip ? Gzip(labelBytes) : labelBytes));
+        var (images, _) = IdxFixture.Write(_temp, "train", 30, gzip: false);
+        IdxFixture.Write(_temp, "t10k", 6, gzip: false);
+        AssertUsageError(CliTests.Run("train", images, "--epochs", "1", "--test-data", Flowers), "flowers.csv: is not an IDX images file");
+        AssertUsageError(CliTests.Run("train", _temp.Path, "--epochs", "1", "--test-data", Flowers), "flowers.csv: is not an IDX images file");
+        AssertUsageError(TrainFlowers("--test-data", images), "is an IDX images file; the training data is a CSV file");
     }
 
     [Fact]

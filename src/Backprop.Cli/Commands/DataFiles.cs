@@ -14,6 +14,7 @@ internal static class DataFiles
         if (Directory.Exists(path))
         {
             var (train, test) = IdxLoader.LoadFolder(path);
+            CheckLike(test, train);
             return (train, test, true);
         }
         if (IdxLoader.LooksLikeIdx(path)) return (IdxLoader.LoadPair(path), null, true);
@@ -22,16 +23,31 @@ internal static class DataFiles
         return (CsvLoader.Load(path, csv), null, false);
     }
 
-    /// <summary>Loads extra data (validation or test) shaped like the training data.</summary>
+    /// <summary>Loads extra data (validation or test) shaped like the training data: the same kind of file, inputs and outputs.</summary>
     public static Dataset LoadLike(string path, Dataset like, CsvOptions csv)
     {
         if (!File.Exists(path)) throw new DataException(path, Directory.Exists(path) ? "is a folder; name the data file" : "no such file");
-        var data = IdxLoader.LooksLikeIdx(path) ? IdxLoader.LoadPair(path)
+        bool idx = IdxLoader.LooksLikeIdx(path);
+        if (idx != like.IsImages)
+            throw new DataException(path, like.IsImages
+                ? "is not an IDX images file; the training data is IDX images, so this must be too"
+                : "is an IDX images file; the training data is a CSV file, so this must be too");
+        var data = idx ? IdxLoader.LoadPair(path)
             : CsvLoader.Load(path, csv with { ExpectFeatures = like.FeatureNames, Classes = like.ClassNames ?? csv.Classes });
-        if (data.FeatureNames.Count != like.FeatureNames.Count)
-            throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the training data has {like.FeatureNames.Count}");
-        if (data.Targets.Columns != like.Targets.Columns)
-            throw new DataException(path, $"has {data.Targets.Columns} outputs; the training data has {like.Targets.Columns}");
+        CheckLike(data, like);
         return data;
+    }
+
+    /// <summary>Extra data (validation or test) must fit the network the training data builds: checked before training, not after it.</summary>
+    public static void CheckLike(Dataset data, Dataset like)
+    {
+        if (data.FeatureNames.Count != like.FeatureNames.Count)
+            throw new DataException(data.Source, like.IsImages
+                ? $"has images of {data.FeatureNames.Count} pixels; the training images have {like.FeatureNames.Count}"
+                : $"has {data.FeatureNames.Count} input columns; the training data has {like.FeatureNames.Count}");
+        if (data.Targets.Columns != like.Targets.Columns)
+            throw new DataException(data.Source, like.ClassNames is { } classes && data.ClassNames is not null
+                ? $"has labels of {data.Targets.Columns} classes; the training labels have {classes.Count}"
+                : $"has {data.Targets.Columns} outputs; the training data has {like.Targets.Columns}");
     }
 }

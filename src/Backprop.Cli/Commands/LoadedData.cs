@@ -24,7 +24,10 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         var whole = train; // its rows are the file's, for error messages about targets
         Dataset? validation = null;
         if (settings.ValidationFraction is double fraction)
-            (train, validation) = train.Split(fraction);
+        {
+            try { (train, validation) = train.Split(fraction); }
+            catch (ArgumentException e) { throw new UsageException($"--validation: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}"); }
+        }
         else if (settings.ValidationData is string vpath)
             validation = DataFiles.LoadLike(vpath, train, csv);
         if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
@@ -44,12 +47,34 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         catch (RecipeException e) { throw new UsageException($"--{e.Setting}: {e.Message}"); }
     }
 
+    // An output is checked before training, not after an hour of it: the folder must exist, and a file must really be
+    // creatable and writable there (a read-only folder, a full disk or /proc fail here, not at the end of the run).
     private static void CheckOutputPath(string? path, string flag)
     {
         if (path is null) return;
+        if (path.Length == 0) throw new UsageException($"{flag}: name a file to write");
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UsageException($"{flag}: {path} is a folder; name a file to write");
         string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder)) throw new UsageException($"{flag}: the folder {folder} does not exist");
+        if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
+            throw new UsageException($"{flag}: {path} is read-only");
+        string probe = Path.Combine(folder ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe.tmp");
+        try
+        {
+            using (var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+                stream.Write(new byte[4096]);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{flag}: cannot write in {folder}: {e.Message}");
+        }
+        finally
+        {
+            try { File.Delete(probe); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
     }
 }

@@ -100,8 +100,8 @@ internal sealed class NetworkFlags(Recipe preset)
         return new TrainSettings
         {
             Recipe = recipe,
-            Targets = Split(result.GetValue(Target)),
-            Classes = result.GetValue(Classes) is { } c ? Split(c) : null,
+            Targets = result.GetValue(Target) is { } t ? Flag(Target, t, text => Distinct(Split(text), "column")) : [],
+            Classes = result.GetValue(Classes) is { } c ? Flag(Classes, c, ParseClasses) : null,
             ValidationFraction = validation is null ? null : Flag(Validation, validation, t => Fraction(t, "a fraction above 0 and below 1")),
             ValidationData = validationData,
             TestData = result.GetValue(TestData),
@@ -122,6 +122,22 @@ internal sealed class NetworkFlags(Recipe preset)
 
     private static IReadOnlyList<string> Split(string? text) =>
         text is null ? [] : text.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+
+    // --classes A,B,...: at least two, none empty, none twice.
+    private static IReadOnlyList<string> ParseClasses(string text)
+    {
+        var names = text.Split(',').Select(s => s.Trim()).ToArray();
+        if (names.Any(n => n.Length == 0))
+            throw new FormatException(names.Length == 1 ? "give the class labels, at least two: A,B[,C...]" : $"'{text}' has an empty class label.");
+        if (names.Length < 2) throw new FormatException($"'{text}' is one class; a classifier needs at least two: A,B[,C...].");
+        return Distinct(names, "class label");
+    }
+
+    private static IReadOnlyList<string> Distinct(IReadOnlyList<string> names, string what)
+    {
+        var twice = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? names : throw new FormatException($"{what} '{twice.Key}' is given twice.");
+    }
 
     private static IReadOnlyList<int> ParseLayers(string text) =>
         text.Trim().Length == 0 ? [] : text.Split(',').Select(s => int.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0

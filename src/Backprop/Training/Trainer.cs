@@ -104,7 +104,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int n = x.Rows, batchSize = Batching.SizeFor(n);
         if (batchSize > n) throw new ArgumentException($"Batch size {batchSize} is larger than the {n} examples.");
 
-        var history = new List<EpochResult>(epochs);
+        var history = new List<EpochResult>(Math.Min(epochs, 1024)); // grows past that: epochs may be a huge "until stopped"
         int[] order = Enumerable.Range(0, n).ToArray();
         var lastGood = _lastGood ??= new ParameterSnapshot<T>(Network);
         lastGood.Take(Network);
