@@ -12,12 +12,36 @@ internal static class Cli
     /// <summary>Exit code for a bug in Backprop.</summary>
     public const int InternalError = 1;
 
-    /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="stdout"/> and <paramref name="stderr"/>; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Exit code after Ctrl-C stopped training (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    private static volatile bool _listening;
+
+    /// <summary>True while a training run stops cleanly on <c>interrupt</c> (Ctrl-C): the process should not be killed then.</summary>
+    public static bool ListeningForInterrupt => _listening;
+
+    /// <summary>Marks the time during which <see cref="ListeningForInterrupt"/> is true.</summary>
+    internal static IDisposable ListenForInterrupt()
+    {
+        _listening = true;
+        return new Listening();
+    }
+
+    private sealed class Listening : IDisposable
+    {
+        public void Dispose() => _listening = false;
+    }
+
+    /// <summary>
+    /// Runs the command line <paramref name="args"/>, writing to <paramref name="stdout"/> and <paramref name="stderr"/>;
+    /// returns the exit code. Cancelling <paramref name="interrupt"/> (Ctrl-C) stops training after the current batch,
+    /// keeping what --save and --history asked for.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt = default)
     {
         var root = new RootCommand("Backprop: neural networks that learn by gradient descent and backpropagation.");
         root.Subcommands.Add(DemoCommand.Create(stdout));
-        root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+        root.Subcommands.Add(TrainCommand.Create(stdout, stderr, interrupt));
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
         root.Subcommands.Add(PredictCommand.Create(stdout));
         root.Subcommands.Add(TraceCommand.Create(stdout));

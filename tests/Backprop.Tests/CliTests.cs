@@ -74,4 +74,35 @@ public class CliTests
         Assert.DoesNotContain("   at ", err);
         Assert.Contains("--bogus", err);
     }
+
+    [Fact]
+    public void Ctrl_c_in_the_real_executable_keeps_the_finished_epochs_and_exits_130()
+    {
+        // SIGINT, as a terminal's Ctrl-C sends it, to the built program in the middle of a long training run.
+        using var temp = new TempFolder();
+        string dll = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
+        string data = Path.Combine(AppContext.BaseDirectory, "Data", "csv", "flowers.csv");
+        string model = temp.File("m.model"), history = temp.File("h.csv");
+        var start = new ProcessStartInfo("dotnet", [dll, "train", data, "--target", "species", "--epochs", "100000000", "--batch", "1",
+            "--save", model, "--history", history, "--quiet"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var err = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && (!File.Exists(history) || File.ReadAllLines(history).Length < 3))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the history did not reach two epochs in a minute");
+            Thread.Sleep(10);
+        }
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(process.WaitForExit(60_000), "the program did not stop after SIGINT");
+        Assert.Equal(130, process.ExitCode);
+        Assert.StartsWith("backprop: interrupted in epoch ", err.Result);
+        Assert.Single(err.Result.TrimEnd('\n').Split('\n'));
+        Assert.True(File.Exists(model));
+        Assert.True(File.ReadAllLines(history).Length >= 3);
+    }
 }

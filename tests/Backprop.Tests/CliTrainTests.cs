@@ -419,6 +419,57 @@ public sealed class CliTrainTests : IDisposable
     }
 
     [Fact]
+    public void Interrupting_training_keeps_the_last_finished_epoch_and_the_history_and_exits_130()
+    {
+        // Ctrl-C is a cancelled token: training stops after the current batch. The history file grows an epoch at a
+        // time, so the test waits until it holds three epochs before interrupting.
+        string model = _temp.File("m.model"), history = _temp.File("h.csv");
+        using var interrupt = new CancellationTokenSource();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var run = Task.Run(() => Backprop.Cli.Cli.Run(["train", Flowers, "--target", "species", "--epochs", "100000000", "--batch", "1",
+            "--save", model, "--history", history], stdout, stderr, interrupt.Token));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!run.IsCompleted && (!File.Exists(history) || File.ReadAllLines(history).Length < 4))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the history did not reach three epochs in a minute");
+            Thread.Sleep(5);
+        }
+        interrupt.Cancel();
+        Assert.True(run.Wait(TimeSpan.FromSeconds(60)), "training did not stop after Ctrl-C");
+        Assert.Equal(130, run.Result);
+
+        var rows = History(history);
+        int epochs = rows.Length;
+        Assert.True(epochs >= 3, $"{epochs} epochs in the history");
+        Assert.Equal(Enumerable.Range(1, epochs).Select(e => e.ToString(CultureInfo.InvariantCulture)), rows.Select(r => r[0]));
+        string err = stderr.ToString();
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.Equal($"backprop: interrupted in epoch {epochs + 1} of 100000000; saved the weights of epoch {epochs} to {model}; {epochs} epochs in {history}", err.TrimEnd('\n'));
+
+        // The saved weights are those of the last finished epoch: the same as a run of exactly that many epochs.
+        string exact = _temp.File("exact.model");
+        var (code, _, exactErr) = CliTests.Run("train", Flowers, "--target", "species", "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--batch", "1", "--save", exact, "--quiet");
+        Assert.True(code == 0, exactErr);
+        var (saved, reference) = (Backprop.Models.Model.Load(model), Backprop.Models.Model.Load(exact));
+        Assert.Equal(reference.Weights.SelectMany(w => w), saved.Weights.SelectMany(w => w));
+    }
+
+    [Fact]
+    public void Interrupting_before_the_first_epoch_ends_saves_nothing_and_says_so()
+    {
+        string model = _temp.File("m.model");
+        using var interrupt = new CancellationTokenSource();
+        interrupt.Cancel();
+        var stderr = new StringWriter();
+        int code = Backprop.Cli.Cli.Run(["train", Flowers, "--target", "species", "--batch", "1", "--save", model, "--quiet"], new StringWriter(), stderr, interrupt.Token);
+        Assert.Equal(130, code);
+        // 20 epochs: the default (90 updates an epoch pass 1000 updates within 20).
+        Assert.Equal($"backprop: interrupted in epoch 1 of 20; nothing saved to {model}: no epoch had finished", stderr.ToString().TrimEnd('\n'));
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
     public void Epochs_as_large_as_an_int_allocate_nothing_up_front()
     {
         // Training "until early stopping says so": a history of 2^31-1 epochs must not be reserved at the start.

@@ -8,24 +8,24 @@ namespace Backprop.Cli;
 /// <summary><c>backprop train DATA</c>: trains a network on a CSV file or IDX images, showing it learn.</summary>
 internal static class TrainCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, an IDX images file (gzipped or not), or a folder of IDX train/t10k pairs." };
         var flags = new NetworkFlags(new Recipe());
         var command = new Command("train", "Trains a network on your data by gradient descent and backpropagation.");
         command.Arguments.Add(data);
         flags.AddTo(command);
-        command.SetAction(result => Run(result.GetValue(data)!, result, flags, stdout, stderr));
+        command.SetAction(result => Run(result.GetValue(data)!, result, flags, stdout, stderr, interrupt));
         return command;
     }
 
-    private static int Run(string path, ParseResult result, NetworkFlags flags, TextWriter stdout, TextWriter stderr)
+    private static int Run(string path, ParseResult result, NetworkFlags flags, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
     {
         var data = LoadedData.Load(path, result, flags);
-        return Workbench<double>.ByPrecision(data, w => Train(w, stdout, stderr), w => Train(w, stdout, stderr));
+        return Workbench<double>.ByPrecision(data, w => Train(w, stdout, stderr, interrupt), w => Train(w, stdout, stderr, interrupt));
     }
 
-    private static int Train<T>(Workbench<T> w, TextWriter stdout, TextWriter stderr) where T : unmanaged, IFloatingPointIeee754<T>
+    private static int Train<T>(Workbench<T> w, TextWriter stdout, TextWriter stderr, CancellationToken interrupt) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = w.Settings;
         var (train, validation, test) = (w.Data.Train, w.Data.Validation, w.Data.Test);
@@ -36,15 +36,22 @@ internal static class TrainCommand
         view.Line(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) view.Line(defaults);
 
+        using var historyFile = s.History is string historyPath ? new HistoryWriter(historyPath) : null;
         trainer.BatchCompleted += p => view.Batch(p, w.Epochs);
-        trainer.EpochCompleted += e => { view.Epoch(e, w.Epochs); view.EpochStarted(); };
+        trainer.EpochCompleted += e => { historyFile?.Append(e); view.Epoch(e, w.Epochs); view.EpochStarted(); };
         TrainingHistory history = null!;
         view.EpochStarted();
-        view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData));
+        using (Cli.ListenForInterrupt())
+            view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData, interrupt));
 
         int exitCode = 0;
+        string? interrupted = null;
         switch (history.Stop)
         {
+            case StopReason.Cancelled:
+                interrupted = $"interrupted in epoch {history.Epochs.Count + 1} of {w.Epochs}";
+                exitCode = Cli.Interrupted;
+                break;
             case StopReason.EarlyStopping:
                 view.Line($"early stopping: no better {(validation is null ? "training" : "validation")} loss for {w.Recipe.Patience} epochs; kept the weights of epoch {history.BestEpoch}");
                 break;
@@ -55,17 +62,20 @@ internal static class TrainCommand
                 break;
         }
 
-        if (test is not null)
+        if (test is not null && interrupted is null)
         {
             var (tx, ty) = w.Prepare(test);
             var (testLoss, testAccuracy) = trainer.Evaluate(tx, ty);
             view.Line($"test: loss {TrainingView.F(testLoss)}" + (train.ClassNames is null ? "" : $"  accuracy {TrainingView.F(testAccuracy)}") + $"  ({test.Count} examples)");
         }
 
+        var kept = new List<string>();
         if (s.Save is string save)
         {
             if (history.Stop == StopReason.Diverged && history.Epochs.Count == 0)
                 view.Line($"nothing saved to {save}: no epoch finished before the loss diverged");
+            else if (interrupted is not null && history.Epochs.Count == 0)
+                kept.Add($"nothing saved to {save}: no epoch had finished");
             else
             {
                 var model = w.Learner.ToModel();
@@ -74,11 +84,14 @@ internal static class TrainCommand
                 {
                     throw new UsageException($"{save}: cannot save the model: {e.Message}");
                 }
-                view.Line($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
+                if (interrupted is not null) kept.Add($"saved the weights of epoch {history.Epochs.Count} to {save}");
+                else view.Line($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
             }
         }
-        if (s.History is string historyPath) OutputFile.WriteText(historyPath, HistoryFile.Format(history.Epochs));
-        if (s.Plot is string plot) Chart.Save(plot, history.Epochs, trainer.Loss.Name);
+        if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
+        if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, trainer.Loss.Name);
+        if (historyFile?.Failure is string failure) throw new UsageException(failure);
+        if (interrupted is not null) stderr.WriteLine($"backprop: {interrupted}" + (kept.Count > 0 ? $"; {string.Join("; ", kept)}" : ""));
         return exitCode;
     }
 }

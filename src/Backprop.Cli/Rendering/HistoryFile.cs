@@ -11,14 +11,13 @@ internal static class HistoryFile
     public static string Format(IEnumerable<EpochResult> epochs)
     {
         var text = new StringBuilder(Header).Append('\n');
-        foreach (var e in epochs)
-            text.Append(e.Epoch.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(Num(e.MeanLoss)).Append(',')
-                .Append(Num(e.TrainAccuracy)).Append(',')
-                .Append(Num(e.ValidationLoss)).Append(',')
-                .Append(Num(e.ValidationAccuracy)).Append('\n');
+        foreach (var e in epochs) text.Append(Row(e));
         return text.ToString();
     }
+
+    /// <summary>One epoch's line, with its newline.</summary>
+    public static string Row(EpochResult e) =>
+        $"{e.Epoch.ToString(CultureInfo.InvariantCulture)},{Num(e.MeanLoss)},{Num(e.TrainAccuracy)},{Num(e.ValidationLoss)},{Num(e.ValidationAccuracy)}\n";
 
     private static string Num(double? v) => v is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
 }

@@ -9,4 +9,6 @@ public enum StopReason
     EarlyStopping,
     /// <summary>The loss became NaN or infinite; the weights from before that epoch were restored.</summary>
     Diverged,
+    /// <summary>The cancellation token was cancelled (Ctrl-C); training stopped after the batch it was in, and the weights of the last completed epoch were restored.</summary>
+    Cancelled,
 }

@@ -90,7 +90,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Trains for up to <paramref name="epochs"/> passes over x (n, in) and y (n, out), measuring the validation
-    /// data after each epoch when given; returns each epoch's results and why training stopped.
+    /// data after each epoch when given; returns each epoch's results and why training stopped. When
+    /// <paramref name="cancellation"/> is cancelled, training stops after the current batch and returns with
+    /// <see cref="StopReason.Cancelled"/> and the weights of the last completed epoch (or the initial weights).
     /// </summary>
     public TrainingHistory Fit(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
         CancellationToken cancellation = default)
@@ -111,7 +113,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var stopping = EarlyStoppingPatience is int patience ? new EarlyStopping(patience) : null;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
-            cancellation.ThrowIfCancellationRequested();
             if (ShuffleWith is not null) order = ShuffleWith.Permutation(n);
             double total = 0;
             int correct = 0;
@@ -129,6 +130,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
                 int done = start + rows;
                 BatchCompleted?.Invoke(new BatchProgress(epoch, done, n, total / done, CountClasses ? (double)correct / done : null));
+                if (cancellation.IsCancellationRequested)
+                {
+                    // Stopped mid-epoch: the epoch is not finished, so its updates are dropped with it.
+                    lastGood.Restore(Network);
+                    return new TrainingHistory(history, StopReason.Cancelled, history.Count);
+                }
             }
 
             var result = new EpochResult(epoch, total, n) { TrainAccuracy = CountClasses ? (double)correct / n : null };
