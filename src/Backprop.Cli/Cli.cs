@@ -58,8 +58,17 @@ internal static class Cli
         {
             // The most specific error first: an unrecognised token explains a missing command, not the other way round.
             var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
-            stderr.WriteLine(BoolFlagValue(parsed, args) is string flag ? $"backprop: {flag}" : $"backprop: {error.Message} (see 'backprop --help')");
+            string message = BoolFlagValue(parsed, args) ?? OtherCommandsOption(parsed, root) ?? $"{error.Message} (see 'backprop --help')";
+            stderr.WriteLine($"backprop: {message}");
             return UsageError;
+        }
+        if (parsed.CommandResult.Command == root && parsed.Action is System.CommandLine.Help.HelpAction)
+        {
+            // The root's command list writes every argument as required; ours are optional where they say so.
+            var help = new StringWriter();
+            parsed.Invoke(new InvocationConfiguration { Output = help, Error = stderr });
+            stdout.Write(OptionalArguments(help.ToString(), root));
+            return 0;
         }
         try
         {
@@ -82,6 +91,45 @@ internal static class Cli
             stderr.WriteLine($"backprop: internal error: {e.GetType().Name}: {e.Message} (set BACKPROP_DEBUG=1 for the stack trace; please report it)");
             return InternalError;
         }
+    }
+
+    // The root help's "Commands:" table with optional arguments in brackets ("demo [<name>]"), realigned.
+    private static string OptionalArguments(string help, RootCommand root)
+    {
+        var lines = help.Split('\n').ToList();
+        int start = lines.FindIndex(l => l.TrimEnd() == "Commands:");
+        if (start < 0) return help;
+        int end = start + 1;
+        while (end < lines.Count && lines[end].StartsWith("  ", StringComparison.Ordinal)) end++;
+        var rows = new List<(string Name, string Text)>();
+        for (int i = start + 1; i < end; i++)
+        {
+            string line = lines[i].Trim();
+            int gap = line.IndexOf("  ", StringComparison.Ordinal);
+            if (gap < 0) return help; // a shape this does not know: leave the help as it is
+            string name = line[..gap], text = line[gap..].TrimStart();
+            var command = root.Subcommands.FirstOrDefault(c => name.StartsWith(c.Name + " ", StringComparison.Ordinal) || name == c.Name);
+            foreach (var argument in command?.Arguments.Where(a => a.Arity.MinimumNumberOfValues == 0) ?? [])
+                name = name.Replace($"<{argument.Name}>", $"[<{argument.Name}>]", StringComparison.Ordinal);
+            rows.Add((name, text));
+        }
+        int width = rows.Max(r => r.Name.Length) + 2;
+        for (int i = 0; i < rows.Count; i++) lines[start + 1 + i] = "  " + rows[i].Name.PadRight(width) + rows[i].Text;
+        return string.Join('\n', lines);
+    }
+
+    // "trace --save m.model": an option another command has, named as such.
+    private static string? OtherCommandsOption(ParseResult parsed, RootCommand root)
+    {
+        var command = parsed.CommandResult.Command;
+        if (command == root) return null;
+        foreach (var token in parsed.UnmatchedTokens.Where(t => t.StartsWith("--", StringComparison.Ordinal)))
+        {
+            var owners = root.Subcommands.Where(c => c.Options.Any(o => o.Name == token)).Select(c => c.Name).ToArray();
+            if (owners.Length > 0)
+                return $"{command.Name} does not take {token} (it is an option of {string.Join(" and ", owners)}); see 'backprop {command.Name} --help'";
+        }
+        return null;
     }
 
     // "--bias maybe": the parser leaves a word that is not true or false after a switch as an unrecognised argument;

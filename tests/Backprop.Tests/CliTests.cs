@@ -105,4 +105,53 @@ public class CliTests
         Assert.True(File.Exists(model));
         Assert.True(File.ReadAllLines(history).Length >= 3);
     }
+
+    [Fact]
+    public void The_root_help_shows_optional_arguments_in_brackets()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("  demo [<name>]  ", output);
+        Assert.Contains("  gradcheck [<data>]  ", output);
+        Assert.Contains("  train <data>  ", output);
+        Assert.Contains("  evaluate <model> <data>  ", output);
+        // the descriptions still start in one column
+        var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
+        Assert.Equal(7, table.Length);
+        Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
+    }
+
+    [Theory]
+    [InlineData("trace", new[] { "--save", "--history", "--plot", "--validation", "--validation-data", "--test-data", "--early-stopping" }, new[] { "--quiet", "--epochs", "--batch" })]
+    [InlineData("explain", new[] { "--save", "--history", "--quiet", "--validation", "--test-data", "--early-stopping" }, new[] { "--plot", "--epochs" })]
+    [InlineData("gradcheck", new[] { "--save", "--history", "--plot", "--quiet", "--precision", "--rounding", "--dropout", "--validation" }, new[] { "--layers", "--loss", "--epochs" })]
+    public void Each_command_shows_and_takes_only_the_options_it_uses(string command, string[] absent, string[] present)
+    {
+        var (code, help, _) = Run(command, "--help");
+        Assert.Equal(0, code);
+        foreach (var option in absent) Assert.DoesNotContain($"  {option} ", help);
+        foreach (var option in present) Assert.Contains($"  {option} ", help);
+        // An option of another command is refused, naming it.
+        string data = Path.Combine(AppContext.BaseDirectory, "Data", "csv", "streetlights.csv");
+        var (refused, _, err) = Run(command, data, "--target", "walk", absent[0], "x");
+        Assert.Equal(2, refused);
+        Assert.Equal($"backprop: {command} does not take {absent[0]} (it is an option of train); see 'backprop {command} --help'", err.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void Trace_explain_and_gradcheck_help_show_their_own_defaults()
+    {
+        foreach (string command in new[] { "trace", "explain", "gradcheck" })
+        {
+            var (_, help, _) = Run(command, "--help");
+            string Line(string option) => help.Split('\n').Single(l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
+            Assert.EndsWith("Default sgd.", Line("--optimizer").TrimEnd());
+            Assert.EndsWith("Default 0.", Line("--epochs").TrimEnd());
+            Assert.Contains("Default false", Line("--bias"));
+            if (command != "gradcheck") Assert.EndsWith("Default f64.", Line("--precision").TrimEnd());
+            Assert.EndsWith(command == "explain" ? "Default none." : "Default 64.", Line("--layers").TrimEnd());
+        }
+        var (_, explain, _) = Run("explain", "--help");
+        Assert.Contains("heat maps", explain);
+    }
 }

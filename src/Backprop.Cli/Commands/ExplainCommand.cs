@@ -19,7 +19,8 @@ internal static class ExplainCommand
         var flags = new NetworkFlags(NetworkFlags.LookInside with { Hidden = [] });
         var command = new Command("explain", "Shows which inputs correlate with the targets and which weights take the blame for the error (up and down pressure).");
         command.Arguments.Add(data);
-        flags.AddTo(command);
+        flags.Plot.Description = "Write heat maps of each layer's net pressure and weights (PNG).";
+        flags.AddTo(command, [.. flags.TrainOnly.Where(o => o != flags.Plot), flags.Quiet]);
         command.SetAction(result =>
         {
             var loaded = LoadedData.Load(result.GetValue(data)!, result, flags);

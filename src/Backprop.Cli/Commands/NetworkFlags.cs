@@ -45,15 +45,19 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch." };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Print nothing but errors." };
 
-    public void AddTo(Command command)
+    /// <summary>Adds every flag to <paramref name="command"/> but those in <paramref name="leaveOut"/>, which that command does not use (its help shows only what it uses, and the parser refuses the rest).</summary>
+    public void AddTo(Command command, params Option[] leaveOut)
     {
         foreach (var option in new Option[]
         {
             Target, Classes, Layers, Activation, Output, Loss, Optimizer, Alpha, Epochs, Batch, Init, Seed, Bias, Shuffle,
             Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Quiet,
         })
-            command.Options.Add(option);
+            if (!leaveOut.Contains(option)) command.Options.Add(option);
     }
+
+    /// <summary>What only <c>train</c> does with its network: validate, test, stop early, and write the model, the history and a chart.</summary>
+    public Option[] TrainOnly => [Validation, ValidationData, TestData, EarlyStopping, Save, History, Plot];
 
     /// <summary>
     /// Reads every flag into a recipe: a flag not given leaves its setting to <paramref name="preset"/> (the command's

@@ -21,7 +21,7 @@ internal static class TraceCommand
         command.Arguments.Add(data);
         command.Options.Add(row);
         command.Options.Add(rows);
-        flags.AddTo(command);
+        flags.AddTo(command, flags.TrainOnly);
         command.SetAction(result =>
         {
             var (start, end) = Rows(result.GetValue(row), result.GetValue(rows));
