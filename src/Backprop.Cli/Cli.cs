@@ -54,6 +54,11 @@ internal static class Cli
             return UsageError;
         }
         ParseResult parsed = root.Parse(args);
+        if (RepeatedOption(parsed, args) is string repeated)
+        {
+            stderr.WriteLine($"backprop: {repeated}");
+            return UsageError;
+        }
         if (parsed.Errors.Count > 0)
         {
             // The most specific error first: an unrecognised token explains a missing command, not the other way round.
@@ -116,6 +121,14 @@ internal static class Cli
         int width = rows.Max(r => r.Name.Length) + 2;
         for (int i = 0; i < rows.Count; i++) lines[start + 1 + i] = "  " + rows[i].Name.PadRight(width) + rows[i].Text;
         return string.Join('\n', lines);
+    }
+
+    // "--epochs 5 --epochs 6": every option is given at most once (no silent last-wins).
+    private static string? RepeatedOption(ParseResult parsed, string[] args)
+    {
+        var names = parsed.CommandResult.Command.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        var repeated = args.Select(a => a.Split('=', 2)[0]).Where(names.Contains).GroupBy(a => a).FirstOrDefault(g => g.Count() > 1);
+        return repeated is null ? null : $"{repeated.Key} is given {repeated.Count()} times; give it once";
     }
 
     // "trace --save m.model": an option another command has, named as such.

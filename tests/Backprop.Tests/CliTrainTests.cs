@@ -69,6 +69,24 @@ public sealed class CliTrainTests : IDisposable
         Assert.Equal($"backprop: {flag}: 'maybe' is not true or false (the switch alone means true)", err.Trim());
     }
 
+    [Theory]
+    [InlineData("--epochs", "2", "--epochs", "3")]
+    [InlineData("--shuffle", "--shuffle")]
+    [InlineData("--alpha=0.1", "--alpha", "0.2")]
+    public void A_flag_given_twice_is_a_usage_error(params string[] flags)
+    {
+        AssertUsageError(TrainFlowers(flags), $"backprop: {flags[0].Split('=')[0]} is given 2 times; give it once");
+    }
+
+    [Fact]
+    public void More_threads_than_cores_are_capped_with_a_note()
+    {
+        int asked = Environment.ProcessorCount + 14;
+        var (code, output, err) = TrainFlowers("--threads", asked.ToString(CultureInfo.InvariantCulture), "--epochs", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains($"note: --threads {asked} is more than this machine's {Environment.ProcessorCount} cores; using {Environment.ProcessorCount}", output);
+    }
+
     [Fact]
     public void Rounding_takes_fused_or_numpy()
     {

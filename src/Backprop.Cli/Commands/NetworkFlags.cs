@@ -39,7 +39,7 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after PATIENCE epochs without a better validation loss, keeping the best weights." };
     public Option<string?> Precision { get; } = new("--precision") { Description = $"f64 or f32 (fast). Default {preset.Precision ?? "f32"}." };
     public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
-    public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it). Default all cores." };
+    public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it); at most the number of cores. Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." };
     public Option<string?> History { get; } = new("--history") { Description = "Write one CSV row an epoch: epoch,train_loss,train_accuracy,validation_loss,validation_accuracy." };
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch." };
@@ -71,7 +71,17 @@ internal sealed class NetworkFlags(Recipe preset)
         string? optimizer = Ref(Optimizer, t => { Optimizers.Parse(t); return t.Trim().ToLowerInvariant(); });
         bool biasGiven = result.GetResult(Bias) is { Implicit: false };
         var compute = preset.Compute ?? Backprop.Compute.Default;
-        if (Value(Threads, t => Count(t, min: 1)) is int threads) compute = compute with { Threads = threads };
+        var notes = new List<string>();
+        if (Value(Threads, t => Count(t, min: 1)) is int threads)
+        {
+            // More threads than cores only wait for each other (16 on 2 cores ran 3x slower): capped, with a note.
+            if (threads > Environment.ProcessorCount)
+            {
+                notes.Add($"note: --threads {threads} is more than this machine's {Environment.ProcessorCount} cores; using {Environment.ProcessorCount}");
+                threads = Environment.ProcessorCount;
+            }
+            compute = compute with { Threads = threads };
+        }
         if (Ref(Rounding, t => OneOf(t, ["fused", "numpy"])) is string rounding)
             compute = compute with { Float64 = rounding == "fused" ? Summation.Fused : Summation.NumpySeparate };
         var recipe = preset with
@@ -104,6 +114,7 @@ internal sealed class NetworkFlags(Recipe preset)
         return new TrainSettings
         {
             Recipe = recipe,
+            Notes = notes,
             Targets = result.GetValue(Target) is { } t ? Flag(Target, t, text => Distinct(Split(text), "column")) : [],
             Classes = result.GetValue(Classes) is { } c ? Flag(Classes, c, ParseClasses) : null,
             ValidationFraction = validation is null ? null : Flag(Validation, validation, t => Fraction(t, "a fraction above 0 and below 1")),

@@ -57,6 +57,7 @@ internal static class TraceCommand
         {
             stdout.WriteLine(w.NetworkLine());
             if (w.DefaultsLine() is string d) stdout.WriteLine(d);
+            foreach (var note in s.Notes) stdout.WriteLine(note);
         }
         if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs); // look inside a network that has already learned a while
 

@@ -35,6 +35,7 @@ internal static class TrainCommand
         view.Line(w.DataLine());
         view.Line(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) view.Line(defaults);
+        foreach (var note in s.Notes) view.Line(note);
 
         using var historyFile = s.History is string historyPath ? new HistoryWriter(historyPath) : null;
         trainer.BatchCompleted += p => view.Batch(p, w.Epochs);

@@ -7,6 +7,8 @@ namespace Backprop.Cli;
 internal sealed record TrainSettings
 {
     public required Recipe Recipe { get; init; }
+    /// <summary>Lines to show before training: what the command line changed in what was asked (e.g. a thread count capped at the cores).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
     public required IReadOnlyList<string> Targets { get; init; }
     public IReadOnlyList<string>? Classes { get; init; }
     public double? ValidationFraction { get; init; }

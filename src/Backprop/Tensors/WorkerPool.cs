@@ -50,6 +50,7 @@ internal sealed unsafe class WorkerPool
     /// </summary>
     public bool TryRun<TJob>(int parts, ref TJob job) where TJob : struct, IParallelJob
     {
+        parts = Math.Min(parts, Environment.ProcessorCount); // more threads than cores only wait for each other
         if (parts < 2 || parts > MaxParts || !_gate.TryEnter()) return false;
         try
         {
