@@ -12,12 +12,18 @@ internal static class ModelData
         Dataset data;
         if (Directory.Exists(path)) data = IdxLoader.LoadFolder(path).Test;
         else if (IdxLoader.LooksLikeIdx(path)) data = IdxLoader.LoadPair(path);
-        else data = CsvLoader.Load(path, new CsvOptions
+        else
         {
-            TargetColumns = withTargets ? model.TargetNames : [],
-            Classes = withTargets ? model.ClassNames : null,
-            ExpectFeatures = model.FeatureNames,
-        });
+            if (withTargets && model.TargetNames.Count == 0)
+                throw new DataException(path, "the model names no target column, so its targets cannot be found in a CSV file");
+            data = CsvLoader.Load(path, new CsvOptions
+            {
+                TargetColumns = withTargets ? model.TargetNames : [],
+                // A classifier's targets are its label column, or one column a class (one-hot, read as numbers).
+                Classes = withTargets && model.TargetNames.Count == 1 ? model.ClassNames : null,
+                ExpectFeatures = model.FeatureNames,
+            });
+        }
         if (data.FeatureNames.Count != model.Spec.Inputs)
             throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the model takes {model.Spec.Inputs}");
         if (withTargets && model.OutputTargets(data).Columns != model.Spec.Outputs)

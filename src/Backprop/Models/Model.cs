@@ -193,16 +193,16 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
             if (Initializer.Parse(init) != Spec.Init) return $"the initializer '{init}' does not read back as itself";
         }
         catch (FormatException) { return $"the initializer '{init}' is not one a model file can name (uniform:LOW,HIGH, normal:STD, he, xavier)"; }
-        if (Precision is null || !Precisions.Contains(Precision)) return $"precision is '{Precision}'; expected f64 or f32";
+        if (Precision is null || !Precisions.Contains(Precision)) return $"precision is {MessageText.Quote(Precision)}; expected f64 or f32";
         if (string.IsNullOrWhiteSpace(Loss)) return "the loss has no name";
-        if (!LossCatalog.Names.Contains(Loss)) return $"the loss '{Loss}' is not one of {string.Join(", ", LossCatalog.Names)}";
+        if (!LossCatalog.Names.Contains(Loss)) return $"the loss {MessageText.Quote(Loss)} is not one of {string.Join(", ", LossCatalog.Names)}";
         // "cross-entropy" after a sigmoid output is how models saved before binary-cross-entropy had its own name say it.
         if (LossCatalog.OutputProblem(LossCatalog.Resolve(Loss, Spec.OutputActivation), Spec.OutputActivation) is string lossProblem)
             return lossProblem.TrimEnd('.').Replace("this network's output", "the model's output", StringComparison.Ordinal);
 
         if (Normalization is null) return "it has no normalization (use Normalization.None for none)";
         if (Normalization.Kind is null || !Normalization.Kinds.Contains(Normalization.Kind))
-            return $"normalization kind is '{Normalization.Kind}'; expected {string.Join(", ", Normalization.Kinds)}";
+            return $"normalization kind is {MessageText.Quote(Normalization.Kind)}; expected {string.Join(", ", Normalization.Kinds)}";
         if (Normalization.Offset is null || Normalization.Scale is null) return "the normalization has no offsets or scales";
         if (Normalization.Offset.Length != Spec.Inputs)
             return $"normalization has {Normalization.Offset.Length} offsets for {Spec.Inputs} inputs";
@@ -218,8 +218,14 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         if (FeatureNames is null || FeatureNames.Any(n => n is null)) return "a feature name is missing";
         if (FeatureNames.Count != 0 && FeatureNames.Count != Spec.Inputs)
             return $"{FeatureNames.Count} feature names for {Spec.Inputs} inputs";
+        // Names find columns in data files: each must be one a column can have (not blank) and name one column.
+        if (NameProblem(FeatureNames, "feature", trim: false) is { } featureProblem) return featureProblem;
         if (TargetNames is null || TargetNames.Any(n => n is null)) return "a target name is missing";
+        if (NameProblem(TargetNames, "target", trim: false) is { } targetProblem) return targetProblem;
+        if (TargetNames.FirstOrDefault(FeatureNames.Contains) is { } both) return $"target name {MessageText.Quote(both)} is also a feature name";
         if (ClassNames is not null && ClassNames.Any(n => n is null)) return "a class name is missing";
+        // Class labels are compared trimmed, as a data file's cells are.
+        if (ClassNames is not null && NameProblem(ClassNames, "class", trim: true) is { } classProblem) return classProblem;
         if (ClassNames is null)
         {
             if (TargetNames.Count != 0 && TargetNames.Count != Spec.Outputs)
@@ -230,6 +236,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
             bool binary = Spec.Outputs == 1 && ClassNames.Count == 2;
             if (ClassNames.Count != Spec.Outputs && !binary)
                 return $"{ClassNames.Count} class names for {Spec.Outputs} outputs" + (Spec.Outputs == 1 ? " (a single output takes 2)" : "");
+            if (ClassNames.Count < 2) return $"a classifier needs at least two class names, not {ClassNames.Count}";
             if (TargetNames.Count > 1 && TargetNames.Count != Spec.Outputs)
                 return $"{TargetNames.Count} target names for {Spec.Outputs} outputs (with classes: none, the label column, or one an output)";
         }
@@ -256,6 +263,18 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
                 if (BadNumber(b, f32) is { } badBias) return $"dense layer {i} bias {badBias.Index} {badBias.Problem}";
             }
             fanIn = fanOut;
+        }
+        return null;
+    }
+
+    /// <summary>The first blank or repeated name of <paramref name="names"/> (compared trimmed when <paramref name="trim"/>), or null.</summary>
+    private static string? NameProblem(IReadOnlyList<string> names, string what, bool trim)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(names[i])) return $"{what} name {i} is empty";
+            if (!seen.Add(trim ? names[i].Trim() : names[i])) return $"{what} name {MessageText.Quote(names[i])} appears twice";
         }
         return null;
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Backprop.Data;
 
 namespace Backprop.Models;
@@ -43,23 +44,38 @@ public static class ModelFile
     }
 
     /// <summary>Reads the model at <paramref name="path"/>; <see cref="DataException"/> (file and problem) for a missing, foreign, damaged, other-version or inconsistent file.</summary>
+    /// <remarks>
+    /// The file is untrusted input: every field is checked, sizes are checked against what the file can hold before
+    /// anything is allocated for them, and every problem is one DataException on one line, never another exception.
+    /// </remarks>
     public static Model Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] header, body;
         try
         {
             if (Directory.Exists(path)) throw Fail(path, "is a directory, not a model file");
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            header = ReadHeaderLine(file, out bool foundNewline);
-            var info = ParseHeader(path, header, foundNewline, file.Length);
-            body = ReadRest(file);
-            return ParseBody(path, info, body);
+            return Read(path, file);
         }
         catch (FileNotFoundException) { throw Fail(path, "no such file"); }
         catch (DirectoryNotFoundException) { throw Fail(path, "no such file (its directory does not exist)"); }
         catch (UnauthorizedAccessException) { throw Fail(path, "cannot read the file: permission denied"); }
         catch (IOException e) { throw Fail(path, $"cannot read the file: {e.Message}"); }
+    }
+
+    /// <summary>Reads the model file open as <paramref name="file"/>, naming it <paramref name="path"/> in messages (the fuzz tests read mutated files from memory).</summary>
+    internal static Model Read(string path, Stream file)
+    {
+        byte[] header = ReadHeaderLine(file, out bool foundNewline);
+        var info = ParseHeader(path, header, foundNewline);
+        // Sizes before reading: even with every line ending turned into CRLF, the rest is at most twice the content.
+        long most = Math.Min(Array.MaxLength, 2 * info.Length + 1);   // the header's length is at most Array.MaxLength
+        if (file.CanSeek && file.Length - file.Position > most)
+            throw Fail(path, $"damaged model file: {file.Length - file.Position} bytes follow its header line, which says {info.Length} content bytes (something was added)");
+        byte[] rest = ReadRest(file, most);
+        if (rest.Length > most)
+            throw Fail(path, $"damaged model file: more than {most} bytes follow its header line, which says {info.Length} content bytes (something was added)");
+        return ParseBody(path, info, rest);
     }
 
     /// <summary>The file's bytes for <paramref name="model"/>: header line, then the model's JSON.</summary>
@@ -165,7 +181,9 @@ public static class ModelFile
     /// <summary>A problem found while reading the body; Load turns it into a DataException.</summary>
     private sealed class ModelProblem(string message) : Exception(message);
 
-    private static DataException Fail(string path, string problem, int? line = null, int? column = null) => new(path, problem, line, column);
+    // Problems quote text from the file, which may hold line breaks: the message stays on one line.
+    private static DataException Fail(string path, string problem, int? line = null, int? column = null) =>
+        new(path, MessageText.OneLine(problem), line, column);
 
     private static byte[] ReadHeaderLine(Stream file, out bool foundNewline)
     {
@@ -180,20 +198,32 @@ public static class ModelFile
         return line.ToArray();
     }
 
-    private static byte[] ReadRest(Stream file)
+    /// <summary>The rest of <paramref name="file"/>, or (from a pipe) its next <paramref name="most"/> + 1 bytes when there are more.</summary>
+    private static byte[] ReadRest(Stream file, long most)
     {
-        var rest = new MemoryStream(file.CanSeek ? (int)Math.Max(0, Math.Min(int.MaxValue, file.Length - file.Position)) : 0);
-        file.CopyTo(rest);
-        return rest.ToArray();
+        if (file.CanSeek)
+        {
+            var rest = new byte[file.Length - file.Position];   // at most `most`: the caller checked
+            file.ReadExactly(rest);   // a file that shrinks meanwhile: EndOfStreamException, an IOException
+            return rest;
+        }
+        var received = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while (received.Length <= most && (read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, most + 1 - received.Length))) > 0)
+            received.Write(buffer, 0, read);
+        return received.ToArray();
     }
 
-    private static Header ParseHeader(string path, byte[] line, bool foundNewline, long fileLength)
+    private static Header ParseHeader(string path, byte[] line, bool foundNewline)
     {
-        if (fileLength == 0) throw Fail(path, "the file is empty; it is not a Backprop model");
+        if (line.Length == 0 && !foundNewline) throw Fail(path, "the file is empty; it is not a Backprop model");
         ReadOnlySpan<byte> text = line;
         if (text.StartsWith("\uFEFF"u8)) text = text[3..];
         if (text.EndsWith("\r"u8)) text = text[..^1];
-        bool looksLikeModel = text.IndexOf("\"backprop-model\""u8) >= 0;
+        // A model's header with one byte damaged still names the format, or still has the members only a model's header has.
+        bool looksLikeModel = text.IndexOf("\"backprop-model\""u8) >= 0
+            || (text.IndexOf("\"format\""u8) >= 0 && text.IndexOf("\"sha256\""u8) >= 0);
         string notAModel = $"not a Backprop model file (a model file's first line is {{\"format\":\"{FormatName}\",...}})";
         if (!foundNewline)
         {
@@ -203,9 +233,15 @@ public static class ModelFile
                 : "damaged model file: truncated in its header line");
         }
 
+        if (InvalidUtf8At(line) is int bad)
+        {
+            if (!looksLikeModel) throw Fail(path, notAModel);
+            throw Fail(path, $"damaged model file: its header line is not valid UTF-8 text (byte 0x{line[bad]:X2})", line: 1, column: bad + 1);
+        }
+
         JsonDocument document;
-        try { document = JsonDocument.Parse(text.ToArray()); }
-        catch (JsonException)
+        try { document = JsonDocument.Parse(text.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false }); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)  // the latter: a member name escaping half a surrogate pair
         {
             if (!looksLikeModel) throw Fail(path, notAModel);
             throw Fail(path, "damaged model file: its header line is not valid JSON", line: 1);
@@ -219,23 +255,25 @@ public static class ModelFile
                 if (!looksLikeModel) throw Fail(path, notAModel);
                 throw Fail(path, "damaged model file: its header has no \"format\"", line: 1);
             }
-            if (format.GetString() != FormatName)
-                throw Fail(path, $"not a Backprop model file: its format is '{format.GetString()}', not '{FormatName}'");
+            if (Text(format) is not { } formatName)
+                throw Fail(path, "damaged model file: its header's \"format\" is not valid text", line: 1);
+            if (formatName != FormatName)
+                throw Fail(path, $"not a Backprop model file: its format is {MessageText.Quote(formatName)}, not '{FormatName}'");
 
             if (!root.TryGetProperty("version", out var versionElement))
                 throw Fail(path, "damaged model file: its header has no \"version\"", line: 1);
             if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out int version))
-                throw Fail(path, $"unknown model format version {versionElement.GetRawText()}; this build reads version {FormatVersion}", line: 1);
+                throw Fail(path, $"unknown model format version {Show(versionElement)}; this build reads version {FormatVersion}", line: 1);
             if (version > FormatVersion)
                 throw Fail(path, $"model format version {version} is newer than this build of Backprop reads (version {FormatVersion}); use a newer Backprop", line: 1);
             if (version != FormatVersion)
                 throw Fail(path, $"unknown model format version {version}; this build reads version {FormatVersion}", line: 1);
 
             if (!root.TryGetProperty("length", out var lengthElement) || lengthElement.ValueKind != JsonValueKind.Number
-                || !lengthElement.TryGetInt64(out long length) || length < 0)
+                || !lengthElement.TryGetInt64(out long length) || length < 0 || length > Array.MaxLength)
                 throw Fail(path, "damaged model file: its header has no valid \"length\"", line: 1);
             if (!root.TryGetProperty("sha256", out var shaElement) || shaElement.ValueKind != JsonValueKind.String
-                || shaElement.GetString() is not { Length: 64 } sha || !sha.All(Uri.IsHexDigit))
+                || Text(shaElement) is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigit))
                 throw Fail(path, "damaged model file: its header has no valid \"sha256\" (64 hex digits)", line: 1);
             return new Header(version, length, sha.ToLowerInvariant());
         }
@@ -251,45 +289,104 @@ public static class ModelFile
             throw Fail(path, $"damaged model file: {body.Length} content bytes where its header says {header.Length} (something was added)");
         string actual = Sha256Hex(body);
         if (actual != header.Sha256)
-            throw Fail(path, $"damaged model file: checksum mismatch (the content's SHA-256 is {actual[..12]}..., its header says {header.Sha256[..12]}...); it was changed or corrupted after it was saved");
+            throw Fail(path, $"damaged model file: checksum mismatch: its header says SHA-256 {header.Sha256}, the content's is {actual}; it was changed or corrupted after it was saved");
+
+        if (InvalidUtf8At(body) is int bad)
+        {
+            int lineStart = body.AsSpan(0, bad).LastIndexOf((byte)'\n') + 1;
+            int lineNumber = body.AsSpan(0, bad).Count((byte)'\n') + 2;   // +1 for the header, +1 to count from 1
+            throw Fail(path, $"malformed model JSON: the text is not valid UTF-8 (byte 0x{body[bad]:X2})", lineNumber, bad - lineStart + 1);
+        }
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            string message = e.Message;
-            int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (cut >= 0) message = message[..cut];
             int? line = e.LineNumber is long l ? (int)l + 2 : null;  // +1 for the header, +1 to count from 1
             int? column = e.BytePositionInLine is long c ? (int)c + 1 : null;
-            throw Fail(path, $"malformed model JSON: {message}", line, column);
+            throw Fail(path, $"malformed model JSON: {JsonProblem(e.Message)}", line, column);
+        }
+        catch (InvalidOperationException)
+        {
+            // Looking for repeated members, the reader unescapes every member name, and throws this for "\ud800".
+            throw Fail(path, "malformed model JSON: a member name is not valid text (it escapes half of a UTF-16 surrogate pair)");
         }
 
         Model model;
         using (document)
         {
-            try { model = ReadModel(document.RootElement); }
+            try { model = ReadModel(document.RootElement, body.Length); }
             catch (ModelProblem p) { throw Fail(path, p.Message); }
         }
         if (model.FindProblem() is { } problem) throw Fail(path, $"inconsistent model: {problem}");
         return model;
     }
 
-    private static Model ReadModel(JsonElement root)
+    /// <summary>The JSON reader's message, on one line, without its location (the exception carries it) and short.</summary>
+    private static string JsonProblem(string message)
+    {
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+        // After a bad literal (tru, nul) the reader quotes the whole rest of the file: keep its first word.
+        const string invalidLiteral = "' is an invalid JSON literal.";
+        int end = message.IndexOf(invalidLiteral, StringComparison.Ordinal);
+        if (message.StartsWith('\'') && end > 0)
+        {
+            string text = message[1..end];
+            int word = text.IndexOfAny([' ', '\t', '\r', '\n', ',', ']', '}', ':']);
+            message = MessageText.Quote(word >= 0 ? text[..word] : text) + message[(end + 1)..];
+        }
+        // Advice meant for programmers, not for someone holding a damaged file.
+        message = message.Replace(" Change the reader options.", "", StringComparison.Ordinal);
+        const string duplicate = "Duplicate property '";
+        if (message.StartsWith(duplicate, StringComparison.Ordinal) && message.IndexOf("' encountered", StringComparison.Ordinal) is int close and > 0)
+            message = $"the member \"{message[duplicate.Length..close]}\" appears twice in one object";
+        return MessageText.Shorten(message, 160);
+    }
+
+    /// <summary>Where the first byte that is not part of valid UTF-8 is, or null when all of it is.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes)) return null;
+        int at = 0;
+        while (at < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[at..], out _, out int used) != System.Buffers.OperationStatus.Done) return at;
+            at += used;
+        }
+        return null;
+    }
+
+    /// <summary>The string a JSON string holds, or null when it is not text (an escaped lone surrogate, "\ud800").</summary>
+    private static string? Text(JsonElement value)
+    {
+        try { return value.GetString(); }
+        catch (InvalidOperationException) { return null; }
+    }
+
+    /// <summary>A JSON value as a message shows it: a number, string or literal as written (shortened), else its kind.</summary>
+    private static string Show(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null
+            => MessageText.Shorten(value.GetRawText()),
+        _ => Describe(value.ValueKind),
+    };
+
+    private static Model ReadModel(JsonElement root, int contentBytes)
     {
         if (root.ValueKind != JsonValueKind.Object) throw new ModelProblem("malformed model: the content is not a JSON object");
         string precision = String(root, "precision", "");
-        if (!Model.Precisions.Contains(precision)) throw new ModelProblem($"malformed model: precision is '{precision}'; expected f64 or f32");
+        if (!Model.Precisions.Contains(precision)) throw new ModelProblem($"malformed model: precision is {MessageText.Quote(precision)}; expected f64 or f32");
         bool f32 = precision == "f32";
 
         var arch = Member(root, "architecture", "", JsonValueKind.Object);
-        int inputs = Int(arch, "inputs", "architecture.");
-        int outputs = Int(arch, "outputs", "architecture.");
+        int inputs = Size(arch, "inputs");
+        int outputs = Size(arch, "outputs");
         var hidden = Member(arch, "hidden", "architecture.", JsonValueKind.Array).EnumerateArray()
-            .Select((e, i) => IntValue(e, $"architecture.hidden[{i}]")).ToArray();
+            .Select((e, i) => SizeValue(e, $"architecture.hidden[{i}]")).ToArray();
         var spec = new NetworkSpec(inputs, hidden, outputs)
         {
             HiddenActivation = ActivationValue(arch, "hidden_activation"),
@@ -297,6 +394,7 @@ public static class ModelFile
             Bias = Bool(arch, "bias", "architecture."),
             Init = InitValue(arch),
         };
+        CheckRoom(inputs, hidden, outputs, spec.Bias, contentBytes);
 
         string loss = String(root, "loss", "");
         var norm = Member(root, "normalization", "", JsonValueKind.Object);
@@ -328,15 +426,19 @@ public static class ModelFile
             var rows = Member(layer, "weights", at + ".", JsonValueKind.Array);
             if (rows.GetArrayLength() != fanIn)
                 throw new ModelProblem($"inconsistent model: {at}.weights has {rows.GetArrayLength()} rows; the layer has {fanIn} inputs");
-            var w = new double[(long)fanIn * fanOut];
+            // Every row's length first: the weights are allocated only once the file is known to hold them all.
             int r = 0;
             foreach (var row in rows.EnumerateArray())
             {
-                string rowAt = $"{at}.weights[{r}]";
-                var values = Numbers(Expect(row, rowAt, JsonValueKind.Array), rowAt, f32);
-                if (values.Length != fanOut)
-                    throw new ModelProblem($"inconsistent model: {rowAt} has {values.Length} numbers; the layer has {fanOut} outputs");
-                values.CopyTo(w, r * fanOut);
+                string rowAt = $"{at}.weights[{r++}]";
+                if (Expect(row, rowAt, JsonValueKind.Array).GetArrayLength() != fanOut)
+                    throw new ModelProblem($"inconsistent model: {rowAt} has {row.GetArrayLength()} numbers; the layer has {fanOut} outputs");
+            }
+            var w = new double[fanIn * fanOut];
+            r = 0;
+            foreach (var row in rows.EnumerateArray())
+            {
+                Numbers(row, $"{at}.weights[{r}]", f32).CopyTo(w, r * fanOut);
                 r++;
             }
             weights[i] = w;
@@ -372,7 +474,7 @@ public static class ModelFile
         _ => kind.ToString(),
     };
 
-    private static string String(JsonElement obj, string name, string prefix) => Member(obj, name, prefix, JsonValueKind.String).GetString()!;
+    private static string String(JsonElement obj, string name, string prefix) => TextValue(Member(obj, name, prefix, JsonValueKind.String), prefix + name);
 
     private static int Int(JsonElement obj, string name, string prefix)
     {
@@ -383,8 +485,48 @@ public static class ModelFile
     private static int IntValue(JsonElement value, string at)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int result))
-            throw new ModelProblem($"malformed model: \"{at}\" is {value.GetRawText()}; expected an integer");
+            throw new ModelProblem($"malformed model: \"{at}\" is {Show(value)}; expected an integer");
         return result;
+    }
+
+    /// <summary>A layer size in the architecture: an integer of at least 1.</summary>
+    private static int Size(JsonElement arch, string name)
+    {
+        if (!arch.TryGetProperty(name, out var value)) throw new ModelProblem($"malformed model: \"architecture.{name}\" is missing");
+        return SizeValue(value, "architecture." + name);
+    }
+
+    private static int SizeValue(JsonElement value, string at)
+    {
+        int size = IntValue(value, at);
+        if (size < 1) throw new ModelProblem($"malformed model: \"{at}\" is {size}; expected an integer of at least 1");
+        return size;
+    }
+
+    /// <summary>
+    /// The layer sizes must fit the file: every weight, bias, offset and scale is a number in it, and a number takes at
+    /// least two bytes (a digit, then a comma or a bracket). Checked before anything is allocated for them, so a file
+    /// that claims a layer of 268 million units is refused at once instead of asking for gigabytes.
+    /// </summary>
+    private static void CheckRoom(int inputs, int[] hidden, int outputs, bool bias, int contentBytes)
+    {
+        long room = contentBytes / 2;
+        long needed = 2L * inputs;   // offsets and scales
+        int fanIn = inputs;
+        for (int i = 0; i <= hidden.Length; i++)
+        {
+            int fanOut = i < hidden.Length ? hidden[i] : outputs;
+            long layer = (long)fanIn * fanOut + (bias ? fanOut : 0);   // below 2^62: no overflow
+            needed = needed > long.MaxValue - layer ? long.MaxValue : needed + layer;
+            fanIn = fanOut;
+        }
+        if (needed > room)
+        {
+            int[] sizes = [inputs, .. hidden, outputs];
+            string shown = sizes.Length <= 8 ? string.Join(", ", sizes)
+                : string.Join(", ", sizes[..6]) + $", ... ({sizes.Length - 7} more), " + sizes[^1];
+            throw new ModelProblem($"inconsistent model: its layer sizes ({shown}) take {needed} numbers, more numbers than its {contentBytes} content bytes can hold");
+        }
     }
 
     private static bool Bool(JsonElement obj, string name, string prefix)
@@ -394,7 +536,7 @@ public static class ModelFile
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new ModelProblem($"malformed model: \"{prefix}{name}\" is {value.GetRawText()}; expected true or false"),
+            _ => throw new ModelProblem($"malformed model: \"{prefix}{name}\" is {Show(value)}; expected true or false"),
         };
     }
 
@@ -403,18 +545,27 @@ public static class ModelFile
         string text = String(arch, name, "architecture.");
         foreach (var a in Enum.GetValues<Activation>())
             if (ActivationName(a) == text) return a;
-        throw new ModelProblem($"malformed model: \"architecture.{name}\" is '{text}'; expected one of {string.Join(", ", Enum.GetValues<Activation>().Select(ActivationName))}");
+        throw new ModelProblem($"malformed model: \"architecture.{name}\" is {MessageText.Quote(text)}; expected one of {string.Join(", ", Enum.GetValues<Activation>().Select(ActivationName))}");
     }
 
     private static Initializer InitValue(JsonElement arch)
     {
         string text = String(arch, "init", "architecture.");
         try { return Initializer.Parse(text); }
-        catch (FormatException e) { throw new ModelProblem($"malformed model: \"architecture.init\": {e.Message}"); }
+        catch (FormatException e)
+        {
+            // The parser's message quotes the text: short text as it is, long text shortened here.
+            throw new ModelProblem(text.Length <= MessageText.MaxQuoted
+                ? $"malformed model: \"architecture.init\": {e.Message}"
+                : $"malformed model: \"architecture.init\" is {MessageText.Quote(text)}; expected uniform:LOW,HIGH, normal:STD, he or xavier");
+        }
     }
 
     private static string[] Strings(JsonElement array, string at) =>
-        array.EnumerateArray().Select((e, i) => Expect(e, $"{at}[{i}]", JsonValueKind.String).GetString()!).ToArray();
+        array.EnumerateArray().Select((e, i) => TextValue(Expect(e, $"{at}[{i}]", JsonValueKind.String), $"{at}[{i}]")).ToArray();
+
+    private static string TextValue(JsonElement value, string at) =>
+        Text(value) ?? throw new ModelProblem($"malformed model: \"{at}\" is not valid text (it escapes half of a UTF-16 surrogate pair)");
 
     /// <summary>The numbers of a JSON array; for f32, each rounded to the nearest float32 (and widened back).</summary>
     private static double[] Numbers(JsonElement array, string at, bool f32)
@@ -426,7 +577,7 @@ public static class ModelFile
             if (e.ValueKind != JsonValueKind.Number)
                 throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {Describe(e.ValueKind)}; expected a number");
             if (!e.TryGetDouble(out double v) || !double.IsFinite(v) || (f32 && !float.IsFinite((float)v)))
-                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {e.GetRawText()}, out of range for {(f32 ? "float32" : "float64")}");
+                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {Show(e)}, out of range for {(f32 ? "float32" : "float64")}");
             result[i++] = f32 ? (float)v : v;
         }
         return result;
