@@ -14,7 +14,7 @@ public sealed class CliFuzzTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_CASES"), out int n) && n > 0 ? n : 150;
+    private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_CASES"), out int n) && n > 0 ? n : 1000;
 
     private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_SEED"), out int s) ? s : 2026;
 
