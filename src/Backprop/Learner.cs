@@ -14,6 +14,7 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
     private Matrix<T>? _x;
 
     /// <summary>Builds everything <paramref name="recipe"/> (resolved: every setting set) describes for <paramref name="train"/>.</summary>
+    /// <exception cref="DataException">A column of <paramref name="train"/> overflows the normalization or precision <typeparamref name="T"/>.</exception>
     public Learner(Recipe recipe, Dataset train)
     {
         ArgumentNullException.ThrowIfNull(recipe);
@@ -22,13 +23,12 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException("The recipe is not resolved: call Recipe.Resolve(train) first.", nameof(recipe));
         Recipe = recipe;
         Train = train;
+        // The scaling is fitted on the values as the file holds them, in float64; a column that would overflow it or
+        // the network's precision is refused here (a DataException naming it), not found as infinities later.
+        Normalization = Normalization.Fit<T>(recipe.Normalize, train);
         // Inputs in the network's precision, scaled: images stay bytes and convert row by row as batches are
         // gathered (Fashion-MNIST in float32: 45 MiB of bytes rather than 180 MiB of floats); other data is a matrix.
-        var rows = train.RowsAs<T>();
-        Normalization = Normalization.Fit(recipe.Normalize, rows);
-        if (rows is Matrix<T> x) Normalization.ApplyInPlace(x); // CSV: a new matrix of its own, scaled once in place
-        else rows = train.RowsAs<T>(Normalization);            // images: the same bytes, scaled as rows are read
-        Rows = rows;
+        Rows = train.RowsAs<T>(Normalization);
         Y = train.Targets.Cast<T>();
         Spec = recipe.SpecFor(train.FeatureNames.Count, train.Targets.Columns);
         Random = new NumpyRandom(recipe.Seed ?? 1);

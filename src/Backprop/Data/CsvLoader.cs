@@ -59,7 +59,7 @@ public static class CsvLoader
 
         if (options.TargetColumns.Count == 0) return ReadFeaturesOnly(path, reader, header, headerLine, options.ExpectFeatures!);
         int[] targetColumns = options.TargetColumns.Select(name => Array.IndexOf(header, name) is var i and >= 0 ? i
-            : throw new DataException(path, $"no column named '{name}'; the columns are: {string.Join(", ", header)}", headerLine)).ToArray();
+            : throw new DataException(path, $"no column named {Quote(name)}; the columns are: {MessageText.List(header)}", headerLine)).ToArray();
         int[] featureColumns = Enumerable.Range(0, header.Length).Where(c => !targetColumns.Contains(c)).ToArray();
         if (featureColumns.Length == 0)
             throw new DataException(path, "every column is a target; no feature columns are left", headerLine);
@@ -68,11 +68,13 @@ public static class CsvLoader
 
         var features = new List<double[]>();
         var targetCells = targetColumns.Select(_ => new List<Cell>()).ToArray();
+        var budget = new RowBudget(path, featureColumns.Length, targetColumns.Length);
         while (reader.Read())
         {
             if (reader.Count != header.Length)
                 throw new DataException(path,
                     $"line {reader.Line} has {Plural(reader.Count, "field")}; the header has {header.Length}", reader.Line);
+            budget.Add(reader.Line);
             var row = new double[featureColumns.Length];
             for (int f = 0; f < row.Length; f++)
             {
@@ -83,7 +85,9 @@ public static class CsvLoader
             for (int t = 0; t < targetColumns.Length; t++)
             {
                 int c = targetColumns[t];
-                targetCells[t].Add(new Cell(reader.Field(c).Trim().ToString(), reader.FieldLine(c), c + 1));
+                var text = reader.Field(c).Trim();
+                budget.AddText(text.Length);
+                targetCells[t].Add(new Cell(text.ToString(), reader.FieldLine(c), c + 1));
             }
         }
         int rows = features.Count;
@@ -103,12 +107,14 @@ public static class CsvLoader
     private static Dataset ReadFeaturesOnly(string path, CsvRecordReader reader, string[] header, int headerLine, IReadOnlyList<string> names)
     {
         int[] columns = names.Select(name => Array.IndexOf(header, name) is var i and >= 0 ? i
-            : throw new DataException(path, $"no column named '{name}', which the model takes as input; the columns are: {string.Join(", ", header)}", headerLine)).ToArray();
+            : throw new DataException(path, $"no column named {Quote(name)}, which the model takes as input; the columns are: {MessageText.List(header)}", headerLine)).ToArray();
         var rows = new List<double[]>();
+        var budget = new RowBudget(path, columns.Length, 0);
         while (reader.Read())
         {
             if (reader.Count != header.Length)
                 throw new DataException(path, $"line {reader.Line} has {Plural(reader.Count, "field")}; the header has {header.Length}", reader.Line);
+            budget.Add(reader.Line);
             var row = new double[columns.Length];
             for (int f = 0; f < row.Length; f++)
                 row[f] = ParseNumber(path, reader.Field(columns[f]), reader.FieldLine(columns[f]), columns[f] + 1, header[columns[f]], "column");
@@ -118,6 +124,35 @@ public static class CsvLoader
         var x = new Matrix<double>(rows.Count, columns.Length);
         for (int r = 0; r < rows.Count; r++) rows[r].CopyTo(x.RowSpan(r));
         return new Dataset(x, new Matrix<double>(rows.Count, 0), names.ToArray(), [], null, path);
+    }
+
+    /// <summary>
+    /// What the rows read so far will take once loaded, checked row by row against the memory the machine has and the
+    /// largest array, so that a file too large to load fails when that is certain rather than when memory runs out.
+    /// </summary>
+    private sealed class RowBudget(string path, int features, int targets)
+    {
+        // A row's features (an array, then its copy in the matrix), its place in the list, and each target's cell and output.
+        private readonly long _perRow = 16L * features + 40 + 64L * targets;
+        private readonly long _available = MemoryBudget.Available;
+        private readonly long _maxRows = Array.MaxLength / Math.Max(1, Math.Max(features, targets));
+        private long _rows, _bytes;
+
+        /// <summary>Counts one more row, starting at <paramref name="line"/>.</summary>
+        public void Add(int line)
+        {
+            _rows++;
+            _bytes += _perRow;
+            if (_bytes > _available)
+                throw new DataException(path,
+                    $"needs more than {MessageText.Size(_bytes)} for the {_rows} rows read by this line ({Plural(features, "feature")}" +
+                    $"{(targets > 0 ? $" and {Plural(targets, "target")}" : "")} each); this machine has {MessageText.Size(_available)} available", line);
+            if (_rows > _maxRows)
+                throw new DataException(path, $"{_rows} rows of {Math.Max(features, targets)} values are too many to load at once", line);
+        }
+
+        /// <summary>Counts a target cell's text, kept until every row is read.</summary>
+        public void AddText(int length) => _bytes += 2L * length;
     }
 
     /// <summary>A target cell kept until all rows are read, when it is known whether the column holds classes.</summary>
@@ -133,7 +168,7 @@ public static class CsvLoader
             if (name.Length == 0)
                 throw new DataException(path, $"column {c + 1} has no name in the header; every column needs one", reader.FieldLine(c), c + 1);
             if (!seen.TryAdd(name, c))
-                throw new DataException(path, $"duplicate column name '{name}' (also column {seen[name] + 1})", reader.FieldLine(c), c + 1);
+                throw new DataException(path, $"duplicate column name {Quote(name)} (also column {seen[name] + 1})", reader.FieldLine(c), c + 1);
             header[c] = name;
         }
         return header;
@@ -142,16 +177,16 @@ public static class CsvLoader
     /// <summary>The file's feature columns must be the model's, in the same order; reports the first difference.</summary>
     private static void CheckFeatures(string path, int line, string[] found, int[] columns, IReadOnlyList<string> expected)
     {
-        string want = "the model's features are: " + string.Join(", ", expected);
+        string want = "the model's features are: " + MessageText.List(expected);
         for (int i = 0; i < Math.Max(found.Length, expected.Count); i++)
         {
             if (i < found.Length && i < expected.Count && found[i] == expected[i]) continue;
             if (i < expected.Count && !found.Contains(expected[i]))
-                throw new DataException(path, $"missing feature column '{expected[i]}'; {want}", line);
+                throw new DataException(path, $"missing feature column {Quote(expected[i])}; {want}", line);
             if (!expected.Contains(found[i]))
-                throw new DataException(path, $"column '{found[i]}' is not a feature of the model; {want}", line, columns[i] + 1);
+                throw new DataException(path, $"column {Quote(found[i])} is not a feature of the model; {want}", line, columns[i] + 1);
             throw new DataException(path,
-                $"feature columns are in a different order: column '{found[i]}' is where the model expects '{expected[i]}'; {want}",
+                $"feature columns are in a different order: column {Quote(found[i])} is where the model expects {Quote(expected[i])}; {want}",
                 line, columns[i] + 1);
         }
     }
@@ -171,12 +206,12 @@ public static class CsvLoader
         {
             var cell = cells[r];
             if (cell.Text.Length == 0)
-                throw new DataException(path, $"empty class label in column '{column}'", cell.Line, cell.Column);
+                throw new DataException(path, $"empty class label in column {Quote(column)}", cell.Line, cell.Column);
             if (!index.TryGetValue(cell.Text, out labels[r]))
             {
                 if (given is not null)
                     throw new DataException(path,
-                        $"class {Show(cell.Text)} in column '{column}' is not one of the given classes: {string.Join(", ", names)}",
+                        $"class {Quote(cell.Text)} in column {Quote(column)} is not one of the given classes: {MessageText.List(names)}",
                         cell.Line, cell.Column);
                 labels[r] = index[cell.Text] = names.Count;
                 names.Add(cell.Text);
@@ -184,8 +219,12 @@ public static class CsvLoader
         }
         if (names.Count < 2)
             throw new DataException(path,
-                $"column '{column}' holds a single class, '{names[0]}'; classification needs at least two", headerLine, cells[0].Column);
+                $"column {Quote(column)} holds a single class, {Quote(names[0])}; classification needs at least two", headerLine, cells[0].Column);
 
+        string targets = $"the one-hot targets of {Plural(cells.Count, "row")} and {names.Count} classes (column {Quote(column)})";
+        if ((double)cells.Count * names.Count > Array.MaxLength)
+            throw new DataException(path, $"{targets} are too many values to load at once", headerLine, cells[0].Column);
+        MemoryBudget.Check(path, 8.0 * cells.Count * names.Count, targets, headerLine);
         var y = new Matrix<double>(cells.Count, names.Count);
         for (int r = 0; r < labels.Length; r++) y[r, labels[r]] = 1;
         return new Dataset(x, y, featureNames, [column], names, path);
@@ -208,27 +247,23 @@ public static class CsvLoader
     {
         var text = cell.Trim();
         if (text.IsEmpty)
-            throw new DataException(path, $"empty cell in {what} '{name}'; expected a number", line, column);
+            throw new DataException(path, $"empty cell in {what} {Quote(name)}; expected a number", line, column);
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            throw new DataException(path, $"{Show(text)} in {what} '{name}' is not a number{hint}", line, column);
+            throw new DataException(path, $"{Quote(text)} in {what} {Quote(name)} is not a number{hint}", line, column);
         if (double.IsNaN(value))
-            throw new DataException(path, $"{Show(text)} in {what} '{name}' is NaN; expected a finite number", line, column);
+            throw new DataException(path, $"{Quote(text)} in {what} {Quote(name)} is NaN; expected a finite number", line, column);
         if (double.IsInfinity(value))
-            throw new DataException(path, $"{Show(text)} in {what} '{name}' is infinite; expected a finite number", line, column);
+            throw new DataException(path, $"{Quote(text)} in {what} {Quote(name)} is infinite; expected a finite number", line, column);
         return value;
     }
 
     private static bool IsNumber(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
-    /// <summary>A cell quoted for a one-line message: line breaks shown as \n, long cells shortened.</summary>
-    private static string Show(ReadOnlySpan<char> cell)
-    {
-        string text = cell.Length > 40 ? cell[..40].ToString() + "..." : cell.ToString();
-        return "'" + text.Replace("\r", "\\r").Replace("\n", "\\n") + "'";
-    }
+    /// <summary>A cell or name quoted for a one-line message: what does not print escaped (\n, \x00), long text shortened.</summary>
+    private static string Quote(ReadOnlySpan<char> text) => MessageText.Quote(text);
 
-    private static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+    private static string Plural(int n, string noun) => MessageText.Plural(n, noun);
 
     private static string? FirstDuplicate(IEnumerable<string> names)
     {

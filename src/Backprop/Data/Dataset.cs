@@ -69,7 +69,7 @@ public sealed class Dataset
             throw new ArgumentException($"{pixels.Length} pixels do not make {count} rows of {featureNames.Count}.");
         _features = null;
         _pixels = pixels;
-        FeatureNames = featureNames.ToArray();
+        FeatureNames = featureNames as PixelNames ?? (IReadOnlyList<string>)featureNames.ToArray(); // pixel names are made when read
     }
 
     /// <summary>True for images (IDX files): the inputs are bytes, each feature byte / 255.</summary>
@@ -81,16 +81,14 @@ public sealed class Dataset
 
     /// <summary>
     /// The inputs as rows in the precision asked for, scaled by <paramref name="normalization"/> when given: the
-    /// same values as <see cref="FeaturesAs{T}"/> then <see cref="Normalization.ApplyInPlace{T}"/>. Images stay
-    /// bytes and each row converts as it is read, so training holds no float copy of the whole dataset (Fashion-MNIST's
-    /// training images: 45 MiB instead of 180 MiB in float32); other data is converted into a new matrix.
+    /// same values as <see cref="Normalization.Apply{T}(Dataset)"/>. Images stay bytes and each row converts as it is
+    /// read, so training holds no float copy of the whole dataset (Fashion-MNIST's training images: 45 MiB instead of
+    /// 180 MiB in float32); other data is scaled in float64, as in the file, then converted into a new matrix.
     /// </summary>
     public IRowSource<T> RowsAs<T>(Normalization? normalization = null) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         if (_pixels is not null) return new PixelRows<T>(_pixels, Count, FeatureNames.Count, normalization);
-        var x = FeaturesAs<T>();
-        normalization?.ApplyInPlace(x);
-        return x;
+        return normalization is null ? FeaturesAs<T>() : normalization.Apply<T>(this);
     }
 
     private Matrix<T> FromPixels<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

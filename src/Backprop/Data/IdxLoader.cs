@@ -23,19 +23,15 @@ public static class IdxLoader
         if (!File.Exists(imagesPath)) throw new DataException(imagesPath, "file not found");
         string labelsPath = FindLabels(imagesPath);
 
-        var (images, rows, columns) = ReadImages(imagesPath);
-        byte[] labels = ReadLabels(labelsPath);
-        int count = images.Length / (rows * columns);
-        if (labels.Length != count)
-            throw new DataException(labelsPath,
-                $"{labels.Length} labels, but {Path.GetFileName(imagesPath)} has {count} images; the counts must match");
+        var (images, count, rows, columns) = ReadImages(imagesPath);
+        byte[] labels = ReadLabels(labelsPath, count, Path.GetFileName(imagesPath));
 
         int classes = Math.Max(10, labels.Max() + 1);
+        if (classes > 10) CheckSize(labelsPath, count, rows, columns, classes);
         var targets = new Matrix<double>(count, classes);
         for (int r = 0; r < count; r++) targets[r, labels[r]] = 1;
 
-        return new Dataset(images, count, targets,
-            Enumerable.Range(0, rows * columns).Select(i => $"pixel{i}").ToArray(), ["label"],
+        return new Dataset(images, count, targets, new PixelNames(rows * columns), ["label"],
             Enumerable.Range(0, classes).Select(i => i.ToString()).ToArray(), imagesPath);
     }
 
@@ -94,7 +90,7 @@ public static class IdxLoader
             $"labels file not found (also tried {Path.GetFileName(other)}); it should be beside the images file {name}");
     }
 
-    private static (byte[] Pixels, int Rows, int Columns) ReadImages(string path)
+    private static (byte[] Pixels, int Count, int Rows, int Columns) ReadImages(string path)
     {
         using var stream = OpenChecked(path);
         Span<byte> header = stackalloc byte[16];
@@ -102,23 +98,50 @@ public static class IdxLoader
         int count = Dimension(path, header, 1, "image count"), rows = Dimension(path, header, 2, "row count"), columns = Dimension(path, header, 3, "column count");
         if (count == 0) throw new DataException(path, "the file holds no images (its header says 0)");
         if (rows == 0 || columns == 0) throw new DataException(path, $"the header says each image is {rows}x{columns} pixels; an image needs at least one");
+        string what = $"{MessageText.Plural(count, "image")} of {rows}x{columns} pixels";
+        // Before anything is allocated: the header's claim against the file (when its length is known) and the memory.
+        long length = (long)count * rows * columns;
         if ((double)count * rows * columns > Array.MaxLength)
-            throw new DataException(path, $"{count} images of {rows}x{columns} pixels are too many to load at once");
-        var pixels = new byte[count * rows * columns];
-        ReadBody(path, stream, pixels, $"{count} images of {rows}x{columns} pixels", 16);
-        return (pixels, rows, columns);
+            throw new DataException(path, $"{what} are too many to load at once");
+        CheckFollowing(path, stream, length, what, 16);
+        CheckSize(path, count, rows, columns, 10);
+        return (ReadBody(path, stream, length, what, 16), count, rows, columns);
     }
 
-    private static byte[] ReadLabels(string path)
+    private static byte[] ReadLabels(string path, int images, string imagesName)
     {
         using var stream = OpenChecked(path);
         Span<byte> header = stackalloc byte[8];
         ReadHeader(path, stream, header, LabelsMagic);
         int count = Dimension(path, header, 1, "label count");
-        var labels = new byte[count];
-        ReadBody(path, stream, labels, $"{count} labels", 8);
-        return labels;
+        if (count != images)
+            throw new DataException(path, $"{MessageText.Plural(count, "label")}, but {imagesName} has {MessageText.Plural(images, "image")}; the counts must match");
+        CheckFollowing(path, stream, count, MessageText.Plural(count, "label"), 8);
+        return ReadBody(path, stream, count, MessageText.Plural(count, "label"), 8);
     }
+
+    /// <summary>
+    /// The memory a pair needs (pixels, labels and one-hot targets of <paramref name="classes"/> classes) against what
+    /// the machine has, and against the largest array: checked from the header, before reading the pixels.
+    /// </summary>
+    private static void CheckSize(string path, int count, int rows, int columns, int classes)
+    {
+        string what = $"{MessageText.Plural(count, "image")} of {rows}x{columns} pixels" + (classes > 10 ? $" and {classes} classes" : "");
+        if ((double)count * classes > Array.MaxLength)
+            throw new DataException(path, $"{what} are too many to load at once");
+        MemoryBudget.Check(path, (double)count * rows * columns + count + 8.0 * count * classes, what);
+    }
+
+    /// <summary>A plain file must hold the <paramref name="length"/> bytes its header promises; checked before they are allocated.</summary>
+    private static void CheckFollowing(string path, Stream stream, long length, string what, int headerLength)
+    {
+        if (stream is not FileStream { CanSeek: true } file) return; // gzip: the length is known once decompressed
+        long following = Math.Max(0, file.Length - file.Position);
+        if (following < length) throw Truncated(path, stream, length, what, headerLength, following);
+    }
+
+    private static DataException Truncated(string path, Stream stream, long length, string what, int headerLength, long read) =>
+        new(path, $"truncated: the header promises {what} ({length} bytes after the {headerLength}-byte header{Decompressed(stream)}) but only {read} bytes follow");
 
     /// <summary>Reads the magic number and dimensions, checking the magic number first.</summary>
     private static void ReadHeader(string path, Stream stream, Span<byte> header, uint magic)
@@ -140,24 +163,47 @@ public static class IdxLoader
         return (int)value;
     }
 
-    private static void ReadBody(string path, Stream stream, byte[] body, string what, int headerLength)
+    /// <summary>
+    /// Reads the <paramref name="length"/> bytes after the header. A plain file's length was checked, so they are read
+    /// into one array; gzipped data is read into 1 MiB first and the rest of the array is allocated only when that is
+    /// full, so a small file that promises much (and fits the memory) allocates little before it is found short.
+    /// </summary>
+    private static byte[] ReadBody(string path, Stream stream, long length, string what, int headerLength)
     {
-        int read = ReadFully(path, stream, body);
-        if (read < body.Length)
-            throw new DataException(path,
-                $"truncated: the header promises {what} ({body.Length} bytes after the {headerLength}-byte header{Decompressed(stream)}) but only {read} bytes follow");
+        byte[] body = GC.AllocateUninitializedArray<byte>((int)(stream is FileStream ? length : Math.Min(length, 1 << 20)));
+        int filled = 0;
+        while (filled < length)
+        {
+            if (filled == body.Length) Array.Resize(ref body, (int)length);
+            int read = Read(path, stream, body.AsSpan(filled));
+            if (read == 0) throw Truncated(path, stream, length, what, headerLength, filled);
+            filled += read;
+        }
+        return body;
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the data ends; returns the bytes read.</summary>
     private static int ReadFully(string path, Stream stream, Span<byte> buffer)
     {
+        int filled = 0;
+        while (filled < buffer.Length && Read(path, stream, buffer[filled..]) is var read and > 0) filled += read;
+        return filled;
+    }
+
+    /// <summary>One read; corrupt gzip data and read errors are the file's problem.</summary>
+    private static int Read(string path, Stream stream, Span<byte> buffer)
+    {
         try
         {
-            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return stream.Read(buffer);
         }
         catch (InvalidDataException e)
         {
             throw new DataException(path, "the gzip data is corrupt: " + e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException(path, "cannot read the file: " + e.Message);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace Backprop.Data;
@@ -11,7 +12,7 @@ namespace Backprop.Data;
 /// <param name="Scale">Each column is divided by this after the offset; never 0.</param>
 public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
 {
-    /// <summary>The kinds <see cref="Fit"/> accepts.</summary>
+    /// <summary>The kinds <see cref="Fit{T}(string, IRowSource{T})"/> accepts.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["none", "minmax", "standard"];
 
     /// <summary>Leaves <paramref name="columns"/> columns as they are.</summary>
@@ -24,30 +25,74 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
     public static Normalization Fit<T>(string kind, IRowSource<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
+        return Fit(kind, x, null, null);
+    }
+
+    /// <summary>
+    /// Fits <paramref name="kind"/> to the inputs of <paramref name="data"/> as the file holds them, in float64 (before
+    /// anything is narrowed to <typeparamref name="T"/>, the network's precision), and checks the result on them: every
+    /// offset and scale must be finite, and every scaled value must be finite in <typeparamref name="T"/>.
+    /// </summary>
+    /// <exception cref="DataException">A column overflows the scaling or <typeparamref name="T"/>; names the file and the column.</exception>
+    public static Normalization Fit<T>(string kind, Dataset data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        // Pixels are bytes / 255, from 0 to 1: no scaling of them overflows.
+        if (data.IsImages) return Fit(kind, data.RowsAs<double>(), null, null);
+        int columns = data.FeatureNames.Count;
+        var min = new double[columns];
+        var max = new double[columns];
+        var fitted = Fit(kind, data.Features, min, max);
+        for (int c = 0; c < columns; c++)
+        {
+            if (data.Count == 0) break;
+            double offset = fitted.Offset[c], scale = fitted.Scale[c];
+            double extreme = Math.Abs(max[c]) >= Math.Abs(min[c]) ? max[c] : min[c];
+            string values = $"column {MessageText.Quote(data.FeatureNames[c])}: values {(extreme < 0 ? "down" : "up")} to {extreme.ToString("G4", CultureInfo.InvariantCulture)}";
+            if (!double.IsFinite(offset) || !double.IsFinite(scale))
+                throw new DataException(data.Source, $"{values} overflow the {kind} scaling; rescale the column");
+            // Scaling is monotonic: the largest scaled values are those of the smallest and largest raw ones.
+            foreach (double v in (ReadOnlySpan<double>)[min[c], max[c]])
+                if (!T.IsFinite(T.CreateChecked((v - offset) / scale)))
+                    throw new DataException(data.Source,
+                        $"{values} overflow {Precision<T>()}{(kind == "none" ? "" : $" after the {kind} scaling")}; rescale the column{(typeof(T) == typeof(double) ? "" : ", or train in float64")}");
+        }
+        return fitted;
+    }
+
+    // The fit, in float64 whatever T is; min and max, when given, receive each column's smallest and largest value.
+    private static Normalization Fit<T>(string kind, IRowSource<T> x, double[]? min, double[]? max) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int n = x.Rows, columns = x.Columns;
         var offset = new double[columns];
         var scale = new double[columns];
+        if (!Kinds.Contains(kind)) throw new ArgumentException($"Unknown normalization '{kind}'; expected none, minmax or standard.");
         // Row by row (a source of image rows converts each as it is read), each column's values in row order.
         var row = new T[columns];
+        if (min is not null || max is not null || kind == "minmax")
+        {
+            min ??= new double[columns];
+            max ??= new double[columns];
+            min.AsSpan().Fill(double.PositiveInfinity);
+            max.AsSpan().Fill(double.NegativeInfinity);
+            for (int r = 0; r < n; r++)
+            {
+                x.CopyRow(r, row);
+                for (int c = 0; c < columns; c++) { double v = double.CreateChecked(row[c]); min[c] = Math.Min(min[c], v); max[c] = Math.Max(max[c], v); }
+            }
+        }
         switch (kind)
         {
             case "none":
                 return None(columns);
             case "minmax":
-                var min = Enumerable.Repeat(double.PositiveInfinity, columns).ToArray();
-                var max = Enumerable.Repeat(double.NegativeInfinity, columns).ToArray();
-                for (int r = 0; r < n; r++)
-                {
-                    x.CopyRow(r, row);
-                    for (int c = 0; c < columns; c++) { double v = double.CreateChecked(row[c]); min[c] = Math.Min(min[c], v); max[c] = Math.Max(max[c], v); }
-                }
                 for (int c = 0; c < columns; c++)
                 {
-                    offset[c] = n == 0 ? 0 : min[c];
-                    scale[c] = n == 0 || max[c] == min[c] ? 1 : max[c] - min[c];
+                    offset[c] = n == 0 ? 0 : min![c];
+                    scale[c] = n == 0 || max![c] == min![c] ? 1 : max[c] - min[c];
                 }
                 break;
-            case "standard":
+            default: // standard
                 var mean = new double[columns];
                 for (int r = 0; r < n; r++)
                 {
@@ -68,11 +113,12 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
                     scale[c] = std == 0 ? 1 : std;
                 }
                 break;
-            default:
-                throw new ArgumentException($"Unknown normalization '{kind}'; expected none, minmax or standard.");
         }
         return new Normalization(kind, offset, scale);
     }
+
+    private static string Precision<T>() =>
+        typeof(T) == typeof(float) ? "float32" : typeof(T) == typeof(double) ? "float64" : typeof(T).Name;
 
     /// <summary>Number of columns it applies to.</summary>
     public int Columns => Offset.Length;
@@ -92,10 +138,15 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
         }
     }
 
-    /// <summary>The inputs of <paramref name="data"/>, scaled, as a new matrix in the precision asked for.</summary>
+    /// <summary>
+    /// The inputs of <paramref name="data"/>, scaled, as a new matrix in the precision asked for: values from a file
+    /// are scaled in float64, as the file holds them, then converted (a value too large for float32 can scale into
+    /// it); pixels convert first, as <see cref="Dataset.RowsAs{T}"/> reads them.
+    /// </summary>
     public Matrix<T> Apply<T>(Dataset data) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (!data.IsImages) return Apply<T>(data.Features);
         var x = data.FeaturesAs<T>();
         ApplyInPlace(x);
         return x;
