@@ -8,7 +8,8 @@ namespace Backprop.Tests;
 /// replaced, deleted, inserted or duplicated, files cut short; in CSV also separators, quotes, line breaks, huge
 /// numbers and emptied fields), either load or fail with a <see cref="DataException"/> whose one-line message starts
 /// with the file's path. Any other exception is a bug; the failure names the seed and the mutations, to replay.
-/// Seeded, so every run tries the same cases; BACKPROP_FUZZ_CASES=N runs N cases of each kind instead (long runs).
+/// Seeded, so every run tries the same cases; BACKPROP_FUZZ_CASES=N runs N cases of each kind instead and
+/// BACKPROP_FUZZ_SEED=S starts from seed S (long runs: tests/fuzz-cli.sh); a failure names the seed that replays it.
 /// </summary>
 public sealed class DataFuzzTests : IDisposable
 {
@@ -18,6 +19,9 @@ public sealed class DataFuzzTests : IDisposable
 
     private static int Cases(int usual) =>
         int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_CASES"), out int n) && n > 0 ? n : usual;
+
+    private static int FirstSeed(int usual) =>
+        int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_SEED"), out int s) ? s : usual;
 
     // ---- CSV ----
 
@@ -43,12 +47,12 @@ public sealed class DataFuzzTests : IDisposable
     [Fact]
     public void Mutated_csv_files_load_or_fail_with_a_data_error_naming_the_file()
     {
-        int cases = Cases(2000);
-        for (int seed = 0; seed < cases; seed++)
+        int cases = Cases(2000), first = FirstSeed(0);
+        for (int seed = first; seed < first + cases; seed++)
         {
             var random = new Random(seed);
             var (name, text, options) = CsvSeeds[random.Next(CsvSeeds.Length)];
-            var log = new List<string> { $"seed {seed}: {name}" };
+            var log = new List<string> { $"seed {seed} (BACKPROP_FUZZ_SEED={seed} BACKPROP_FUZZ_CASES=1): {name}" };
             var bytes = new List<byte>(Encoding.UTF8.GetBytes(text));
             int mutations = 1 + random.Next(4);
             for (int m = 0; m < mutations; m++) MutateCsv(random, bytes, log);
@@ -99,17 +103,17 @@ public sealed class DataFuzzTests : IDisposable
     [Fact]
     public void Mutated_idx_files_load_or_fail_with_a_data_error_naming_a_file_of_the_pair()
     {
-        int cases = Cases(1500);
-        for (int seed = 0; seed < cases; seed++)
+        int cases = Cases(1500), first = FirstSeed(1_000_000);
+        for (int seed = first; seed < first + cases; seed++)
         {
-            var random = new Random(1_000_000 + seed);
+            var random = new Random(seed);
             int count = 1 + random.Next(5), rows = 1 + random.Next(4), columns = 1 + random.Next(4);
             var images = new List<byte>(IdxFixture.BigEndian(0x803, count, rows, columns));
             for (int i = 0; i < count * rows * columns; i++) images.Add((byte)random.Next(256));
             var labels = new List<byte>(IdxFixture.BigEndian(0x801, count));
             for (int i = 0; i < count; i++) labels.Add((byte)random.Next(12));
             bool gzipImages = random.Next(2) == 0, gzipLabels = random.Next(2) == 0;
-            var log = new List<string> { $"seed {1_000_000 + seed}: {count} images of {rows}x{columns}, images {(gzipImages ? "gzipped" : "plain")}, labels {(gzipLabels ? "gzipped" : "plain")}" };
+            var log = new List<string> { $"seed {seed} (BACKPROP_FUZZ_SEED={seed} BACKPROP_FUZZ_CASES=1): {count} images of {rows}x{columns}, images {(gzipImages ? "gzipped" : "plain")}, labels {(gzipLabels ? "gzipped" : "plain")}" };
 
             // Mutate the images, the labels or both; before compressing (the content) or after (the gzip stream).
             int which = random.Next(3);

@@ -22,7 +22,7 @@ internal static class MessageText
     public static string Escape(ReadOnlySpan<char> text)
     {
         bool cut = text.Length > MaxLength;
-        if (cut) text = text[..MaxLength];
+        if (cut) text = text[..(char.IsHighSurrogate(text[MaxLength - 1]) ? MaxLength - 1 : MaxLength)]; // never half a character
         var result = new StringBuilder(text.Length + 3);
         for (int i = 0; i < text.Length; i++)
         {
