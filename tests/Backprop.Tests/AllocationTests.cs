@@ -4,13 +4,24 @@ namespace Backprop.Tests;
 /// After the first batch, a training step allocates nothing managed: buffers are sized once per network and batch
 /// size and reused. Counted with GC.GetAllocatedBytesForCurrentThread around several steps: a count, not a timing.
 /// </summary>
+/// <remarks>
+/// On a heavily loaded machine a measurement now and then counts a few kilobytes that the steady state does not
+/// allocate (seen only while other builds ran beside the tests; the runtime's own work, such as a method moving to its
+/// optimised code mid-measurement, is the likely source). So each count is the smallest of three tries: an allocation
+/// the code makes every time shows in all three.
+/// </remarks>
 public class AllocationTests
 {
     private static long BytesAllocatedBy(Action action)
     {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && least > 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            action();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
     }
 
     public static TheoryData<string, string, int> Setups() => new()

@@ -21,6 +21,13 @@ internal sealed unsafe class WorkerPool
     /// <summary>The pool every computation shares; it starts threads as jobs ask for them.</summary>
     public static WorkerPool Shared { get; } = new();
 
+    private WorkerPool()
+    {
+        // A ManualResetEventSlim makes its lock object the first time a wait really blocks: done here, so that a caller
+        // whose workers are late (a busy machine) never allocates in the middle of a training step.
+        _done.Wait(1);
+    }
+
     private readonly Lock _gate = new();
     private ManualResetEventSlim[] _go = [];
     private readonly ManualResetEventSlim _done = new(false);
