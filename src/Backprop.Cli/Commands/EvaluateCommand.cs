@@ -6,14 +6,14 @@ using Backprop.Models;
 
 namespace Backprop.Cli;
 
-/// <summary><c>backprop evaluate MODEL DATA</c>: loss and accuracy of a saved model, with a confusion matrix and per-class precision and recall for classes.</summary>
+/// <summary><c>backprop evaluate MODEL DATA</c>: loss of a saved model; for classes accuracy, a confusion matrix and per-class precision and recall; otherwise MAE, RMSE and R² for each target column.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create(TextWriter stdout)
     {
         var model = new Argument<string>("model") { Description = "A model file written by 'backprop train --save'." };
         var data = new Argument<string>("data") { Description = "Data with the model's input and target columns (CSV), or IDX images." };
-        var command = new Command("evaluate", "Measures a saved model on data: loss, accuracy, confusion matrix, precision and recall.");
+        var command = new Command("evaluate", "Measures a saved model on data: loss; for classes accuracy, confusion matrix, precision and recall; otherwise MAE, RMSE and R² of each target column.");
         command.Arguments.Add(model);
         command.Arguments.Add(data);
         command.SetAction(result =>
@@ -36,7 +36,11 @@ internal static class EvaluateCommand
         var classes = model.ClassNames
             ?? (LossCatalog.PredictsClasses(model.Loss, model.Spec.OutputActivation, model.Spec.Outputs) && model.TargetNames.Count == model.Spec.Outputs && model.Spec.Outputs > 1
                 ? model.TargetNames : null);
-        if (classes is null) return 0;
+        if (classes is null)
+        {
+            WriteRegressionErrors(model.TargetNames, result, stdout);
+            return 0;
+        }
 
         stdout.WriteLine($"accuracy: {Num(result.Accuracy)} ({result.Predicted.Zip(result.Actual).Count(p => p.First == p.Second)} of {data.Count})");
         var confusion = Metrics.ConfusionMatrix(result.Actual, result.Predicted, classes.Count);
@@ -55,6 +59,18 @@ internal static class EvaluateCommand
             stdout.WriteLine($"{classes[c].PadRight(width)}  {Num(pr[c].Precision),9}  {Num(pr[c].Recall),6}  {support,8}");
         }
         return 0;
+    }
+
+    // MAE, RMSE and R² of each target column, and their average over the columns when there are several.
+    private static void WriteRegressionErrors(IReadOnlyList<string> targets, EvaluationResult result, TextWriter stdout)
+    {
+        var rows = targets.Zip(result.Columns, (name, errors) => (Name: name, Errors: errors)).ToList();
+        if (rows.Count > 1) rows.Add(("overall (mean of columns)", result.Overall));
+        int width = Math.Max("column".Length, rows.Max(r => r.Name.Length));
+        stdout.WriteLine();
+        stdout.WriteLine($"{"column".PadRight(width)}  {"mae",10}  {"rmse",10}  {"r2",10}");
+        foreach (var (name, e) in rows)
+            stdout.WriteLine($"{name.PadRight(width)}  {Num(e.MeanAbsoluteError),10}  {Num(e.RootMeanSquaredError),10}  {Num(e.RSquared),10}");
     }
 
     private static string Num(double v) => double.IsNaN(v) ? "-" : v.ToString("0.0000", CultureInfo.InvariantCulture);

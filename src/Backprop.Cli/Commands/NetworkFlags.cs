@@ -41,7 +41,7 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
     public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it); at most the number of cores. Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." };
-    public Option<string?> History { get; } = new("--history") { Description = "Write one CSV row an epoch: epoch,train_loss,train_accuracy,validation_loss,validation_accuracy." };
+    public Option<string?> History { get; } = new("--history") { Description = "Write one CSV row an epoch: epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae." };
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch." };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Print nothing but errors." };
 

@@ -34,6 +34,7 @@ internal abstract class TrainingView
             + (e.TrainAccuracy is double a ? $"  accuracy {F(a)}" : "")
             + (e.ValidationLoss is double vl ? $"  validation loss {F(vl)}" : "")
             + (e.ValidationAccuracy is double va ? $"  validation accuracy {F(va)}" : "")
+            + (e.ValidationMae is double vm ? $"  validation mae {F(vm)}" : "")
             + $"  ({_epochClock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)";
         Line(line);
         // The notes' "edge case: overfitting": training loss still falls while validation loss rises.

@@ -17,4 +17,7 @@ public sealed record EpochResult(int Epoch, double TotalLoss, int Examples)
 
     /// <summary>Share of validation examples predicted right after the epoch; null without validation data or classes.</summary>
     public double? ValidationAccuracy { get; init; }
+
+    /// <summary>Mean absolute error on the validation data after the epoch (averaged over output columns); null without validation data, or for classes.</summary>
+    public double? ValidationMae { get; init; }
 }

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Backprop.Training;
 
-/// <summary>Runs a network over a dataset in evaluation mode (no dropout, no updates), in chunks to bound memory.</summary>
+/// <summary>Runs a network over a dataset in evaluation mode (no dropout, no updates), in chunks to bound memory: loss, classes, and regression errors.</summary>
 public static class Evaluation
 {
     /// <summary>Evaluates <paramref name="network"/> on inputs x (n, in) and targets y (n, out).</summary>
@@ -16,6 +16,7 @@ public static class Evaluation
         double total = 0;
         int correct = 0;
         Matrix<T>? targets = null;
+        var errors = new RegressionAccumulator(y.Columns);
         foreach (var (start, prediction) in Predictions(network, x, chunkRows))
         {
             targets = CopyRows(y, start, prediction.Rows, targets);
@@ -25,9 +26,13 @@ public static class Evaluation
                 predicted[start + r] = Metrics.ClassOf<T>(prediction.RowSpan(r));
                 actual[start + r] = Metrics.ClassOf<T>(targets.RowSpan(r));
                 if (predicted[start + r] == actual[start + r]) correct++;
+                errors.Add<T>(prediction.RowSpan(r), targets.RowSpan(r));
             }
         }
-        return new EvaluationResult(n == 0 ? double.NaN : total / n, n == 0 ? double.NaN : (double)correct / n, predicted, actual);
+        return new EvaluationResult(n == 0 ? double.NaN : total / n, n == 0 ? double.NaN : (double)correct / n, predicted, actual)
+        {
+            Columns = errors.Result(),
+        };
     }
 
     /// <summary>The network's outputs for x, chunk by chunk: (first row of the chunk, its predictions, valid until the next chunk).</summary>

@@ -141,8 +141,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             var result = new EpochResult(epoch, total, n) { TrainAccuracy = CountClasses ? (double)correct / n : null };
             if (validation is { } v)
             {
-                var (loss, accuracy) = Evaluate(v.X, v.Y);
-                result = result with { ValidationLoss = loss, ValidationAccuracy = CountClasses ? accuracy : null };
+                var measured = Evaluation.Run(Network, Loss, v.X, v.Y);
+                result = result with
+                {
+                    ValidationLoss = measured.MeanLoss,
+                    ValidationAccuracy = CountClasses ? measured.Accuracy : null,
+                    ValidationMae = CountClasses ? null : measured.Overall.MeanAbsoluteError,
+                };
             }
             history.Add(result);
             EpochCompleted?.Invoke(result);
