@@ -17,30 +17,52 @@ internal static class ExplainCommand
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
         var flags = new NetworkFlags(NetworkFlags.LookInside with { Hidden = [] });
+        var top = new Option<string?>("--top") { Description = $"List only the N weights with the largest pressure (up + |down|), and the N inputs most correlated with a target; 0 lists all. Default {DefaultTop} for networks of more than {ListAllUpTo} weights, else all." };
         var command = new Command("explain", "Shows which inputs correlate with the targets and which weights take the blame for the error (up and down pressure).");
         command.Arguments.Add(data);
+        command.Options.Add(top);
         flags.Plot.Description = "Write heat maps of each layer's net pressure and weights (PNG).";
         flags.AddTo(command, [.. flags.TrainOnly.Where(o => o != flags.Plot), flags.Quiet]);
         command.SetAction(result =>
         {
+            int? topAsked = Top(result.GetValue(top));
             var loaded = LoadedData.Load(result.GetValue(data)!, result, flags);
-            return Workbench<double>.ByPrecision(loaded, w => Explain(w, stdout), w => Explain(w, stdout));
+            return Workbench<double>.ByPrecision(loaded, w => Explain(w, topAsked, stdout), w => Explain(w, topAsked, stdout));
         });
         return command;
     }
 
-    private static int Explain<T>(Workbench<T> w, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Networks with at most this many weights list them all by default.</summary>
+    internal const int ListAllUpTo = 200;
+
+    /// <summary>How many weights (and inputs) a larger network lists by default.</summary>
+    internal const int DefaultTop = 20;
+
+    private static int? Top(string? text) =>
+        text is null ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n
+        : throw new UsageException($"--top: '{text}' must be a whole number (0 lists everything)");
+
+    private static int Explain<T>(Workbench<T> w, int? topAsked, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var train = w.Data.Train;
         var inputNames = train.FeatureNames;
         var targetNames = train.ClassNames ?? train.TargetNames;
+        int weightCount = w.Network.DenseLayers.Sum(d => d.Weights.Value.Length);
+        int top = topAsked ?? (weightCount > ListAllUpTo ? DefaultTop : 0);
 
         stdout.WriteLine($"correlation of each input with each target over {train.Count} examples (before training):");
         var correlation = ErrorAttribution.Correlations(train.Features, train.Targets);
         int width = Math.Max(12, inputNames.Max(n => n.Length));
+        // With --top, the inputs whose strongest correlation with any target is largest, in that order.
+        var inputs = Enumerable.Range(0, inputNames.Count).ToList();
+        if (top > 0 && inputs.Count > top)
+            inputs = [.. inputs.OrderByDescending(i => Enumerable.Range(0, targetNames.Count).Max(j => double.IsNaN(correlation[i, j]) ? 0 : Math.Abs(correlation[i, j]))).Take(top)];
         stdout.WriteLine("input".PadRight(width) + string.Concat(targetNames.Select(t => "  " + t.PadLeft(Math.Max(8, t.Length)))));
-        for (int i = 0; i < inputNames.Count; i++)
+        foreach (int i in inputs)
             stdout.WriteLine(inputNames[i].PadRight(width) + string.Concat(targetNames.Select((t, j) => "  " + Num(correlation[i, j], "0.000").PadLeft(Math.Max(8, t.Length)))));
+        if (inputs.Count < inputNames.Count)
+            stdout.WriteLine($"(the {inputs.Count} inputs most correlated with a target; {inputNames.Count - inputs.Count} of {inputNames.Count} left out: --top 0 lists all)");
         stdout.WriteLine("(1 or -1: the input alone predicts the target; near 0: no direct correlation, which a hidden layer may still find; - : a constant input)");
         stdout.WriteLine();
 
@@ -49,6 +71,7 @@ internal static class ExplainCommand
         var pressure = ErrorAttribution.Pressure(w.Network, w.Loss, w.X, w.Y);
         stdout.WriteLine(w.NetworkLine());
         stdout.WriteLine($"pressure on each weight {when}: the sum over the {train.Count} examples of -weight_delta, the step each example asks for, split into up and down");
+        var listed = Listed(pressure, top);
         for (int d = 0; d < pressure.Count; d++)
         {
             var p = pressure[d];
@@ -58,8 +81,7 @@ internal static class ExplainCommand
             stdout.WriteLine($"{p.Layer}:");
             int from = Math.Max(4, rowNames.Max(n => n.Length)), to = Math.Max(2, columnNames.Max(n => n.Length));
             stdout.WriteLine($"{"from".PadRight(from)}  {"to".PadRight(to)}  {"weight",10}  {"up",10}  {"down",10}  {"net",10}  zero input  notes");
-            for (int i = 0; i < p.Weights.Rows; i++)
-                for (int o = 0; o < p.Weights.Columns; o++)
+            foreach (var (i, o) in listed[d])
                 {
                     var notes = new List<string>();
                     if (p.Conflicting(i, o)) notes.Add("conflicting pressure");
@@ -67,6 +89,13 @@ internal static class ExplainCommand
                     else if (p.ZeroInput[i, o] > 0) notes.Add($"no blame in {p.ZeroInput[i, o]} example{(p.ZeroInput[i, o] == 1 ? "" : "s")}");
                     stdout.WriteLine($"{rowNames[i].PadRight(from)}  {columnNames[o].PadRight(to)}  {Num(p.Weights[i, o]),10}  {Num(p.Up[i, o]),10}  {Num(p.Down[i, o]),10}  {Num(p.Net(i, o)),10}  {p.ZeroInput[i, o],10}  {string.Join("; ", notes)}");
                 }
+            if (listed[d].Count < p.Weights.Length) stdout.WriteLine($"({listed[d].Count} of this layer's {p.Weights.Length} weights listed)");
+        }
+        int shown = listed.Sum(l => l.Count);
+        if (shown < weightCount)
+        {
+            stdout.WriteLine();
+            stdout.WriteLine($"listed: the {shown} weights with the largest pressure (up + |down|) of {weightCount}, each layer's largest first; {weightCount - shown} left out (--top 0 lists all)");
         }
         stdout.WriteLine();
         stdout.WriteLine("up/down: how hard the examples push a weight up or down; conflicting: pushed both ways about equally (regularisation, --l2, turns such weights down); zero input: examples where the weight's input was 0, so the error could not be its fault");
@@ -77,6 +106,16 @@ internal static class ExplainCommand
             stdout.WriteLine($"wrote {plot}");
         }
         return 0;
+    }
+
+    // The weights to list, layer by layer: all in order when top is 0 or covers them, else the top largest pressures (up +
+    // |down|) over all layers, largest first within each layer (ties in layer, input, output order).
+    private static List<(int Input, int Output)>[] Listed(IReadOnlyList<LayerPressure> pressure, int top)
+    {
+        var all = pressure.SelectMany((p, d) => Enumerable.Range(0, p.Weights.Length).Select(k => (Layer: d, Input: k / p.Weights.Columns, Output: k % p.Weights.Columns))).ToList();
+        double Total((int Layer, int Input, int Output) x) => pressure[x.Layer].Up[x.Input, x.Output] - pressure[x.Layer].Down[x.Input, x.Output];
+        if (top > 0 && all.Count > top) all = [.. all.OrderByDescending(Total).Take(top)];
+        return [.. pressure.Select((_, d) => all.Where(x => x.Layer == d).Select(x => (x.Input, x.Output)).ToList())];
     }
 
     private static string Num(double v, string format = "0.0000") => double.IsNaN(v) ? "-" : v.ToString(format, CultureInfo.InvariantCulture);
