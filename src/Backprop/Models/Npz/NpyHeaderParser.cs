@@ -37,7 +37,8 @@ internal sealed class NpyHeaderParser(string text)
             Expect('}');
             break;
         }
-        if (text.AsSpan(_at).TrimEnd(' ').Length != 1 || text[^1] != '\n')
+        var rest = text.AsSpan(_at);
+        if (rest.Length == 0 || rest[^1] != '\n' || rest[..^1].ContainsAnyExcept(' '))
             throw Damaged("something follows the dict, or the line feed that ends it is missing");
         if (descr is null || fortran is null || shape is null)
             throw Damaged($"it has no '{(descr is null ? "descr" : fortran is null ? "fortran_order" : "shape")}'");
