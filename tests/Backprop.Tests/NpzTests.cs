@@ -54,7 +54,8 @@ public sealed class NpzTests : IDisposable
         var model = NpzImport.Load(TestData.Path("npz", file), OptionsOf(c));
         // The precision follows the arrays' dtype: float32 from torch's default, float64 from numpy's and .double().
         Assert.Equal(c.GetProperty("precision").GetString(), model.Precision);
-        Assert.Equal(sizes, [model.Spec.Inputs, .. model.Spec.Hidden, model.Spec.Outputs]);
+        int[] actualSizes = [model.Spec.Inputs, .. model.Spec.Hidden, model.Spec.Outputs];
+        Assert.Equal(sizes, actualSizes);
         Assert.Equal(bias, model.Spec.Bias);
         var expected = TestData.Rows(c.GetProperty("outputs"));
         var actual = Outputs(model, TestData.Matrix(c.GetProperty("inputs")));
