@@ -2,7 +2,7 @@
 # .npz export checked by numpy and PyTorch themselves (needs /usr/bin/python3 with numpy and torch; not part of
 # `dotnet test`, which needs no Python):
 #  1. `backprop export` each committed test model; np.load(allow_pickle=False) reads it, numpy's forward pass in the
-#     model's precision (docs/model-format.md, ".npz export") predicts the flowers / streetlights, and the
+#     model's precision (docs/npz.md) predicts the flowers / streetlights, and the
 #     probabilities must match `backprop predict` (float32: within 1e-6; float64: within 1e-12).
 #  2. A PyTorch state_dict (tests/Backprop.Tests/Data/npz/torch_relu_softmax.npz) goes through `backprop import`
 #     and `backprop export`; torch loads the exported weights (transposed back) into a fresh nn.Sequential, which
@@ -33,12 +33,12 @@ header = open(csv).readline().strip().split(",")
 x = np.genfromtxt(csv, delimiter=",", skip_header=1, usecols=[i for i, h in enumerate(header) if h != target])
 acts = {"identity": lambda a: a, "relu": lambda a: np.maximum(a, 0), "tanh": np.tanh, "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
         "softmax": lambda a: np.exp(a - a.max(1, keepdims=True)) / np.exp(a - a.max(1, keepdims=True)).sum(1, keepdims=True)}
-# The five lines of docs/model-format.md:
+hidden, output = acts[m["architecture"]["hidden_activation"]], acts[m["architecture"]["output_activation"]]
+# docs/npz.md, "The model in numpy", verbatim:
 a = ((x - z["input_offset"]) / z["input_scale"]).astype(z["weights_0_1"].dtype)
-layers = sum(1 for k in z.files if k.startswith("weights_"))
-for k in range(layers):
-    a = a @ z[f"weights_{k}_{k + 1}"] + (z[f"bias_{k + 1}"] if f"bias_{k + 1}" in z.files else 0)
-    a = acts[m["architecture"]["output_activation" if k == layers - 1 else "hidden_activation"]](a)
+for k in range(sum(f.startswith("weights_") for f in z.files)):
+    a = a @ z[f"weights_{k}_{k+1}"] + (z[f"bias_{k+1}"] if f"bias_{k+1}" in z.files else 0)
+    a = (output if f"weights_{k+1}_{k+2}" not in z.files else hidden)(a)
 ours = np.genfromtxt(predicted, delimiter=",", skip_header=1)
 ours = ours[:, 1:] if m["classes"] else ours.reshape(len(x), -1)   # the class column, then one column a class
 if m["classes"] and a.shape[1] == 1: a = np.hstack([1 - a, a])

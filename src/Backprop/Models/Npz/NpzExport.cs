@@ -5,7 +5,7 @@ namespace Backprop.Models;
 /// <c>input_offset</c> and <c>input_scale</c> (inputs,) float64, the input scaling <c>x' = (x - input_offset) / input_scale</c>;
 /// then for each dense layer K (0 the input side) <c>weights_K_{K+1}</c> (inputs, outputs) and, when the model has
 /// biases, <c>bias_{K+1}</c> (outputs,), float32 ('&lt;f4') for an f32 model and float64 ('&lt;f8') for an f64 one.
-/// Activations, loss and names are not in the archive (docs/model-format.md, ".npz export").
+/// Activations, loss and names are not in the archive (docs/npz.md).
 /// </summary>
 public static class NpzExport
 {
