@@ -116,9 +116,11 @@ public class CliTests
         Assert.Contains("  gradcheck [<data>]  ", output);
         Assert.Contains("  train <data>  ", output);
         Assert.Contains("  evaluate <model> <data>  ", output);
+        Assert.Contains("  export <model> <out>  ", output);
+        Assert.Contains("  import <file>  ", output);
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
-        Assert.Equal(7, table.Length);
+        Assert.Equal(9, table.Length);
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 
@@ -136,7 +138,8 @@ public class CliTests
         string data = Path.Combine(AppContext.BaseDirectory, "Data", "csv", "streetlights.csv");
         var (refused, _, err) = Run(command, data, "--target", "walk", absent[0], "x");
         Assert.Equal(2, refused);
-        Assert.Equal($"backprop: {command} does not take {absent[0]} (it is an option of train); see 'backprop {command} --help'", err.TrimEnd('\n'));
+        // --save: train's, and import's (which writes the model it makes).
+        Assert.Equal($"backprop: {command} does not take {absent[0]} (it is an option of train and import); see 'backprop {command} --help'", err.TrimEnd('\n'));
     }
 
     [Fact]
