@@ -47,6 +47,8 @@ internal static class Cli
         root.Subcommands.Add(TraceCommand.Create(stdout));
         root.Subcommands.Add(GradcheckCommand.Create(stdout));
         root.Subcommands.Add(ExplainCommand.Create(stdout));
+        root.Subcommands.Add(ExportCommand.Create(stdout));
+        root.Subcommands.Add(ImportCommand.Create(stdout));
 
         if (args.Length == 0)
         {
