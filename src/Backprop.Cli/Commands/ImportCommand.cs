@@ -13,7 +13,7 @@ internal static class ImportCommand
     public static Command Create(TextWriter stdout)
     {
         var file = new Argument<string>("file") { Description = "The network to read; its extension chooses the format: .onnx (a plain MLP graph: Gemm or MatMul+Add, Relu, Sigmoid, Tanh, Softmax)." };
-        var save = new Option<string>("--save") { Description = "Write the imported model to this file (required).", Required = true };
+        var save = new Option<string>("--save") { Description = "Write the imported model to this file.", Required = true };
         var command = new Command("import", "Reads a network from another framework (FILE.onnx, as torch.onnx.export writes for an nn.Sequential) and saves it as a Backprop model.");
         command.Arguments.Add(file);
         command.Options.Add(save);

@@ -62,7 +62,7 @@ internal sealed class ProtoReader
         Expect(wireType, LengthDelimited);
         ulong length = ReadVarint();
         if (length > (ulong)(_end - _position))
-            throw Damaged($"a field says it holds {length} bytes; {_end - _position} are left in the {_what}");
+            throw Damaged($"a field says it holds {length} bytes; {_end - _position} are left");
         int start = _position;
         _position += (int)length;
         return (start, (int)length);
@@ -156,5 +156,5 @@ internal sealed class ProtoReader
         throw Damaged("a number is longer than 10 bytes");
     }
 
-    private OnnxFormatException Damaged(string problem) => new($"damaged ONNX file: {problem} (in the {_what})");
+    private OnnxFormatException Damaged(string problem) => new($"not a valid ONNX model (damaged, or another kind of file): {problem} (in the {_what})");
 }
