@@ -118,7 +118,7 @@ public class CliTests
         Assert.Contains("  evaluate <model> <data>  ", output);
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
-        Assert.Equal(7, table.Length);
+        Assert.Equal(9, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 
@@ -136,7 +136,7 @@ public class CliTests
         string data = Path.Combine(AppContext.BaseDirectory, "Data", "csv", "streetlights.csv");
         var (refused, _, err) = Run(command, data, "--target", "walk", absent[0], "x");
         Assert.Equal(2, refused);
-        Assert.Equal($"backprop: {command} does not take {absent[0]} (it is an option of train); see 'backprop {command} --help'", err.TrimEnd('\n'));
+        Assert.Equal($"backprop: {command} does not take {absent[0]} (it is an option of train and import); see 'backprop {command} --help'", err.TrimEnd('\n'));
     }
 
     [Fact]
