@@ -26,8 +26,8 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
         return e;
     }
 
-    /// <summary>A model whose graph holds one MatMul node with the initializer <paramref name="weights"/>.</summary>
-    private static byte[] OneMatMul(ProtoWriter weights, string weightsName = "w")
+    /// <summary>A model whose graph holds one MatMul node with the initializer <paramref name="weights"/>, importing the standard operator set <paramref name="opset"/>.</summary>
+    private static byte[] OneMatMul(ProtoWriter weights, string weightsName = "w", long opset = 13)
     {
         var tensorType = new ProtoWriter().Int(OnnxSpec.TensorType.ElemType, OnnxSpec.Float);
         var input = new ProtoWriter().String(OnnxSpec.ValueInfo.Name, "x").Message(OnnxSpec.ValueInfo.Type, new ProtoWriter().Message(OnnxSpec.Type.TensorType, tensorType));
@@ -36,7 +36,8 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
             .String(OnnxSpec.Node.Name, "fc").String(OnnxSpec.Node.OpType, "MatMul");
         var graph = new ProtoWriter().Message(OnnxSpec.Graph.Node, node).Message(OnnxSpec.Graph.Initializer, weights)
             .Message(OnnxSpec.Graph.Input, input).Message(OnnxSpec.Graph.Output, output);
-        return new ProtoWriter().Int(OnnxSpec.Model.IrVersion, 8).Message(OnnxSpec.Model.Graph, graph).ToArray();
+        return new ProtoWriter().Int(OnnxSpec.Model.IrVersion, 8).Message(OnnxSpec.Model.Graph, graph)
+            .Message(OnnxSpec.Model.OpsetImport, new ProtoWriter().String(OnnxSpec.OpsetId.Domain, "").Int(OnnxSpec.OpsetId.Version, opset)).ToArray();
     }
 
     private static ProtoWriter Weights(long[] dims, byte[] raw) =>
@@ -81,6 +82,8 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
         Refused(OneMatMul(Weights([2, 3], nan)), "node 'fc' (MatMul)", "not finite");
         Refused(OneMatMul(Weights([2, 3], new byte[24]), weightsName: "elsewhere"), "node 'fc' (MatMul)", "'elsewhere' is neither");
         Refused(new ProtoWriter().Int(OnnxSpec.Model.IrVersion, 8).ToArray(), "has no graph");
+        Refused(OneMatMul(Weights([2, 3], new byte[24]), opset: 0), "imports no standard operator set");
+        Refused(OneMatMul(Weights([2, 3], new byte[24]), opset: 6), "operator set 6");
     }
 
     [Fact]

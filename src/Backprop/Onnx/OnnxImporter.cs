@@ -30,6 +30,10 @@ internal static class OnnxImporter
     /// <summary>The model the graph computes.</summary>
     public static Model ToModel(OnnxGraph graph)
     {
+        // Every operator read here means the same from opset 7 on, for the matrices of a chain (Softmax on 2-D input).
+        if (graph.Opset < 7)
+            throw new OnnxFormatException(graph.Opset == 0 ? "the model imports no standard operator set (opset_import)"
+                : $"the model uses operator set {graph.Opset}; Backprop imports opset 7 and later");
         var input = TheInput(graph);
         var output = graph.Outputs.Count == 1 ? graph.Outputs[0]
             : throw new OnnxFormatException($"the graph has {graph.Outputs.Count} outputs; Backprop imports graphs with one");
