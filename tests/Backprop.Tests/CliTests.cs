@@ -120,7 +120,7 @@ public class CliTests
         Assert.Contains("  import <file>  ", output);
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
-        Assert.Equal(9, table.Length);
+        Assert.Equal(9, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 

@@ -67,15 +67,15 @@ public sealed class NpzCliTests : IDisposable
     }
 
     [Fact]
-    public void Import_defaults_name_the_columns_x0_and_y0()
+    public void Import_defaults_name_the_columns_x1_and_y1()
     {
         string model = _temp.File("notes.bpm");
         var (code, stdout, err) = CliTests.Run("import", TestData.Path("npz", "notes.npz"), "--save", model);
         Assert.True(code == 0, err);
         Assert.Contains("3-4-1 dense layers, relu hidden, identity output, f64, loss mse", stdout);
         var loaded = ModelFile.Load(model);
-        Assert.Equal(["x0", "x1", "x2"], loaded.FeatureNames);
-        Assert.Equal(["y0"], loaded.TargetNames);
+        Assert.Equal(["x1", "x2", "x3"], loaded.FeatureNames); // as ONNX import names them
+        Assert.Equal(["y1"], loaded.TargetNames);
         Assert.False(loaded.Spec.Bias);
     }
 
@@ -99,7 +99,7 @@ public sealed class NpzCliTests : IDisposable
     [InlineData("--precision", "f16", "--precision: 'f16' is not one of f64, f32.")]
     [InlineData("--features", "a,b", "--features: 2 names for the 3 inputs of ")]
     [InlineData("--features", "a,,b", "--features: 'a,,b' has an empty feature name.")]
-    [InlineData("--target", "x0", "--target: target name 'x0' is also a feature name")]
+    [InlineData("--target", "x1", "--target: target name 'x1' is also a feature name")]
     [InlineData("--classes", "a", "--classes: 'a' is 1 class label; give at least 2")]
     [InlineData("--classes", "a,b,c", "")]   // three classes for one output: the file is named
     public void Import_flags_that_do_not_fit_are_one_line_errors(string flag, string value, string start)
@@ -114,13 +114,13 @@ public sealed class NpzCliTests : IDisposable
     {
         string model = TestData.Path("npz", "flowers_f32.bpm");
         var (code, stdout, err) = CliTests.Run("export", model, _temp.File("out.txt"));
-        OneLineError(code, stdout, err, $"{_temp.File("out.txt")}: cannot tell what to write from the extension '.txt'; name a file ending in .npz");
+        OneLineError(code, stdout, err, $"{_temp.File("out.txt")}: export writes .onnx (ONNX) or .npz (numpy) files; the name ends in '.txt'");
         (code, stdout, err) = CliTests.Run("export", model, Path.Combine(_temp.Path, "no-such-folder", "out.npz"));
         OneLineError(code, stdout, err, Path.Combine(_temp.Path, "no-such-folder", "out.npz") + ": cannot write");
         (code, stdout, err) = CliTests.Run("export", _temp.File("none.bpm"), _temp.File("out.npz"));
         OneLineError(code, stdout, err, $"{_temp.File("none.bpm")}: no such file");
         (code, stdout, err) = CliTests.Run("import", model, "--save", _temp.File("m.bpm"));
-        OneLineError(code, stdout, err, $"{model}: cannot tell what to read from the extension '.bpm'; give a .npz file");
+        OneLineError(code, stdout, err, $"{model}: import reads .onnx (ONNX) or .npz (numpy) files; the name ends in '.bpm'");
         (code, stdout, err) = CliTests.Run("import", _temp.File("none.npz"), "--save", _temp.File("m.bpm"));
         OneLineError(code, stdout, err, $"{_temp.File("none.npz")}: no such file");
         (code, stdout, err) = CliTests.Run("import", TestData.Path("npz", "notes.npz"));

@@ -1,32 +1,46 @@
 using System.CommandLine;
 using Backprop.Models;
+using Backprop.Onnx;
 
 namespace Backprop.Cli;
 
-/// <summary><c>backprop export MODEL OUT.npz</c>: a model's weights, biases and input scaling in a file other tools read, the format chosen by OUT's extension.</summary>
+/// <summary>
+/// <c>backprop export MODEL OUT</c>: writes a saved model for other tools, in the format OUT's extension names: .onnx (the
+/// whole predictor, for ONNX Runtime and ML.NET) or .npz (weights, biases and input scaling, for numpy).
+/// </summary>
 internal static class ExportCommand
 {
+    /// <summary>The extensions export writes, each with what it writes.</summary>
+    private static readonly (string Extension, string Format)[] Formats = [(".onnx", "ONNX"), (".npz", "numpy")];
+
     public static Command Create(TextWriter stdout)
     {
         var model = new Argument<string>("model") { Description = "A model file written by 'backprop train --save' or 'backprop import'." };
-        var output = new Argument<string>("out") { Description = "The file to write; its extension chooses the format: .npz (numpy's np.load)." };
-        var command = new Command("export", "Writes a model's numbers for numpy: OUT.npz holds weights_K_{K+1} (inputs, outputs), bias_{K+1} and input_offset, input_scale.");
+        var output = new Argument<string>("out") { Description = "The file to write; its extension chooses the format: .onnx (ONNX, opset 13: the whole predictor, input scaling included) or .npz (numpy's np.load: weights_K_{K+1} (inputs, outputs), bias_{K+1}, input_offset, input_scale)." };
+        var command = new Command("export", "Writes a saved model for other tools: OUT.onnx runs in ONNX Runtime and ML.NET (docs/onnx.md); OUT.npz holds its arrays for numpy (docs/npz.md).");
         command.Arguments.Add(model);
         command.Arguments.Add(output);
         command.SetAction(result =>
         {
-            string modelPath = result.GetValue(model)!, outPath = result.GetValue(output)!;
-            string extension = Path.GetExtension(outPath).ToLowerInvariant();
-            if (extension != ".npz")
-                throw new UsageException($"{outPath}: cannot tell what to write from {(extension.Length == 0 ? "a name without an extension" : $"the extension '{extension}'")}; name a file ending in .npz");
-            var loaded = ModelFile.Load(modelPath);
-            try { loaded.ExportNpz(outPath); }
+            string path = result.GetValue(output)!;
+            string extension = Path.GetExtension(path).ToLowerInvariant();
+            if (!Formats.Any(f => f.Extension == extension))
+                throw new UsageException($"{path}: export writes {string.Join(" or ", Formats.Select(f => $"{f.Extension} ({f.Format})"))} files; the name ends in {(extension.Length == 0 ? "no extension" : $"'{extension}'")}");
+            var loaded = ModelFile.Load(result.GetValue(model)!);
+            string type = loaded.Precision == "f32" ? "float" : "double";
+            if (extension == ".onnx")
+            {
+                OutputFile.Write(path, temp => File.WriteAllBytes(temp, OnnxModel.ToBytes(loaded)));
+                stdout.WriteLine($"wrote {path}: ONNX (IR {OnnxModel.IrVersion}, opset {OnnxModel.Opset}); input '{OnnxModel.InputName}' {type} (rows, {loaded.Spec.Inputs}), output '{OnnxModel.OutputName}' {type} (rows, {loaded.Spec.Outputs})");
+                return 0;
+            }
+            try { loaded.ExportNpz(path); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UsageException($"{outPath}: cannot write: {e.Message}");
+                throw new UsageException($"{path}: cannot write: {e.Message}");
             }
             int arrays = 2 + loaded.Weights.Count + loaded.Biases.Count(b => b is not null);
-            stdout.WriteLine($"wrote {arrays} arrays ({(loaded.Precision == "f32" ? "float32" : "float64")} weights) to {outPath}");
+            stdout.WriteLine($"wrote {arrays} arrays ({(loaded.Precision == "f32" ? "float32" : "float64")} weights) to {path}");
             return 0;
         });
         return command;

@@ -1,34 +1,41 @@
 using System.CommandLine;
 using Backprop.Models;
+using Backprop.Onnx;
 
 namespace Backprop.Cli;
 
 /// <summary>
-/// <c>backprop import FILE.npz --save MODEL [flags]</c>: a model made from another tool's weights, the format chosen by
-/// FILE's extension. What the file does not hold (activations, loss, column names) comes from the flags.
+/// <c>backprop import FILE --save MODEL [flags]</c>: a model made from another tool's network, the format chosen by FILE's
+/// extension: .onnx (a plain MLP graph, such as torch.onnx.export writes) or .npz (numpy or PyTorch weights). What the
+/// file does not hold (an .npz's activations; column names) comes from the flags.
 /// </summary>
 internal static class ImportCommand
 {
+    /// <summary>The extensions import reads, each with what it reads.</summary>
+    private static readonly (string Extension, string Format)[] Formats = [(".onnx", "ONNX"), (".npz", "numpy")];
+
     public static Command Create(TextWriter stdout)
     {
-        var file = new Argument<string>("file") { Description = "Weights to import: .npz (np.savez or np.savez_compressed) with numpy names weights_K_{K+1} (inputs, outputs), bias_{K+1}, or a PyTorch nn.Sequential's state_dict (0.weight (outputs, inputs), 0.bias, 2.weight, ...)." };
+        var file = new Argument<string>("file") { Description = "The network to read; its extension chooses the format: .onnx (a plain MLP graph: Gemm or MatMul+Add, Relu, Sigmoid, Tanh, Softmax), or .npz (np.savez or np.savez_compressed) with numpy names weights_K_{K+1} (inputs, outputs), bias_{K+1}, or a PyTorch nn.Sequential's state_dict (0.weight (outputs, inputs), 0.bias, 2.weight, ...)." };
         var save = new Option<string>("--save") { Description = "Write the model to this file.", Required = true };
-        var activation = new Option<string?>("--activation") { Description = "Hidden activation: relu|sigmoid|tanh. Default relu." };
-        var output = new Option<string?>("--output") { Description = "Output activation: identity|sigmoid|softmax. Default identity." };
-        var loss = new Option<string?>("--loss") { Description = "sse|mse|cross-entropy|binary-cross-entropy, for evaluate. Default cross-entropy after softmax, binary-cross-entropy after sigmoid, mse otherwise." };
-        var precision = new Option<string?>("--precision") { Description = "f64 or f32 (rounds float64 weights). Default f32 when every weight and bias is float32, else f64." };
-        var features = new Option<string?>("--features") { Description = "The input columns' names, one an input: A,B,... Default x0,x1,..." };
-        var target = new Option<string?>("--target") { Description = "The target columns' names: one an output, or with --classes the label column. Default y0,y1,..., or 'class' with --classes." };
-        var classes = new Option<string?>("--classes") { Description = "Class labels, one an output (two for one sigmoid output): A,B,... Default none (outputs are numbers)." };
-        var command = new Command("import", "Makes a model file of weights from numpy or PyTorch (.npz); activations and names come from the flags.");
+        var activation = new Option<string?>("--activation") { Description = ".npz only: hidden activation: relu|sigmoid|tanh. Default relu." };
+        var output = new Option<string?>("--output") { Description = ".npz only: output activation: identity|sigmoid|softmax. Default identity." };
+        var loss = new Option<string?>("--loss") { Description = "sse|mse|cross-entropy|binary-cross-entropy, for evaluate. Default the one an exported Backprop model names, else cross-entropy after softmax, binary-cross-entropy after sigmoid, mse otherwise." };
+        var precision = new Option<string?>("--precision") { Description = ".npz only: f64 or f32 (rounds float64 weights). Default f32 when every weight and bias is float32, else f64." };
+        var features = new Option<string?>("--features") { Description = "The input columns' names, one an input: A,B,... Default the names a Backprop export carries, else x1,x2,..." };
+        var target = new Option<string?>("--target") { Description = "The target columns' names: one an output, or with --classes the label column. Default the names a Backprop export carries, else y1,y2,..., or 'class' with classes." };
+        var classes = new Option<string?>("--classes") { Description = "Class labels, one an output (two for one sigmoid output): A,B,... Default: .onnx 0,1,... for a softmax or sigmoid output (or an export's names); .npz none (outputs are numbers)." };
+        var command = new Command("import", "Makes a model file of another tool's network: FILE.onnx (as torch.onnx.export writes an nn.Sequential) or FILE.npz (numpy or PyTorch weights; activations from the flags).");
         command.Arguments.Add(file);
         foreach (var option in new Option[] { save, activation, output, loss, precision, features, target, classes }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string path = result.GetValue(file)!, savePath = result.GetValue(save)!;
             string extension = Path.GetExtension(path).ToLowerInvariant();
-            if (extension != ".npz")
-                throw new UsageException($"{path}: cannot tell what to read from {(extension.Length == 0 ? "a name without an extension" : $"the extension '{extension}'")}; give a .npz file");
+            if (!Formats.Any(f => f.Extension == extension))
+                throw new UsageException($"{path}: import reads {string.Join(" or ", Formats.Select(f => $"{f.Extension} ({f.Format})"))} files; the name ends in {(extension.Length == 0 ? "no extension" : $"'{extension}'")}");
+            if (extension == ".onnx" && new[] { activation, output, precision }.FirstOrDefault(o => result.GetResult(o) is not null) is { } npzOnly)
+                throw new UsageException($"{npzOnly.Name}: an .onnx file says its activations and precision itself; {npzOnly.Name} is for .npz files");
             var outputActivation = Parse(output, result, t => (Activation?)Activations.Parse(t, Activations.OutputNames)) ?? Activation.Identity;
             string? lossName = Parse(loss, result, LossCatalog.Canonical);
             if (lossName is not null && LossCatalog.OutputProblem(LossCatalog.Resolve(lossName, outputActivation), outputActivation) is string problem)
@@ -42,12 +49,14 @@ internal static class ImportCommand
                 Precision = Parse(precision, result, t => t.Trim().ToLowerInvariant() is "f32" or "f64" ? t.Trim().ToLowerInvariant() : throw new FormatException($"'{t}' is not one of f64, f32.")),
                 ClassNames = classNames,
             };
-            var model = NpzImport.Load(path, options);
+            var model = extension == ".onnx" ? OnnxModel.Import(path) : NpzImport.Load(path, options);
+            if (extension == ".onnx")
+                model = model with { Loss = lossName is null ? model.Loss : LossCatalog.Resolve(lossName, model.Spec.OutputActivation), ClassNames = classNames ?? model.ClassNames };
             // Columns are found by name in data files: unnamed inputs and targets get names a CSV header can give.
             var featureNames = Parse(features, result, t => Names(t, "feature", atLeast: 1))
-                ?? Enumerable.Range(0, model.Spec.Inputs).Select(i => $"x{i}").ToArray();
+                ?? (model.FeatureNames.Count == model.Spec.Inputs ? model.FeatureNames : Numbered("x", model.Spec.Inputs));
             var targetNames = Parse(target, result, t => Names(t, "target", atLeast: 1))
-                ?? (classNames is null ? Enumerable.Range(0, model.Spec.Outputs).Select(i => $"y{i}").ToArray() : ["class"]);
+                ?? (model.TargetNames.Count > 0 ? model.TargetNames : model.ClassNames is null ? Numbered("y", model.Spec.Outputs) : ["class"]);
             if (featureNames.Count != model.Spec.Inputs)
                 throw new UsageException($"--features: {featureNames.Count} names for the {model.Spec.Inputs} inputs of {path}");
             model = model with { FeatureNames = featureNames, TargetNames = targetNames };
@@ -66,6 +75,9 @@ internal static class ImportCommand
         });
         return command;
     }
+
+    private static string[] Numbered(string prefix, int count) =>
+        [.. Enumerable.Range(1, count).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
     private static T? Parse<T>(Option<string?> option, ParseResult result, Func<string, T> parse)
     {

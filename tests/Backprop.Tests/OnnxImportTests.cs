@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Backprop.Data;
+using Backprop.Models;
+using Backprop.Onnx;
+
+namespace Backprop.Tests;
+
+/// <summary>
+/// ONNX import: networks written by torch.onnx.export and onnx.helper (tests/Backprop.Tests/Data/onnx/make_fixtures.py)
+/// predict what the generating framework printed for the same inputs (cases.json); graphs Backprop cannot hold are one
+/// located DataException naming the node and operator; exported models import back as themselves.
+/// </summary>
+public sealed class OnnxImportTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>
+    /// |a - b| &lt;= tol * max(1, |b|), as in OnnxRuntimeTests: torch sums float32 products in its own order (and without
+    /// fused multiply-adds); float64 differs by a few units in the last place.
+    /// </summary>
+    private const double F32Tolerance = 1e-6, F64Tolerance = 1e-12;
+
+    private static JsonElement Cases(string kind) => TestData.Json("onnx", "cases.json").RootElement.GetProperty(kind);
+
+    public static TheoryData<string> Imported() => new(Cases("imported").EnumerateArray().Select(c => c.GetProperty("file").GetString()!));
+
+    public static TheoryData<string> Refused() => new(Cases("refused").EnumerateArray().Select(c => c.GetProperty("file").GetString()!));
+
+    private static JsonElement Case(string kind, string file) => Cases(kind).EnumerateArray().Single(c => c.GetProperty("file").GetString() == file);
+
+    [Theory]
+    [MemberData(nameof(Imported))]
+    public void Imported_networks_predict_what_their_framework_printed(string file)
+    {
+        var expected = Case("imported", file);
+        var model = OnnxModel.Import(TestData.Path("onnx", file));
+        Assert.Equal(expected.GetProperty("precision").GetString(), model.Precision);
+        Assert.Equal("none", model.Normalization.Kind);
+        Assert.Equal(Enumerable.Range(1, model.Spec.Inputs).Select(i => $"x{i}"), model.FeatureNames);
+
+        var x = TestData.Matrix(expected.GetProperty("inputs"));
+        var y = TestData.Matrix(expected.GetProperty("outputs"));
+        var data = new Dataset(x, new Matrix<double>(x.Rows, 0), model.FeatureNames, [], null, file);
+        var predicted = model.Predict(data);
+        Assert.Equal(y.Shape, predicted.Shape);
+        double tolerance = model.Precision == "f32" ? F32Tolerance : F64Tolerance;
+        for (int i = 0; i < y.Span.Length; i++)
+            Assert.True(Math.Abs(predicted.Span[i] - y.Span[i]) <= tolerance * Math.Max(1, Math.Abs(y.Span[i])),
+                $"{file} value {i}: Backprop {predicted.Span[i]:R}, {expected.GetProperty("source").GetString()} {y.Span[i]:R}");
+    }
+
+    [Fact]
+    public void Imported_architectures_are_the_ones_written()
+    {
+        // make_fixtures.py: nn.Sequential(Linear(4, 8), ReLU(), Linear(8, 3), Softmax(dim=1)), float32
+        var softmax = OnnxModel.Import(TestData.Path("onnx", "relu_softmax.onnx"));
+        Assert.Equal(new NetworkSpec(4, [8], 3) { HiddenActivation = Activation.Relu, OutputActivation = Activation.Softmax, Bias = true }, softmax.Spec);
+        Assert.Equal(["0", "1", "2"], softmax.ClassNames);   // torch's class indices
+        Assert.Equal("cross-entropy", softmax.Loss);
+        // Linear(3, 5), Tanh(), Linear(5, 4), Tanh(), Linear(4, 1), Sigmoid(): a yes/no classifier
+        var sigmoid = OnnxModel.Import(TestData.Path("onnx", "tanh_sigmoid.onnx"));
+        Assert.Equal([5, 4], sigmoid.Spec.Hidden);
+        Assert.Equal(Activation.Tanh, sigmoid.Spec.HiddenActivation);
+        Assert.Equal(["0", "1"], sigmoid.ClassNames);
+        Assert.Equal("binary-cross-entropy", sigmoid.Loss);
+        // Linear(3, 4, bias=False), ReLU(), Linear(4, 2, bias=False): MatMul without Add, a regression
+        var noBias = OnnxModel.Import(TestData.Path("onnx", "relu_nobias.onnx"));
+        Assert.False(noBias.Spec.Bias);
+        Assert.Null(noBias.ClassNames);
+        Assert.Equal("mse", noBias.Loss);
+        Assert.Equal(Activation.Identity, noBias.Spec.OutputActivation);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void Graphs_backprop_cannot_hold_are_one_line_naming_node_and_operator(string file)
+    {
+        string path = TestData.Path("onnx", file);
+        var e = Assert.Throws<DataException>(() => OnnxModel.Import(path));
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        foreach (var phrase in Case("refused", file).GetProperty("phrases").EnumerateArray())
+            Assert.Contains(phrase.GetString()!, e.Message);
+    }
+
+    [Theory]
+    [InlineData("f32", "standard", true)]
+    [InlineData("f64", "minmax", false)]
+    [InlineData("f32", "none", false)]
+    [InlineData("f64", "none", true)]
+    public void An_exported_model_imports_back_as_itself(string precision, string kind, bool bias)
+    {
+        foreach (var output in new[] { Activation.Identity, Activation.Sigmoid, Activation.Softmax })
+        {
+            var model = OnnxTestModels.Make(precision, Activation.Sigmoid, output, [3, 5, 4, 2], bias, kind, seed: 5, features: ["a", "b", "c"]);
+            var back = OnnxModel.Import("back.onnx", OnnxModel.ToBytes(model));
+            // Everything but how the weights were first drawn, which a trained model no longer needs (nor ONNX holds).
+            Assert.Equal(model, back with { Spec = back.Spec with { Init = model.Spec.Init } });
+        }
+    }
+
+    [Fact]
+    public void The_command_line_imports_and_predicts()
+    {
+        string saved = _temp.File("imported.model");
+        var (code, output, err) = CliTests.Run("import", TestData.Path("onnx", "relu_softmax.onnx"), "--save", saved);
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Contains("a 4-8-3 network (relu hidden layers, softmax output, biases, f32)", output);
+        var expected = Case("imported", "relu_softmax.onnx");
+        var x = TestData.Rows(expected.GetProperty("inputs"));
+        string csv = _temp.Write("inputs.csv", "x1,x2,x3,x4\n" + string.Join("\n", x.Select(r => string.Join(",", r.Select(TestData.Num)))) + "\n");
+        (code, output, err) = CliTests.Run("predict", saved, csv);
+        Assert.Equal(0, code);
+        var y = TestData.Rows(expected.GetProperty("outputs"));
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal("class,p_0,p_1,p_2", lines[0]);
+        for (int r = 0; r < y.Length; r++)
+        {
+            var cells = lines[r + 1].Split(',');
+            Assert.Equal(Array.IndexOf(y[r], y[r].Max()).ToString(System.Globalization.CultureInfo.InvariantCulture), cells[0]);
+            for (int c = 0; c < 3; c++) Assert.Equal(y[r][c], double.Parse(cells[c + 1], System.Globalization.CultureInfo.InvariantCulture), 1e-6);
+        }
+    }
+
+    [Fact]
+    public void The_command_line_exports_and_imports_back()
+    {
+        var model = OnnxTestModels.Make("f64", Activation.Tanh, Activation.Softmax, [3, 4, 3], seed: 9, features: ["a", "b", "c"]);
+        string modelPath = _temp.File("m.model"), onnx = _temp.File("m.onnx"), back = _temp.File("back.model");
+        model.Save(modelPath);
+        var (code, output, err) = CliTests.Run("export", modelPath, onnx);
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Equal($"wrote {onnx}: ONNX (IR 8, opset 13); input 'input' double (rows, 3), output 'output' double (rows, 3)\n", output);
+        (code, _, err) = CliTests.Run("import", onnx, "--save", back);
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        var imported = Model.Load(back);
+        Assert.Equal(model, imported with { Spec = imported.Spec with { Init = model.Spec.Init } });
+    }
+
+    [Theory]
+    [InlineData("export", "m.model", "out.pt", "out.pt: export writes .onnx (ONNX) or .npz (numpy) files; the name ends in '.pt'")]
+    [InlineData("export", "m.model", "out", "out: export writes .onnx (ONNX) or .npz (numpy) files; the name ends in no extension")]
+    [InlineData("import", "net.h5", "--save", "net.h5: import reads .onnx (ONNX) or .npz (numpy) files; the name ends in '.h5'")]
+    public void An_unknown_format_is_one_line_listing_the_supported_ones(string command, string first, string second, string message)
+    {
+        var model = OnnxTestModels.Make("f32", Activation.Relu, Activation.Identity, [2, 2]);
+        model.Save(_temp.File("m.model"));
+        string[] args = command == "export" ? [command, _temp.File(first), _temp.File(second)] : [command, _temp.File(first), second, _temp.File("x.model")];
+        var (code, output, err) = CliTests.Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"backprop: {_temp.File(message)}\n", err);
+        Assert.False(File.Exists(_temp.File("out.pt")));
+    }
+
+    [Fact]
+    public void Import_errors_are_one_line_with_exit_code_2_and_nothing_saved()
+    {
+        string saved = _temp.File("never.model");
+        foreach (string file in new[] { TestData.Path("onnx", "leaky_relu.onnx"), _temp.File("missing.onnx"), _temp.Write("empty.onnx", []), _temp.Write("text.onnx", "not an onnx file\n") })
+        {
+            var (code, output, err) = CliTests.Run("import", file, "--save", saved);
+            Assert.Equal(2, code);
+            Assert.Equal("", output);
+            Assert.StartsWith($"backprop: {file}: ", err);
+            Assert.Single(err.TrimEnd('\n').Split('\n'));
+            Assert.False(File.Exists(saved));
+        }
+        var (c, _, e) = CliTests.Run("import", TestData.Path("onnx", "relu_softmax.onnx"));
+        Assert.Equal(2, c);
+        Assert.Contains("--save", e);
+    }
+}
