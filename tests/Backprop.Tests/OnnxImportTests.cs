@@ -102,13 +102,31 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void Npz_only_flags_are_refused_for_onnx_and_names_can_be_given()
+    {
+        string onnx = TestData.Path("onnx", "relu_softmax.onnx"), saved = _temp.File("named.model");
+        var (code, output, err) = CliTests.Run("import", onnx, "--save", saved, "--activation", "tanh");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("backprop: --activation: an .onnx file says its activations and precision itself; --activation is for .npz files", err.TrimEnd('\n'));
+        Assert.False(File.Exists(saved));
+
+        (code, _, err) = CliTests.Run("import", onnx, "--save", saved, "--features", "a,b,c,d", "--target", "kind", "--classes", "cat,dog,fish");
+        Assert.True(code == 0, err);
+        var model = ModelFile.Load(saved);
+        Assert.Equal(["a", "b", "c", "d"], model.FeatureNames);
+        Assert.Equal(["kind"], model.TargetNames);
+        Assert.Equal(["cat", "dog", "fish"], model.ClassNames);
+    }
+
+    [Fact]
     public void The_command_line_imports_and_predicts()
     {
         string saved = _temp.File("imported.model");
         var (code, output, err) = CliTests.Run("import", TestData.Path("onnx", "relu_softmax.onnx"), "--save", saved);
         Assert.Equal(0, code);
         Assert.Equal("", err);
-        Assert.Contains("a 4-8-3 network (relu hidden layers, softmax output, biases, f32)", output);
+        Assert.Contains("4-8-3 dense layers with biases, relu hidden, softmax output, f32, loss cross-entropy", output);
         var expected = Case("imported", "relu_softmax.onnx");
         var x = TestData.Rows(expected.GetProperty("inputs"));
         string csv = _temp.Write("inputs.csv", "x1,x2,x3,x4\n" + string.Join("\n", x.Select(r => string.Join(",", r.Select(TestData.Num)))) + "\n");
