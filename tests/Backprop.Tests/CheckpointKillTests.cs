@@ -50,19 +50,26 @@ public class CheckpointKillTests
             Assert.True(++runs < 60, "the run did not finish in 60 starts");
             bool first = !File.Exists(checkpoint);
             if (!first) resumed++;
-            // Every third run pauses 150 ms inside each checkpoint write and is killed in the middle of one.
-            bool killInWrite = kills < 12 && runs % 3 == 0;
+            // Every third resumed run pauses 150 ms inside each checkpoint write and is killed in the middle of one;
+            // the others are killed at a random moment after they wrote a checkpoint of their own (so that every run,
+            // however slowly the machine starts it, gets somewhere).
+            bool killInWrite = !first && kills < 12 && runs % 3 == 0;
+            var before = first ? DateTime.MinValue : File.GetLastWriteTimeUtc(checkpoint);
             using var p = Start(first ? [.. resume, "--checkpoint", checkpoint] : [.. resume, "--resume", checkpoint], killInWrite ? 150 : 0);
             if (kills < 12)
             {
+                var clock = Stopwatch.StartNew();
                 if (killInWrite)
                 {
                     // The temporary file beside the checkpoint exists only while one is being written.
-                    var clock = Stopwatch.StartNew();
-                    while (!p.HasExited && clock.ElapsedMilliseconds < 20_000 && Directory.GetFiles(temp.Path, ".c.ckpt.*.tmp").Length == 0) Thread.Sleep(2);
+                    while (!p.HasExited && clock.ElapsedMilliseconds < 30_000 && Directory.GetFiles(temp.Path, ".c.ckpt.*.tmp").Length == 0) Thread.Sleep(2);
                     if (!p.HasExited && Directory.GetFiles(temp.Path, ".c.ckpt.*.tmp").Length > 0) inWrite++;
                 }
-                else Thread.Sleep(random.Next(150, 900));
+                else
+                {
+                    while (!p.HasExited && clock.ElapsedMilliseconds < 30_000 && !(File.Exists(checkpoint) && File.GetLastWriteTimeUtc(checkpoint) > before)) Thread.Sleep(2);
+                    Thread.Sleep(random.Next(0, 300));
+                }
                 if (!p.HasExited) { p.Kill(); kills++; }
                 p.WaitForExit();
                 continue;
