@@ -1,6 +1,7 @@
 using System.Numerics;
 using Backprop.Data;
 using Backprop.Models;
+using Backprop.Training;
 
 namespace Backprop;
 
@@ -12,10 +13,16 @@ namespace Backprop;
 public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private Matrix<T>? _x;
+    private DataFingerprint? _trainFingerprint;
 
-    /// <summary>Builds everything <paramref name="recipe"/> (resolved: every setting set) describes for <paramref name="train"/>.</summary>
+    /// <summary>
+    /// Builds everything <paramref name="recipe"/> (resolved: every setting set) describes for <paramref name="train"/>;
+    /// with <paramref name="start"/> (fine-tuning), the network starts from that model's weights and keeps its input
+    /// scaling (the weights were learned on inputs scaled that way) instead of fitting one on <paramref name="train"/>.
+    /// </summary>
     /// <exception cref="DataException">A column of <paramref name="train"/> overflows the normalization or precision <typeparamref name="T"/>.</exception>
-    public Learner(Recipe recipe, Dataset train)
+    /// <exception cref="ArgumentException">The start model does not fit the network the recipe builds (<see cref="StartProblem"/> says how).</exception>
+    public Learner(Recipe recipe, Dataset train, Model? start = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(train);
@@ -25,14 +32,17 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         Train = train;
         // The scaling is fitted on the values as the file holds them, in float64; a column that would overflow it or
         // the network's precision is refused here (a DataException naming it), not found as infinities later.
-        Normalization = Normalization.Fit<T>(recipe.Normalize, train);
+        Spec = recipe.SpecFor(train.FeatureNames.Count, train.Targets.Columns);
+        if (start is not null && StartProblem(start, Spec, train) is string problem) throw new ArgumentException(problem, nameof(start));
+        Normalization = start?.Normalization ?? Normalization.Fit<T>(recipe.Normalize, train);
         // Inputs in the network's precision, scaled: images stay bytes and convert row by row as batches are
         // gathered (Fashion-MNIST in float32: 45 MiB of bytes rather than 180 MiB of floats); other data is a matrix.
         Rows = train.RowsAs<T>(Normalization);
         Y = train.Targets.Cast<T>();
-        Spec = recipe.SpecFor(train.FeatureNames.Count, train.Targets.Columns);
         Random = new NumpyRandom(recipe.Seed ?? 1);
-        Network = Spec.Build<T>(Random);
+        Network = Spec.Build<T>(Random);   // drawn even when a model's weights replace them: the stream goes on as in a fresh run
+        if (start is not null)
+            ParameterSnapshot<T>.Set(Network.Parameters, [.. start.Weights.Zip(start.Biases).SelectMany(l => l.Second is null ? new[] { l.First } : [l.First, l.Second])], "model's weights");
         Loss = LossCatalog.For<T>(recipe.Loss, Spec.OutputActivation);
         Trainer = new Trainer<T>(Network, Loss, Optimizers.Create<T>(recipe.Optimizer, recipe.Alpha.Value, recipe.MomentumBeta))
         {
@@ -80,9 +90,61 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Scaled inputs and targets of another dataset (validation or test), as the network takes them.</summary>
     public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data) => (data.RowsAs<T>(Normalization), data.Targets.Cast<T>());
 
-    /// <summary>Trains for the recipe's epochs, measuring <paramref name="validation"/> after each when given.</summary>
-    public TrainingHistory Fit(Dataset? validation = null, CancellationToken cancellation = default) =>
-        Trainer.Fit(Rows, Y, Recipe.Epochs ?? 20, validation is null ? null : Prepare(validation), cancellation);
+    /// <summary>
+    /// Trains for the recipe's epochs, measuring <paramref name="validation"/> after each when given; with
+    /// <paramref name="checkpointing"/>, hands out checkpoints or resumes from one (see <see cref="Trainer{T}.Fit"/>).
+    /// </summary>
+    public TrainingHistory Fit(Dataset? validation = null, CancellationToken cancellation = default, Checkpointing? checkpointing = null) =>
+        Trainer.Fit(Rows, Y, Recipe.Epochs ?? 20, validation is null ? null : Prepare(validation), cancellation, checkpointing);
+
+    /// <summary>A checkpoint file's contents for <paramref name="state"/>: it with the recipe, the data's fingerprints and the scaling.</summary>
+    public Checkpoint Checkpoint(TrainingCheckpoint state, Dataset? validation) =>
+        new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), validation is null ? null : DataFingerprint.Of(validation), Normalization, state);
+
+    /// <summary>
+    /// Why <paramref name="checkpoint"/> cannot be resumed by this learner, in words naming what differs (a setting,
+    /// the training or validation data, the scaling), or null when it can. The number of epochs may differ: a run
+    /// resumed with more goes on as one asked for more from the start would have.
+    /// </summary>
+    public string? ResumeProblem(Checkpoint checkpoint, Dataset? validation)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var mine = Checkpoints.Settings(Recipe with { Epochs = checkpoint.Recipe.Epochs });
+        foreach (var (name, value) in Checkpoints.Settings(checkpoint.Recipe))
+            if (mine.First(s => s.Name == name).Value != value)
+                return $"it was made with {name} {value}, not {mine.First(s => s.Name == name).Value}";
+        if (checkpoint.Train.Difference(_trainFingerprint ??= DataFingerprint.Of(Train)) is string data)
+            return $"it was made on other training data: this data has {data}";
+        var v = validation is null ? null : DataFingerprint.Of(validation);
+        if ((v is null) != (checkpoint.Validation is null))
+            return v is null ? "it was made with validation data; give the same --validation or --validation-data" : "it was made without validation data";
+        if (v is not null && checkpoint.Validation!.Difference(v) is string other)
+            return $"it was made with other validation data: this validation data has {other}";
+        if (!checkpoint.Normalization.Offset.SequenceEqual(Normalization.Offset) || !checkpoint.Normalization.Scale.SequenceEqual(Normalization.Scale) || checkpoint.Normalization.Kind != Normalization.Kind)
+            return "its input scaling is not the one fitted on this data";
+        if (checkpoint.State.Epoch > (Recipe.Epochs ?? 20) + 1)
+            return $"it is at epoch {checkpoint.State.Epoch}, past the {Recipe.Epochs} epochs asked for";
+        return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="model"/> cannot start a network of <paramref name="spec"/> on <paramref name="train"/>, naming
+    /// both shapes ("the model is 3-8-3 relu/softmax with bias; the network is 3-16-3 ..."), or null when it can.
+    /// </summary>
+    public static string? StartProblem(Model model, NetworkSpec spec, Dataset train)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(train);
+        static string Shape(NetworkSpec s) => $"{Models.Checkpoint.Shape(s)} {Activations.Name(s.HiddenActivation)}/{Activations.Name(s.OutputActivation)} {(s.Bias ? "with" : "without")} bias";
+        var m = model.Spec;
+        if (m.Inputs != spec.Inputs || m.Outputs != spec.Outputs || !m.Hidden.SequenceEqual(spec.Hidden) || m.Bias != spec.Bias
+            || (m.Hidden.Count > 0 && m.HiddenActivation != spec.HiddenActivation) || m.OutputActivation != spec.OutputActivation)
+            return $"the model is {Shape(m)}; the data and settings make {Shape(spec)}";
+        if (model.ClassNames is not null && train.ClassNames is not null && !model.ClassNames.SequenceEqual(train.ClassNames))
+            return $"the model's classes ({string.Join(", ", model.ClassNames)}) are not the data's ({string.Join(", ", train.ClassNames)})";
+        return null;
+    }
 
     /// <summary>The trained network with its scaling and names, ready to save or use.</summary>
     public Model ToModel() =>

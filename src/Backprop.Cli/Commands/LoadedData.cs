@@ -6,14 +6,19 @@ namespace Backprop.Cli;
 /// <summary>The data a network command works on, loaded and checked against the flags.</summary>
 internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset? Validation, Dataset? Test, bool IsImages)
 {
+    /// <summary>A saved model whose weights the network starts from (train --init-from), or null.</summary>
+    public Backprop.Models.Model? StartFrom { get; init; }
+
     /// <summary>
     /// Reads every flag (their mistakes come first, before any data is read), loads DATA and any validation/test
     /// files, and has the library resolve the recipe for the data, so that every setting that does not fit is an error
     /// before training starts.
     /// </summary>
-    public static LoadedData Load(string path, ParseResult result, NetworkFlags flags)
+    /// <param name="adjust">Changes the settings read from the flags before anything is loaded (train's --resume and --init-from).</param>
+    public static LoadedData Load(string path, ParseResult result, NetworkFlags flags, Func<TrainSettings, TrainSettings>? adjust = null)
     {
         var settings = flags.Read(result);
+        if (adjust is not null) settings = adjust(settings);
         // Output paths are checked before training, not after an hour of it.
         CheckOutputPath(settings.Save, "--save");
         CheckOutputPath(settings.History, "--history");
@@ -49,7 +54,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
 
     // An output is checked before training, not after an hour of it: the folder must exist, and a file must really be
     // creatable and writable there (a read-only folder, a full disk or /proc fail here, not at the end of the run).
-    private static void CheckOutputPath(string? path, string flag)
+    internal static void CheckOutputPath(string? path, string flag)
     {
         if (path is null) return;
         if (path.Length == 0) throw new UsageException($"{flag}: name a file to write");

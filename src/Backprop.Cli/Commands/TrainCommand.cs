@@ -12,20 +12,30 @@ internal static class TrainCommand
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, an IDX images file (gzipped or not), or a folder of IDX train/t10k pairs." };
         var flags = new NetworkFlags(new Recipe());
+        var checkpointFlags = new CheckpointFlags();
         var command = new Command("train", "Trains a network on your data by gradient descent and backpropagation.");
         command.Arguments.Add(data);
         flags.AddTo(command);
-        command.SetAction(result => Run(result.GetValue(data)!, result, flags, stdout, stderr, interrupt));
+        checkpointFlags.AddTo(command);
+        command.SetAction(result => Run(result.GetValue(data)!, result, flags, checkpointFlags, stdout, stderr, interrupt));
         return command;
     }
 
-    private static int Run(string path, ParseResult result, NetworkFlags flags, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
+    private static int Run(string path, ParseResult result, NetworkFlags flags, CheckpointFlags checkpointFlags, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
     {
-        var data = LoadedData.Load(path, result, flags);
-        return Workbench<double>.ByPrecision(data, w => Train(w, stdout, stderr, interrupt), w => Train(w, stdout, stderr, interrupt));
+        var start = checkpointFlags.Read(result);
+        LoadedData.CheckOutputPath(start.CheckpointPath, "--checkpoint");
+        var data = LoadedData.Load(path, result, flags, s => start.Apply(s, result, flags)) with { StartFrom = start.InitFrom };
+        if (start.InitFrom is { } model)
+        {
+            var recipe = data.Resolve().Recipe;
+            if (Learner<double>.StartProblem(model, recipe.SpecFor(data.Train.FeatureNames.Count, data.Train.Targets.Columns), data.Train) is string problem)
+                throw new UsageException($"--init-from {start.InitFromPath}: {problem}");
+        }
+        return Workbench<double>.ByPrecision(data, w => Train(w, start, stdout, stderr, interrupt), w => Train(w, start, stdout, stderr, interrupt));
     }
 
-    private static int Train<T>(Workbench<T> w, TextWriter stdout, TextWriter stderr, CancellationToken interrupt) where T : unmanaged, IFloatingPointIeee754<T>
+    private static int Train<T>(Workbench<T> w, CheckpointFlags.Start start, TextWriter stdout, TextWriter stderr, CancellationToken interrupt) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = w.Settings;
         var (train, validation, test) = (w.Data.Train, w.Data.Validation, w.Data.Test);
@@ -36,14 +46,22 @@ internal static class TrainCommand
         view.Line(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) view.Line(defaults);
         foreach (var note in s.Notes) view.Line(note);
+        if (start.Resume is { } resume)
+        {
+            if (w.Learner.ResumeProblem(resume, validation) is string problem) throw new UsageException($"--resume {start.ResumePath}: {problem}");
+            view.Line($"resumed from {start.ResumePath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
+        }
+        if (start.InitFromPath is string initFrom) view.Line($"starting from the weights of {initFrom}");
 
         using var historyFile = s.History is string historyPath ? new HistoryWriter(historyPath) : null;
+        foreach (var epoch in start.Resume?.State.History ?? []) historyFile?.Append(epoch);
+        var checkpoints = new CheckpointSaver<T>(w, start, validation);
         trainer.BatchCompleted += p => view.Batch(p, w.Epochs);
         trainer.EpochCompleted += e => { historyFile?.Append(e); view.Epoch(e, w.Epochs); view.EpochStarted(); };
         TrainingHistory history = null!;
         view.EpochStarted();
         using (Cli.ListenForInterrupt())
-            view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData, interrupt));
+            view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData, interrupt, checkpoints.Checkpointing));
 
         int exitCode = 0;
         string? interrupted = null;
@@ -89,6 +107,8 @@ internal static class TrainCommand
                 else view.Line($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
             }
         }
+        if (interrupted is not null && checkpoints.Last is { } last)
+            kept.Add($"checkpoint at epoch {last.Epoch}, example {last.Position} of {train.Count} in {start.CheckpointPath} (--resume it to go on)");
         if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
         if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, trainer.Loss.Name);
         if (historyFile?.Failure is string failure) throw new UsageException(failure);

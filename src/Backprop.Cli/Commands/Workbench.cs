@@ -13,7 +13,7 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         Data = data;
         (Recipe, Chosen) = resolved;
-        Learner = new Learner<T>(Recipe, data.Train);
+        Learner = new Learner<T>(Recipe, data.Train, data.StartFrom);
     }
 
     public LoadedData Data { get; }

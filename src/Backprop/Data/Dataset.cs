@@ -72,6 +72,9 @@ public sealed class Dataset
         FeatureNames = featureNames as PixelNames ?? (IReadOnlyList<string>)featureNames.ToArray(); // pixel names are made when read
     }
 
+    // The pixel bytes of images (empty otherwise), for the data's fingerprint.
+    internal ReadOnlySpan<byte> Pixels => _pixels;
+
     /// <summary>True for images (IDX files): the inputs are bytes, each feature byte / 255.</summary>
     public bool IsImages => _pixels is not null;
 

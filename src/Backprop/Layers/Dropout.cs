@@ -36,6 +36,9 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     /// <summary>The masked output of the last Forward, or null when it passed its input through (evaluation, or p = 0).</summary>
     public Matrix<T>? Output => _maskApplied ? _output.Current : null;
 
+    // The stream the masks come from (a checkpoint saves where it stands).
+    internal NumpyRandom Random => _random;
+
     /// <summary>The probability of dropping an activation.</summary>
     public double P { get; }
 

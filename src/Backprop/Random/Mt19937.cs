@@ -41,6 +41,20 @@ internal sealed class Mt19937
         _pos = N;
     }
 
+    /// <summary>Copies the N words of state into <paramref name="key"/>; returns the index of the next word.</summary>
+    public int GetState(Span<uint> key)
+    {
+        _key.CopyTo(key);
+        return _pos;
+    }
+
+    /// <summary>Sets the N words of state and the index of the next word (0 to N).</summary>
+    public void SetState(ReadOnlySpan<uint> key, int position)
+    {
+        key.CopyTo(_key);
+        _pos = position;
+    }
+
     /// <summary>Next tempered 32-bit word (<c>mt19937_next32</c>).</summary>
     public uint NextUInt32()
     {

@@ -37,6 +37,28 @@ public sealed class NumpyRandom
         _gauss = 0.0;
     }
 
+    /// <summary>Where the stream stands (numpy's <c>get_state()</c>): a copy, unaffected by later draws.</summary>
+    public NumpyRandomState GetState()
+    {
+        var key = new uint[NumpyRandomState.KeyLength];
+        int position = _mt.GetState(key);
+        return new NumpyRandomState(key, position, _hasGauss, _hasGauss ? _gauss : 0.0);
+    }
+
+    /// <summary>Puts the stream where <paramref name="state"/> says (numpy's <c>set_state()</c>): it then draws what the stream it came from drew next.</summary>
+    /// <exception cref="ArgumentException">The key is not 624 words, or the position is not 0 to 624.</exception>
+    public void SetState(NumpyRandomState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Key is null || state.Key.Length != NumpyRandomState.KeyLength)
+            throw new ArgumentException($"A random state has {NumpyRandomState.KeyLength} words of key, not {state.Key?.Length ?? 0}.", nameof(state));
+        if (state.Position is < 0 or > NumpyRandomState.KeyLength)
+            throw new ArgumentException($"A random state's position is 0 to {NumpyRandomState.KeyLength}, not {state.Position}.", nameof(state));
+        _mt.SetState(state.Key, state.Position);
+        _hasGauss = state.HasGauss;
+        _gauss = state.HasGauss ? state.Gauss : 0.0;
+    }
+
     // ---------------------------------------------------------------- uniform doubles
 
     /// <summary>One double in [0, 1) like <c>random_sample()</c>; consumes two 32-bit words.</summary>

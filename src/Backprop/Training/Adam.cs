@@ -18,7 +18,7 @@ namespace Backprop.Training;
 /// the smallest normal number; and v becomes 0 where it is below the smallest normal number. It is plain arithmetic, the same on every
 /// instruction set, and it changes nothing in a run where no value is subnormal.
 /// </remarks>
-public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<Parameter<T>, (T[] M, T[] V)> _moments = [];
     private int _step;
@@ -53,6 +53,23 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
 
     // The running moments of a parameter (for tests that look for subnormal values).
     internal (T[] M, T[] V) MomentsOf(Parameter<T> parameter) => _moments[parameter];
+
+    /// <inheritdoc/>
+    public OptimizerState SaveState(IReadOnlyList<Parameter<T>> parameters) => new("adam", _step, parameters.SelectMany(p =>
+    {
+        var mv = _moments.TryGetValue(p, out var found) ? found : default;
+        return new[] { OptimizerStates.Widen(mv.M, p.Value.Length), OptimizerStates.Widen(mv.V, p.Value.Length) };
+    }).ToArray());
+
+    /// <inheritdoc/>
+    public void RestoreState(OptimizerState state, IReadOnlyList<Parameter<T>> parameters)
+    {
+        OptimizerStates.Check(state, "adam", 2, parameters);
+        _moments.Clear();
+        for (int i = 0; i < parameters.Count; i++)
+            _moments[parameters[i]] = (OptimizerStates.Narrow<T>(state.Buffers[2 * i]), OptimizerStates.Narrow<T>(state.Buffers[2 * i + 1]));
+        _step = state.Steps;
+    }
 
     /// <inheritdoc/>
     public void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null)

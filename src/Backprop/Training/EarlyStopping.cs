@@ -13,7 +13,13 @@ internal sealed class EarlyStopping(int patience)
     /// <summary>The epoch of the best loss so far (0 before any).</summary>
     public int BestEpoch { get; private set; }
 
+    /// <summary>The best loss so far (+∞ before any).</summary>
+    public double BestLoss => _best;
+
     private double _best = double.PositiveInfinity;
+
+    /// <summary>Goes back to a checkpoint's bookkeeping: best loss <paramref name="best"/> at epoch <paramref name="bestEpoch"/>.</summary>
+    public void Restore(double best, int bestEpoch) => (_best, BestEpoch) = (best, bestEpoch);
 
     /// <summary>Records an epoch's loss: Improved when it is the best so far (keep these weights), Stop when patience has run out.</summary>
     public (bool Improved, bool Stop) Observe(int epoch, double monitored)

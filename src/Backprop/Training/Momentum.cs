@@ -10,7 +10,7 @@ namespace Backprop.Training;
 /// below the smallest normal number is set to zero instead of decaying through subnormal numbers (slow on x64); a run
 /// with no subnormal value is unchanged.
 /// </remarks>
-public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<Parameter<T>, T[]> _velocity = [];
     private readonly T _tiny;
@@ -33,6 +33,18 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
 
     // The velocity of a parameter (for tests that look for subnormal values).
     internal T[] VelocityOf(Parameter<T> parameter) => _velocity[parameter];
+
+    /// <inheritdoc/>
+    public OptimizerState SaveState(IReadOnlyList<Parameter<T>> parameters) =>
+        new("momentum", 0, parameters.Select(p => OptimizerStates.Widen(_velocity.GetValueOrDefault(p), p.Value.Length)).ToArray());
+
+    /// <inheritdoc/>
+    public void RestoreState(OptimizerState state, IReadOnlyList<Parameter<T>> parameters)
+    {
+        OptimizerStates.Check(state, "momentum", 1, parameters);
+        _velocity.Clear();
+        for (int i = 0; i < parameters.Count; i++) _velocity[parameters[i]] = OptimizerStates.Narrow<T>(state.Buffers[i]);
+    }
 
     /// <inheritdoc/>
     public void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null)

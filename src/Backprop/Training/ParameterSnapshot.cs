@@ -26,4 +26,46 @@ internal sealed class ParameterSnapshot<T> where T : unmanaged, IFloatingPointIe
         var parameters = network.Parameters;
         for (int i = 0; i < _copies.Length; i++) _copies[i].Span.CopyTo(parameters[i].Value.Span);
     }
+
+    /// <summary>The copied parameters in float64 (for a checkpoint).</summary>
+    public double[][] ToArrays() => _copies.Select(c => Widen(c.Span)).ToArray();
+
+    /// <summary>Copies float64 parameters in (from a checkpoint; their lengths are checked by <see cref="Set"/>'s caller).</summary>
+    public void Load(IReadOnlyList<double[]> values)
+    {
+        for (int i = 0; i < _copies.Length; i++) Narrow(values[i], _copies[i].Span);
+    }
+
+    /// <summary>A network's parameters in float64.</summary>
+    public static double[][] Read(IReadOnlyList<Parameter<T>> parameters) => parameters.Select(p => Widen(p.Value.Span)).ToArray();
+
+    /// <summary>Sets a network's parameters from float64 values, after checking that there are as many of the same lengths.</summary>
+    /// <exception cref="ArgumentException">The values do not fit the parameters; <paramref name="what"/> names them in the message.</exception>
+    public static void Set(IReadOnlyList<Parameter<T>> parameters, IReadOnlyList<double[]> values, string what)
+    {
+        Check(parameters, values, what);
+        for (int i = 0; i < parameters.Count; i++) Narrow(values[i], parameters[i].Value.Span);
+    }
+
+    /// <summary>Checks that <paramref name="values"/> are as many as the parameters, each as long as its parameter.</summary>
+    public static void Check(IReadOnlyList<Parameter<T>> parameters, IReadOnlyList<double[]> values, string what)
+    {
+        if (values.Count != parameters.Count)
+            throw new ArgumentException($"The {what} are {values.Count} arrays; the network has {parameters.Count} parameters.");
+        for (int i = 0; i < values.Count; i++)
+            if (values[i].Length != parameters[i].Value.Length)
+                throw new ArgumentException($"The {what}' array {i} has {values[i].Length} values; {parameters[i].Name} has {parameters[i].Value.Length}.");
+    }
+
+    private static double[] Widen(ReadOnlySpan<T> values)
+    {
+        var wide = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) wide[i] = double.CreateTruncating(values[i]);
+        return wide;
+    }
+
+    private static void Narrow(double[] values, Span<T> to)
+    {
+        for (int i = 0; i < values.Length; i++) to[i] = T.CreateTruncating(values[i]);
+    }
 }

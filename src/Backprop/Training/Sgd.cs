@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Training;
 
 /// <summary>The notes' plain gradient descent: <c>weights -= alpha * weight_delta</c>.</summary>
-public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Sgd<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Gradient descent with learning rate <paramref name="alpha"/> (above zero).</summary>
     public Sgd(T alpha)
@@ -30,4 +30,10 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
             Elementwise.SubtractScaled(p.Value.Span, Alpha, p.Gradient.Span, compute);
         }
     }
+
+    /// <inheritdoc/>
+    public OptimizerState SaveState(IReadOnlyList<Parameter<T>> parameters) => new("sgd", 0, []);
+
+    /// <inheritdoc/>
+    public void RestoreState(OptimizerState state, IReadOnlyList<Parameter<T>> parameters) => OptimizerStates.Check(state, "sgd", 0, parameters);
 }

@@ -93,9 +93,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// data after each epoch when given; returns each epoch's results and why training stopped. When
     /// <paramref name="cancellation"/> is cancelled, training stops after the current batch and returns with
     /// <see cref="StopReason.Cancelled"/> and the weights of the last completed epoch (or the initial weights).
+    /// <paramref name="checkpointing"/> hands out the whole training state as it goes (and at the batch where
+    /// cancellation stops it), or continues from such a state: the rest of the run is then bit for bit the same as
+    /// the run that made it would have been, and the history returned includes that run's epochs.
     /// </summary>
+    /// <exception cref="ArgumentException">The data is empty or the batch larger than it; or the checkpoint does not fit this trainer and data, or the optimizer cannot be checkpointed.</exception>
     public TrainingHistory Fit(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Checkpointing? checkpointing = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -103,42 +107,42 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (x.Rows == 0) throw new ArgumentException("There are no examples to train on.");
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs cannot be negative ({epochs}).");
         if (EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), "Early-stopping patience must be at least 1.");
+        if (checkpointing is { EveryBatches: < 0 }) throw new ArgumentOutOfRangeException(nameof(checkpointing), "Checkpoints every fewer than 0 batches.");
         int n = x.Rows, batchSize = Batching.SizeFor(n);
         if (batchSize > n) throw new ArgumentException($"Batch size {batchSize} is larger than the {n} examples.");
 
-        var history = new List<EpochResult>(Math.Min(epochs, 1024)); // grows past that: epochs may be a huge "until stopped"
-        int[] order = Enumerable.Range(0, n).ToArray();
-        var lastGood = _lastGood ??= new ParameterSnapshot<T>(Network);
-        lastGood.Take(Network);
-        var stopping = EarlyStoppingPatience is int patience ? new EarlyStopping(patience) : null;
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        var write = checkpointing?.Write;
+        int every = checkpointing?.EveryBatches ?? 0;
+        var run = new FitRun<T>(this, n, epochs, _lastGood ??= new ParameterSnapshot<T>(Network), checkpointing?.ResumeFrom, write is not null);
+        var stopping = run.Stopping;
+        while (run.Epoch <= epochs)
         {
-            if (ShuffleWith is not null) order = ShuffleWith.Permutation(n);
-            double total = 0;
-            int correct = 0;
-            for (int start = 0; start < n; start += batchSize)
+            if (run.Position == 0) run.StartEpoch();
+            while (run.Position < n)
             {
-                int rows = Math.Min(batchSize, n - start);
-                var xb = _xBatch.Gather(x, order, start, rows, Network.Compute);
-                var yb = _yBatch.Gather(y, order, start, rows, Network.Compute);
-                total += double.CreateChecked(Step(xb, yb, out int batchCorrect));
-                correct += batchCorrect;
-                if (!double.IsFinite(total))
+                int rows = Math.Min(batchSize, n - run.Position);
+                var xb = _xBatch.Gather(x, run.Order, run.Position, rows, Network.Compute);
+                var yb = _yBatch.Gather(y, run.Order, run.Position, rows, Network.Compute);
+                run.Total += double.CreateChecked(Step(xb, yb, out int batchCorrect));
+                run.Correct += batchCorrect;
+                if (!double.IsFinite(run.Total))
                 {
-                    lastGood.Restore(Network);
-                    return new TrainingHistory(history, StopReason.Diverged, history.Count, epoch);
+                    run.LastGood.Restore(Network);
+                    return new TrainingHistory(run.History, StopReason.Diverged, run.History.Count, run.Epoch);
                 }
-                int done = start + rows;
-                BatchCompleted?.Invoke(new BatchProgress(epoch, done, n, total / done, CountClasses ? (double)correct / done : null));
+                run.Position += rows;
+                BatchCompleted?.Invoke(new BatchProgress(run.Epoch, run.Position, n, run.Total / run.Position, CountClasses ? (double)run.Correct / run.Position : null));
                 if (cancellation.IsCancellationRequested)
                 {
-                    // Stopped mid-epoch: the epoch is not finished, so its updates are dropped with it.
-                    lastGood.Restore(Network);
-                    return new TrainingHistory(history, StopReason.Cancelled, history.Count);
+                    // Stopped mid-epoch: the checkpoint keeps this batch; the weights go back to the last finished epoch.
+                    write?.Invoke(run.Capture(_best));
+                    run.LastGood.Restore(Network);
+                    return new TrainingHistory(run.History, StopReason.Cancelled, run.History.Count);
                 }
+                if (every > 0 && run.Position < n && run.Position / batchSize % every == 0) write?.Invoke(run.Capture(_best));
             }
 
-            var result = new EpochResult(epoch, total, n) { TrainAccuracy = CountClasses ? (double)correct / n : null };
+            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null };
             if (validation is { } v)
             {
                 var measured = Evaluation.Run(Network, Loss, v.X, v.Y);
@@ -149,22 +153,37 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     ValidationMae = CountClasses ? null : measured.Overall.MeanAbsoluteError,
                 };
             }
-            history.Add(result);
+            run.History.Add(result);
             EpochCompleted?.Invoke(result);
-            lastGood.Take(Network);
+            run.LastGood.Take(Network);
 
-            if (stopping?.Observe(epoch, result.ValidationLoss ?? result.MeanLoss) is var (improved, stop))
+            if (stopping?.Observe(run.Epoch, result.ValidationLoss ?? result.MeanLoss) is var (improved, stop))
             {
-                if (improved) (_best ??= new ParameterSnapshot<T>(Network)).Take(Network);
+                if (improved) BestSnapshot().Take(Network);
                 if (stop)
                 {
                     _best!.Restore(Network);
-                    return new TrainingHistory(history, StopReason.EarlyStopping, stopping.BestEpoch);
+                    return new TrainingHistory(run.History, StopReason.EarlyStopping, stopping.BestEpoch);
                 }
             }
+            run.EndEpoch();
+            if (run.Epoch <= epochs) write?.Invoke(run.Capture(_best));
         }
         if (stopping is { BestEpoch: > 0 }) _best!.Restore(Network);
-        return new TrainingHistory(history, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : history.Count);
+        return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
+    }
+
+    // The best epoch's parameters (early stopping), allocated on first use and reused across Fit calls.
+    internal ParameterSnapshot<T> BestSnapshot() => _best ??= new ParameterSnapshot<T>(Network);
+
+    /// <summary>The random streams training draws from, each once: the shuffling stream, then each dropout layer's.</summary>
+    internal IReadOnlyList<NumpyRandom> RandomStreams()
+    {
+        var streams = new List<NumpyRandom>();
+        if (ShuffleWith is not null) streams.Add(ShuffleWith);
+        foreach (var layer in Network.Layers)
+            if (layer is Dropout<T> dropout && !streams.Contains(dropout.Random)) streams.Add(dropout.Random);
+        return streams;
     }
 
     /// <summary>Mean loss an example and share of rows whose class is right, on x and y, in evaluation mode (no dropout, no updates).</summary>

@@ -1,0 +1,207 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json;
+using Backprop.Data;
+using Backprop.Training;
+
+namespace Backprop.Models;
+
+/// <summary>
+/// Reads a checkpoint's JSON body (see <see cref="CheckpointWriter"/>), checking every member: its kind, its range, and
+/// every array's length against the network the recipe builds for the data, so that a damaged or forged file is one
+/// <see cref="Problem"/> naming the member, never a crash or a huge allocation.
+/// </summary>
+internal static class CheckpointReader
+{
+    /// <summary>What is wrong with the body, in words.</summary>
+    public sealed class Problem(string message) : Exception(message);
+
+    public static Checkpoint Read(JsonElement root)
+    {
+        Expect(root, "the content", JsonValueKind.Object);
+        var recipe = ReadRecipe(Member(root, "recipe", JsonValueKind.Object));
+        var train = ReadData(Member(root, "train_data", JsonValueKind.Object), "train_data");
+        var validation = Nullable(root, "validation_data") is { } v ? ReadData(Expect(v, "validation_data", JsonValueKind.Object), "validation_data") : null;
+        var norm = Member(root, "normalization", JsonValueKind.Object);
+        var normalization = new Normalization(Text(norm, "kind"), Doubles(Member(norm, "offset", JsonValueKind.Array), "normalization.offset"),
+            Doubles(Member(norm, "scale", JsonValueKind.Array), "normalization.scale"));
+        if (normalization.Offset.Length != train.Inputs || normalization.Scale.Length != train.Inputs)
+            throw new Problem($"inconsistent checkpoint: the normalization has {normalization.Offset.Length} offsets and {normalization.Scale.Length} scales for {train.Inputs} inputs");
+
+        NetworkSpec spec;
+        try { spec = recipe.SpecFor(train.Inputs, train.Outputs); _ = spec.Init; }
+        catch (ArgumentException e) { throw new Problem($"inconsistent checkpoint: {e.Message}"); }
+        var lengths = ParameterLengths(spec);
+        bool f32 = recipe.Precision == "f32";
+        var s = Member(root, "state", JsonValueKind.Object);
+        int epoch = Int(s, "epoch", 1, int.MaxValue), position = Int(s, "position", 0, train.Rows);
+        int[]? order = Nullable(s, "order") is { } o ? Ints(o, "state.order", train.Rows) : null;
+        var optimizer = Member(s, "optimizer", JsonValueKind.Object);
+        string name = Text(optimizer, "name");
+        int perParameter = name switch { "sgd" => 0, "momentum" => 1, "adam" => 2, _ => throw new Problem($"malformed checkpoint: \"state.optimizer.name\" is {MessageText.Quote(name)}") };
+        if (name != recipe.Optimizer) throw new Problem($"inconsistent checkpoint: the optimizer state is {name}'s; the recipe's optimizer is {recipe.Optimizer}");
+        var buffers = Floats(Member(optimizer, "buffers", JsonValueKind.Array), "state.optimizer.buffers", lengths.SelectMany(l => Enumerable.Repeat(l, perParameter)).ToArray(), f32);
+        var randoms = Member(s, "randoms", JsonValueKind.Array).EnumerateArray().Select((r, i) => ReadRandom(Expect(r, $"state.randoms[{i}]", JsonValueKind.Object), $"state.randoms[{i}]")).ToArray();
+        EarlyStoppingState? stopping = null;
+        if (Nullable(s, "early_stopping") is { } es)
+        {
+            Expect(es, "state.early_stopping", JsonValueKind.Object);
+            int bestEpoch = Int(es, "best_epoch", 0, epoch);
+            stopping = new EarlyStoppingState(Double(es, "best_loss"), bestEpoch,
+                bestEpoch > 0 ? Floats(Member(es, "best_parameters", JsonValueKind.Array), "state.early_stopping.best_parameters", lengths, f32) : null);
+        }
+        var history = Member(s, "history", JsonValueKind.Array).EnumerateArray().Select((h, i) => ReadEpoch(Expect(h, $"state.history[{i}]", JsonValueKind.Object))).ToArray();
+        if (history.Length != epoch - 1) throw new Problem($"inconsistent checkpoint: it is in epoch {epoch} with {history.Length} epochs of history");
+        var state = new TrainingCheckpoint(epoch, position, order, Double(s, "total_loss"), Int(s, "correct", 0, position),
+            Floats(Member(s, "parameters", JsonValueKind.Array), "state.parameters", lengths, f32),
+            Nullable(s, "last_good") is { } g ? Floats(Expect(g, "state.last_good", JsonValueKind.Array), "state.last_good", lengths, f32) : null,
+            new OptimizerState(name, Int(optimizer, "steps", 0, int.MaxValue), buffers), randoms, stopping, history);
+        return new Checkpoint(recipe, train, validation, normalization, state);
+    }
+
+    private static Recipe ReadRecipe(JsonElement r)
+    {
+        try
+        {
+            var hidden = Member(r, "hidden", JsonValueKind.Array).EnumerateArray().Select((h, i) => h.TryGetInt32(out int n) && n > 0 ? n
+                : throw new Problem($"malformed checkpoint: \"recipe.hidden[{i}]\" is not a layer size")).ToArray();
+            var (optimizer, _) = Optimizers.Parse(Text(r, "optimizer"));
+            string rounding = Text(r, "rounding");
+            if (rounding is not ("fused" or "numpy")) throw new Problem($"malformed checkpoint: \"recipe.rounding\" is {MessageText.Quote(rounding)}; expected fused or numpy");
+            var recipe = new Recipe
+            {
+                Hidden = hidden,
+                Activation = Activations.Parse(Text(r, "activation"), Activations.HiddenNames),
+                Output = Activations.Parse(Text(r, "output"), Activations.OutputNames),
+                Loss = LossCatalog.Canonical(Text(r, "loss")),
+                Optimizer = optimizer,
+                MomentumBeta = Double(r, "momentum_beta"),
+                Alpha = Double(r, "alpha"),
+                Epochs = Int(r, "epochs", 1, int.MaxValue),
+                Batch = Batching.Parse(Text(r, "batch")),
+                Init = Initializer.Parse(Text(r, "init")),
+                Seed = Member(r, "seed", JsonValueKind.Number).TryGetUInt32(out uint seed) ? seed : throw new Problem("malformed checkpoint: \"recipe.seed\" is not a seed"),
+                Bias = Bool(r, "bias"),
+                Shuffle = Bool(r, "shuffle"),
+                Normalize = Text(r, "normalize"),
+                L2 = Double(r, "l2"),
+                Dropout = Double(r, "dropout"),
+                Patience = Nullable(r, "early_stopping") is { } p ? Int(r, "early_stopping", 1, int.MaxValue) : null,
+                Precision = Text(r, "precision"),
+                Compute = rounding == "fused" ? Compute.Default : Compute.Default with { Float64 = Summation.NumpySeparate },
+            };
+            if (recipe.Precision is not ("f32" or "f64")) throw new Problem($"malformed checkpoint: \"recipe.precision\" is {MessageText.Quote(recipe.Precision)}; expected f32 or f64");
+            return recipe;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException) { throw new Problem($"malformed checkpoint: in \"recipe\": {e.Message}"); }
+    }
+
+    /// <summary>Each parameter's length, in the order the network lists them: each dense layer's weights, then its bias.</summary>
+    internal static int[] ParameterLengths(NetworkSpec spec)
+    {
+        var lengths = new List<int>();
+        int fanIn = spec.Inputs;
+        foreach (int fanOut in spec.Hidden.Append(spec.Outputs))
+        {
+            long weights = (long)fanIn * fanOut;
+            if (weights > Array.MaxLength) throw new Problem($"inconsistent checkpoint: a layer of {fanIn} x {fanOut} weights");
+            lengths.Add((int)weights);
+            if (spec.Bias) lengths.Add(fanOut);
+            fanIn = fanOut;
+        }
+        return [.. lengths];
+    }
+
+    private static DataFingerprint ReadData(JsonElement d, string at)
+    {
+        string sha = Text(d, "sha256");
+        if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit)) throw new Problem($"malformed checkpoint: \"{at}.sha256\" is not 64 hex digits");
+        return new DataFingerprint(Int(d, "rows", 1, int.MaxValue), Int(d, "inputs", 1, int.MaxValue), Int(d, "outputs", 1, int.MaxValue), sha);
+    }
+
+    private static NumpyRandomState ReadRandom(JsonElement r, string at)
+    {
+        var key = Bytes(Text(r, "key"), at + ".key", NumpyRandomState.KeyLength * 4);
+        var words = new uint[NumpyRandomState.KeyLength];
+        for (int i = 0; i < words.Length; i++) words[i] = BinaryPrimitives.ReadUInt32LittleEndian(key.AsSpan(4 * i));
+        return new NumpyRandomState(words, Int(r, "position", 0, NumpyRandomState.KeyLength), Bool(r, "has_gauss"), Double(r, "gauss"));
+    }
+
+    private static EpochResult ReadEpoch(JsonElement h) => new(Int(h, "epoch", 1, int.MaxValue), Double(h, "total_loss"), Int(h, "examples", 1, int.MaxValue))
+    {
+        TrainAccuracy = NullableDouble(h, "train_accuracy"),
+        ValidationLoss = NullableDouble(h, "validation_loss"),
+        ValidationAccuracy = NullableDouble(h, "validation_accuracy"),
+    };
+
+    // ---------------------------------------------------------------- members
+
+    private static JsonElement Member(JsonElement obj, string name, JsonValueKind kind) =>
+        obj.TryGetProperty(name, out var value) ? Expect(value, name, kind) : throw new Problem($"malformed checkpoint: \"{name}\" is missing");
+
+    private static JsonElement? Nullable(JsonElement obj, string name) =>
+        !obj.TryGetProperty(name, out var value) ? throw new Problem($"malformed checkpoint: \"{name}\" is missing")
+        : value.ValueKind == JsonValueKind.Null ? null : value;
+
+    private static JsonElement Expect(JsonElement value, string at, JsonValueKind kind) =>
+        value.ValueKind == kind ? value : throw new Problem($"malformed checkpoint: \"{at}\" is {value.ValueKind.ToString().ToLowerInvariant()}; expected {kind.ToString().ToLowerInvariant()}");
+
+    private static string Text(JsonElement obj, string name) => Member(obj, name, JsonValueKind.String).GetString()!;
+
+    private static bool Bool(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean()
+        : throw new Problem($"malformed checkpoint: \"{name}\" is not true or false");
+
+    private static int Int(JsonElement obj, string name, int min, int max) =>
+        Member(obj, name, JsonValueKind.Number).TryGetInt32(out int v) && v >= min && v <= max ? v
+        : throw new Problem($"malformed checkpoint: \"{name}\" is not a whole number from {min} to {max}");
+
+    private static double Double(JsonElement obj, string name) =>
+        NullableDouble(obj, name) ?? throw new Problem($"malformed checkpoint: \"{name}\" is null; expected a number");
+
+    // A number, or "NaN", "Infinity", "-Infinity" (which JSON numbers cannot be), or null.
+    private static double? NullableDouble(JsonElement obj, string name) => Nullable(obj, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Number } n when n.TryGetDouble(out double v) && double.IsFinite(v) => v,
+        { ValueKind: JsonValueKind.String } t when t.GetString() is "NaN" or "Infinity" or "-Infinity" => double.Parse(t.GetString()!, CultureInfo.InvariantCulture),
+        _ => throw new Problem($"malformed checkpoint: \"{name}\" is not a number"),
+    };
+
+    private static double[] Doubles(JsonElement array, string at) => array.EnumerateArray().Select((e, i) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v) ? v : throw new Problem($"malformed checkpoint: \"{at}[{i}]\" is not a finite number")).ToArray();
+
+    private static byte[] Bytes(string base64, string at, long expected)
+    {
+        // The decoded length is known from the text's: checked before decoding anything.
+        long decoded = base64.Length / 4 * 3 - (base64.EndsWith("==", StringComparison.Ordinal) ? 2 : base64.EndsWith('=') ? 1 : 0);
+        if (base64.Length % 4 != 0 || decoded != expected) throw new Problem($"inconsistent checkpoint: \"{at}\" holds {Math.Max(decoded, 0)} bytes; the network needs {expected}");
+        try { return Convert.FromBase64String(base64); }
+        catch (FormatException) { throw new Problem($"malformed checkpoint: \"{at}\" is not base64"); }
+    }
+
+    private static int[] Ints(JsonElement value, string at, int count)
+    {
+        var bytes = Bytes(Expect(value, at, JsonValueKind.String).GetString()!, at, 4L * count);
+        var result = new int[count];
+        for (int i = 0; i < count; i++) result[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4 * i));
+        return result;
+    }
+
+    // Arrays of raw float32 or float64 values, one a length in `lengths`.
+    private static double[][] Floats(JsonElement array, string at, int[] lengths, bool f32)
+    {
+        if (array.GetArrayLength() != lengths.Length) throw new Problem($"inconsistent checkpoint: \"{at}\" has {array.GetArrayLength()} arrays; the network needs {lengths.Length}");
+        int size = f32 ? 4 : 8, i = 0;
+        var result = new double[lengths.Length][];
+        foreach (var e in array.EnumerateArray())
+        {
+            var bytes = Bytes(Expect(e, $"{at}[{i}]", JsonValueKind.String).GetString()!, $"{at}[{i}]", (long)size * lengths[i]);
+            var values = new double[lengths[i]];
+            for (int k = 0; k < values.Length; k++)
+                values[k] = f32 ? BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * k)) : BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(8 * k));
+            result[i++] = values;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Backprop.Models;
+
+/// <summary>A resolved recipe's training settings by the command line's flag names, as checkpoints compare them.</summary>
+public static class Checkpoints
+{
+    /// <summary>
+    /// Each setting that shapes training, by its flag's name (layers, activation, output, loss, optimizer, alpha, epochs,
+    /// batch, init, seed, bias, shuffle, normalize, l2, dropout, early-stopping, precision, rounding) with its value as
+    /// text; a setting the recipe leaves unset has a null value.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string? Value)> Settings(Recipe r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        return
+        [
+            ("layers", r.Hidden is null ? null : r.Hidden.Count == 0 ? "none" : string.Join(",", r.Hidden)),
+            ("activation", r.Activation is { } a ? Activations.Name(a) : null),
+            ("output", r.Output is { } o ? Activations.Name(o) : null),
+            ("loss", r.Loss),
+            ("optimizer", r.Optimizer is null ? null : r.Optimizer.StartsWith("momentum", StringComparison.Ordinal) ? $"momentum:{Num(r.MomentumBeta)}" : r.Optimizer),
+            ("alpha", r.Alpha is { } alpha ? Num(alpha) : null),
+            ("epochs", r.Epochs?.ToString(CultureInfo.InvariantCulture)),
+            ("batch", r.Batch?.ToString()),
+            ("init", r.Init?.ToString()),
+            ("seed", r.Seed?.ToString(CultureInfo.InvariantCulture)),
+            ("bias", r.Bias is { } b ? (b ? "true" : "false") : null),
+            ("shuffle", r.Shuffle is { } s ? (s ? "true" : "false") : null),
+            ("normalize", r.Normalize),
+            ("l2", Num(r.L2)),
+            ("dropout", Num(r.Dropout)),
+            ("early-stopping", r.Patience?.ToString(CultureInfo.InvariantCulture) ?? "off"),
+            ("precision", r.Precision),
+            ("rounding", CheckpointWriter.Rounding(r)),
+        ];
+    }
+}

@@ -1,0 +1,26 @@
+namespace Backprop.Training;
+
+/// <summary>
+/// How <see cref="Trainer{T}.Fit"/> checkpoints: <see cref="Write"/> is given the whole training state at the end of
+/// every epoch that training goes on after, after every <see cref="EveryBatches"/> batches when set, and at the batch
+/// where cancellation stops it; <see cref="ResumeFrom"/> continues from such a state.
+/// </summary>
+/// <example>
+/// <code>
+/// TrainingCheckpoint? last = null;
+/// trainer.Fit(x, y, 10, checkpointing: new Checkpointing { Write = c => last = c, EveryBatches = 100 });
+/// // later, on a trainer built the same way:
+/// trainer.Fit(x, y, 10, checkpointing: new Checkpointing { ResumeFrom = last });
+/// </code>
+/// </example>
+public sealed record Checkpointing
+{
+    /// <summary>Receives each checkpoint (a copy: the caller may keep it); null to write none.</summary>
+    public Action<TrainingCheckpoint>? Write { get; init; }
+
+    /// <summary>Also checkpoint after every this many batches (counted within the epoch); 0 for epoch ends only.</summary>
+    public int EveryBatches { get; init; }
+
+    /// <summary>A checkpoint to go on from (of a trainer built the same way, on the same data); null to start afresh.</summary>
+    public TrainingCheckpoint? ResumeFrom { get; init; }
+}
