@@ -143,4 +143,21 @@ public sealed class RegressionMetricsTests : IDisposable
             Assert.True(D(row[5]) <= Math.Sqrt(D(row[3])) + 1e-12, string.Join(",", row));
         }
     }
+
+    [Fact]
+    public void Validation_mae_survives_a_checkpoint_and_resume()
+    {
+        // Expected: the history of the same run that never stopped (validation_mae of every epoch included).
+        string data = RegressionCsv(), whole = _temp.File("whole.csv"), resumed = _temp.File("resumed.csv"), checkpoint = _temp.File("c.ckpt");
+        string[] run = ["train", data, "--target", "y1,y2", "--loss", "mse", "--validation", "0.3", "--batch", "4", "--quiet"];
+        var (code, _, err) = CliTests.Run([.. run, "--epochs", "4", "--history", whole]);
+        Assert.True(code == 0, err);
+        // Two epochs with a checkpoint (the file holds the state after epoch 1), then on to 4 from it.
+        (code, _, err) = CliTests.Run([.. run, "--epochs", "2", "--checkpoint", checkpoint]);
+        Assert.True(code == 0, err);
+        (code, _, err) = CliTests.Run([.. run, "--epochs", "4", "--resume", checkpoint, "--history", resumed]);
+        Assert.True(code == 0, err);
+        Assert.Equal(File.ReadAllText(whole), File.ReadAllText(resumed));
+        Assert.All(File.ReadAllLines(resumed).Skip(1), row => Assert.NotEqual("", row.Split(',')[5]));
+    }
 }

@@ -132,6 +132,7 @@ internal static class CheckpointReader
         TrainAccuracy = NullableDouble(h, "train_accuracy"),
         ValidationLoss = NullableDouble(h, "validation_loss"),
         ValidationAccuracy = NullableDouble(h, "validation_accuracy"),
+        ValidationMae = NullableDouble(h, "validation_mae"),
     };
 
     // ---------------------------------------------------------------- members

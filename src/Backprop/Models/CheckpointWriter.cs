@@ -73,6 +73,7 @@ internal static class CheckpointWriter
                 Number(w, "train_accuracy", epoch.TrainAccuracy);
                 Number(w, "validation_loss", epoch.ValidationLoss);
                 Number(w, "validation_accuracy", epoch.ValidationAccuracy);
+                Number(w, "validation_mae", epoch.ValidationMae);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
