@@ -15,7 +15,7 @@ if [[ $(uname -s) != Linux || $(uname -m) != x86_64 ]]; then
   echo "aot-tool.sh: the Native AOT package is built for linux-x64; this is $(uname -sm)" >&2
   exit 1
 fi
-if ! compgen -c | grep -qE '^clang(-[0-9]+)?$' || [[ ! -e /usr/include/zlib.h ]]; then
+if [[ $(compgen -c clang | grep -cE '^clang(-[0-9]+)?$') == 0 || ! -e /usr/include/zlib.h ]]; then
   echo "aot-tool.sh: Native AOT links with clang and zlib: apt-get install clang zlib1g-dev" >&2
   exit 1
 fi

@@ -11,11 +11,17 @@ namespace Backprop.Tests;
 /// repository), the tool goes into a tool path there (no global install), and a nuget.config there lists only the
 /// packed folder, so no other source (and no other run's package) can be picked. Made once for <see cref="PackageTests"/>.
 /// </summary>
-public sealed class PackedTool : IDisposable
+public class PackedTool : IDisposable
 {
-    public PackedTool()
+    public PackedTool() : this("backprop-pack-", [["src/Backprop"], ["src/Backprop.Cli"]]) { }
+
+    /// <summary>
+    /// Runs <c>dotnet pack</c> once for each of <paramref name="packs"/> (a project folder, then any extra arguments)
+    /// into one folder, then installs Backprop.Cli from it.
+    /// </summary>
+    protected PackedTool(string prefix, string[][] packs)
     {
-        Root = Directory.CreateTempSubdirectory("backprop-pack-").FullName;
+        Root = Directory.CreateTempSubdirectory(prefix).FullName;
         Packages = Path.Combine(Root, "packages");
         Tools = Path.Combine(Root, "tools");
         Version = typeof(Backprop.Cli.Cli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!
@@ -23,11 +29,11 @@ public sealed class PackedTool : IDisposable
 
         string artifacts = Path.Combine(Root, "artifacts");
         var output = new System.Text.StringBuilder();
-        foreach (string project in new[] { "src/Backprop", "src/Backprop.Cli" })
+        foreach (string[] pack in packs)
         {
-            var pack = Run(Dotnet, ["pack", Path.Combine(Repository, project), "-c", "Release", "-o", Packages, "--artifacts-path", artifacts]);
-            if (pack.Code != 0) throw new InvalidOperationException($"dotnet pack {project} failed:\n{pack.Out}{pack.Err}");
-            output.Append(pack.Out).Append(pack.Err);
+            var run = Run(Dotnet, ["pack", Path.Combine(Repository, pack[0]), "-c", "Release", "-o", Packages, "--artifacts-path", artifacts, .. pack[1..]]);
+            if (run.Code != 0) throw new InvalidOperationException($"dotnet pack {string.Join(' ', pack)} failed:\n{run.Out}{run.Err}");
+            output.Append(run.Out).Append(run.Err);
         }
         PackOutput = output.ToString();
 
