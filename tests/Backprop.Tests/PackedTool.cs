@@ -31,7 +31,9 @@ public class PackedTool : IDisposable
         var output = new System.Text.StringBuilder();
         foreach (string[] pack in packs)
         {
-            var run = Run(Dotnet, ["pack", Path.Combine(Repository, pack[0]), "-c", "Release", "-o", Packages, "--artifacts-path", artifacts, .. pack[1..]]);
+            // No build server (MSBuild nodes, the compiler server) is left running after the test.
+            var run = Run(Dotnet, ["pack", Path.Combine(Repository, pack[0]), "-c", "Release", "-o", Packages, "--artifacts-path", artifacts,
+                "--disable-build-servers", .. pack[1..]]);
             if (run.Code != 0) throw new InvalidOperationException($"dotnet pack {string.Join(' ', pack)} failed:\n{run.Out}{run.Err}");
             output.Append(run.Out).Append(run.Err);
         }
@@ -88,8 +90,8 @@ public class PackedTool : IDisposable
     public (int Code, string Out, string Err) RunTool(params string[] args) => Run(Path.Combine(Tools, "backprop"), args);
 
     /// <summary>
-    /// Runs <paramref name="file"/> to its end (10 minutes at most) with the output captured. The build servers that
-    /// <c>dotnet pack</c> may leave running do not hold it up: it returns when the process exits.
+    /// Runs <paramref name="file"/> to its end (10 minutes at most) with the output captured; it returns when the
+    /// process exits, even if something it started still holds the output open.
     /// </summary>
     public static (int Code, string Out, string Err) Run(string file, string[] args)
     {
@@ -114,7 +116,7 @@ public class PackedTool : IDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 10 minutes");
         }
-        // The last lines of output; a build server started by dotnet pack that kept the pipes open would end the wait.
+        // The last lines of output (waited for a while only, in case something the process started keeps the pipes open).
         outEnded.Wait(TimeSpan.FromSeconds(10));
         errEnded.Wait(TimeSpan.FromSeconds(10));
         lock (stdout) lock (stderr) return (process.ExitCode, stdout.ToString(), stderr.ToString());
