@@ -23,6 +23,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         CheckOutputPath(settings.Save, "--save");
         CheckOutputPath(settings.History, "--history");
         CheckOutputPath(settings.Plot, "--plot");
+        if (settings.Plot is not null) PlotLibrary.Check("--plot");
         var csv = new CsvOptions { TargetColumns = settings.Targets, Classes = settings.Classes };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
 
