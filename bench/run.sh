@@ -214,17 +214,19 @@ fi
 if wants gemm; then
   say "c. square matrix products, float32 and float64"
   mark_start
-  if ((QUICK)); then MINT=0.2; MINR=3; else MINT=1.0; MINR=5; fi
-  # Interleaved size by size (Backprop, numpy as the environment is, numpy as every peer runs: the variables unset
-  # plus the chosen core, OpenBLAS at its fastest), so that a slow spell of the shared machine does not fall on one
-  # side only. The JSON labels stay "env" and "unset".
-  for n in 256 512 1024 2048; do
-    "${BP[@]}" gemm --sizes $n --types float,double --threads 2 --min-time $MINT --min-reps $MINR \
-      --out "$RESULTS/gemm-backprop-$n.json" || fail "gemm backprop n=$n: failed"
-    py_as_is gemm_numpy.py --label env --sizes $n --min-time $MINT --min-reps $MINR \
-      --out "$(abs "$RESULTS/gemm-numpy-env-$n.json")" || fail "gemm numpy (environment) n=$n: failed"
-    py gemm_numpy.py --label unset --sizes $n --min-time $MINT --min-reps $MINR \
-      --out "$(abs "$RESULTS/gemm-numpy-unset-$n.json")" || fail "gemm numpy (peer environment) n=$n: failed"
+  if ((QUICK)); then MINT=0.2; MINR=3; ROUNDS=1; else MINT=1.0; MINR=5; ROUNDS=3; fi
+  # Interleaved round by round and size by size (Backprop, numpy as the environment is, numpy as every peer runs: the
+  # variables unset plus the chosen core, OpenBLAS at its fastest), so that a slow spell of the shared machine does not
+  # fall on one side only; the report takes each side's median over the rounds. The JSON labels stay "env" and "unset".
+  for round in $(seq 1 $ROUNDS); do
+    for n in 256 512 1024 2048; do
+      "${BP[@]}" gemm --sizes $n --types float,double --threads 2 --min-time $MINT --min-reps $MINR \
+        --out "$RESULTS/gemm-backprop-$n-r$round.json" || fail "gemm backprop n=$n round $round: failed"
+      py_as_is gemm_numpy.py --label env --sizes $n --min-time $MINT --min-reps $MINR \
+        --out "$(abs "$RESULTS/gemm-numpy-env-$n-r$round.json")" || fail "gemm numpy (environment) n=$n round $round: failed"
+      py gemm_numpy.py --label unset --sizes $n --min-time $MINT --min-reps $MINR \
+        --out "$(abs "$RESULTS/gemm-numpy-unset-$n-r$round.json")" || fail "gemm numpy (peer environment) n=$n round $round: failed"
+    done
   done
   # The float64 register tile alone, fused against separate multiply-adds: the processor's own ceiling for NumpySeparate (the notes' rounding).
   "${BP[@]}" kernel-limit --min-time $MINT --out "$RESULTS/gemm-kernel-limit.json" || fail "kernel limit: failed"

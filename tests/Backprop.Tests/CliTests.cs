@@ -76,7 +76,7 @@ public class CliTests
     }
 
     [Fact]
-    public void Ctrl_c_in_the_real_executable_keeps_the_finished_epochs_and_exits_130()
+    public async Task Ctrl_c_in_the_real_executable_keeps_the_finished_epochs_and_exits_130()
     {
         // SIGINT, as a terminal's Ctrl-C sends it, to the built program in the middle of a long training run.
         using var temp = new TempFolder();
@@ -100,8 +100,9 @@ public class CliTests
         using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
         Assert.True(process.WaitForExit(60_000), "the program did not stop after SIGINT");
         Assert.Equal(130, process.ExitCode);
-        Assert.StartsWith("backprop: interrupted in epoch ", err.Result);
-        Assert.Single(err.Result.TrimEnd('\n').Split('\n'));
+        string said = await err;
+        Assert.StartsWith("backprop: interrupted in epoch ", said);
+        Assert.Single(said.TrimEnd('\n').Split('\n'));
         Assert.True(File.Exists(model));
         Assert.True(File.ReadAllLines(history).Length >= 3);
     }
@@ -153,5 +154,28 @@ public class CliTests
         }
         var (_, explain, _) = Run("explain", "--help");
         Assert.Contains("heat maps", explain);
+    }
+
+    [Fact]
+    public void Ctrl_c_in_a_terminal_shows_the_cursor_again()
+    {
+        // The progress bar hides the cursor; Ctrl-C typed at a terminal (a pseudo-terminal made by util-linux's script,
+        // which turns the ^C byte into SIGINT for the program) must end with the cursor shown and one line said.
+        using var temp = new TempFolder();
+        string dll = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
+        string data = Path.Combine(AppContext.BaseDirectory, "Data", "csv", "flowers.csv");
+        string history = temp.File("h.csv"), log = temp.File("terminal.log");
+        string train = $"dotnet {dll} train {data} --target species --epochs 100000000 --batch 1 --history {history}";
+        string typist = $"n=0; while [ \"$(wc -l < {history} 2>/dev/null || echo 0)\" -lt 3 ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done; printf '\\003'; sleep 5";
+        var start = new ProcessStartInfo("bash", ["-c", $"({typist}) | script -qfec \"{train}\" {log}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(90_000), "the program did not stop after ^C");
+        Assert.Equal(130, process.ExitCode);
+        string screen = File.ReadAllText(log);
+        int hidden = screen.IndexOf("\u001b[?25l", StringComparison.Ordinal), shown = screen.LastIndexOf("\u001b[?25h", StringComparison.Ordinal);
+        Assert.True(hidden >= 0, "the progress bar never hid the cursor: not a terminal?");
+        Assert.True(shown > hidden, "the cursor was left hidden");
+        Assert.Contains("backprop: interrupted in epoch ", screen[shown..]);
     }
 }

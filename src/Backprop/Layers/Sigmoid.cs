@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Backprop.Layers;
 
@@ -11,7 +10,7 @@ public sealed class Sigmoid<T> : ActivationLayer<T> where T : unmanaged, IFloati
 
     /// <inheritdoc/>
     protected override void Apply(Matrix<T> input, Matrix<T> output) =>
-        TensorPrimitives.Sigmoid<T>(input.Span, output.Span); // 1 / (1 + e^-x), vectorised
+        ElementMath.Sigmoid<T>(input.Span, output.Span); // 1 / (1 + e^-x), vectorised, the same bits at every width
 
     /// <inheritdoc/>
     protected override void Derivative(Matrix<T> output, Matrix<T> outputDelta, Matrix<T> inputDelta)

@@ -19,10 +19,12 @@ public sealed class Softmax<T> : ActivationLayer<T> where T : unmanaged, IFloati
         {
             ReadOnlySpan<T> x = input.RowSpan(r);
             Span<T> y = output.RowSpan(r);
-            // Subtracting the row's maximum keeps exp from overflowing; it does not change the result.
+            // Subtracting the row's maximum keeps exp from overflowing; it does not change the result. The exponential
+            // and the sum give the same bits at every vector width (TensorPrimitives' Exp and Sum do not: the sum's
+            // order follows the width), so the probabilities do too; the sum is numpy's order, as np.sum's.
             TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
-            TensorPrimitives.Exp<T>(y, y);
-            TensorPrimitives.Divide(y, TensorPrimitives.Sum<T>(y), y);
+            ElementMath.Exp<T>(y, y);
+            TensorPrimitives.Divide(y, Elementwise.PairwiseSum<T>(y), y);
             FlushTiny(y);
         }
     }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Backprop.Layers;
 
@@ -10,7 +9,8 @@ public sealed class Tanh<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
     public override Activation Kind => Activation.Tanh;
 
     /// <inheritdoc/>
-    protected override void Apply(Matrix<T> input, Matrix<T> output) => TensorPrimitives.Tanh<T>(input.Span, output.Span);
+    protected override void Apply(Matrix<T> input, Matrix<T> output) =>
+        ElementMath.Tanh<T>(input.Span, output.Span); // vectorised, the same bits at every width
 
     /// <inheritdoc/>
     protected override void Derivative(Matrix<T> output, Matrix<T> outputDelta, Matrix<T> inputDelta)
