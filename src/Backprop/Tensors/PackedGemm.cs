@@ -25,9 +25,6 @@ internal static unsafe class PackedGemm
 
     private const int KC = 256, MC = 128, NC = 1024;
 
-    // TEMPORARY switch for measuring the shared-B path against bands computed apart.
-    private static readonly bool SharesB = Environment.GetEnvironmentVariable("BP_SEPARATE_B") is null;
-
     // Below this many multiply-adds a product stays on one thread: waking another costs more than it saves.
     private const long ParallelWork = 1L << 20;
 
@@ -43,7 +40,7 @@ internal static unsafe class PackedGemm
             return;
         }
         int parts = (int)Math.Min(threads, Math.Max(1, work / ParallelWork));
-        if (parts > 1 && SharesB && (o.M + MR - 1) / MR >= parts)
+        if (parts > 1 && (o.M + MR - 1) / MR >= parts)
         {
             // Bands of rows against one B block packed together (the usual case: enough rows for every thread).
             var shared = new SharedJob<T, TMulAdd>(o, PackBuffers<T>.B(KC * (NC + NR<T>())));
