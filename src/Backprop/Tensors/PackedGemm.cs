@@ -40,8 +40,17 @@ internal static unsafe class PackedGemm
             return;
         }
         int parts = (int)Math.Min(threads, Math.Max(1, work / ParallelWork));
-        var job = new Job<T, TMulAdd>(o);
-        if (parts > 1 && WorkerPool.Shared.TryRun(parts, ref job)) return;
+        if (parts > 1 && (o.M + MR - 1) / MR >= parts)
+        {
+            // Bands of rows against one B block packed together (the usual case: enough rows for every thread).
+            var shared = new SharedJob<T, TMulAdd>(o, PackBuffers<T>.B(KC * (NC + NR<T>())));
+            if (WorkerPool.Shared.TryRun(parts, ref shared)) return;
+        }
+        else
+        {
+            var job = new Job<T, TMulAdd>(o);
+            if (parts > 1 && WorkerPool.Shared.TryRun(parts, ref job)) return;
+        }
         Block<T, TMulAdd>(o, 0, o.M, 0, o.N);
     }
 
@@ -72,10 +81,9 @@ internal static unsafe class PackedGemm
     // C[i0..i1, j0..j1] = op(A)[i0..i1, :] · op(B)[:, j0..j1]
     private static void Block<T, TMulAdd>(in Operands<T> o, int i0, int i1, int j0, int j1) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
-        int mr = MR, nr = NR<T>();
+        int nr = NR<T>();
         T* aPack = PackBuffers<T>.A(MC * KC);
         T* bPack = PackBuffers<T>.B(KC * (NC + nr));
-        T* tile = stackalloc T[4 * 64];
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
@@ -83,25 +91,77 @@ internal static unsafe class PackedGemm
             {
                 int kc = Math.Min(KC, o.K - pc);
                 PackB(o, pc, kc, jc, nc, bPack, nr);
-                for (int ic = i0; ic < i1; ic += MC)
+                Rows<T, TMulAdd>(o, i0, i1, jc, nc, pc, kc, bPack, aPack);
+            }
+        }
+    }
+
+    // C[i0..i1, jc..jc+nc] += op(A)[i0..i1, pc..pc+kc] · (the B block packed at bPack), MC rows of A packed at a time.
+    private static void Rows<T, TMulAdd>(in Operands<T> o, int i0, int i1, int jc, int nc, int pc, int kc, T* bPack, T* aPack) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    {
+        int mr = MR, nr = NR<T>();
+        T* tile = stackalloc T[4 * 64];
+        for (int ic = i0; ic < i1; ic += MC)
+        {
+            int mc = Math.Min(MC, i1 - ic);
+            PackA(o, ic, mc, pc, kc, aPack, mr);
+            for (int jr = 0; jr < nc; jr += nr)
+                for (int ir = 0; ir < mc; ir += mr)
                 {
-                    int mc = Math.Min(MC, i1 - ic);
-                    PackA(o, ic, mc, pc, kc, aPack, mr);
-                    for (int jr = 0; jr < nc; jr += nr)
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int rows = Math.Min(mr, mc - ir), cols = Math.Min(nr, nc - jr);
-                            T* c = o.PC + (long)(ic + ir) * o.N + jc + jr;
-                            bool full = rows == mr && cols == nr;
-                            // Edge tiles go through a scratch tile so the kernel always reads and writes MR×NR.
-                            T* target = full ? c : tile;
-                            int ldc = full ? o.N : nr;
-                            if (!full && pc > 0) CopyTile(c, o.N, tile, nr, rows, cols);
-                            Kernel<T, TMulAdd>(aPack + ir * kc, bPack + jr * kc, kc, target, ldc, first: pc == 0);
-                            if (!full) CopyTile(tile, nr, c, o.N, rows, cols);
-                        }
+                    int rows = Math.Min(mr, mc - ir), cols = Math.Min(nr, nc - jr);
+                    T* c = o.PC + (long)(ic + ir) * o.N + jc + jr;
+                    bool full = rows == mr && cols == nr;
+                    // Edge tiles go through a scratch tile so the kernel always reads and writes MR×NR.
+                    T* target = full ? c : tile;
+                    int ldc = full ? o.N : nr;
+                    if (!full && pc > 0) CopyTile(c, o.N, tile, nr, rows, cols);
+                    Kernel<T, TMulAdd>(aPack + ir * kc, bPack + jr * kc, kc, target, ldc, first: pc == 0);
+                    if (!full) CopyTile(tile, nr, c, o.N, rows, cols);
+                }
+        }
+    }
+
+    // A product on several threads that share one packed B block, as BLIS does: for each block, every part packs its
+    // share of B's micro-panels, all wait, each computes its band of rows against the whole block, all wait again (B is
+    // then repacked). Each thread packing all of B itself, as bands computed apart do, cost the second thread a third
+    // of its speed. The job lives on the caller's stack; the parts reach its barrier fields through the same reference.
+    private unsafe struct SharedJob<T, TMulAdd>(Operands<T> o, T* bPack) : IParallelJob where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    {
+        private int _arrived, _generation;
+
+        public void Run(int part, int parts)
+        {
+            int mr = MR, nr = NR<T>();
+            T* aPack = PackBuffers<T>.A(MC * KC);
+            int tiles = (o.M + mr - 1) / mr;
+            int i0 = Math.Min(o.M, tiles * part / parts * mr), i1 = Math.Min(o.M, tiles * (part + 1) / parts * mr);
+            for (int jc = 0; jc < o.N; jc += NC)
+            {
+                int nc = Math.Min(NC, o.N - jc);
+                int panels = (nc + nr - 1) / nr, p0 = panels * part / parts, p1 = panels * (part + 1) / parts;
+                for (int pc = 0; pc < o.K; pc += KC)
+                {
+                    int kc = Math.Min(KC, o.K - pc);
+                    if (p0 < p1) PackB(o, pc, kc, jc + p0 * nr, Math.Min(nc, p1 * nr) - p0 * nr, bPack + (long)p0 * nr * kc, nr);
+                    Barrier(parts);
+                    if (i0 < i1) Rows<T, TMulAdd>(o, i0, i1, jc, nc, pc, kc, bPack, aPack);
+                    Barrier(parts);
                 }
             }
+        }
+
+        // Waits until all parts have arrived. The last to arrive resets the count, then moves the generation on.
+        private void Barrier(int parts)
+        {
+            int generation = Volatile.Read(ref _generation);
+            if (Interlocked.Increment(ref _arrived) == parts)
+            {
+                Volatile.Write(ref _arrived, 0);
+                Interlocked.Increment(ref _generation);
+                return;
+            }
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _generation) == generation) spin.SpinOnce(sleep1Threshold: -1);
         }
     }
 
