@@ -139,6 +139,36 @@ public class OptimizerTests
         }
     }
 
+    [Fact]
+    public void A_gradient_whose_square_term_is_subnormal_adds_nothing_to_v()
+    {
+        // Step 1, g = 4.5e-18 everywhere: v = (1-β2)·g² = 2.0e-38, just above the smallest normal float32 (1.18e-38).
+        // Step 2, g = 2e-18 in some elements: (1-β2)·g² = 4e-39 is subnormal, so Adam leaves v at β2·v there (2.0e-38,
+        // where adding the subnormal term would give 2.4e-38; expected values computed here by hand in float32), and
+        // other elements (g = 1e-10) add (1-β2)·g² as usual. m takes g as always.
+        const int n = 37;   // whole vectors and a scalar tail
+        float[] second = Enumerable.Range(0, n).Select(i => i % 3 == 0 ? 2e-18f : 1e-10f).ToArray();
+        var p = new Parameter<float>("w", new Matrix<float>(1, n, Enumerable.Repeat(0.5f, n).ToArray()));
+        var adam = new Adam<float>(0.001f);
+        p.Gradient.Span.Fill(4.5e-18f);
+        adam.Update([p]);
+        float[] v1 = [.. adam.MomentsOf(p).V], m1 = [.. adam.MomentsOf(p).M];
+        Assert.All(v1, v => Assert.True(float.IsNormal(v), v.ToString()));
+        second.CopyTo(p.Gradient.Span);
+        adam.Update([p]);
+        var (m2, v2) = adam.MomentsOf(p);
+        float beta2 = 0.999f, oneMinusBeta2 = (float)(1 - 0.999), oneMinusBeta1 = (float)(1 - 0.9);
+        for (int i = 0; i < n; i++)
+        {
+            float g = second[i];
+            float expectedV = g == 2e-18f ? v1[i] * beta2 : v1[i] * beta2 + oneMinusBeta2 * g * g;
+            Assert.Equal(expectedV, v2[i]);
+            Assert.Equal(m1[i] + oneMinusBeta1 * (g - m1[i]), m2[i]);
+            Assert.False(float.IsSubnormal(v2[i]));
+        }
+        Assert.NotEqual(v1[0] * beta2 + oneMinusBeta2 * second[0] * second[0], v2[0]);   // the subnormal term would have shown
+    }
+
     [Theory]
     [InlineData("adam-vector-length")]
     [InlineData("momentum-dead-units")]
