@@ -64,12 +64,18 @@ public class CheckpointCliTests
         string text = Encoding.UTF8.GetString(bytes);
         string v2 = temp.Write("v2.ckpt", text.Replace("\"version\":1,", "\"version\":2,"));
         var (code, _, err) = CliTests.Run(["train", Flowers, .. Base, "--resume", v2]);
-        Assert.Equal($"backprop: {v2}: checkpoint format version 2 is newer than this build of Backprop reads (version 1); use the Backprop that wrote it", OneLineError(code, err));
+        Assert.Equal($"backprop: {v2}:1: checkpoint format version 2 is newer than this build of Backprop reads (version 1); use a newer Backprop", OneLineError(code, err));
 
         string model = temp.File("m.model");
         Assert.Equal(0, CliTests.Run(["train", Flowers, .. Base, "--save", model]).Code);
         (code, _, err) = CliTests.Run(["train", Flowers, .. Base, "--resume", model]);
         Assert.Contains("is a model file, not a checkpoint", OneLineError(code, err));
+        // ... and the other way round: a checkpoint given where a model goes.
+        (code, _, err) = CliTests.Run("evaluate", c, Flowers);
+        Assert.Equal($"backprop: {c}: is a checkpoint, not a model file; a checkpoint goes to 'train --resume'", OneLineError(code, err));
+        // A checkpoint whose line endings were turned into CRLF still verifies, as a model file does (the CR bytes are not content).
+        string crlf = temp.Write("crlf.ckpt", text.Replace("\n", "\r\n"));
+        Assert.Equal(0, CliTests.Run(["train", Flowers, .. Base, "--resume", crlf]).Code);
 
         var flipped = (byte[])bytes.Clone();
         flipped[^40] ^= 1;

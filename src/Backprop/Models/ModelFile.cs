@@ -21,7 +21,7 @@ public static class ModelFile
     public const string FormatName = "backprop-model";
 
     /// <summary>The longest header line a reader looks for before deciding a file is not a model.</summary>
-    internal const int MaxHeaderBytes = 1024;
+    internal const int MaxHeaderBytes = ChecksummedFile.MaxHeaderBytes;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically: a temporary file in the same directory, flushed to disk, renamed over it.</summary>
     /// <remarks>On any failure the temporary file is deleted and a file already at <paramref name="path"/> is left as it was.</remarks>
@@ -48,47 +48,24 @@ public static class ModelFile
     /// The file is untrusted input: every field is checked, sizes are checked against what the file can hold before
     /// anything is allocated for them, and every problem is one DataException on one line, never another exception.
     /// </remarks>
-    public static Model Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        try
-        {
-            if (Directory.Exists(path)) throw Fail(path, "is a directory, not a model file");
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return Read(path, file);
-        }
-        catch (FileNotFoundException) { throw Fail(path, "no such file"); }
-        catch (DirectoryNotFoundException) { throw Fail(path, "no such file (its directory does not exist)"); }
-        catch (UnauthorizedAccessException) { throw Fail(path, "cannot read the file: permission denied"); }
-        catch (IOException e) { throw Fail(path, $"cannot read the file: {e.Message}"); }
-    }
+    public static Model Load(string path) => ChecksummedFile.Load(path, Kind, Read);
 
     /// <summary>Reads the model file open as <paramref name="file"/>, naming it <paramref name="path"/> in messages (the fuzz tests read mutated files from memory).</summary>
-    internal static Model Read(string path, Stream file)
-    {
-        byte[] header = ReadHeaderLine(file, out bool foundNewline);
-        var info = ParseHeader(path, header, foundNewline);
-        // Sizes before reading: even with every line ending turned into CRLF, the rest is at most twice the content.
-        long most = Math.Min(Array.MaxLength, 2 * info.Length + 1);   // the header's length is at most Array.MaxLength
-        if (file.CanSeek && file.Length - file.Position > most)
-            throw Fail(path, $"damaged model file: {file.Length - file.Position} bytes follow its header line, which says {info.Length} content bytes (something was added)");
-        byte[] rest = ReadRest(file, most);
-        if (rest.Length > most)
-            throw Fail(path, $"damaged model file: more than {most} bytes follow its header line, which says {info.Length} content bytes (something was added)");
-        return ParseBody(path, info, rest);
-    }
+    internal static Model Read(string path, Stream file) => ParseBody(path, ChecksummedFile.ReadBody(path, file, Kind));
+
+    /// <summary>What the frame around a model's JSON must say (<see cref="ChecksummedFile"/>).</summary>
+    internal static readonly ChecksummedFile.Kind Kind = new(FormatName, FormatVersion, "model file", "model",
+        other => other == CheckpointFile.FormatName ? "is a checkpoint, not a model file; a checkpoint goes to 'train --resume'" : null);
 
     /// <summary>The file's bytes for <paramref name="model"/>: header line, then the model's JSON.</summary>
     internal static byte[] Serialize(Model model)
     {
         model.Validate();
-        byte[] body = SerializeBody(model);
-        string header = $"{{\"format\":\"{FormatName}\",\"version\":{FormatVersion},\"length\":{body.Length},\"sha256\":\"{Sha256Hex(body)}\"}}\n";
-        return [.. Encoding.ASCII.GetBytes(header), .. body];
+        return ChecksummedFile.Compose(Kind, SerializeBody(model));
     }
 
     /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/>.</summary>
-    internal static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    internal static string Sha256Hex(ReadOnlySpan<byte> bytes) => ChecksummedFile.Sha256Hex(bytes);
 
     // ------------------------------------------------------------------ writing
 
@@ -176,8 +153,6 @@ public static class ModelFile
 
     // ------------------------------------------------------------------ reading
 
-    private sealed record Header(int Version, long Length, string Sha256);
-
     /// <summary>A problem found while reading the body; Load turns it into a DataException.</summary>
     private sealed class ModelProblem(string message) : Exception(message);
 
@@ -185,113 +160,10 @@ public static class ModelFile
     private static DataException Fail(string path, string problem, int? line = null, int? column = null) =>
         new(path, MessageText.OneLine(problem), line, column);
 
-    private static byte[] ReadHeaderLine(Stream file, out bool foundNewline)
+    // The model's JSON (already checked against the header's length and checksum) as a Model.
+    private static Model ParseBody(string path, byte[] body)
     {
-        var line = new List<byte>(256);
-        foundNewline = false;
-        int b;
-        while (line.Count < MaxHeaderBytes && (b = file.ReadByte()) >= 0)
-        {
-            if (b == '\n') { foundNewline = true; break; }
-            line.Add((byte)b);
-        }
-        return line.ToArray();
-    }
-
-    /// <summary>The rest of <paramref name="file"/>, or (from a pipe) its next <paramref name="most"/> + 1 bytes when there are more.</summary>
-    private static byte[] ReadRest(Stream file, long most)
-    {
-        if (file.CanSeek)
-        {
-            var rest = new byte[file.Length - file.Position];   // at most `most`: the caller checked
-            file.ReadExactly(rest);   // a file that shrinks meanwhile: EndOfStreamException, an IOException
-            return rest;
-        }
-        var received = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while (received.Length <= most && (read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, most + 1 - received.Length))) > 0)
-            received.Write(buffer, 0, read);
-        return received.ToArray();
-    }
-
-    private static Header ParseHeader(string path, byte[] line, bool foundNewline)
-    {
-        if (line.Length == 0 && !foundNewline) throw Fail(path, "the file is empty; it is not a Backprop model");
-        ReadOnlySpan<byte> text = line;
-        if (text.StartsWith("\uFEFF"u8)) text = text[3..];
-        if (text.EndsWith("\r"u8)) text = text[..^1];
-        // A model's header with one byte damaged still names the format, or still has the members only a model's header has.
-        bool looksLikeModel = text.IndexOf("\"backprop-model\""u8) >= 0
-            || (text.IndexOf("\"format\""u8) >= 0 && text.IndexOf("\"sha256\""u8) >= 0);
-        string notAModel = $"not a Backprop model file (a model file's first line is {{\"format\":\"{FormatName}\",...}})";
-        if (!foundNewline)
-        {
-            if (!looksLikeModel) throw Fail(path, notAModel);
-            throw Fail(path, line.Length >= MaxHeaderBytes
-                ? $"damaged model file: the header line is longer than {MaxHeaderBytes} bytes"
-                : "damaged model file: truncated in its header line");
-        }
-
-        if (InvalidUtf8At(line) is int bad)
-        {
-            if (!looksLikeModel) throw Fail(path, notAModel);
-            throw Fail(path, $"damaged model file: its header line is not valid UTF-8 text (byte 0x{line[bad]:X2})", line: 1, column: bad + 1);
-        }
-
-        JsonDocument document;
-        try { document = JsonDocument.Parse(text.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false }); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)  // the latter: a member name escaping half a surrogate pair
-        {
-            if (!looksLikeModel) throw Fail(path, notAModel);
-            throw Fail(path, "damaged model file: its header line is not valid JSON", line: 1);
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String)
-            {
-                if (!looksLikeModel) throw Fail(path, notAModel);
-                throw Fail(path, "damaged model file: its header has no \"format\"", line: 1);
-            }
-            if (Text(format) is not { } formatName)
-                throw Fail(path, "damaged model file: its header's \"format\" is not valid text", line: 1);
-            if (formatName != FormatName)
-                throw Fail(path, $"not a Backprop model file: its format is {MessageText.Quote(formatName)}, not '{FormatName}'");
-
-            if (!root.TryGetProperty("version", out var versionElement))
-                throw Fail(path, "damaged model file: its header has no \"version\"", line: 1);
-            if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out int version))
-                throw Fail(path, $"unknown model format version {Show(versionElement)}; this build reads version {FormatVersion}", line: 1);
-            if (version > FormatVersion)
-                throw Fail(path, $"model format version {version} is newer than this build of Backprop reads (version {FormatVersion}); use a newer Backprop", line: 1);
-            if (version != FormatVersion)
-                throw Fail(path, $"unknown model format version {version}; this build reads version {FormatVersion}", line: 1);
-
-            if (!root.TryGetProperty("length", out var lengthElement) || lengthElement.ValueKind != JsonValueKind.Number
-                || !lengthElement.TryGetInt64(out long length) || length < 0 || length > Array.MaxLength)
-                throw Fail(path, "damaged model file: its header has no valid \"length\"", line: 1);
-            if (!root.TryGetProperty("sha256", out var shaElement) || shaElement.ValueKind != JsonValueKind.String
-                || Text(shaElement) is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigit))
-                throw Fail(path, "damaged model file: its header has no valid \"sha256\" (64 hex digits)", line: 1);
-            return new Header(version, length, sha.ToLowerInvariant());
-        }
-    }
-
-    private static Model ParseBody(string path, Header header, byte[] raw)
-    {
-        // CR bytes are not content: a file whose line endings were turned into CRLF still verifies.
-        byte[] body = Array.IndexOf(raw, (byte)'\r') < 0 ? raw : raw.Where(b => b != '\r').ToArray();
-        if (body.Length < header.Length)
-            throw Fail(path, $"damaged model file: truncated ({body.Length} of its {header.Length} content bytes are there)");
-        if (body.Length > header.Length)
-            throw Fail(path, $"damaged model file: {body.Length} content bytes where its header says {header.Length} (something was added)");
-        string actual = Sha256Hex(body);
-        if (actual != header.Sha256)
-            throw Fail(path, $"damaged model file: checksum mismatch: its header says SHA-256 {header.Sha256}, the content's is {actual}; it was changed or corrupted after it was saved");
-
-        if (InvalidUtf8At(body) is int bad)
+        if (ChecksummedFile.InvalidUtf8At(body) is int bad)
         {
             int lineStart = body.AsSpan(0, bad).LastIndexOf((byte)'\n') + 1;
             int lineNumber = body.AsSpan(0, bad).Count((byte)'\n') + 2;   // +1 for the header, +1 to count from 1
@@ -346,34 +218,6 @@ public static class ModelFile
             message = $"the member \"{message[duplicate.Length..close]}\" appears twice in one object";
         return MessageText.Shorten(message, 160);
     }
-
-    /// <summary>Where the first byte that is not part of valid UTF-8 is, or null when all of it is.</summary>
-    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
-    {
-        if (Utf8.IsValid(bytes)) return null;
-        int at = 0;
-        while (at < bytes.Length)
-        {
-            if (System.Text.Rune.DecodeFromUtf8(bytes[at..], out _, out int used) != System.Buffers.OperationStatus.Done) return at;
-            at += used;
-        }
-        return null;
-    }
-
-    /// <summary>The string a JSON string holds, or null when it is not text (an escaped lone surrogate, "\ud800").</summary>
-    private static string? Text(JsonElement value)
-    {
-        try { return value.GetString(); }
-        catch (InvalidOperationException) { return null; }
-    }
-
-    /// <summary>A JSON value as a message shows it: a number, string or literal as written (shortened), else its kind.</summary>
-    private static string Show(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null
-            => MessageText.Shorten(value.GetRawText()),
-        _ => Describe(value.ValueKind),
-    };
 
     private static Model ReadModel(JsonElement root, int contentBytes)
     {
@@ -459,20 +303,9 @@ public static class ModelFile
     private static JsonElement Expect(JsonElement value, string at, JsonValueKind kind)
     {
         if (value.ValueKind != kind)
-            throw new ModelProblem($"malformed model: \"{at}\" is {Describe(value.ValueKind)}; expected {Describe(kind)}");
+            throw new ModelProblem($"malformed model: \"{at}\" is {ChecksummedFile.Describe(value.ValueKind)}; expected {ChecksummedFile.Describe(kind)}");
         return value;
     }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "true or false",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
 
     private static string String(JsonElement obj, string name, string prefix) => TextValue(Member(obj, name, prefix, JsonValueKind.String), prefix + name);
 
@@ -485,7 +318,7 @@ public static class ModelFile
     private static int IntValue(JsonElement value, string at)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int result))
-            throw new ModelProblem($"malformed model: \"{at}\" is {Show(value)}; expected an integer");
+            throw new ModelProblem($"malformed model: \"{at}\" is {ChecksummedFile.Show(value)}; expected an integer");
         return result;
     }
 
@@ -536,7 +369,7 @@ public static class ModelFile
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new ModelProblem($"malformed model: \"{prefix}{name}\" is {Show(value)}; expected true or false"),
+            _ => throw new ModelProblem($"malformed model: \"{prefix}{name}\" is {ChecksummedFile.Show(value)}; expected true or false"),
         };
     }
 
@@ -565,7 +398,7 @@ public static class ModelFile
         array.EnumerateArray().Select((e, i) => TextValue(Expect(e, $"{at}[{i}]", JsonValueKind.String), $"{at}[{i}]")).ToArray();
 
     private static string TextValue(JsonElement value, string at) =>
-        Text(value) ?? throw new ModelProblem($"malformed model: \"{at}\" is not valid text (it escapes half of a UTF-16 surrogate pair)");
+        ChecksummedFile.Text(value) ?? throw new ModelProblem($"malformed model: \"{at}\" is not valid text (it escapes half of a UTF-16 surrogate pair)");
 
     /// <summary>The numbers of a JSON array; for f32, each rounded to the nearest float32 (and widened back).</summary>
     private static double[] Numbers(JsonElement array, string at, bool f32)
@@ -575,9 +408,9 @@ public static class ModelFile
         foreach (var e in array.EnumerateArray())
         {
             if (e.ValueKind != JsonValueKind.Number)
-                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {Describe(e.ValueKind)}; expected a number");
+                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {ChecksummedFile.Describe(e.ValueKind)}; expected a number");
             if (!e.TryGetDouble(out double v) || !double.IsFinite(v) || (f32 && !float.IsFinite((float)v)))
-                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {Show(e)}, out of range for {(f32 ? "float32" : "float64")}");
+                throw new ModelProblem($"malformed model: \"{at}[{i}]\" is {ChecksummedFile.Show(e)}, out of range for {(f32 ? "float32" : "float64")}");
             result[i++] = f32 ? (float)v : v;
         }
         return result;
