@@ -61,6 +61,8 @@ public sealed class ClassWeighting : IEquatable<ClassWeighting>
             string weight = part[(at + 1)..].Trim();
             if (!double.TryParse(weight, NumberStyles.Float, CultureInfo.InvariantCulture, out double w))
                 throw new FormatException($"the weight of class '{part[..at].Trim()}' is '{weight}', not a number.");
+            if (!double.IsFinite(w))
+                throw new FormatException($"the weight of class '{part[..at].Trim()}' is '{weight}'; a class weight is a finite number above 0.");
             pairs.Add((part[..at], w));
         }
         try { return Of(pairs); }
