@@ -94,6 +94,13 @@ public sealed class ClassWeightCliTests : IDisposable
         Assert.True(code == 0, err);
         Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(resumed));
         Assert.Equal([3, 1, 0.5], ModelFile.Load(resumed).ClassWeights!.Weights);
+
+        // evaluate says how the model was trained; its loss is the unweighted one (as the library's Model.Evaluate).
+        (code, string output, err) = CliTests.Run("evaluate", resumed, Flowers);
+        Assert.True(code == 0, err);
+        Assert.Contains("\ntrained with class weights setosa=3,virginica=0.5: setosa 3, versicolor 1, virginica 0.5 (the loss above is not weighted)\n", output);
+        double unweighted = ModelFile.Load(resumed).Evaluate(CsvLoader.Load(Flowers, new CsvOptions { TargetColumns = ["species"] })).MeanLoss;
+        Assert.Contains($"loss (cross-entropy, mean an example): {unweighted.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)}\n", output);
     }
 
     [Fact]
