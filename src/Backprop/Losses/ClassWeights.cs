@@ -11,7 +11,7 @@ namespace Backprop.Losses;
 /// <see cref="CrossEntropy{T}"/> and <see cref="BinaryCrossEntropy{T}"/> multiply each row's loss and delta by it.
 /// </summary>
 /// <param name="Weighting">What was asked for: balanced, or weights by name.</param>
-/// <param name="Classes">The class names, one a target column (or "0" and "1"-like names for one 0/1 column).</param>
+/// <param name="Classes">The class names, one a target column (two, "0" and "1", for one 0/1 column).</param>
 /// <param name="Weights">One weight a class, each a finite number above 0.</param>
 public sealed record ClassWeights(ClassWeighting Weighting, IReadOnlyList<string> Classes, IReadOnlyList<double> Weights)
 {
