@@ -133,5 +133,4 @@ cases = [
     case('binary cross-entropy on one-hot classes', 9, 3, 4, 'relu', 'sigmoid', 'binary-cross-entropy',
          one_hot([1, 0, 0, 0, 2], 3), [0.5, 2.0, 4.0]),
 ]
-json.dump(cases, sys.stdout, indent=1)
-print()
+print('[\n' + ',\n'.join(json.dumps(c, separators=(',', ':')) for c in cases) + '\n]')   # one case a line
