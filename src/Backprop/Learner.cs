@@ -21,7 +21,7 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// scaling (the weights were learned on inputs scaled that way) instead of fitting one on <paramref name="train"/>.
     /// </summary>
     /// <exception cref="DataException">A column of <paramref name="train"/> overflows the normalization or precision <typeparamref name="T"/>.</exception>
-    /// <exception cref="ArgumentException">The start model does not fit the network the recipe builds (<see cref="StartProblem"/> says how).</exception>
+    /// <exception cref="ArgumentException">The start model does not fit the network the recipe builds (<see cref="StartProblem"/> says how), or the class weights do not fit the data (<see cref="ClassWeighting.Resolve"/>).</exception>
     public Learner(Recipe recipe, Dataset train, Model? start = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
@@ -43,7 +43,8 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         Network = Spec.Build<T>(Random);   // drawn even when a model's weights replace them: the stream goes on as in a fresh run
         if (start is not null)
             ParameterSnapshot<T>.Set(Network.Parameters, [.. start.Weights.Zip(start.Biases).SelectMany(l => l.Second is null ? new[] { l.First } : [l.First, l.Second])], "model's weights");
-        Loss = LossCatalog.For<T>(recipe.Loss, Spec.OutputActivation);
+        ClassWeights = recipe.ClassWeight?.Resolve(train, recipe.Loss, Spec.OutputActivation);
+        Loss = LossCatalog.For<T>(recipe.Loss, Spec.OutputActivation, ClassWeights);
         Trainer = new Trainer<T>(Network, Loss, Optimizers.Create<T>(recipe.Optimizer, recipe.Alpha.Value, recipe.MomentumBeta))
         {
             Batching = recipe.Batch.Value,
@@ -81,7 +82,10 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The network being trained.</summary>
     public Network<T> Network { get; }
 
-    /// <summary>The loss (as the recipe named it, for the network's output).</summary>
+    /// <summary>The recipe's class weights resolved on the training data (balanced: counted on its rows), or null for none.</summary>
+    public ClassWeights? ClassWeights { get; }
+
+    /// <summary>The loss (as the recipe named it, for the network's output), with the class weights.</summary>
     public ILoss<T> Loss { get; }
 
     /// <summary>The trainer, with the recipe's batching, shuffling, L2 and early stopping.</summary>
@@ -146,7 +150,7 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         return null;
     }
 
-    /// <summary>The trained network with its scaling and names, ready to save or use.</summary>
+    /// <summary>The trained network with its scaling, names and class weights, ready to save or use.</summary>
     public Model ToModel() =>
-        Model.From(Network, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Name);
+        Model.From(Network, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Name) with { ClassWeights = ClassWeights };
 }

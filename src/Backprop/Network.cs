@@ -117,7 +117,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         // The delta at the output: the notes' layer_2_delta = layer_2 - goal for squared error; with softmax and
         // cross-entropy the delta at the softmax's input is the same simple difference, so we start below it.
-        if (belowActivation) TensorPrimitives.Subtract<T>(prediction.Span, target.Span, delta.Span);
+        // A loss with class weights scales each row's difference by its row's weight, as its Delta does.
+        if (belowActivation)
+        {
+            TensorPrimitives.Subtract<T>(prediction.Span, target.Span, delta.Span);
+            loss.WeighRows(target, delta);
+        }
         else loss.Delta(prediction, target, delta);
 
         // Averaging over the batch: dividing the output delta scales every gradient below it (chapter 8 does the same).

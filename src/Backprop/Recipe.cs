@@ -28,6 +28,14 @@ public sealed record Recipe
     /// <summary>The loss, one of <see cref="LossCatalog.Names"/> (default cross-entropy for classes, mse otherwise).</summary>
     public string? Loss { get; init; }
 
+    /// <summary>
+    /// Class weights for cross-entropy and binary cross-entropy: <see cref="ClassWeighting.Balanced"/> or weights by class
+    /// name, resolved on the training rows (default none: every row weighs 1). Each row's loss and gradient are multiplied
+    /// by its class's weight; the batch's gradient is still divided by the batch's size (as Keras does), and validation
+    /// and test losses are measured without the weights.
+    /// </summary>
+    public ClassWeighting? ClassWeight { get; init; }
+
     /// <summary>The optimizer, one of <see cref="Optimizers.Names"/> (default adam).</summary>
     public string? Optimizer { get; init; }
 
@@ -101,7 +109,7 @@ public sealed record Recipe
     /// This recipe with every null setting chosen for <paramref name="train"/> (the data it will train on), and the
     /// names and values of the settings chosen (for a "defaults chosen" line). Checks that the settings fit each other
     /// and the data: the loss and the output (cross-entropy needs probabilities), the targets (cross-entropy reads them
-    /// as probabilities), the batch size, the sizes and ranges.
+    /// as probabilities), the class weights (their loss, classes and counts), the batch size, the sizes and ranges.
     /// </summary>
     /// <exception cref="RecipeException">A setting does not fit; <see cref="RecipeException.Setting"/> names it.</exception>
     /// <exception cref="DataException">The targets cannot be the loss's (a row of probabilities that does not sum to 1).</exception>
@@ -167,6 +175,7 @@ public sealed record Recipe
             throw new RecipeException("output", "softmax needs at least two outputs; a single target column of numbers takes identity or sigmoid.");
         Setting("loss", () => LossCatalog.CheckOutput(Loss!, Output.Value));
         if (LossCatalog.TargetProblem(Loss!, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
+        if (ClassWeight is { } weighting) Setting("class-weight", () => weighting.Resolve(train, Loss!, Output.Value));
         if (!(Alpha > 0) || !double.IsFinite(Alpha!.Value)) throw new RecipeException("alpha", $"the learning rate must be a finite number above 0, not {Num(Alpha ?? double.NaN)}.");
         if (Precision == "f32" && (!float.IsFinite((float)Alpha.Value) || (float)Alpha.Value == 0))
             throw new RecipeException("alpha", $"{Num(Alpha.Value)} is outside float32's range (about 1e-45 to 3.4e38); choose a usual learning rate such as 0.001, or --precision f64.");

@@ -32,6 +32,7 @@ internal static class EvaluateCommand
         var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), model.OutputTargets(data).Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples");
         stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
+        if (model.ClassWeights is { } weights) stdout.WriteLine($"trained with class weights {weights} (the loss above is not weighted)");
         // Classes are the class names, or for rows of probabilities (cross-entropy on several target columns) the columns.
         var classes = model.ClassNames
             ?? (LossCatalog.PredictsClasses(model.Loss, model.Spec.OutputActivation, model.Spec.Outputs) && model.TargetNames.Count == model.Spec.Outputs && model.Spec.Outputs > 1

@@ -22,6 +22,7 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> Activation { get; } = new("--activation") { Description = "Hidden activation: relu|sigmoid|tanh. Default relu." };
     public Option<string?> Output { get; } = new("--output") { Description = "Output activation: identity|sigmoid|softmax. Default softmax for classes and for cross-entropy on several target columns, sigmoid for cross-entropy on one, identity otherwise." };
     public Option<string?> Loss { get; } = new("--loss") { Description = "sse|mse|cross-entropy|binary-cross-entropy. Default cross-entropy for classes, mse otherwise." };
+    public Option<string?> ClassWeight { get; } = new("--class-weight") { Description = "Weigh each row's loss by its class, for imbalanced classes (cross-entropy and binary-cross-entropy): balanced (n / (classes x count), counted on the training rows) or NAME=W[,NAME=W...] (classes not named weigh 1). Default none." };
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = $"sgd|momentum[:BETA]|adam; sgd is the notes' plain gradient descent. Default {preset.Optimizer ?? "adam"}." };
     public Option<string?> Alpha { get; } = new("--alpha") { Description = "Learning rate, above 0. Default 0.001 for adam, 0.01 otherwise." };
     public Option<string?> Epochs { get; } = new("--epochs") { Description = preset.Epochs is int e ? $"Passes over the training data before looking. Default {e}." : "Passes over the training data. Default 20, or enough for 1000 updates on small data." };
@@ -50,14 +51,14 @@ internal sealed class NetworkFlags(Recipe preset)
     {
         foreach (var option in new Option[]
         {
-            Target, Classes, Layers, Activation, Output, Loss, Optimizer, Alpha, Epochs, Batch, Init, Seed, Bias, Shuffle,
+            Target, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, Epochs, Batch, Init, Seed, Bias, Shuffle,
             Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Quiet,
         })
             if (!leaveOut.Contains(option)) command.Options.Add(option);
     }
 
-    /// <summary>What only <c>train</c> does with its network: validate, test, stop early, and write the model, the history and a chart.</summary>
-    public Option[] TrainOnly => [Validation, ValidationData, TestData, EarlyStopping, Save, History, Plot];
+    /// <summary>What only <c>train</c> does with its network: weigh classes, validate, test, stop early, and write the model, the history and a chart.</summary>
+    public Option[] TrainOnly => [ClassWeight, Validation, ValidationData, TestData, EarlyStopping, Save, History, Plot];
 
     /// <summary>
     /// Reads every flag into a recipe: a flag not given leaves its setting to <paramref name="preset"/> (the command's
@@ -90,6 +91,7 @@ internal sealed class NetworkFlags(Recipe preset)
             Activation = Value(Activation, t => Activations.Parse(t, Activations.HiddenNames)) ?? preset.Activation,
             Output = Value(Output, t => Activations.Parse(t, Activations.OutputNames)) ?? preset.Output,
             Loss = Ref(Loss, LossCatalog.Canonical) ?? preset.Loss,
+            ClassWeight = Ref(ClassWeight, ClassWeighting.Parse) ?? preset.ClassWeight,
             Optimizer = optimizer ?? preset.Optimizer,
             Alpha = Value(Alpha, t => Positive(t)) ?? preset.Alpha,
             Epochs = Value(Epochs, t => Count(t, min: 1)) ?? preset.Epochs,

@@ -45,6 +45,7 @@ internal static class TrainCommand
         view.Line(w.DataLine());
         view.Line(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) view.Line(defaults);
+        if (w.ClassWeightsLine() is string classWeights) view.Line(classWeights);
         foreach (var note in s.Notes) view.Line(note);
         if (start.Resume is { } resume)
         {

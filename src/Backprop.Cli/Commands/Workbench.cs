@@ -65,6 +65,9 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
         + $"{Recipe.Optimizer} alpha {NetworkFlags.Num(Recipe.Alpha!.Value)}, batch {Recipe.Batch}, {Epochs} epochs, {Recipe.Precision}"
         + (Recipe.Precision == "f64" && Network.Compute.Float64 == Summation.NumpySeparate ? " (numpy rounding)" : "");
 
+    /// <summary>The class weights as resolved on the training rows ("class weights balanced: a 0.667, b 2"), or null without them.</summary>
+    public string? ClassWeightsLine() => Learner.ClassWeights is { } weights ? $"class weights {weights}" : null;
+
     /// <summary>The defaults line, or null when every setting was given.</summary>
     public string? DefaultsLine() => Chosen.Count == 0 ? null
         : $"defaults chosen (set them with the flags of the same names): {string.Join(", ", Chosen)}";

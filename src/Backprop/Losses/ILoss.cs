@@ -26,4 +26,14 @@ public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// at the activation's input (<see cref="BackwardStart.BelowOutputActivation"/>).
     /// </summary>
     Activation? FusedOutput => null;
+
+    /// <summary>
+    /// Multiplies each row of <paramref name="delta"/> by the weight of the row of <paramref name="target"/> (class weights):
+    /// a network starting backpropagation below the output activation calls it after prediction - target, so that the
+    /// delta there is the weighted loss's. The default weighs every row 1 and does nothing.
+    /// </summary>
+    void WeighRows(Matrix<T> target, Matrix<T> delta) { }
+
+    /// <summary>This loss without class weights (itself when it has none): what validation and evaluation measure.</summary>
+    ILoss<T> Unweighted => this;
 }

@@ -11,22 +11,24 @@ public static class LossCatalog
     /// <summary>sse (the notes' squared error), mse, cross-entropy (softmax output), binary-cross-entropy (sigmoid output).</summary>
     public static IReadOnlyList<string> Names { get; } = ["sse", "mse", "cross-entropy", "binary-cross-entropy"];
 
-    /// <summary>The loss named <paramref name="name"/> (one of <see cref="Names"/>, any case).</summary>
-    /// <exception cref="ArgumentException">The name is not a loss; the message lists the names.</exception>
-    public static ILoss<T> Create<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => Canonical(name) switch
+    /// <summary>The loss named <paramref name="name"/> (one of <see cref="Names"/>, any case), weighing rows by <paramref name="classWeights"/> when given.</summary>
+    /// <exception cref="ArgumentException">The name is not a loss (the message lists the names), or class weights are given to a loss other than cross-entropy or binary-cross-entropy.</exception>
+    public static ILoss<T> Create<T>(string name, ClassWeights? classWeights = null) where T : unmanaged, IFloatingPointIeee754<T> => Canonical(name) switch
     {
+        "cross-entropy" => new CrossEntropy<T>(classWeights),
+        "binary-cross-entropy" => new BinaryCrossEntropy<T>(classWeights),
+        string other when classWeights is not null => throw new ArgumentException($"Class weights apply to cross-entropy and binary-cross-entropy, not to {other}."),
         "sse" => new SquaredError<T>(),
-        "mse" => new MeanSquaredError<T>(),
-        "cross-entropy" => new CrossEntropy<T>(),
-        _ => new BinaryCrossEntropy<T>(),
+        _ => new MeanSquaredError<T>(),
     };
 
     /// <summary>
     /// The loss named <paramref name="name"/> for a network whose output activation is <paramref name="output"/>:
-    /// as Keras's names do, "cross-entropy" after a sigmoid output is the binary cross-entropy of each output.
+    /// as Keras's names do, "cross-entropy" after a sigmoid output is the binary cross-entropy of each output. Rows are
+    /// weighed by <paramref name="classWeights"/> when given.
     /// </summary>
-    public static ILoss<T> For<T>(string name, Activation output) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Create<T>(Resolve(name, output));
+    public static ILoss<T> For<T>(string name, Activation output, ClassWeights? classWeights = null) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Create<T>(Resolve(name, output), classWeights);
 
     /// <summary>The name <see cref="For{T}"/> uses: binary-cross-entropy for "cross-entropy" after a sigmoid output, else the name itself.</summary>
     public static string Resolve(string name, Activation output)

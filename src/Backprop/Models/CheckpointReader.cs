@@ -74,6 +74,8 @@ internal static class CheckpointReader
                 Activation = Activations.Parse(Text(r, "activation"), Activations.HiddenNames),
                 Output = Activations.Parse(Text(r, "output"), Activations.OutputNames),
                 Loss = LossCatalog.Canonical(Text(r, "loss")),
+                ClassWeight = r.TryGetProperty("class_weight", out var weighting) && weighting.ValueKind != JsonValueKind.Null
+                    ? ClassWeighting.Parse(Expect(weighting, "recipe.class_weight", JsonValueKind.String).GetString()!) : null,
                 Optimizer = optimizer,
                 MomentumBeta = Double(r, "momentum_beta"),
                 Alpha = Double(r, "alpha"),

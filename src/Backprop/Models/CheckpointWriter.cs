@@ -93,6 +93,7 @@ internal static class CheckpointWriter
         w.WriteString("activation", Activations.Name(r.Activation!.Value));
         w.WriteString("output", Activations.Name(r.Output!.Value));
         w.WriteString("loss", r.Loss);
+        if (r.ClassWeight is { } weighting) w.WriteString("class_weight", weighting.ToString());   // left out without: older readers' files stay as they were
         w.WriteString("optimizer", r.Optimizer);
         Number(w, "momentum_beta", r.MomentumBeta);
         Number(w, "alpha", r.Alpha!.Value);

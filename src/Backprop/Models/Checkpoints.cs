@@ -6,7 +6,7 @@ namespace Backprop.Models;
 public static class Checkpoints
 {
     /// <summary>
-    /// Each setting that shapes training, by its flag's name (layers, activation, output, loss, optimizer, alpha, epochs,
+    /// Each setting that shapes training, by its flag's name (layers, activation, output, loss, class-weight, optimizer, alpha, epochs,
     /// batch, init, seed, bias, shuffle, normalize, l2, dropout, early-stopping, precision, rounding) with its value as
     /// text; a setting the recipe leaves unset has a null value.
     /// </summary>
@@ -20,6 +20,7 @@ public static class Checkpoints
             ("activation", r.Activation is { } a ? Activations.Name(a) : null),
             ("output", r.Output is { } o ? Activations.Name(o) : null),
             ("loss", r.Loss),
+            ("class-weight", r.ClassWeight?.ToString() ?? "none"),
             ("optimizer", r.Optimizer is null ? null : r.Optimizer.StartsWith("momentum", StringComparison.Ordinal) ? $"momentum:{Num(r.MomentumBeta)}" : r.Optimizer),
             ("alpha", r.Alpha is { } alpha ? Num(alpha) : null),
             ("epochs", r.Epochs?.ToString(CultureInfo.InvariantCulture)),

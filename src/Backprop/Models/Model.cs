@@ -6,7 +6,7 @@ namespace Backprop.Models;
 
 /// <summary>
 /// A trained network with everything needed to use it: its shape, precision, input scaling, the names of its
-/// features, targets and classes, the loss it was trained with, and every dense layer's weights and biases.
+/// features, targets and classes, the loss (and any class weights) it was trained with, and every dense layer's weights and biases.
 /// <see cref="ModelFile"/> saves and loads it; docs/model-format.md describes the file.
 /// </summary>
 /// <remarks>
@@ -27,6 +27,12 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
                            IReadOnlyList<string>? ClassNames, string Loss,
                            IReadOnlyList<double[]> Weights, IReadOnlyList<double[]?> Biases)
 {
+    /// <summary>
+    /// The class weights the network was trained with (cross-entropy or binary cross-entropy), or null when every row
+    /// weighed 1. A record of how it was trained: evaluating and predicting do not use them.
+    /// </summary>
+    public ClassWeights? ClassWeights { get; init; }
+
     /// <summary>The precisions a model can have: "f64" (double) and "f32" (float).</summary>
     public static IReadOnlyList<string> Precisions { get; } = ["f64", "f32"];
 
@@ -200,6 +206,8 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         if (LossCatalog.OutputProblem(LossCatalog.Resolve(Loss, Spec.OutputActivation), Spec.OutputActivation) is string lossProblem)
             return lossProblem.TrimEnd('.').Replace("this network's output", "the model's output", StringComparison.Ordinal);
 
+        if (ClassWeights is not null && ClassWeightsProblem() is string weightsProblem) return weightsProblem;
+
         if (Normalization is null) return "it has no normalization (use Normalization.None for none)";
         if (Normalization.Kind is null || !Normalization.Kinds.Contains(Normalization.Kind))
             return $"normalization kind is {MessageText.Quote(Normalization.Kind)}; expected {string.Join(", ", Normalization.Kinds)}";
@@ -267,6 +275,21 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         return null;
     }
 
+    // Class weights must be usable and name the classes the model's outputs are: its class labels, or without labels
+    // one a softmax output (cross-entropy) or two ("0" and "1"-like) for one sigmoid output.
+    private string? ClassWeightsProblem()
+    {
+        if (ClassWeights!.Problem() is string problem) return $"class weights: {problem}";
+        string loss = LossCatalog.Resolve(Loss, Spec.OutputActivation);
+        if (loss is not ("cross-entropy" or "binary-cross-entropy")) return $"class weights with the loss {loss}; they apply to cross-entropy and binary-cross-entropy";
+        if (ClassNames is not null)
+            return ClassWeights.Classes.SequenceEqual(ClassNames.Select(n => n.Trim()), StringComparer.Ordinal) ? null
+                : $"class weights for the classes {string.Join(", ", ClassWeights.Classes)}; the model's classes are {string.Join(", ", ClassNames)}";
+        int expected = Spec.Outputs == 1 ? 2 : Spec.Outputs;
+        if (loss == "binary-cross-entropy" && Spec.Outputs > 1) return $"class weights on {Spec.Outputs} yes/no outputs without class names";
+        return ClassWeights.Classes.Count == expected ? null : $"{ClassWeights.Classes.Count} class weights for {Spec.Outputs} output{(Spec.Outputs == 1 ? " (one 0/1 output takes 2)" : "s")}";
+    }
+
     /// <summary>The first blank or repeated name of <paramref name="names"/> (compared trimmed when <paramref name="trim"/>), or null.</summary>
     private static string? NameProblem(IReadOnlyList<string> names, string what, bool trim)
     {
@@ -287,6 +310,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         return SpecEquals(Spec, other.Spec)
             && Precision == other.Precision
             && Loss == other.Loss
+            && Equals(ClassWeights, other.ClassWeights)
             && NormalizationEquals(Normalization, other.Normalization)
             && ListEquals(FeatureNames, other.FeatureNames)
             && ListEquals(TargetNames, other.TargetNames)

@@ -87,6 +87,14 @@ public static class ModelFile
         t.Append("    \"init\": ").Append(Quote(spec.Init.ToString())).Append('\n');
         t.Append("  },\n");
         t.Append("  \"loss\": ").Append(Quote(model.Loss)).Append(",\n");
+        if (model.ClassWeights is { } weights)   // optional: a model trained without them is written as before
+        {
+            t.Append("  \"class_weights\": {\n");
+            t.Append("    \"weighting\": ").Append(Quote(weights.Weighting.ToString())).Append(",\n");
+            t.Append("    \"classes\": ").Append(StringRow(weights.Classes)).Append(",\n");
+            t.Append("    \"weights\": ").Append(NumberRow([.. weights.Weights], 0, weights.Weights.Count, f32: false)).Append('\n');
+            t.Append("  },\n");
+        }
         t.Append("  \"normalization\": {\n");
         t.Append("    \"kind\": ").Append(Quote(norm.Kind)).Append(",\n");
         t.Append("    \"offset\": ").Append(NumberRow(norm.Offset, 0, norm.Offset.Length, f32: false)).Append(",\n");
@@ -241,6 +249,8 @@ public static class ModelFile
         CheckRoom(inputs, hidden, outputs, spec.Bias, contentBytes);
 
         string loss = String(root, "loss", "");
+        var classWeights = root.TryGetProperty("class_weights", out var cw) && cw.ValueKind != JsonValueKind.Null
+            ? ClassWeightsValue(Expect(cw, "class_weights", JsonValueKind.Object)) : null;
         var norm = Member(root, "normalization", "", JsonValueKind.Object);
         var normalization = new Normalization(
             String(norm, "kind", "normalization."),
@@ -291,7 +301,19 @@ public static class ModelFile
             fanIn = fanOut;
         }
 
-        return new Model(spec, precision, normalization, features, targets, classes, loss, weights, biases);
+        return new Model(spec, precision, normalization, features, targets, classes, loss, weights, biases) { ClassWeights = classWeights };
+    }
+
+    // "class_weights": {"weighting": "balanced" or "NAME=W,...", "classes": [...], "weights": [...]}; Model checks that they fit.
+    private static ClassWeights ClassWeightsValue(JsonElement obj)
+    {
+        string text = String(obj, "weighting", "class_weights.");
+        ClassWeighting weighting;
+        try { weighting = ClassWeighting.Parse(text); }
+        catch (FormatException e) { throw new ModelProblem($"malformed model: \"class_weights.weighting\" is {MessageText.Quote(text)}: {e.Message}"); }
+        return new ClassWeights(weighting,
+            Strings(Member(obj, "classes", "class_weights.", JsonValueKind.Array), "class_weights.classes"),
+            Numbers(Member(obj, "weights", "class_weights.", JsonValueKind.Array), "class_weights.weights", f32: false));
     }
 
     private static JsonElement Member(JsonElement obj, string name, string prefix, JsonValueKind kind)

@@ -56,7 +56,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Raised after each batch with the epoch's progress so far.</summary>
     public event Action<BatchProgress>? BatchCompleted;
 
-    /// <summary>One update on one batch, x (B, in) and y (B, out); returns the batch's loss (summed over rows) before the update.</summary>
+    /// <summary>One update on one batch, x (B, in) and y (B, out); returns the batch's loss (summed over rows, each weighed by its class weight when the loss has them) before the update.</summary>
     public T Step(Matrix<T> x, Matrix<T> y) => Step(x, y, out _);
 
     // Not inlined into Fit: with the whole step inlined, Fit's loop ran out of registers (3-4-1 Fit 98 -> 94 ns an update).
@@ -145,7 +145,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null };
             if (validation is { } v)
             {
-                var measured = Evaluation.Run(Network, Loss, v.X, v.Y);
+                // Validation measures the loss without class weights (as Keras does): the data as it is, not as trained.
+                var measured = Evaluation.Run(Network, Loss.Unweighted, v.X, v.Y);
                 result = result with
                 {
                     ValidationLoss = measured.MeanLoss,
@@ -186,10 +187,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return streams;
     }
 
-    /// <summary>Mean loss an example and share of rows whose class is right, on x and y, in evaluation mode (no dropout, no updates).</summary>
+    /// <summary>Mean loss an example (without class weights) and share of rows whose class is right, on x and y, in evaluation mode (no dropout, no updates).</summary>
     public (double MeanLoss, double Accuracy) Evaluate(IRowSource<T> x, Matrix<T> y)
     {
-        var result = Evaluation.Run(Network, Loss, x, y);
+        var result = Evaluation.Run(Network, Loss.Unweighted, x, y);
         return (result.MeanLoss, result.Accuracy);
     }
 }
