@@ -133,8 +133,8 @@ internal sealed class CsvTable
         if (column.Kind == CsvColumnKind.Number)
         {
             if (!number) throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is not a number", line, at);
-            if (double.IsInfinity(value))
-                throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is infinite; expected a finite number", line, at);
+            if (!double.IsFinite(value))
+                throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is {(double.IsNaN(value) ? "NaN" : "infinite")}; expected a finite number", line, at);
             row[_slot[i]] = value;
             return;
         }

@@ -119,7 +119,7 @@ internal sealed class CsvTargets
         if (_firstNotFinite is { } bad)
         {
             string name = _names[Array.IndexOf(_columns, bad.Column - 1)];
-            throw new DataException(_path, $"{Quote(bad.Text)} in target column {Quote(name)} is {(bad.Text.Contains("NaN", StringComparison.OrdinalIgnoreCase) ? "NaN" : "infinite")}; expected a finite number",
+            throw new DataException(_path, $"{Quote(bad.Text)} in target column {Quote(name)} is {(FastNumber.TryParse(bad.Text, out double v) && double.IsNaN(v) ? "NaN" : "infinite")}; expected a finite number",
                 bad.Line, bad.Column);
         }
         var targets = new Matrix<double>(rows, _names.Length);
