@@ -130,11 +130,11 @@ internal sealed class CsvRecordReader : IDisposable
     /// <summary>Reads one field; true when the delimiter ended it (another field follows in this record).</summary>
     private bool ReadField(ref bool anyQuoted)
     {
-        int start = _textLength, line = _line, column = Count + 1;
+        int start = _textLength, line = _line;
         // The common case, without a character at a time: an unquoted field that ends within the buffer and fits the
         // record's text as it is (no limit can be passed: the buffer is far shorter than a field may be).
         var rest = _buffer.AsSpan(_position, _length - _position);
-        int run = rest.IndexOfAny(_unquoted);
+        int run = ShortRun(rest, _delimiter);
         if (run >= 0 && rest[run] != '"' && run + 1 < rest.Length && _textLength + run <= _text.Length)
         {
             char stop = rest[run];
@@ -151,6 +151,13 @@ internal sealed class CsvRecordReader : IDisposable
             EndField(start, line);
             return false;
         }
+        return ReadFieldSlowly(ref anyQuoted);
+    }
+
+    /// <summary>Reads one field a character at a time: quotes, limits, a field that crosses the buffer's end.</summary>
+    private bool ReadFieldSlowly(ref bool anyQuoted)
+    {
+        int start = _textLength, line = _line, column = Count + 1;
         bool quoted = false;
         _fieldStart = start;
         _fieldLine = line;
@@ -195,6 +202,19 @@ internal sealed class CsvRecordReader : IDisposable
                     break;
             }
         }
+    }
+
+    // Where the first delimiter, quote or line break of text is (-1: none): a character at a time, which for the short
+    // fields of numeric files is faster than a vectorized search that needs setting up for each field.
+    private static int ShortRun(ReadOnlySpan<char> text, char delimiter)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c > '"' && c != delimiter) continue;   // digits, letters, '.', '-': most characters
+            if (c == delimiter || c == '"' || c == '\r' || c == '\n') return i;
+        }
+        return -1;
     }
 
     private void ReadQuoted(int line, int column)
