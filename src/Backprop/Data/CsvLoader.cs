@@ -3,13 +3,17 @@ using System.Globalization;
 namespace Backprop.Data;
 
 /// <summary>
-/// Loads a comma-separated file with a header row into a <see cref="Dataset"/>. Every problem with the file is
-/// a <see cref="DataException"/> located at its line (as in the file, 1-based) and field number.
+/// Loads a delimited file (comma, semicolon, tab or bar, found in the header line unless given) with a header row
+/// into a <see cref="Dataset"/>. Every problem with the file is a <see cref="DataException"/> located at its line (as
+/// in the file, 1-based) and field number.
 /// </summary>
 /// <remarks>
-/// Feature cells must be finite numbers in invariant culture (<c>-2.5</c>, <c>1e-3</c>; spaces around them are
-/// allowed). A single target column becomes one-hot classes when <see cref="CsvOptions.Classes"/> is given or
-/// when some of its values are not numbers; otherwise each target column is one numeric output.
+/// Numeric cells are finite numbers in invariant culture (<c>-2.5</c>, <c>1e-3</c>; spaces around them are allowed).
+/// An input column whose first value is text holds categories, one-hot encoded (<see cref="InputSchema"/>); missing
+/// cells (empty, NA, N/A, NaN, null) follow <see cref="CsvOptions.Missing"/>. A single target column becomes one-hot
+/// classes when <see cref="CsvOptions.Classes"/> is given or when some of its values are not numbers; otherwise each
+/// target column is one numeric output. The file's lines are counted first and the rows parsed straight into the
+/// final matrix, so a file of numbers takes its matrix and little more.
 /// </remarks>
 public static class CsvLoader
 {
