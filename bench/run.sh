@@ -3,7 +3,8 @@
 #
 #   bench/run.sh                      full run (over an hour): every workload, BenchmarkDotNet, the doc
 #   bench/run.sh --quick              fewer repetitions, 1 Fashion-MNIST epoch (2 for tta), no BenchmarkDotNet, no doc
-#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro (no doc unless --doc)
+#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro, csv (no doc unless --doc)
+#                                     (csv: loading a 60000x785 CSV against Sylvan.Data.Csv; only when asked for)
 #   options: --doc (write the doc even for --quick/--only), --no-doc, --no-install
 #
 # Raw results go to bench/results/ (git-ignored). Python is Debian's /usr/bin/python3 (set BENCH_PYTHON to change),
@@ -84,6 +85,7 @@ wants streetlights && rm -f "$RESULTS"/streetlights-*
 wants fashion && rm -f "$RESULTS"/fashion-*
 wants gemm && rm -f "$RESULTS"/gemm-*
 wants micro && rm -rf "$RESULTS/micro"
+wants csv && rm -f "$RESULTS"/csv-*
 
 say "Building bench/Backprop.Bench (Release)"
 dotnet build -c Release -v quiet -nologo bench/Backprop.Bench/Backprop.Bench.csproj || { echo "build failed" >&2; exit 1; }
@@ -240,6 +242,21 @@ if wants micro; then
   mark_start
   "${BP[@]}" micro --artifacts "$RESULTS/micro" || fail "micro: BenchmarkDotNet failed"
   mark_end micro
+fi
+
+# ------------------------------------------------------------------ f. loading a CSV file, against Sylvan.Data.Csv
+if wants csv; then
+  say "f. CSV loading: 60000x785 numbers (Fashion-MNIST's shape) to float64, Backprop against Sylvan.Data.Csv"
+  mark_start
+  CSV_FILE="$RESULTS/csv-60000x785.csv"   # generated (seeded) on the first run, git-ignored with the results
+  # Time: both in one process, interleaved, medians. Memory: each alone in its own process (VmHWM and max RSS).
+  "${BP[@]}" csv-load --file "$CSV_FILE" --impl both --rounds $( ((QUICK)) && echo 3 || echo 7 ) \
+    --out "$RESULTS/csv-time.json" || fail "csv-load (time): failed"
+  for impl in backprop sylvan; do
+    timed "csv-memory-$impl" "${BP[@]}" csv-load --file "$CSV_FILE" --impl $impl --out "$RESULTS/csv-memory-$impl.json" \
+      || fail "csv-load ($impl memory): failed"
+  done
+  mark_end csv
 fi
 
 # ------------------------------------------------------------------ the doc

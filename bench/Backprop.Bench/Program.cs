@@ -15,6 +15,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                         [--layers 128] [--optimizer sgd|momentum|adam] [--dropout 0] [--init he] [--out FILE]
           gemm          [--sizes 256,512,1024,2048] [--types float,double] [--threads 2] [--min-time 1] [--min-reps 5] [--warmup-seconds 1] [--out FILE]
           kernel-limit  [--min-time 0.5] [--out FILE]   (float64 register tiles alone, fused vs separate, one core)
+          csv-load      [--file PATH] [--rows 60000] [--columns 785] [--impl both|backprop|sylvan] [--rounds 5] [--out FILE]
           micro         [BenchmarkDotNet arguments, e.g. --filter *Gemm*]   (in-process BenchmarkDotNet)
         """);
     return 0;
@@ -32,8 +33,9 @@ switch (args[0])
     case "fashion": FashionBench.Run(options); break;
     case "gemm": GemmBench.Run(options); break;
     case "kernel-limit": KernelLimitBench.Run(options); break;
+    case "csv-load": CsvLoadBench.Run(options); break;
     default:
-        Console.Error.WriteLine($"unknown workload '{args[0]}' (streetlights, fashion, gemm, kernel-limit, micro)");
+        Console.Error.WriteLine($"unknown workload '{args[0]}' (streetlights, fashion, gemm, kernel-limit, csv-load, micro)");
         return 2;
 }
 return 0;

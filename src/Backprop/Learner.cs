@@ -29,6 +29,9 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (recipe.Loss is null || recipe.Optimizer is null || recipe.Alpha is null || recipe.Batch is null || recipe.Normalize is null)
             throw new ArgumentException("The recipe is not resolved: call Recipe.Resolve(train) first.", nameof(recipe));
         Recipe = recipe;
+        // Missing cells (mean/median) are filled with what the training rows give, before the scaling is fitted.
+        if (train.Schema is { NeedsFit: true }) train = MissingValues.Fill(train, MissingValues.Fit(train));
+        Schema = train.Schema;
         Train = train;
         // The scaling is fitted on the values as the file holds them, in float64; a column that would overflow it or
         // the network's precision is refused here (a DataException naming it), not found as infinities later.
@@ -58,8 +61,11 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The resolved recipe.</summary>
     public Recipe Recipe { get; }
 
-    /// <summary>The training data.</summary>
+    /// <summary>The training data (its missing cells filled, when the schema fills them).</summary>
     public Dataset Train { get; }
+
+    /// <summary>How the training table's columns became inputs, with the fills learned on it; null for images.</summary>
+    public InputSchema? Schema { get; }
 
     /// <summary>The input scaling, fitted on the training data.</summary>
     public Normalization Normalization { get; }
@@ -92,7 +98,13 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Trainer<T> Trainer { get; }
 
     /// <summary>Scaled inputs and targets of another dataset (validation or test), as the network takes them.</summary>
-    public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data) => (data.RowsAs<T>(Normalization), data.Targets.Cast<T>());
+    /// <remarks>Missing cells of <paramref name="data"/> are filled in place with the training data's fills.</remarks>
+    public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Schema is not null && data.Schema is not null) data = MissingValues.Fill(data, Schema);
+        return (data.RowsAs<T>(Normalization), data.Targets.Cast<T>());
+    }
 
     /// <summary>
     /// Trains for the recipe's epochs, measuring <paramref name="validation"/> after each when given; with
@@ -152,5 +164,6 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The trained network with its scaling, names and class weights, ready to save or use.</summary>
     public Model ToModel() =>
-        Model.From(Network, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Name) with { ClassWeights = ClassWeights };
+        Model.From(Network, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Name)
+            with { ClassWeights = ClassWeights, Inputs = Schema is { IsPlain: false } ? Schema : null };
 }

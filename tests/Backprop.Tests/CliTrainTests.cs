@@ -372,7 +372,8 @@ public sealed class CliTrainTests : IDisposable
     {
         string model = _temp.Write("keep.model", "precious");
         string history = _temp.Write("keep.csv", "precious");
-        AssertUsageError(CliTests.Run("train", _temp.Write("bad.csv", "a,y\nx,1\n"), "--target", "y", "--save", model, "--history", history), "bad.csv:2:1");
+        // (A number first: a column whose first value is text holds categories.)
+        AssertUsageError(CliTests.Run("train", _temp.Write("bad.csv", "a,y\n1,1\nx,1\n"), "--target", "y", "--save", model, "--history", history), "bad.csv:3:1");
         Assert.Equal("precious", File.ReadAllText(model));
         Assert.Equal("precious", File.ReadAllText(history));
     }

@@ -16,10 +16,13 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Measures a saved model on data: loss; for classes accuracy, confusion matrix, precision and recall; otherwise MAE, RMSE and R² of each target column.");
         command.Arguments.Add(model);
         command.Arguments.Add(data);
+        var csvFlags = new CsvFlags();
+        command.Options.Add(csvFlags.Delimiter);
+        command.Options.Add(csvFlags.Unknown);
         command.SetAction(result =>
         {
             var loaded = ModelFile.Load(result.GetValue(model)!);
-            var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: true);
+            var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: true, csvFlags.Read(result, new CsvOptions()));
             return loaded.Precision == "f64" ? Evaluate<double>(loaded, dataset, stdout) : Evaluate<float>(loaded, dataset, stdout);
         });
         return command;
@@ -30,7 +33,7 @@ internal static class EvaluateCommand
         var network = model.ToNetwork<T>();
         var loss = LossCatalog.For<T>(model.Loss, model.Spec.OutputActivation);
         var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), model.OutputTargets(data).Cast<T>());
-        stdout.WriteLine($"{data.Source}: {data.Count} examples");
+        stdout.WriteLine($"{data.Source}: {data.Count} examples" + (data.DroppedRows > 0 ? $" ({data.DroppedRows} rows with missing cells dropped)" : ""));
         stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
         if (model.ClassWeights is { } weights) stdout.WriteLine($"trained with class weights {weights} (the loss above is not weighted)");
         // Classes are the class names, or for rows of probabilities (cross-entropy on several target columns) the columns.

@@ -9,6 +9,9 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
     /// <summary>A saved model whose weights the network starts from (train --init-from), or null.</summary>
     public Backprop.Models.Model? StartFrom { get; init; }
 
+    /// <summary>The rows of the data file left out for a missing cell (--missing drop).</summary>
+    public int Dropped { get; init; }
+
     /// <summary>
     /// Reads every flag (their mistakes come first, before any data is read), loads DATA and any validation/test
     /// files, and has the library resolve the recipe for the data, so that every setting that does not fit is an error
@@ -24,7 +27,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         CheckOutputPath(settings.History, "--history");
         CheckOutputPath(settings.Plot, "--plot");
         if (settings.Plot is not null) PlotLibrary.Check("--plot");
-        var csv = new CsvOptions { TargetColumns = settings.Targets, Classes = settings.Classes };
+        var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
 
         var whole = train; // its rows are the file's, for error messages about targets
@@ -38,7 +41,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
             validation = DataFiles.LoadLike(vpath, train, csv);
         if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
 
-        var loaded = new LoadedData(settings, train, validation, test, isImages);
+        var loaded = new LoadedData(settings, train, validation, test, isImages) { Dropped = whole.DroppedRows };
         var (recipe, _) = loaded.Resolve(whole);
         foreach (var set in new[] { settings.ValidationData is null ? null : validation, test })
             if (set is not null && LossCatalog.TargetProblem(recipe.Loss!, recipe.Output!.Value, set.Targets) is string problem)

@@ -6,7 +6,8 @@ namespace Backprop.Cli;
 /// <summary>Loads data for an existing model: its input columns (and targets when asked), checked against what it was trained on.</summary>
 internal static class ModelData
 {
-    public static Dataset Load(string path, Model model, bool withTargets)
+    /// <param name="csv">How to read a CSV file (delimiter, unseen categories); targets and columns come from the model.</param>
+    public static Dataset Load(string path, Model model, bool withTargets, CsvOptions? csv = null)
     {
         if (!File.Exists(path) && !Directory.Exists(path)) throw new DataException(path, "no such file or folder");
         Dataset data;
@@ -16,12 +17,13 @@ internal static class ModelData
         {
             if (withTargets && model.TargetNames.Count == 0)
                 throw new DataException(path, "the model names no target column, so its targets cannot be found in a CSV file");
-            data = CsvLoader.Load(path, new CsvOptions
+            data = CsvLoader.Load(path, (csv ?? new CsvOptions()) with
             {
                 TargetColumns = withTargets ? model.TargetNames : [],
                 // A classifier's targets are its label column, or one column a class (one-hot, read as numbers).
                 Classes = withTargets && model.TargetNames.Count == 1 ? model.ClassNames : null,
                 ExpectFeatures = model.FeatureNames,
+                Schema = model.Inputs,
             });
         }
         if (data.FeatureNames.Count != model.Spec.Inputs)

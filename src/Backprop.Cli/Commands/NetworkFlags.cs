@@ -46,6 +46,9 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch." };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Print nothing but errors." };
 
+    /// <summary>How CSV files are read: --delimiter, --missing, --unknown.</summary>
+    public CsvFlags Csv { get; } = new();
+
     /// <summary>Adds every flag to <paramref name="command"/> but those in <paramref name="leaveOut"/>, which that command does not use (its help shows only what it uses, and the parser refuses the rest).</summary>
     public void AddTo(Command command, params Option[] leaveOut)
     {
@@ -53,6 +56,7 @@ internal sealed class NetworkFlags(Recipe preset)
         {
             Target, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, Epochs, Batch, Init, Seed, Bias, Shuffle,
             Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Quiet,
+            Csv.Delimiter, Csv.Missing, Csv.Unknown,
         })
             if (!leaveOut.Contains(option)) command.Options.Add(option);
     }
@@ -126,6 +130,7 @@ internal sealed class NetworkFlags(Recipe preset)
             History = result.GetValue(History),
             Plot = result.GetValue(Plot),
             Quiet = result.GetValue(Quiet),
+            Csv = Csv.Read(result, new CsvOptions()),
         };
     }
 

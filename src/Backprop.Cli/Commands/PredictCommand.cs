@@ -18,11 +18,14 @@ internal static class PredictCommand
         var command = new Command("predict", "Uses a saved model: one row of predictions for each row of data.");
         command.Arguments.Add(model);
         command.Arguments.Add(data);
+        var csvFlags = new CsvFlags();
+        command.Options.Add(csvFlags.Delimiter);
+        command.Options.Add(csvFlags.Unknown);
         command.Options.Add(output);
         command.SetAction(result =>
         {
             var loaded = ModelFile.Load(result.GetValue(model)!);
-            var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: false);
+            var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: false, csvFlags.Read(result, new CsvOptions()));
             string csv = loaded.Precision == "f64" ? Predict<double>(loaded, dataset) : Predict<float>(loaded, dataset);
             if (result.GetValue(output) is string path)
             {

@@ -18,4 +18,6 @@ internal sealed record TrainSettings
     public string? History { get; init; }
     public string? Plot { get; init; }
     public bool Quiet { get; init; }
+    /// <summary>How CSV files are read (delimiter, missing cells, unseen categories); targets and classes are set when loading.</summary>
+    public Backprop.Data.CsvOptions Csv { get; init; } = new();
 }

@@ -54,7 +54,10 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
         return $"data: {train.Source}: {train.Count} training examples, {train.FeatureNames.Count} inputs, "
             + (train.ClassNames is { } classes ? $"{classes.Count} classes" : $"{train.Targets.Columns} outputs ({string.Join(", ", train.TargetNames)})")
             + (validation is null ? "" : $"; {validation.Count} validation examples")
-            + (test is null ? "" : $"; {test.Count} test examples");
+            + (test is null ? "" : $"; {test.Count} test examples")
+            + (train.Schema is { } schema && schema.Columns.Count(c => c.IsCategorical) is int text and > 0
+                ? $"; {text} text column{(text == 1 ? "" : "s")} one-hot" : "")
+            + (Data.Dropped > 0 ? $"; {Data.Dropped} row{(Data.Dropped == 1 ? "" : "s")} with missing cells dropped" : "");
     }
 
     /// <summary>One line describing the network and how it trains, for the screen.</summary>
@@ -69,6 +72,11 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public string? ClassWeightsLine() => Learner.ClassWeights is { } weights ? $"class weights {weights}" : null;
 
     /// <summary>The defaults line, or null when every setting was given.</summary>
-    public string? DefaultsLine() => Chosen.Count == 0 ? null
-        : $"defaults chosen (set them with the flags of the same names): {string.Join(", ", Chosen)}";
+    public string? DefaultsLine()
+    {
+        IReadOnlyList<string> chosen = Data.Train.DelimiterDetected ? [.. Chosen, $"delimiter {Delimiter(Data.Train.Delimiter!.Value)} (detected)"] : Chosen;
+        return chosen.Count == 0 ? null : $"defaults chosen (set them with the flags of the same names): {string.Join(", ", chosen)}";
+    }
+
+    private static string Delimiter(char c) => c == '\t' ? "tab" : $"'{c}'";
 }

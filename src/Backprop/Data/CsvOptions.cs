@@ -14,6 +14,29 @@ public sealed record CsvOptions
     /// <summary>The class labels in order (e.g. 0,1,2 or cat,dog): makes the single target column a class column; other labels are errors.</summary>
     public IReadOnlyList<string>? Classes { get; init; }
 
-    /// <summary>The feature names a model was trained on: the file's feature columns must be exactly these, in this order.</summary>
+    /// <summary>
+    /// The feature names a model was trained on: the file's feature columns must be exactly these, in this order (all
+    /// numbers). <see cref="Schema"/>, when given, says more and takes its place.
+    /// </summary>
     public IReadOnlyList<string>? ExpectFeatures { get; init; }
+
+    /// <summary>
+    /// The input columns a model was trained on (names, numbers or text categories, fill values and the missing-value
+    /// policy), as <see cref="Dataset.Schema"/> gives them: the file's feature columns must be these, in this order, and
+    /// are read as the training file was. Without it the columns are learned from this file: a column whose first
+    /// value is a number holds numbers, one whose first value is text holds categories.
+    /// </summary>
+    public InputSchema? Schema { get; init; }
+
+    /// <summary>The field delimiter: one of , ; tab | (<see cref="CsvRecordReader.Candidates"/>), or null to find it in the header line.</summary>
+    public char? Delimiter { get; init; }
+
+    /// <summary>What a missing cell does when there is no <see cref="Schema"/>: one of <see cref="InputSchema.MissingPolicies"/> (default error).</summary>
+    public string Missing { get; init; } = "error";
+
+    /// <summary>A text value that is none of a <see cref="Schema"/> column's categories: error (default), or ignore (all its one-hot inputs 0).</summary>
+    public string Unknown { get; init; } = "error";
+
+    /// <summary>The values of <see cref="Unknown"/>.</summary>
+    public static IReadOnlyList<string> UnknownPolicies { get; } = ["error", "ignore"];
 }

@@ -4,9 +4,10 @@ using System.Text;
 namespace Backprop.Data;
 
 /// <summary>
-/// Reads comma-separated records one at a time (RFC 4180: quoted fields may hold commas, doubled quotes and
+/// Reads delimited records one at a time (RFC 4180: quoted fields may hold the delimiter, doubled quotes and
 /// line breaks; lines end in LF, CRLF or CR; a UTF-8 byte order mark is skipped). Blank lines are skipped.
-/// Remembers the 1-based line each record and each field starts on, for error messages.
+/// Remembers the 1-based line each record and each field starts on, for error messages. The delimiter is given,
+/// or found in the header line (see <see cref="Sniff"/>).
 /// </summary>
 /// <remarks>
 /// The file is untrusted: a field longer than <see cref="FieldLimit"/> characters, a record longer than
@@ -25,8 +26,13 @@ internal sealed class CsvRecordReader : IDisposable
     /// <summary>The most fields a record may have: 16 Mi.</summary>
     public const int FieldCountLimit = 1 << 24;
 
-    // What ends a run of ordinary characters: outside quotes, and inside them.
-    private static readonly SearchValues<char> Unquoted = SearchValues.Create(",\"\r\n"), Quoted = SearchValues.Create("\"\r\n");
+    /// <summary>The delimiters <see cref="Sniff"/> looks for, the first preferred in a tie: comma, semicolon, tab, bar.</summary>
+    public static ReadOnlySpan<char> Candidates => ",;\t|";
+
+    // What ends a run of ordinary characters: outside quotes (the delimiter, a quote, a line break), and inside them.
+    private static readonly SearchValues<char> Quoted = SearchValues.Create("\"\r\n");
+    private readonly SearchValues<char> _unquoted;
+    private readonly char _delimiter;
 
     private readonly string _path;
     private readonly TextReader _reader;
@@ -46,11 +52,49 @@ internal sealed class CsvRecordReader : IDisposable
     private int _fieldStart, _fieldLine, _checkAt;
     private bool _inQuotes;
 
-    /// <summary>Opens <paramref name="path"/> as UTF-8 (or what its byte order mark says).</summary>
-    public CsvRecordReader(string path)
+    /// <summary>
+    /// Opens <paramref name="path"/> as UTF-8 (or UTF-16 when its byte order mark says so); bytes that are not UTF-8
+    /// are an error. With no <paramref name="delimiter"/>, it is found in the header line.
+    /// </summary>
+    public CsvRecordReader(string path, char? delimiter = null)
     {
         _path = path;
-        _reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        _reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        if (delimiter is char given) _delimiter = given;
+        else
+        {
+            Fill();
+            _delimiter = Sniff(_buffer.AsSpan(0, _length));
+            Detected = true;
+        }
+        _unquoted = SearchValues.Create([_delimiter, '"', '\r', '\n']);
+    }
+
+    /// <summary>The delimiter between fields.</summary>
+    public char Delimiter => _delimiter;
+
+    /// <summary>True when <see cref="Delimiter"/> was found in the header line rather than given.</summary>
+    public bool Detected { get; }
+
+    /// <summary>
+    /// The delimiter of a file whose text starts with <paramref name="text"/>: of comma, semicolon, tab and bar, the one
+    /// that appears most often in its first line outside quotes (so splits it into the most fields); comma on a tie
+    /// with it, or when none appears; otherwise the first of them in that order.
+    /// </summary>
+    public static char Sniff(ReadOnlySpan<char> text)
+    {
+        Span<int> counts = stackalloc int[Candidates.Length];
+        bool quoted = false;
+        foreach (char c in text)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (!quoted && (c == '\n' || c == '\r')) break;
+            else if (!quoted && Candidates.IndexOf(c) is var k and >= 0) counts[k]++;
+        }
+        int best = 0;
+        for (int k = 1; k < counts.Length; k++)
+            if (counts[k] > counts[best]) best = k;
+        return Candidates[best];
     }
 
     /// <summary>Number of fields in the current record.</summary>
@@ -83,8 +127,35 @@ internal sealed class CsvRecordReader : IDisposable
         return false;
     }
 
-    /// <summary>Reads one field; true when a comma ended it (another field follows in this record).</summary>
+    /// <summary>Reads one field; true when the delimiter ended it (another field follows in this record).</summary>
     private bool ReadField(ref bool anyQuoted)
+    {
+        int start = _textLength, line = _line;
+        // The common case, without a character at a time: an unquoted field that ends within the buffer and fits the
+        // record's text as it is (no limit can be passed: the buffer is far shorter than a field may be).
+        var rest = _buffer.AsSpan(_position, _length - _position);
+        int run = ShortRun(rest, _delimiter);
+        if (run >= 0 && rest[run] != '"' && run + 1 < rest.Length && _textLength + run <= _text.Length)
+        {
+            char stop = rest[run];
+            rest[..run].CopyTo(_text.AsSpan(_textLength));
+            _textLength += run;
+            _position += run + 1;
+            if (stop == _delimiter)
+            {
+                EndField(start, line);
+                return true;
+            }
+            if (stop == '\r' && _buffer[_position] == '\n') _position++;
+            _line++;
+            EndField(start, line);
+            return false;
+        }
+        return ReadFieldSlowly(ref anyQuoted);
+    }
+
+    /// <summary>Reads one field a character at a time: quotes, limits, a field that crosses the buffer's end.</summary>
+    private bool ReadFieldSlowly(ref bool anyQuoted)
     {
         int start = _textLength, line = _line, column = Count + 1;
         bool quoted = false;
@@ -99,7 +170,7 @@ internal sealed class CsvRecordReader : IDisposable
                 case -1:
                     EndField(start, line);
                     return false;
-                case ',':
+                case var d when d == _delimiter:
                     EndField(start, line);
                     return true;
                 case '\n':
@@ -120,17 +191,30 @@ internal sealed class CsvRecordReader : IDisposable
                         $"a quote inside unquoted field {column}; put the whole field in quotes and double the quotes inside it (\"\")",
                         _line, column);
                 case ' ' or '\t' when quoted:
-                    break; // spaces after a closing quote are not part of the field
+                    break; // spaces after a closing quote are not part of the field (a tab delimiter is matched above)
                 default:
                     if (quoted)
                         throw new DataException(_path,
-                            $"{MessageText.Quote([(char)c])} after the closing quote of field {column}; expected a comma or the end of the line",
+                            $"{MessageText.Quote([(char)c])} after the closing quote of field {column}; expected {DelimiterName(_delimiter)} or the end of the line",
                             _line, column);
                     Append((char)c);
-                    AppendRun(Unquoted);
+                    AppendRun(_unquoted);
                     break;
             }
         }
+    }
+
+    // Where the first delimiter, quote or line break of text is (-1: none): a character at a time, which for the short
+    // fields of numeric files is faster than a vectorized search that needs setting up for each field.
+    private static int ShortRun(ReadOnlySpan<char> text, char delimiter)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c > '"' && c != delimiter) continue;   // digits, letters, '.', '-': most characters
+            if (c == delimiter || c == '"' || c == '\r' || c == '\n') return i;
+        }
+        return -1;
     }
 
     private void ReadQuoted(int line, int column)
@@ -226,11 +310,24 @@ internal sealed class CsvRecordReader : IDisposable
 
     private bool Fill()
     {
-        _length = _reader.Read(_buffer, 0, _buffer.Length);
+        try { _length = _reader.Read(_buffer, 0, _buffer.Length); }
+        catch (DecoderFallbackException e)
+        {
+            if (_firstFill && StartsWithGzip()) throw new DataException(_path, "the file is gzip-compressed, not CSV text; decompress it first");
+            string bytes = string.Join(" ", (e.BytesUnknown ?? []).Select(b => $"0x{b:X2}"));
+            throw new DataException(_path, $"the file is not UTF-8 text: bytes {bytes} at or after this line are not UTF-8; save it as UTF-8", _line);
+        }
         _position = 0;
         if (_header && _buffer.AsSpan(0, _length).Contains('\0')) throw Binary();
         _firstFill = false;
         return _length > 0;
+    }
+
+    private bool StartsWithGzip()
+    {
+        Span<byte> start = stackalloc byte[2];
+        using var file = File.OpenRead(_path);
+        return file.ReadAtLeast(start, 2, throwOnEndOfStream: false) == 2 && start[0] == 0x1F && start[1] == 0x8B;
     }
 
     // A NUL character while the header is read: no CSV text holds one (UTF-16 text without a byte order mark is
@@ -242,6 +339,15 @@ internal sealed class CsvRecordReader : IDisposable
             ? "the file is gzip-compressed, not CSV text; decompress it first"
             : "the file looks binary, not CSV text: it holds NUL bytes; expected a header row naming the columns");
     }
+
+    /// <summary>A delimiter for a message: "a comma", "a semicolon", "a tab", "'|'".</summary>
+    public static string DelimiterName(char delimiter) => delimiter switch
+    {
+        ',' => "a comma",
+        ';' => "a semicolon",
+        '\t' => "a tab",
+        _ => MessageText.Quote([delimiter]),
+    };
 
     /// <summary>Closes the file.</summary>
     public void Dispose() => _reader.Dispose();

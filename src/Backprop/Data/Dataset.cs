@@ -32,6 +32,21 @@ public sealed class Dataset
     /// <summary>Number of examples (rows).</summary>
     public int Count { get; }
 
+    /// <summary>
+    /// How a table's columns became <see cref="Features"/> (numbers, one-hot text categories, missing values), or null
+    /// for data that is not a table (images) or was made in code.
+    /// </summary>
+    public InputSchema? Schema { get; init; }
+
+    /// <summary>The delimiter a CSV file was read with, or null when the data is not from a CSV file.</summary>
+    public char? Delimiter { get; init; }
+
+    /// <summary>True when <see cref="Delimiter"/> was found in the file's header line rather than given.</summary>
+    public bool DelimiterDetected { get; init; }
+
+    /// <summary>The rows of the file left out because a cell was missing (the drop policy).</summary>
+    public int DroppedRows { get; init; }
+
     /// <summary>Checks that the matrices and names agree in shape; the name lists are copied.</summary>
     public Dataset(Matrix<double> features, Matrix<double> targets, IReadOnlyList<string> featureNames,
         IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, string source)
@@ -139,7 +154,10 @@ public sealed class Dataset
         }
         return pixels is not null
             ? new Dataset(pixels, rows.Count, targets, FeatureNames, TargetNames, ClassNames, Source)
-            : new Dataset(features!, targets, FeatureNames, TargetNames, ClassNames, Source);
+            : new Dataset(features!, targets, FeatureNames, TargetNames, ClassNames, Source)
+            {
+                Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected,
+            };
     }
 
     /// <summary>The class index of each row (the column of its largest target), or null when targets are not classes.</summary>
@@ -157,6 +175,14 @@ public sealed class Dataset
         }
         return labels;
     }
+
+    /// <summary>This dataset (its matrices shared, not copied) with <paramref name="schema"/> as its <see cref="Schema"/>.</summary>
+    internal Dataset WithSchema(InputSchema schema) => _pixels is not null
+        ? throw new InvalidOperationException("Images have no table schema.")
+        : new Dataset(Features, Targets, FeatureNames, TargetNames, ClassNames, Source)
+        {
+            Schema = schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows,
+        };
 
     private Dataset Rows(int start, int end) => Take(Enumerable.Range(start, end - start).ToArray());
 }

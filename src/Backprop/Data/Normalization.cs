@@ -43,6 +43,13 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
         var min = new double[columns];
         var max = new double[columns];
         var fitted = Fit(kind, data.Features, min, max);
+        // One-hot inputs of text columns stay 0 or 1: scaling them would make a rare category's 1 a large input.
+        if (data.Schema is { } schema && schema.Columns.Any(c => c.IsCategorical) && schema.Width == columns)
+        {
+            bool[] oneHot = schema.OneHotInputs();
+            for (int c = 0; c < columns; c++)
+                if (oneHot[c]) { fitted.Offset[c] = 0; fitted.Scale[c] = 1; }
+        }
         for (int c = 0; c < columns; c++)
         {
             if (data.Count == 0) break;

@@ -33,6 +33,13 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     /// </summary>
     public ClassWeights? ClassWeights { get; init; }
 
+    /// <summary>
+    /// How a table's columns become the inputs (text columns one-hot, missing cells dropped or filled), when that is
+    /// more than numbers under the feature names with missing cells an error (which null means, as in models saved
+    /// before schemas). Its input names are <see cref="FeatureNames"/>.
+    /// </summary>
+    public InputSchema? Inputs { get; init; }
+
     /// <summary>The precisions a model can have: "f64" (double) and "f32" (float).</summary>
     public static IReadOnlyList<string> Precisions { get; } = ["f64", "f32"];
 
@@ -249,6 +256,8 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
                 return $"{TargetNames.Count} target names for {Spec.Outputs} outputs (with classes: none, the label column, or one an output)";
         }
 
+        if (Inputs is not null && InputsProblem(Inputs) is { } inputsProblem) return inputsProblem;
+
         int layers = Spec.Hidden.Count + 1;
         if (Weights is null || Weights.Count != layers) return $"weights for {Weights?.Count ?? 0} dense layers; the spec has {layers}";
         if (Biases is null || Biases.Count != layers) return $"biases for {Biases?.Count ?? 0} dense layers; the spec has {layers}";
@@ -290,6 +299,32 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         return ClassWeights.Classes.Count == expected ? null : $"{ClassWeights.Classes.Count} class weights for {Spec.Outputs} output{(Spec.Outputs == 1 ? " (one 0/1 output takes 2)" : "s")}";
     }
 
+    /// <summary>The first thing in <paramref name="inputs"/> that does not fit the feature names or cannot be read back.</summary>
+    private string? InputsProblem(InputSchema inputs)
+    {
+        if (inputs.Columns is null || inputs.Columns.Any(c => c is null || c.Name is null)) return "an input column is missing";
+        if (!InputSchema.MissingPolicies.Contains(inputs.Missing))
+            return $"the missing-value policy is {MessageText.Quote(inputs.Missing)}; expected {string.Join(", ", InputSchema.MissingPolicies)}";
+        if (NameProblem(inputs.Columns.Select(c => c.Name).ToArray(), "input column", trim: false) is { } nameProblem) return nameProblem;
+        foreach (var column in inputs.Columns)
+        {
+            string name = MessageText.Quote(column.Name);
+            if (column.Categories is { } categories)
+            {
+                if (categories.Count == 0) return $"text column {name} has no categories";
+                if (categories.Any(c => c is null)) return $"a category of column {name} is missing";
+                if (NameProblem(categories, $"category of column {name}, the", trim: false) is { } categoryProblem) return categoryProblem;
+                if (column.Fill is not null) return $"text column {name} has a fill value; only numeric columns are filled";
+            }
+            else if (column.Fill is double fill && !double.IsFinite(fill)) return $"the fill of column {name} is {fill}, not a finite number";
+            else if (column.Fill is null && inputs.Missing is "mean" or "median") return $"numeric column {name} has no fill value for the {inputs.Missing} policy";
+        }
+        var names = inputs.InputNames;
+        if (!names.SequenceEqual(FeatureNames, StringComparer.Ordinal))
+            return $"the input columns make the inputs {Backprop.Data.MessageText.List(names)}; the feature names are {Backprop.Data.MessageText.List(FeatureNames)}";
+        return null;
+    }
+
     /// <summary>The first blank or repeated name of <paramref name="names"/> (compared trimmed when <paramref name="trim"/>), or null.</summary>
     private static string? NameProblem(IReadOnlyList<string> names, string what, bool trim)
     {
@@ -315,6 +350,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
             && ListEquals(FeatureNames, other.FeatureNames)
             && ListEquals(TargetNames, other.TargetNames)
             && ListEquals(ClassNames, other.ClassNames)
+            && Equals(Inputs, other.Inputs)
             && NumbersEqual(Weights, other.Weights)
             && NumbersEqual(Biases, other.Biases);
     }

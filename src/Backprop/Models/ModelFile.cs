@@ -103,6 +103,23 @@ public static class ModelFile
         t.Append("  \"features\": ").Append(StringRow(model.FeatureNames)).Append(",\n");
         t.Append("  \"targets\": ").Append(StringRow(model.TargetNames)).Append(",\n");
         t.Append("  \"classes\": ").Append(model.ClassNames is null ? "null" : StringRow(model.ClassNames)).Append(",\n");
+        if (model.Inputs is { } inputs)
+        {
+            // Only when there is more to say than numeric columns (older readers ignore it; see docs/model-format.md).
+            t.Append("  \"inputs\": {\n");
+            t.Append("    \"missing\": ").Append(Quote(inputs.Missing)).Append(",\n");
+            t.Append("    \"columns\": [\n");
+            for (int i = 0; i < inputs.Columns.Count; i++)
+            {
+                var column = inputs.Columns[i];
+                t.Append("      {\"name\": ").Append(Quote(column.Name));
+                if (column.Categories is { } categories) t.Append(", \"categories\": ").Append(StringRow(categories));
+                if (column.Fill is double fill) t.Append(", \"fill\": ").Append(FormatNumber(fill, f32: false));
+                t.Append(i < inputs.Columns.Count - 1 ? "},\n" : "}\n");
+            }
+            t.Append("    ]\n");
+            t.Append("  },\n");
+        }
         t.Append("  \"layers\": [\n");
         int fanIn = spec.Inputs;
         for (int i = 0; i < model.Weights.Count; i++)
@@ -262,6 +279,9 @@ public static class ModelFile
         string[]? classes = root.TryGetProperty("classes", out var c) && c.ValueKind != JsonValueKind.Null
             ? Strings(Expect(c, "classes", JsonValueKind.Array), "classes") : null;
 
+        InputSchema? schema = root.TryGetProperty("inputs", out var inputsMember) && inputsMember.ValueKind != JsonValueKind.Null
+            ? InputsValue(Expect(inputsMember, "inputs", JsonValueKind.Object)) : null;
+
         var layers = Member(root, "layers", "", JsonValueKind.Array);
         int count = layers.GetArrayLength();
         if (count != hidden.Length + 1)
@@ -301,7 +321,7 @@ public static class ModelFile
             fanIn = fanOut;
         }
 
-        return new Model(spec, precision, normalization, features, targets, classes, loss, weights, biases) { ClassWeights = classWeights };
+        return new Model(spec, precision, normalization, features, targets, classes, loss, weights, biases) { ClassWeights = classWeights, Inputs = schema };
     }
 
     // "class_weights": {"weighting": "balanced" or "NAME=W,...", "classes": [...], "weights": [...]}; Model checks that they fit.
@@ -314,6 +334,34 @@ public static class ModelFile
         return new ClassWeights(weighting,
             Strings(Member(obj, "classes", "class_weights.", JsonValueKind.Array), "class_weights.classes"),
             Numbers(Member(obj, "weights", "class_weights.", JsonValueKind.Array), "class_weights.weights", f32: false));
+    }
+
+
+    // The table schema: "missing" and one object a column, {"name", "categories"?, "fill"?}.
+    private static InputSchema InputsValue(JsonElement inputs)
+    {
+        string missing = String(inputs, "missing", "inputs.");
+        var columns = new List<InputColumn>();
+        int n = 0;
+        foreach (var element in Member(inputs, "columns", "inputs.", JsonValueKind.Array).EnumerateArray())
+        {
+            string at = $"inputs.columns[{n++}]";
+            var column = Expect(element, at, JsonValueKind.Object);
+            string name = String(column, "name", at + ".");
+            string[]? categories = column.TryGetProperty("categories", out var c) && c.ValueKind != JsonValueKind.Null
+                ? Strings(Expect(c, at + ".categories", JsonValueKind.Array), at + ".categories") : null;
+            double? fill = null;
+            if (column.TryGetProperty("fill", out var f) && f.ValueKind != JsonValueKind.Null)
+            {
+                if (f.ValueKind != JsonValueKind.Number)
+                    throw new ModelProblem($"malformed model: \"{at}.fill\" is {ChecksummedFile.Describe(f.ValueKind)}; expected a number");
+                if (!f.TryGetDouble(out double v) || !double.IsFinite(v))
+                    throw new ModelProblem($"malformed model: \"{at}.fill\" is {ChecksummedFile.Show(f)}, out of range for float64");
+                fill = v;
+            }
+            columns.Add(new InputColumn(name, categories, fill));
+        }
+        return new InputSchema(columns, missing);
     }
 
     private static JsonElement Member(JsonElement obj, string name, string prefix, JsonValueKind kind)

@@ -1,0 +1,246 @@
+namespace Backprop.Data;
+
+/// <summary>
+/// Reads the rows of a CSV file, after its header, straight into the buffer the features end in: each cell is parsed
+/// into its row's place, with no list of rows and no second copy for files of numbers (the common large case). A text
+/// column holds a code a row while the file is read, and becomes one-hot inputs at the end (then the features are
+/// made once more, at their full width); with a schema the one-hot inputs are written as the rows are read.
+/// </summary>
+internal sealed class CsvTable
+{
+    private readonly string _path;
+    private readonly CsvRecordReader _reader;
+    private readonly string[] _header;
+    private readonly int _headerLine;
+    private readonly int[] _inputs;        // each input column's place in the file (0-based)
+    private readonly CsvColumn[] _columns;
+    private readonly int[] _slot;          // each input column's first value in a row of the buffer
+    private readonly int _width;           // values a row of the buffer
+    private readonly string _missing;
+    private readonly bool _ignoreUnknown, _predicting;
+    private readonly CsvTargets? _targets;
+    private readonly int[] _targetColumns;
+    private double[] _x;
+    private int _capacity, _rows, _dropped;
+
+    public CsvTable(string path, CsvRecordReader reader, string[] header, int headerLine, int[] inputs, int[] targets,
+        InputSchema? schema, CsvOptions options, int capacity)
+    {
+        _path = path;
+        _reader = reader;
+        _header = header;
+        _headerLine = headerLine;
+        _inputs = inputs;
+        _targetColumns = targets;
+        _missing = schema?.Missing ?? options.Missing;
+        _ignoreUnknown = options.Unknown == "ignore";
+        _predicting = targets.Length == 0;
+        _columns = inputs.Select((c, i) => new CsvColumn(header[c], schema?.Columns[i])).ToArray();
+        _slot = new int[inputs.Length];
+        for (int i = 1; i < inputs.Length; i++) _slot[i] = _slot[i - 1] + (schema is null ? 1 : schema.Columns[i - 1].Width);
+        _width = schema?.Width ?? inputs.Length;
+        _capacity = capacity;
+        CheckBudget(targets.Length);
+        _x = new double[(long)_capacity * _width];
+        if (targets.Length > 0)
+            _targets = new CsvTargets(path, targets.Select(c => header[c]).ToArray(), targets, options.Classes, _capacity);
+    }
+
+    // The features and targets of every row the file can hold (its line count), before any is allocated.
+    private void CheckBudget(int targets)
+    {
+        long perRow = 8L * _width + 12L * targets;
+        string rows = $"the {MessageText.Plural(_capacity, "row")} of the file ({MessageText.Plural(_inputs.Length, "feature")}"
+            + (targets > 0 ? $" and {MessageText.Plural(targets, "target")}" : "") + " each)";
+        if ((long)_capacity * Math.Max(1, _width) > Array.MaxLength)
+            throw new DataException(_path, $"{rows} are too many values to load at once", _headerLine);
+        MemoryBudget.Check(_path, (double)perRow * _capacity, rows, _headerLine);
+    }
+
+    /// <summary>Reads every row, then makes the dataset.</summary>
+    public Dataset Read()
+    {
+        bool drop = _missing == "drop";
+        while (_reader.Read())
+        {
+            if (_reader.Count != _header.Length)
+                throw new DataException(_path,
+                    $"line {_reader.Line} has {MessageText.Plural(_reader.Count, "field")}; the header has {_header.Length}", _reader.Line);
+            if (drop && !_predicting && HasMissing())
+            {
+                _dropped++;
+                continue;
+            }
+            if (_rows == _capacity) Grow();
+            var row = _x.AsSpan(_rows * _width, _width);
+            for (int i = 0; i < _inputs.Length; i++)
+            {
+                var column = _columns[i];
+                var cell = _reader.Field(_inputs[i]);
+                // Most cells of most files: a plain number, parsed as it stands.
+                if (column.Kind == CsvColumnKind.Number && FastNumber.TryParseFast(cell, out double value)) row[_slot[i]] = value;
+                else ReadCell(i, cell.Trim(), row);
+            }
+            _targets?.Read(_reader, _rows);
+            _rows++;
+        }
+        return Finish();
+    }
+
+    private bool HasMissing()
+    {
+        foreach (int c in _inputs)
+            if (MissingCells.IsMissing(_reader.Field(c).Trim())) return true;
+        foreach (int c in _targetColumns)
+            if (MissingCells.IsMissing(_reader.Field(c).Trim())) return true;
+        return false;
+    }
+
+    // A file with no known length (a device, a pipe) is read into buffers that double.
+    private void Grow()
+    {
+        int capacity = (int)Math.Min(Math.Max(1024, 2L * _capacity), Array.MaxLength / Math.Max(1, _width));
+        if (capacity <= _capacity)
+            throw new DataException(_path, $"{_rows + 1} rows of {_width} values are too many to load at once", _reader.Line);
+        _capacity = capacity;
+        CheckBudget(_targetColumns.Length);
+        Array.Resize(ref _x, capacity * _width);
+        _targets?.Grow(capacity);
+    }
+
+    private void ReadCell(int i, ReadOnlySpan<char> text, Span<double> row)
+    {
+        var column = _columns[i];
+        int line = _reader.FieldLine(_inputs[i]), at = _inputs[i] + 1;
+        if (MissingCells.IsMissing(text))
+        {
+            Missing(column, text, line, at, row, _slot[i]);
+            return;
+        }
+        bool number = FastNumber.TryParse(text, out double value);
+        if (column.Kind == CsvColumnKind.Unknown)
+        {
+            if (number) column.Kind = CsvColumnKind.Number;
+            else
+            {
+                // A number written with a decimal comma is a mistake more often than a category.
+                if (FastNumber.TryParse(text.ToString().Replace(',', '.'), out _))
+                    throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is not a number; write decimals with a point ({Quote(text.ToString().Replace(',', '.'))})", line, at);
+                column.Kind = CsvColumnKind.Text;
+                column.FirstText = (text.ToString(), line);
+            }
+        }
+        if (column.Kind == CsvColumnKind.Number)
+        {
+            if (!number) throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is not a number", line, at);
+            if (!double.IsFinite(value))
+                throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is {(double.IsNaN(value) ? "NaN" : "infinite")}; expected a finite number", line, at);
+            row[_slot[i]] = value;
+            return;
+        }
+        int code = column.Code(text);
+        if (column.Known)
+        {
+            if (code >= 0) row[_slot[i] + code] = 1;
+            else if (!_ignoreUnknown)
+                throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is not one of the categories the model knows: "
+                    + $"{MessageText.List(column.Categories)}", line, at);
+            return;   // ignored: all of the column's inputs stay 0
+        }
+        if (number)
+            throw new DataException(_path, $"{Quote(text)} in column {Quote(column.Name)} is a number, but the column holds text: its first value, "
+                + $"{Quote(column.FirstText.Text)} on line {column.FirstText.Line}, is text; a column holds numbers or text categories, not both", line, at);
+        if (code < 0)
+        {
+            if (column.Categories.Count == CsvLoader.MaxCategories)
+                throw new DataException(_path, $"column {Quote(column.Name)} has more than {CsvLoader.MaxCategories} different text values, the most a "
+                    + $"text column may have (each becomes an input); {Quote(text)} is one more", line, at);
+            code = column.Add(text);
+        }
+        row[_slot[i]] = code;
+    }
+
+    private void Missing(CsvColumn column, ReadOnlySpan<char> text, int line, int at, Span<double> row, int slot)
+    {
+        string expected = column.Kind == CsvColumnKind.Text ? "a value" : "a number";
+        if (_missing == "error")
+            throw new DataException(_path, MissingCells.Problem(text.ToString(), column.Name, "column", expected), line, at);
+        if (_missing == "drop")   // only when predicting: every row needs its prediction
+            throw new DataException(_path, MissingCells.Problem(text.ToString(), column.Name, "column", expected)
+                + "; the model was trained on rows without missing cells (drop), so it cannot predict this row", line, at);
+        if (column.Known && column.Kind == CsvColumnKind.Text) return;   // no category: all of its inputs 0
+        row[slot] = column.Fill ?? double.NaN;   // a learned text column: no code; a number: filled once the fill is learned
+    }
+
+    private Dataset Finish()
+    {
+        if (_rows == 0)
+            throw new DataException(_path, _dropped > 0
+                ? $"every one of the {MessageText.Plural(_dropped, "row")} has a missing cell; none is left after dropping them"
+                : "the file has a header but no data rows", _headerLine);
+        var (targets, classes) = _targets?.Finish(_rows, _headerLine) ?? (new Matrix<double>(_rows, 0), null);
+        var schema = Schema();
+        var names = schema.InputNames;
+        CheckNames(names);
+        var features = _columns.Any(c => !c.Known && c.Kind == CsvColumnKind.Text) ? Expand(schema) : Features();
+        return new Dataset(features, targets, names, _targetColumns.Select(c => _header[c]).ToArray(), classes, _path)
+        {
+            Schema = schema,
+            Delimiter = _reader.Delimiter,
+            DelimiterDetected = _reader.Detected,
+            DroppedRows = _dropped,
+        };
+    }
+
+    private InputSchema Schema() => new(_columns.Select(c => c.Known
+        ? new InputColumn(c.Name, c.Kind == CsvColumnKind.Text ? c.Categories.ToArray() : null, c.Fill)
+        : new InputColumn(c.Name, c.Kind == CsvColumnKind.Text ? c.Sorted().Sorted : null)).ToArray(), _missing);
+
+    // The buffer as the features: the rows it holds, without a copy unless most of it went unused.
+    private Matrix<double> Features()
+    {
+        long used = (long)_rows * _width;
+        if (used == _x.Length) return new Matrix<double>(_rows, _width, _x);
+        if (_x.Length - used <= _x.Length / 8) return new Matrix<double>(_rows, _width, 2, _x, view: true);
+        return new Matrix<double>(_rows, _width, _x.AsSpan(0, (int)used).ToArray());
+    }
+
+    // Text columns' codes become one-hot inputs (categories sorted); numbers and missing values are copied.
+    private Matrix<double> Expand(InputSchema schema)
+    {
+        int width = schema.Width;
+        string what = $"the inputs of {MessageText.Plural(_rows, "row")}, {width} each once text columns are one-hot";
+        if ((long)_rows * width > Array.MaxLength) throw new DataException(_path, $"{what} are too many values to load at once", _headerLine);
+        MemoryBudget.Check(_path, 8.0 * _rows * width, what, _headerLine);
+        var places = _columns.Select(c => c.Kind == CsvColumnKind.Text ? c.Sorted().Place : null).ToArray();
+        var x = new Matrix<double>(_rows, width);
+        for (int r = 0; r < _rows; r++)
+        {
+            var from = _x.AsSpan(r * _width, _width);
+            var to = x.RowSpan(r);
+            int at = 0;
+            for (int i = 0; i < _columns.Length; i++)
+            {
+                double v = from[i];
+                if (places[i] is { } place)
+                {
+                    if (!double.IsNaN(v)) to[at + place[(int)v]] = 1;
+                    at += place.Length;
+                }
+                else to[at++] = v;
+            }
+        }
+        return x;
+    }
+
+    // One-hot names (colour=red) must not be another column's name.
+    private void CheckNames(IReadOnlyList<string> names)
+    {
+        var seen = new HashSet<string>(_targetColumns.Select(c => _header[c]), StringComparer.Ordinal);
+        foreach (string name in names)
+            if (!seen.Add(name))
+                throw new DataException(_path, $"the one-hot input {Quote(name)} of a text column has the name of another column; rename one of them", _headerLine);
+    }
+
+    private static string Quote(ReadOnlySpan<char> text) => MessageText.Quote(text);
+}

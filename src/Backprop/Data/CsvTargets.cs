@@ -1,0 +1,132 @@
+namespace Backprop.Data;
+
+/// <summary>
+/// The target columns of a CSV file as <see cref="CsvTable"/> reads them, row by row: each as numbers, and a single
+/// target column also as labels (codes of its distinct values), until the end of the file tells which it is: classes
+/// when labels are given or some value is not a number, numbers otherwise.
+/// </summary>
+internal sealed class CsvTargets
+{
+    private readonly string _path;
+    private readonly string[] _names;
+    private readonly int[] _columns;                  // 0-based, in the file
+    private readonly IReadOnlyList<string>? _given;
+    private readonly CsvColumn? _labels;              // a single target column's distinct values
+    private double[][] _values;
+    private int[] _codes;
+    private (string Text, int Line, int Column)? _firstText, _firstMissing, _firstNotFinite;
+
+    public CsvTargets(string path, string[] names, int[] columns, IReadOnlyList<string>? classes, int capacity)
+    {
+        _path = path;
+        _names = names;
+        _columns = columns;
+        _given = classes;
+        if (columns.Length == 1)
+        {
+            _labels = new CsvColumn(names[0], null);
+            foreach (string label in classes ?? []) _labels.Add(label.Trim());
+        }
+        _values = names.Select(_ => new double[capacity]).ToArray();
+        _codes = new int[_labels is null ? 0 : capacity];
+    }
+
+    /// <summary>Makes room for <paramref name="capacity"/> rows.</summary>
+    public void Grow(int capacity)
+    {
+        for (int t = 0; t < _values.Length; t++) Array.Resize(ref _values[t], capacity);
+        if (_labels is not null) Array.Resize(ref _codes, capacity);
+    }
+
+    /// <summary>Reads the targets of the reader's record as row <paramref name="row"/>.</summary>
+    public void Read(CsvRecordReader reader, int row)
+    {
+        for (int t = 0; t < _columns.Length; t++)
+        {
+            int c = _columns[t];
+            var raw = reader.Field(c);
+            if (FastNumber.TryParseFast(raw, out double fast))
+            {
+                _values[t][row] = fast;
+                if (_labels is not null) _codes[row] = Label(raw, reader.FieldLine(c), c + 1);
+                continue;
+            }
+            var text = raw.Trim();
+            if (MissingCells.IsMissing(text))
+            {
+                _firstMissing ??= (text.ToString(), reader.FieldLine(c), c + 1);
+                _values[t][row] = double.NaN;
+                if (_labels is not null) _codes[row] = -1;
+                continue;
+            }
+            if (FastNumber.TryParse(text, out double value))
+            {
+                _values[t][row] = value;
+                if (!double.IsFinite(value)) _firstNotFinite ??= (text.ToString(), reader.FieldLine(c), c + 1);
+            }
+            else
+            {
+                if (_labels is null)
+                    throw new DataException(_path, $"{Quote(text)} in target column {Quote(_names[t])} is not a number (class labels need a single target column)",
+                        reader.FieldLine(c), c + 1);
+                _firstText ??= (text.ToString(), reader.FieldLine(c), c + 1);
+                _values[t][row] = double.NaN;
+            }
+            if (_labels is not null) _codes[row] = Label(text, reader.FieldLine(c), c + 1);
+        }
+    }
+
+    private int Label(ReadOnlySpan<char> text, int line, int column)
+    {
+        text = text.Trim();
+        int code = _labels!.Code(text);
+        if (code >= 0) return code;
+        if (_given is not null)
+            throw new DataException(_path,
+                $"class {Quote(text)} in column {Quote(_names[0])} is not one of the given classes: {MessageText.List(_labels.Categories)}", line, column);
+        return _labels.Add(text);
+    }
+
+    /// <summary>True when the targets are classes: labels were given, or a value of the single target column is not a number.</summary>
+    public bool AreClasses => _labels is not null && (_given is not null || _firstText is not null);
+
+    /// <summary>The targets of the first <paramref name="rows"/> rows, checked: one-hot classes, or numbers.</summary>
+    public (Matrix<double> Targets, IReadOnlyList<string>? Classes) Finish(int rows, int headerLine)
+    {
+        if (AreClasses)
+        {
+            if (_firstMissing is { } missing)
+                throw new DataException(_path, missing.Text.Length == 0 ? $"empty class label in column {Quote(_names[0])}"
+                    : $"missing class label {Quote(missing.Text)} in column {Quote(_names[0])}", missing.Line, missing.Column);
+            var names = _labels!.Categories;
+            int column = _columns[0] + 1;
+            if (names.Count < 2)
+                throw new DataException(_path,
+                    $"column {Quote(_names[0])} holds a single class, {Quote(names[0])}; classification needs at least two", headerLine, column);
+            string what = $"the one-hot targets of {MessageText.Plural(rows, "row")} and {names.Count} classes (column {Quote(_names[0])})";
+            if ((double)rows * names.Count > Array.MaxLength)
+                throw new DataException(_path, $"{what} are too many values to load at once", headerLine, column);
+            MemoryBudget.Check(_path, 8.0 * rows * names.Count, what, headerLine);
+            var y = new Matrix<double>(rows, names.Count);
+            for (int r = 0; r < rows; r++) y[r, _codes[r]] = 1;
+            return (y, names.ToArray());
+        }
+        if (_firstMissing is { } empty)
+        {
+            string name = _names[Array.IndexOf(_columns, empty.Column - 1)];
+            throw new DataException(_path, MissingCells.Problem(empty.Text, name, "target column", "a number"), empty.Line, empty.Column);
+        }
+        if (_firstNotFinite is { } bad)
+        {
+            string name = _names[Array.IndexOf(_columns, bad.Column - 1)];
+            throw new DataException(_path, $"{Quote(bad.Text)} in target column {Quote(name)} is {(FastNumber.TryParse(bad.Text, out double v) && double.IsNaN(v) ? "NaN" : "infinite")}; expected a finite number",
+                bad.Line, bad.Column);
+        }
+        var targets = new Matrix<double>(rows, _names.Length);
+        for (int t = 0; t < _names.Length; t++)
+            for (int r = 0; r < rows; r++) targets[r, t] = _values[t][r];
+        return (targets, null);
+    }
+
+    private static string Quote(ReadOnlySpan<char> text) => MessageText.Quote(text);
+}
