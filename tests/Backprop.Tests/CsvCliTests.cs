@@ -27,6 +27,26 @@ public sealed class CsvCliTests : IDisposable
         Assert.DoesNotContain("detected", givenOutput);
     }
 
+    [Fact]
+    public void Export_says_that_text_columns_and_fills_stay_in_the_model_file()
+    {
+        string model = _temp.File("messy.bpm");
+        var (code, _, err) = CliTests.Run("train", Messy, "--target", "y", "--missing", "mean", "--epochs", "1", "--quiet", "--save", model);
+        Assert.True(code == 0, err);
+        var features = ModelFile.Load(model).FeatureNames;
+        foreach (string format in new[] { "onnx", "npz" })
+        {
+            string exported = _temp.File("messy." + format);
+            var (exportCode, output, exportErr) = CliTests.Run("export", model, exported);
+            Assert.True(exportCode == 0, exportErr);
+            Assert.StartsWith($"note: the exported network takes the model's inputs after its text columns are one-hot and missing cells filled ({string.Join(",", features)}); that step is in the model file, not in messy.{format}\n", output);
+        }
+        // A model of plain numbers gets no note.
+        string plain = _temp.File("plain.bpm");
+        Assert.Equal(0, CliTests.Run("train", TestData.Path("csv", "flowers.csv"), "--target", "species", "--epochs", "1", "--quiet", "--save", plain).Code);
+        Assert.DoesNotContain("note:", CliTests.Run("export", plain, _temp.File("plain.onnx")).Out);
+    }
+
     [Theory]
     [InlineData("--delimiter", ":", "backprop: --delimiter: ':' is not one of , ; tab |.")]
     [InlineData("--missing", "zero", "backprop: --missing: 'zero' is not one of error, drop, mean, median.")]

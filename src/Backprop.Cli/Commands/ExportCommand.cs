@@ -27,6 +27,9 @@ internal static class ExportCommand
             if (!Formats.Any(f => f.Extension == extension))
                 throw new UsageException($"{path}: export writes {string.Join(" or ", Formats.Select(f => $"{f.Extension} ({f.Format})"))} files; the name ends in {(extension.Length == 0 ? "no extension" : $"'{extension}'")}");
             var loaded = ModelFile.Load(result.GetValue(model)!);
+            // Text columns and missing-cell fills are the model file's: the exported network takes their results.
+            if (loaded.Inputs is { IsPlain: false })
+                stdout.WriteLine($"note: the exported network takes the model's inputs after its text columns are one-hot and missing cells filled ({Shorten(string.Join(",", loaded.FeatureNames))}); that step is in the model file, not in {Path.GetFileName(path)}");
             string type = loaded.Precision == "f32" ? "float" : "double";
             if (extension == ".onnx")
             {
@@ -45,4 +48,6 @@ internal static class ExportCommand
         });
         return command;
     }
+
+    private static string Shorten(string text) => text.Length <= 120 ? text : text[..117] + "...";
 }
