@@ -36,8 +36,8 @@ public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloat
         Epsilon = epsilon;
     }
 
-    /// <summary>The learning rate.</summary>
-    public T Alpha { get; }
+    /// <inheritdoc/>
+    public T Alpha { get; set => field = Sgd<T>.CheckedRate(value); }
 
     /// <summary>Decay of the gradient's running mean.</summary>
     public double Beta1 { get; }
@@ -84,7 +84,7 @@ public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloat
             StepSize: T.CreateChecked(stepSize),
             BiasCorrection2Sqrt: T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step))),
             Epsilon: T.CreateChecked(Epsilon),
-            TinyM: T.CreateChecked(Math.Max(1.0, 1 / stepSize)) * Tiny.Normal<T>());
+            TinyM: stepSize == 0 ? Tiny.Normal<T>() : T.CreateChecked(Math.Max(1.0, 1 / stepSize)) * Tiny.Normal<T>());
         foreach (var p in parameters)
         {
             if (!_moments.TryGetValue(p, out var mv)) _moments[p] = mv = (new T[p.Value.Length], new T[p.Value.Length]);

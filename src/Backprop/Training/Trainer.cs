@@ -13,6 +13,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private ParameterSnapshot<T>? _lastGood, _best;
     // The network's parameters (fixed when it was built), as the optimizer takes them: no interface calls per step.
     private readonly Parameter<T>[] _parameters;
+    // The optimizer's rate when the trainer was made: where each Fit's schedule starts unless InitialRate says otherwise.
+    private readonly double _constructedRate;
 
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentException">The loss cannot train this network's output (cross-entropy needs a softmax output, binary cross-entropy a sigmoid one).</exception>
@@ -22,6 +24,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _parameters = [.. network.Parameters];
+        _constructedRate = double.CreateChecked(optimizer.Alpha);
         // Cross-entropy on outputs that are not probabilities "trains" to a negative loss: refuse it here.
         if (LossCatalog.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
     }
@@ -49,6 +52,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Stop after this many epochs without a better monitored loss (validation loss if given, else training loss) and keep the best weights; null for no early stopping.</summary>
     public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>
+    /// How the learning rate changes from epoch to epoch (default <see cref="LearningRateSchedules.Constant"/>): at the
+    /// start of every epoch <see cref="Fit"/> sets the optimizer's <see cref="IOptimizer{T}.Alpha"/> to the schedule's
+    /// rate, and after it gives the schedule the monitored loss (validation loss if given, else training loss).
+    /// </summary>
+    public LearningRateSchedule Schedule { get; init => field = value ?? throw new ArgumentNullException(nameof(Schedule)); } = LearningRateSchedules.Constant;
+
+    /// <summary>
+    /// The rate each <see cref="Fit"/> starts its schedule from, in float64; null for the optimizer's alpha when the
+    /// trainer was made (for float32, that float widened: give the rate here to have the schedule work from 0.001 itself).
+    /// </summary>
+    public double? InitialRate { get; init; }
+
+    internal double StartRate => InitialRate ?? _constructedRate;
 
     /// <summary>Raised after each epoch with its results, so a caller can watch learning happen.</summary>
     public event Action<EpochResult>? EpochCompleted;
@@ -118,6 +136,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         while (run.Epoch <= epochs)
         {
             if (run.Position == 0) run.StartEpoch();
+            Optimizer.Alpha = T.CreateChecked(run.Rate.Rate);
             while (run.Position < n)
             {
                 int rows = Math.Min(batchSize, n - run.Position);
@@ -142,7 +161,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (every > 0 && run.Position < n && run.Position / batchSize % every == 0) write?.Invoke(run.Capture(_best));
             }
 
-            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null };
+            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = run.Rate.Rate };
             if (validation is { } v)
             {
                 var measured = Evaluation.Run(Network, Loss, v.X, v.Y);
@@ -157,7 +176,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             EpochCompleted?.Invoke(result);
             run.LastGood.Take(Network);
 
-            if (stopping?.Observe(run.Epoch, result.ValidationLoss ?? result.MeanLoss) is var (improved, stop))
+            double monitored = result.ValidationLoss ?? result.MeanLoss;
+            run.Rate = Schedule.Next(run.Rate, run.Epoch, epochs, monitored);
+            if (stopping?.Observe(run.Epoch, monitored) is var (improved, stop))
             {
                 if (improved) BestSnapshot().Take(Network);
                 if (stop)
