@@ -74,16 +74,18 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"The checkpoint's history counts epochs of other than {_examples} examples: it was made on other data.");
         if (c.Randoms.Count != _randoms.Count)
             throw new ArgumentException($"The checkpoint has {c.Randoms.Count} random streams; this trainer draws from {_randoms.Count} (shuffling and dropout must be as they were).");
-        if (c.LearningRate is null && _trainer.Schedule is not ConstantSchedule)
+        // A constant schedule has nothing to go on from (and a checkpoint made before schedules has no state): it starts afresh.
+        bool scheduled = _trainer.Schedule is not ConstantSchedule;
+        if (scheduled && c.LearningRate is null)
             throw new ArgumentException($"The checkpoint has no learning-rate schedule state (its rate was constant); this trainer's schedule is {_trainer.Schedule.Name}.");
-        if (c.LearningRate is { } r)
+        if (scheduled && c.LearningRate is { } state)
         {
-            if (r.Schedule != _trainer.Schedule.Name)
-                throw new ArgumentException($"The checkpoint's learning-rate schedule is {r.Schedule}; this trainer's is {_trainer.Schedule.Name}.");
-            if (r.Initial != Rate.Initial)
-                throw new ArgumentException($"The checkpoint's learning-rate schedule started from {r.Initial:R}; this trainer's starts from {Rate.Initial:R}.");
-            if (!(r.Rate >= 0 && double.IsFinite(r.Rate)) || r.BadEpochs < 0 || double.IsNaN(r.Best))
-                throw new ArgumentException($"The checkpoint's learning-rate state is not one a schedule makes (rate {r.Rate:R}, best {r.Best:R}, {r.BadEpochs} bad epochs).");
+            if (state.Schedule != _trainer.Schedule.Name)
+                throw new ArgumentException($"The checkpoint's learning-rate schedule is {state.Schedule}; this trainer's is {_trainer.Schedule.Name}.");
+            if (state.Initial != Rate.Initial)
+                throw new ArgumentException($"The checkpoint's learning-rate schedule started from {state.Initial:R}; this trainer's starts from {Rate.Initial:R}.");
+            if (!(state.Rate >= 0 && double.IsFinite(state.Rate)) || state.BadEpochs < 0 || double.IsNaN(state.Best))
+                throw new ArgumentException($"The checkpoint's learning-rate state is not one a schedule makes (rate {state.Rate:R}, best {state.Best:R}, {state.BadEpochs} bad epochs).");
         }
         if ((c.EarlyStopping is null) != (Stopping is null))
             throw new ArgumentException($"The checkpoint was made {(c.EarlyStopping is null ? "without" : "with")} early stopping; this trainer has {(Stopping is null ? "none" : "it")}.");
@@ -106,7 +108,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (s.BestEpoch > 0) _trainer.BestSnapshot().Load(s.BestParameters!);
         }
         History.AddRange(c.History);
-        Rate = c.LearningRate ?? Rate;
+        if (scheduled) Rate = c.LearningRate!;
         (Epoch, Position, Total, Correct) = (c.Epoch, c.Position, c.TotalLoss, c.Correct);
     }
 
