@@ -119,11 +119,12 @@ public sealed class CliTrainTests : IDisposable
         Assert.Equal("", output);
         Assert.Equal("", err);
         var lines = File.ReadAllLines(history);
-        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae", lines[0]);
+        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae,lr", lines[0]);
         Assert.Equal(6, lines.Length);
         foreach (var row in lines.Skip(1).Select(l => l.Split(',')))
         {
-            Assert.Equal(6, row.Length);
+            Assert.Equal(7, row.Length);
+            Assert.Equal("0.001", row[6]);   // adam's default rate, constant
             Assert.All(row.Skip(1).Take(4), cell => Assert.True(double.IsFinite(D(cell)), cell));
             Assert.Equal("", row[5]); // validation_mae is for regression; these are classes
             Assert.InRange(D(row[2]), 0, 1);
