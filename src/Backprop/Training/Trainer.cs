@@ -54,9 +54,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int? EarlyStoppingPatience { get; init; }
 
     /// <summary>
-    /// How the learning rate changes from epoch to epoch (default <see cref="LearningRateSchedules.Constant"/>): at the
-    /// start of every epoch <see cref="Fit"/> sets the optimizer's <see cref="IOptimizer{T}.Alpha"/> to the schedule's
-    /// rate, and after it gives the schedule the monitored loss (validation loss if given, else training loss).
+    /// How the learning rate changes from epoch to epoch (default <see cref="LearningRateSchedules.Constant"/>, which
+    /// leaves the optimizer's rate alone): at the start of every epoch <see cref="Fit"/> sets the optimizer's
+    /// <see cref="IOptimizer{T}.Alpha"/> to the schedule's rate, and after it gives the schedule the monitored loss
+    /// (validation loss if given, else training loss). Each epoch's rate is in its <see cref="EpochResult.LearningRate"/>.
     /// </summary>
     public LearningRateSchedule Schedule { get; init => field = value ?? throw new ArgumentNullException(nameof(Schedule)); } = LearningRateSchedules.Constant;
 
@@ -136,7 +137,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         while (run.Epoch <= epochs)
         {
             if (run.Position == 0) run.StartEpoch();
-            Optimizer.Alpha = T.CreateChecked(run.Rate.Rate);
+            double rate = EpochRate(run.Rate.Rate);
             while (run.Position < n)
             {
                 int rows = Math.Min(batchSize, n - run.Position);
@@ -161,7 +162,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (every > 0 && run.Position < n && run.Position / batchSize % every == 0) write?.Invoke(run.Capture(_best));
             }
 
-            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = run.Rate.Rate };
+            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = rate };
             if (validation is { } v)
             {
                 var measured = Evaluation.Run(Network, Loss, v.X, v.Y);
@@ -192,6 +193,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         if (stopping is { BestEpoch: > 0 }) _best!.Restore(Network);
         return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
+    }
+
+    // Sets the optimizer's rate for the epoch from a schedule and returns it. A constant schedule leaves the optimizer
+    // alone, as before schedules (code may change its Alpha between epochs): the rate is then the optimizer's, shown as
+    // the float64 rate it was made from while it still is that one (0.001 rather than float32's 0.0010000000474974513).
+    private double EpochRate(double scheduled)
+    {
+        T alpha = T.CreateChecked(scheduled);
+        if (Schedule is not ConstantSchedule) Optimizer.Alpha = alpha;
+        return Optimizer.Alpha == alpha ? scheduled : double.CreateChecked(Optimizer.Alpha);
     }
 
     // The best epoch's parameters (early stopping), allocated on first use and reused across Fit calls.

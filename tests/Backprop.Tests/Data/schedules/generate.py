@@ -71,7 +71,7 @@ cases = [
     cosine_case(0.1, 20),
     cosine_case(0.003, 7),
     cosine_case(0.5, 1),
-    cosine_case(0.001, 100),
+    cosine_case(0.001, 40),
     plateau_case(0.1, 2, 0.5, losses),
     plateau_case(0.1, 0, 0.1, losses),
     # Reductions stop once a step would be below eps (1e-8): 1e-7 -> 1e-8 happens, 1e-8 -> 1e-9 does not.
@@ -126,5 +126,11 @@ def encode(v):
 
 out = {"torch": torch.__version__, "cases": [dict(c, losses=[encode(v) for v in c["losses"]]) if "losses" in c else c for c in cases],
        "runs": runs}
-json.dump(out, sys.stdout, indent=1)
-sys.stdout.write("\n")
+# One case a line: small, and a diff shows which case changed.
+lines = ['{"torch": %s,' % json.dumps(out["torch"])]
+for key in ("cases", "runs"):
+    lines.append(' "%s": [' % key)
+    lines.append(",\n".join("  " + json.dumps(c, separators=(",", ":")) for c in out[key]))
+    lines.append(" ]" + ("," if key == "cases" else ""))
+lines.append("}")
+sys.stdout.write("\n".join(lines) + "\n")
