@@ -55,6 +55,8 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
             L2 = recipe.L2,
             CountClasses = train.ClassNames is not null || LossCatalog.PredictsClasses(recipe.Loss, Spec.OutputActivation, Spec.Outputs),
             EarlyStoppingPatience = recipe.Patience,
+            Schedule = recipe.Schedule ?? LearningRateSchedules.Constant,
+            InitialRate = recipe.Alpha,
         };
     }
 
@@ -119,8 +121,8 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Why <paramref name="checkpoint"/> cannot be resumed by this learner, in words naming what differs (a setting,
-    /// the training or validation data, the scaling), or null when it can. The number of epochs may differ: a run
-    /// resumed with more goes on as one asked for more from the start would have.
+    /// the training or validation data, the scaling), or null when it can. The number of epochs may differ (but for
+    /// a cosine schedule, whose rates depend on it): a run resumed with more goes on as one asked for more from the start would have.
     /// </summary>
     public string? ResumeProblem(Checkpoint checkpoint, Dataset? validation)
     {
@@ -138,6 +140,8 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
             return $"it was made with other validation data: this validation data has {other}";
         if (!checkpoint.Normalization.Offset.SequenceEqual(Normalization.Offset) || !checkpoint.Normalization.Scale.SequenceEqual(Normalization.Scale) || checkpoint.Normalization.Kind != Normalization.Kind)
             return "its input scaling is not the one fitted on this data";
+        if (Recipe.Schedule is CosineSchedule && checkpoint.Recipe.Epochs != Recipe.Epochs)
+            return $"it was made with lr-schedule cosine over {checkpoint.Recipe.Epochs} epochs, and cosine's rates depend on the number of epochs: keep epochs {checkpoint.Recipe.Epochs}";
         if (checkpoint.State.Epoch > (Recipe.Epochs ?? 20) + 1)
             return $"it is at epoch {checkpoint.State.Epoch}, past the {Recipe.Epochs} epochs asked for";
         return null;

@@ -45,6 +45,9 @@ public sealed record Recipe
     /// <summary>Learning rate (default 0.001 for adam, 0.01 otherwise).</summary>
     public double? Alpha { get; init; }
 
+    /// <summary>How the learning rate changes from epoch to epoch, from <see cref="Alpha"/> (default <see cref="LearningRateSchedules.Constant"/>).</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
     /// <summary>Passes over the training data (default 20, or more on small data so that the weights get at least 1000 updates).</summary>
     public int? Epochs { get; init; }
 
@@ -155,7 +158,7 @@ public sealed record Recipe
         var resolved = this with
         {
             Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = LossCatalog.Resolve(loss, output), Optimizer = optimizer,
-            MomentumBeta = momentumBeta, Alpha = alpha, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
+            MomentumBeta = momentumBeta, Alpha = alpha, Schedule = Schedule ?? LearningRateSchedules.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
             Normalize = normalize, Precision = precision,
         };
         resolved.Check(train);

@@ -12,9 +12,11 @@ public class CheckpointKillTests
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
     private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "Data", "csv", "flowers.csv");
 
-    // Shuffling and dropout on; batches of 2 for many checkpoints (45 batches an epoch, one written every 3).
+    // Shuffling and dropout on; batches of 2 for many checkpoints (45 batches an epoch, one written every 3); momentum
+    // under a cosine learning-rate schedule and adam under plateau (whose best loss and bad epochs are in the checkpoint).
     private static string[] Flags(string optimizer) =>
-        ["--target", "species", "--layers", "16", "--epochs", "40", "--batch", "2", "--shuffle", "--dropout", "0.3", "--optimizer", optimizer, "--validation", "0.2", "--quiet"];
+        ["--target", "species", "--layers", "16", "--epochs", "40", "--batch", "2", "--shuffle", "--dropout", "0.3", "--optimizer", optimizer, "--validation", "0.2", "--quiet",
+         .. optimizer switch { "momentum" => ["--lr-schedule", "cosine"], "adam" => new[] { "--lr-schedule", "plateau:0,0.5" }, _ => [] }];
 
     private static Process Start(IEnumerable<string> args, int pauseMs = 0)
     {
@@ -41,6 +43,8 @@ public class CheckpointKillTests
         string model = temp.File("m.model"), history = temp.File("h.csv"), checkpoint = temp.File("c.ckpt");
         var (code, err) = Finish(Start([.. Flags(optimizer), "--save", temp.File("full.model"), "--history", temp.File("full.csv")]));
         Assert.True(code == 0, err);
+        int rates = File.ReadAllLines(temp.File("full.csv")).Skip(1).Select(l => l.Split(',')[6]).Distinct().Count();
+        Assert.True(optimizer == "sgd" ? rates == 1 : rates > 1, $"{rates} learning rates");   // the schedules change the rate
 
         var random = new Random(seed);
         int kills = 0, inWrite = 0, runs = 0, resumed = 0;

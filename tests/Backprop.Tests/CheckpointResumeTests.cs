@@ -48,16 +48,21 @@ public class CheckpointResumeTests
     [InlineData("sgd", "f32")]
     [InlineData("momentum", "f32")]
     [InlineData("adam", "f32")]
-    public void Resuming_from_a_checkpoint_after_any_batch_ends_as_the_uninterrupted_run(string optimizer, string precision)
+    // A schedule's state (plateau: best loss, bad epochs, the rate) is part of the checkpoint too.
+    [InlineData("adam", "f32", "step:2,0.5")]
+    [InlineData("sgd", "f64", "cosine")]
+    [InlineData("momentum", "f32", "plateau:0,0.5")]   // validation loss rises in epoch 4: the rate halves for epoch 5
+    public void Resuming_from_a_checkpoint_after_any_batch_ends_as_the_uninterrupted_run(string optimizer, string precision, string schedule = "constant")
     {
         if (precision == "f64") Check<double>(); else Check<float>();
 
         void Check<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             var (train, validation) = Flowers().Split(0.2);
-            var recipe = RecipeFor(optimizer, precision);
+            var recipe = RecipeFor(optimizer, precision) with { Schedule = LearningRateSchedules.Parse(schedule) };
             var expected = Run<T>(recipe, train, validation);
             Assert.Equal(5, expected.History.Count);   // the run goes the whole way: every checkpoint is mid-run
+            Assert.Equal(schedule == "constant", expected.History.Select(e => e.LearningRate).Distinct().Count() == 1);   // a schedule changes the rate
 
             var checkpoints = new List<TrainingCheckpoint>();
             var written = Run<T>(recipe, train, validation, new Checkpointing { Write = checkpoints.Add, EveryBatches = 1 });
@@ -107,6 +112,29 @@ public class CheckpointResumeTests
         var badOrder = Assert.Throws<ArgumentException>(() => Run<double>(RecipeFor("adam", "f64"), train, validation,
             new Checkpointing { ResumeFrom = mid with { Order = [.. Enumerable.Repeat(0, 72)] } }));
         Assert.Contains("not a permutation", badOrder.Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_schedule_is_refused_with_a_clear_message()
+    {
+        var (train, validation) = Flowers().Split(0.2);
+        var step = RecipeFor("adam", "f64") with { Schedule = new StepSchedule(2, 0.5) };
+        var checkpoints = new List<TrainingCheckpoint>();
+        Run<double>(step, train, validation, new Checkpointing { Write = checkpoints.Add });
+        var second = checkpoints.First(c => c.Epoch == 3);
+        Assert.Equal(new LearningRateState("step:2,0.5", 0.01, 0.005, double.PositiveInfinity, 0), second.LearningRate);   // halved after epoch 2
+
+        var cosine = Assert.Throws<ArgumentException>(() => Run<double>(step with { Schedule = new CosineSchedule() }, train, validation, new Checkpointing { ResumeFrom = second }));
+        Assert.Equal("The checkpoint's learning-rate schedule is step:2,0.5; this trainer's is cosine.", cosine.Message);
+        var alpha = Assert.Throws<ArgumentException>(() => Run<double>(step with { Alpha = 0.02 }, train, validation, new Checkpointing { ResumeFrom = second }));
+        Assert.Equal("The checkpoint's learning-rate schedule started from 0.01; this trainer's starts from 0.02.", alpha.Message);
+        var none = Assert.Throws<ArgumentException>(() => Run<double>(step, train, validation, new Checkpointing { ResumeFrom = second with { LearningRate = null } }));
+        Assert.Equal("The checkpoint has no learning-rate schedule state (its rate was constant); this trainer's schedule is step:2,0.5.", none.Message);
+        // A constant run resumes from a checkpoint made before schedules (no state): it has nothing to go on from.
+        var constant = RecipeFor("adam", "f64");
+        checkpoints.Clear();
+        var expected = Run<double>(constant, train, validation, new Checkpointing { Write = checkpoints.Add });
+        AssertSame(expected, Run<double>(constant, train, validation, new Checkpointing { ResumeFrom = checkpoints[2] with { LearningRate = null } }), "resumed without a schedule state");
     }
 
     [Fact]

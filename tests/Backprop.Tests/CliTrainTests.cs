@@ -47,7 +47,7 @@ public sealed class CliTrainTests : IDisposable
         Assert.Equal(60, rows.Length);
         Assert.Equal(1.5055622665134859e-05 / 4, D(rows[59][1]));
         Assert.Equal(0.6342311598444467 / 4, D(rows[9][1]));
-        Assert.Equal(["60", rows[59][1], "", "", "", ""], rows[59]); // no accuracy for numeric targets, no validation (so no validation MAE)
+        Assert.Equal(["60", rows[59][1], "", "", "", "", "0.2"], rows[59]); // no accuracy for numeric targets, no validation (so no validation MAE); the notes' alpha
 
         // Without --rounding numpy, float64 products fuse each multiply-add (the default): the last digits move.
         string fused = _temp.File("fused.csv");
@@ -119,11 +119,12 @@ public sealed class CliTrainTests : IDisposable
         Assert.Equal("", output);
         Assert.Equal("", err);
         var lines = File.ReadAllLines(history);
-        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae", lines[0]);
+        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae,lr", lines[0]);
         Assert.Equal(6, lines.Length);
         foreach (var row in lines.Skip(1).Select(l => l.Split(',')))
         {
-            Assert.Equal(6, row.Length);
+            Assert.Equal(7, row.Length);
+            Assert.Equal("0.001", row[6]);   // adam's default rate, constant
             Assert.All(row.Skip(1).Take(4), cell => Assert.True(double.IsFinite(D(cell)), cell));
             Assert.Equal("", row[5]); // validation_mae is for regression; these are classes
             Assert.InRange(D(row[2]), 0, 1);

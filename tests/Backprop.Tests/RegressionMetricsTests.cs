@@ -131,7 +131,7 @@ public sealed class RegressionMetricsTests : IDisposable
             "--quiet", "--history", history);
         Assert.True(code == 0, err);
         var rows = File.ReadAllLines(history);
-        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae", rows[0]);
+        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae,lr", rows[0]);
         Assert.Equal(4, rows.Length);
         foreach (var row in rows.Skip(1).Select(l => l.Split(',')))
         {

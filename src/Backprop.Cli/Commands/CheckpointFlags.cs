@@ -83,7 +83,7 @@ internal sealed class CheckpointFlags
         // The settings named on the command line, by their flags' names.
         private static HashSet<string> Given(ParseResult result, NetworkFlags flags)
         {
-            var options = new Option[] { flags.Layers, flags.Activation, flags.Output, flags.Loss, flags.ClassWeight, flags.Optimizer, flags.Alpha, flags.Batch, flags.Init, flags.Seed,
+            var options = new Option[] { flags.Layers, flags.Activation, flags.Output, flags.Loss, flags.ClassWeight, flags.Optimizer, flags.Alpha, flags.LrSchedule, flags.Batch, flags.Init, flags.Seed,
                 flags.Bias, flags.Shuffle, flags.Normalize, flags.L2, flags.Dropout, flags.EarlyStopping, flags.Precision, flags.Rounding };
             return options.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name.TrimStart('-')).ToHashSet();
         }

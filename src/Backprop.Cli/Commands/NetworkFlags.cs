@@ -25,6 +25,7 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> ClassWeight { get; } = new("--class-weight") { Description = "Weigh each row's loss by its class, for imbalanced classes (cross-entropy and binary-cross-entropy): balanced (n / (classes x count), counted on the training rows) or NAME=W[,NAME=W...] (classes not named weigh 1). Default none." };
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = $"sgd|momentum[:BETA]|adam; sgd is the notes' plain gradient descent. Default {preset.Optimizer ?? "adam"}." };
     public Option<string?> Alpha { get; } = new("--alpha") { Description = "Learning rate, above 0. Default 0.001 for adam, 0.01 otherwise." };
+    public Option<string?> LrSchedule { get; } = new("--lr-schedule") { Description = "How the learning rate changes between epochs: constant | step:EVERY[,FACTOR] (times FACTOR, default 0.1, every EVERY epochs) | cosine (half a cosine from --alpha towards 0 over the epochs) | plateau[:PATIENCE[,FACTOR]] (times FACTOR after more than PATIENCE epochs without a better validation loss, else training loss; default 10,0.1). As PyTorch's StepLR, CosineAnnealingLR, ReduceLROnPlateau. Default constant." };
     public Option<string?> Epochs { get; } = new("--epochs") { Description = preset.Epochs is int e ? $"Passes over the training data before looking. Default {e}." : "Passes over the training data. Default 20, or enough for 1000 updates on small data." };
     public Option<string?> Batch { get; } = new("--batch") { Description = "Examples per update: 1 (stochastic), N (mini-batch) or full. Default 32, or full under 32 rows." };
     public Option<string?> Init { get; } = new("--init") { Description = "uniform:LOW,HIGH|normal:STD|he|xavier. Default he for relu, xavier otherwise." };
@@ -42,8 +43,8 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
     public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it); at most the number of cores. Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." };
-    public Option<string?> History { get; } = new("--history") { Description = "Write one CSV row an epoch: epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae." };
-    public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch." };
+    public Option<string?> History { get; } = new("--history") { Description = $"Write one CSV row an epoch: {HistoryFile.Header} (lr: the learning rate the epoch used)." };
+    public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch (and of the learning rate with --lr-schedule)." };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Print nothing but errors." };
 
     /// <summary>How CSV files are read: --delimiter, --missing, --unknown.</summary>
@@ -54,15 +55,15 @@ internal sealed class NetworkFlags(Recipe preset)
     {
         foreach (var option in new Option[]
         {
-            Target, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, Epochs, Batch, Init, Seed, Bias, Shuffle,
+            Target, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, LrSchedule, Epochs, Batch, Init, Seed, Bias, Shuffle,
             Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Quiet,
             Csv.Delimiter, Csv.Missing, Csv.Unknown,
         })
             if (!leaveOut.Contains(option)) command.Options.Add(option);
     }
 
-    /// <summary>What only <c>train</c> does with its network: weigh classes, validate, test, stop early, and write the model, the history and a chart.</summary>
-    public Option[] TrainOnly => [ClassWeight, Validation, ValidationData, TestData, EarlyStopping, Save, History, Plot];
+    /// <summary>What only <c>train</c> does with its network: weigh classes, validate, test, stop early, change the learning rate, and write the model, the history and a chart.</summary>
+    public Option[] TrainOnly => [ClassWeight, Validation, ValidationData, TestData, EarlyStopping, LrSchedule, Save, History, Plot];
 
     /// <summary>
     /// Reads every flag into a recipe: a flag not given leaves its setting to <paramref name="preset"/> (the command's
@@ -98,6 +99,7 @@ internal sealed class NetworkFlags(Recipe preset)
             ClassWeight = Ref(ClassWeight, ClassWeighting.Parse) ?? preset.ClassWeight,
             Optimizer = optimizer ?? preset.Optimizer,
             Alpha = Value(Alpha, t => Positive(t)) ?? preset.Alpha,
+            Schedule = Ref(LrSchedule, LearningRateSchedules.Parse) ?? preset.Schedule,
             Epochs = Value(Epochs, t => Count(t, min: 1)) ?? preset.Epochs,
             Batch = Value(Batch, Batching.Parse) ?? preset.Batch,
             Init = Ref(Init, Initializer.Parse) ?? preset.Init,

@@ -41,6 +41,8 @@ internal static class TrainCommand
         var (train, validation, test) = (w.Data.Train, w.Data.Validation, w.Data.Test);
         var (network, spec, normalization, trainer) = (w.Network, w.Spec, w.Normalization, w.Trainer);
         var view = TrainingView.Create(stdout, s.Quiet);
+        bool scheduled = w.Recipe.Schedule is not (null or ConstantSchedule);
+        view.ShowRate = scheduled;
         (IRowSource<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
         view.Line(w.DataLine());
         view.Line(w.NetworkLine());
@@ -111,7 +113,7 @@ internal static class TrainCommand
         if (interrupted is not null && checkpoints.Last is { } last)
             kept.Add($"checkpoint at epoch {last.Epoch}, example {last.Position} of {train.Count} in {start.CheckpointPath} (--resume it to go on)");
         if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
-        if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, trainer.Loss.Name);
+        if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, trainer.Loss.Name, showRate: scheduled);
         if (historyFile?.Failure is string failure) throw new UsageException(failure);
         if (interrupted is not null) stderr.WriteLine($"backprop: {interrupted}" + (kept.Count > 0 ? $"; {string.Join("; ", kept)}" : ""));
         return exitCode;

@@ -65,7 +65,9 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
         $"network: {string.Join("-", new[] { Spec.Inputs }.Concat(Spec.Hidden).Append(Spec.Outputs))}, "
         + (Spec.Hidden.Count == 0 ? "no hidden layer, " : $"{Activations.Name(Spec.HiddenActivation)} hidden, ")
         + $"{Activations.Name(Spec.OutputActivation)} output, loss {Loss.Name}, "
-        + $"{Recipe.Optimizer} alpha {NetworkFlags.Num(Recipe.Alpha!.Value)}, batch {Recipe.Batch}, {Epochs} epochs, {Recipe.Precision}"
+        + $"{Recipe.Optimizer} alpha {NetworkFlags.Num(Recipe.Alpha!.Value)}"
+        + (Recipe.Schedule is { } schedule and not ConstantSchedule ? $" lr-schedule {schedule.Name}" : "")
+        + $", batch {Recipe.Batch}, {Epochs} epochs, {Recipe.Precision}"
         + (Recipe.Precision == "f64" && Network.Compute.Float64 == Summation.NumpySeparate ? " (numpy rounding)" : "");
 
     /// <summary>The class weights as resolved on the training rows ("class weights balanced: a 0.667, b 2"), or null without them.</summary>

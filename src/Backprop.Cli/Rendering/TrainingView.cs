@@ -11,6 +11,9 @@ internal abstract class TrainingView
     private bool _overfitSaid;
     private EpochResult? _previous;
 
+    /// <summary>Show each epoch's learning rate (when a schedule changes it).</summary>
+    public bool ShowRate { get; set; }
+
     public static TrainingView Create(TextWriter stdout, bool quiet)
     {
         if (quiet) return new QuietView();
@@ -35,6 +38,7 @@ internal abstract class TrainingView
             + (e.ValidationLoss is double vl ? $"  validation loss {F(vl)}" : "")
             + (e.ValidationAccuracy is double va ? $"  validation accuracy {F(va)}" : "")
             + (e.ValidationMae is double vm ? $"  validation mae {F(vm)}" : "")
+            + (ShowRate && e.LearningRate is double lr ? $"  lr {Rate(lr)}" : "")
             + $"  ({_epochClock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)";
         Line(line);
         // The notes' "edge case: overfitting": training loss still falls while validation loss rises.
@@ -48,6 +52,9 @@ internal abstract class TrainingView
     }
 
     internal static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>A learning rate, in four significant digits (0.001, 0.0004523, 1.25E-05).</summary>
+    internal static string Rate(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
     private sealed class QuietView : TrainingView
     {

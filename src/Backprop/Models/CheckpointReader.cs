@@ -50,12 +50,26 @@ internal static class CheckpointReader
             stopping = new EarlyStoppingState(Double(es, "best_loss"), bestEpoch,
                 bestEpoch > 0 ? Floats(Member(es, "best_parameters", JsonValueKind.Array), "state.early_stopping.best_parameters", lengths, f32) : null);
         }
+        LearningRateState? rate = null;
+        if (Optional(s, "learning_rate") is { } lr)   // absent from checkpoints made before schedules
+        {
+            Expect(lr, "state.learning_rate", JsonValueKind.Object);
+            string schedule = Text(lr, "schedule");
+            string recipeSchedule = (recipe.Schedule ?? LearningRateSchedules.Constant).Name;
+            if (schedule != recipeSchedule) throw new Problem($"inconsistent checkpoint: the learning-rate state is {MessageText.Quote(schedule)}'s; the recipe's schedule is {recipeSchedule}");
+            double rateNow = Double(lr, "rate"), best = Double(lr, "best");
+            if (!(rateNow >= 0 && double.IsFinite(rateNow))) throw new Problem("malformed checkpoint: \"state.learning_rate.rate\" is not a finite number, 0 or more");
+            if (double.IsNaN(best)) throw new Problem("malformed checkpoint: \"state.learning_rate.best\" is NaN");
+            rate = new LearningRateState(schedule, Double(lr, "initial"), rateNow, best, Int(lr, "bad_epochs", 0, int.MaxValue));
+        }
+        else if (recipe.Schedule is not null and not ConstantSchedule)
+            throw new Problem("malformed checkpoint: \"state.learning_rate\" is missing; the recipe has a learning-rate schedule");
         var history = Member(s, "history", JsonValueKind.Array).EnumerateArray().Select((h, i) => ReadEpoch(Expect(h, $"state.history[{i}]", JsonValueKind.Object))).ToArray();
         if (history.Length != epoch - 1) throw new Problem($"inconsistent checkpoint: it is in epoch {epoch} with {history.Length} epochs of history");
         var state = new TrainingCheckpoint(epoch, position, order, Double(s, "total_loss"), Int(s, "correct", 0, position),
             Floats(Member(s, "parameters", JsonValueKind.Array), "state.parameters", lengths, f32),
             Nullable(s, "last_good") is { } g ? Floats(Expect(g, "state.last_good", JsonValueKind.Array), "state.last_good", lengths, f32) : null,
-            new OptimizerState(name, Int(optimizer, "steps", 0, int.MaxValue), buffers), randoms, stopping, history);
+            new OptimizerState(name, Int(optimizer, "steps", 0, int.MaxValue), buffers), randoms, stopping, history, rate);
         return new Checkpoint(recipe, train, validation, normalization, state);
     }
 
@@ -79,6 +93,8 @@ internal static class CheckpointReader
                 Optimizer = optimizer,
                 MomentumBeta = Double(r, "momentum_beta"),
                 Alpha = Double(r, "alpha"),
+                Schedule = Optional(r, "lr_schedule") is { } schedule ? LearningRateSchedules.Parse(Expect(schedule, "recipe.lr_schedule", JsonValueKind.String).GetString()!)
+                    : LearningRateSchedules.Constant,   // absent from checkpoints made before schedules
                 Epochs = Int(r, "epochs", 1, int.MaxValue),
                 Batch = Batching.Parse(Text(r, "batch")),
                 Init = Initializer.Parse(Text(r, "init")),
@@ -135,6 +151,7 @@ internal static class CheckpointReader
         ValidationLoss = NullableDouble(h, "validation_loss"),
         ValidationAccuracy = NullableDouble(h, "validation_accuracy"),
         ValidationMae = NullableDouble(h, "validation_mae"),
+        LearningRate = Optional(h, "learning_rate") is null ? null : NullableDouble(h, "learning_rate"),
     };
 
     // ---------------------------------------------------------------- members
@@ -145,6 +162,10 @@ internal static class CheckpointReader
     private static JsonElement? Nullable(JsonElement obj, string name) =>
         !obj.TryGetProperty(name, out var value) ? throw new Problem($"malformed checkpoint: \"{name}\" is missing")
         : value.ValueKind == JsonValueKind.Null ? null : value;
+
+    // A member that checkpoints made by earlier builds do not have: null when absent or null.
+    private static JsonElement? Optional(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     private static JsonElement Expect(JsonElement value, string at, JsonValueKind kind) =>
         value.ValueKind == kind ? value : throw new Problem($"malformed checkpoint: \"{at}\" is {value.ValueKind.ToString().ToLowerInvariant()}; expected {kind.ToString().ToLowerInvariant()}");

@@ -63,6 +63,17 @@ internal static class CheckpointWriter
                 Arrays(w, "best_parameters", e.BestParameters, f32);
                 w.WriteEndObject();
             }
+            if (s.LearningRate is not { } lr) w.WriteNull("learning_rate");
+            else
+            {
+                w.WriteStartObject("learning_rate");
+                w.WriteString("schedule", lr.Schedule);
+                Number(w, "initial", lr.Initial);
+                Number(w, "rate", lr.Rate);
+                Number(w, "best", lr.Best);
+                w.WriteNumber("bad_epochs", lr.BadEpochs);
+                w.WriteEndObject();
+            }
             w.WriteStartArray("history");
             foreach (var epoch in s.History)
             {
@@ -74,6 +85,7 @@ internal static class CheckpointWriter
                 Number(w, "validation_loss", epoch.ValidationLoss);
                 Number(w, "validation_accuracy", epoch.ValidationAccuracy);
                 Number(w, "validation_mae", epoch.ValidationMae);
+                Number(w, "learning_rate", epoch.LearningRate);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -97,6 +109,7 @@ internal static class CheckpointWriter
         w.WriteString("optimizer", r.Optimizer);
         Number(w, "momentum_beta", r.MomentumBeta);
         Number(w, "alpha", r.Alpha!.Value);
+        w.WriteString("lr_schedule", (r.Schedule ?? LearningRateSchedules.Constant).Name);
         w.WriteNumber("epochs", r.Epochs!.Value);
         w.WriteString("batch", r.Batch!.Value.ToString());
         w.WriteString("init", r.Init!.ToString());

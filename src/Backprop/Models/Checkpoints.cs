@@ -6,7 +6,7 @@ namespace Backprop.Models;
 public static class Checkpoints
 {
     /// <summary>
-    /// Each setting that shapes training, by its flag's name (layers, activation, output, loss, class-weight, optimizer, alpha, epochs,
+    /// Each setting that shapes training, by its flag's name (layers, activation, output, loss, class-weight, optimizer, alpha, lr-schedule, epochs,
     /// batch, init, seed, bias, shuffle, normalize, l2, dropout, early-stopping, precision, rounding) with its value as
     /// text; a setting the recipe leaves unset has a null value.
     /// </summary>
@@ -23,6 +23,7 @@ public static class Checkpoints
             ("class-weight", r.ClassWeight?.ToString() ?? "none"),
             ("optimizer", r.Optimizer is null ? null : r.Optimizer.StartsWith("momentum", StringComparison.Ordinal) ? $"momentum:{Num(r.MomentumBeta)}" : r.Optimizer),
             ("alpha", r.Alpha is { } alpha ? Num(alpha) : null),
+            ("lr-schedule", r.Schedule?.Name),
             ("epochs", r.Epochs?.ToString(CultureInfo.InvariantCulture)),
             ("batch", r.Batch?.ToString()),
             ("init", r.Init?.ToString()),

@@ -39,8 +39,8 @@ public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloat
         Epsilon = epsilon;
     }
 
-    /// <summary>The learning rate.</summary>
-    public T Alpha { get; }
+    /// <inheritdoc/>
+    public T Alpha { get; set => field = Sgd<T>.CheckedRate(value); }
 
     /// <summary>Decay of the gradient's running mean.</summary>
     public double Beta1 { get; }
@@ -87,7 +87,7 @@ public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloat
             StepSize: T.CreateChecked(stepSize),
             BiasCorrection2Sqrt: T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _step))),
             Epsilon: T.CreateChecked(Epsilon),
-            TinyM: T.CreateChecked(Math.Max(1.0, 1 / stepSize)) * Tiny.Normal<T>(),
+            TinyM: stepSize == 0 ? Tiny.Normal<T>() : T.CreateChecked(Math.Max(1.0, 1 / stepSize)) * Tiny.Normal<T>(),
             // Below this |g|, (1-β2)·g·g is below the smallest normal number (rounding aside): it adds nothing to v.
             TinyG2: T.CreateChecked(Math.Sqrt(double.CreateChecked(Tiny.Normal<T>()) / (1 - Beta2))));
         foreach (var p in parameters)

@@ -20,4 +20,7 @@ public sealed record EpochResult(int Epoch, double TotalLoss, int Examples)
 
     /// <summary>Mean absolute error on the validation data after the epoch (averaged over output columns); null without validation data, or for classes.</summary>
     public double? ValidationMae { get; init; }
+
+    /// <summary>The learning rate the epoch used, as its <see cref="LearningRateSchedule"/> gave it (in float64; the optimizer takes it in its precision); null when not recorded.</summary>
+    public double? LearningRate { get; init; }
 }

@@ -4,7 +4,7 @@ namespace Backprop.Training;
 
 /// <summary>
 /// What <see cref="Trainer{T}.Fit"/> keeps while it runs: the epoch and the position in it, the epoch's order and
-/// running totals, the history, early stopping's bookkeeping and the weights it goes back to. It makes a
+/// running totals, the history, early stopping's bookkeeping, the learning-rate schedule's state and the weights it goes back to. It makes a
 /// <see cref="TrainingCheckpoint"/> of itself (with the network, optimizer and random streams) and starts from one.
 /// </summary>
 internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -19,6 +19,8 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     public readonly List<EpochResult> History;
     public readonly EarlyStopping? Stopping;
     public readonly ParameterSnapshot<T> LastGood;
+    /// <summary>The schedule's state: its Rate is this epoch's.</summary>
+    public LearningRateState Rate;
 
     /// <summary>A run of <paramref name="trainer"/> over <paramref name="examples"/> examples: afresh, or from <paramref name="resume"/>.</summary>
     /// <exception cref="ArgumentException">The checkpoint does not fit this trainer, network or data.</exception>
@@ -33,6 +35,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         Stopping = trainer.EarlyStoppingPatience is int patience ? new EarlyStopping(patience) : null;
         if ((checkpointing || resume is not null) && trainer.Optimizer is not IResumableOptimizer<T>)
             throw new ArgumentException($"The optimizer {trainer.Optimizer.GetType().Name} cannot be checkpointed: it does not implement IResumableOptimizer.");
+        Rate = trainer.Schedule.Start(trainer.StartRate);
         if (resume is null) LastGood.Take(trainer.Network);
         else Restore(resume);
     }
@@ -56,7 +59,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         ((IResumableOptimizer<T>)_trainer.Optimizer).SaveState(Network.Parameters),
         _randoms.Select(r => r.GetState()).ToArray(),
         Stopping is null ? null : new EarlyStoppingState(Stopping.BestLoss, Stopping.BestEpoch, Stopping.BestEpoch > 0 ? best!.ToArrays() : null),
-        History.ToArray());
+        History.ToArray(), Rate);
 
     // Everything back as the checkpoint has it; the checkpoint is checked against this trainer and data first.
     private void Restore(TrainingCheckpoint c)
@@ -71,6 +74,19 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"The checkpoint's history counts epochs of other than {_examples} examples: it was made on other data.");
         if (c.Randoms.Count != _randoms.Count)
             throw new ArgumentException($"The checkpoint has {c.Randoms.Count} random streams; this trainer draws from {_randoms.Count} (shuffling and dropout must be as they were).");
+        // A constant schedule has nothing to go on from (and a checkpoint made before schedules has no state): it starts afresh.
+        bool scheduled = _trainer.Schedule is not ConstantSchedule;
+        if (scheduled && c.LearningRate is null)
+            throw new ArgumentException($"The checkpoint has no learning-rate schedule state (its rate was constant); this trainer's schedule is {_trainer.Schedule.Name}.");
+        if (scheduled && c.LearningRate is { } state)
+        {
+            if (state.Schedule != _trainer.Schedule.Name)
+                throw new ArgumentException($"The checkpoint's learning-rate schedule is {state.Schedule}; this trainer's is {_trainer.Schedule.Name}.");
+            if (state.Initial != Rate.Initial)
+                throw new ArgumentException($"The checkpoint's learning-rate schedule started from {state.Initial:R}; this trainer's starts from {Rate.Initial:R}.");
+            if (!(state.Rate >= 0 && double.IsFinite(state.Rate)) || state.BadEpochs < 0 || double.IsNaN(state.Best))
+                throw new ArgumentException($"The checkpoint's learning-rate state is not one a schedule makes (rate {state.Rate:R}, best {state.Best:R}, {state.BadEpochs} bad epochs).");
+        }
         if ((c.EarlyStopping is null) != (Stopping is null))
             throw new ArgumentException($"The checkpoint was made {(c.EarlyStopping is null ? "without" : "with")} early stopping; this trainer has {(Stopping is null ? "none" : "it")}.");
         bool midEpoch = c.Position > 0;
@@ -92,6 +108,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (s.BestEpoch > 0) _trainer.BestSnapshot().Load(s.BestParameters!);
         }
         History.AddRange(c.History);
+        if (scheduled) Rate = c.LearningRate!;
         (Epoch, Position, Total, Correct) = (c.Epoch, c.Position, c.TotalLoss, c.Correct);
     }
 

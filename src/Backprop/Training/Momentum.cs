@@ -13,7 +13,7 @@ namespace Backprop.Training;
 public sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<Parameter<T>, T[]> _velocity = [];
-    private readonly T _tiny;
+    private T _tiny;
 
     /// <summary>Momentum with learning rate <paramref name="alpha"/> and decay <paramref name="beta"/> (0 ≤ beta &lt; 1; 0.9 is usual).</summary>
     public Momentum(T alpha, T beta)
@@ -22,11 +22,19 @@ public sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IF
         if (!(beta >= T.Zero && beta < T.One)) throw new ArgumentOutOfRangeException(nameof(beta), $"Momentum beta must be at least 0 and below 1, not {beta}.");
         Alpha = alpha;
         Beta = beta;
-        _tiny = T.Max(T.One, T.One / alpha) * Tiny.Normal<T>();
     }
 
-    /// <summary>The learning rate.</summary>
-    public T Alpha { get; }
+    /// <inheritdoc/>
+    public T Alpha
+    {
+        get;
+        set
+        {
+            field = Sgd<T>.CheckedRate(value);
+            // Velocities whose step alpha · velocity would be subnormal are set to 0 (a rate of 0 takes no step: only subnormal velocities are).
+            _tiny = value == T.Zero ? Tiny.Normal<T>() : T.Max(T.One, T.One / value) * Tiny.Normal<T>();
+        }
+    }
 
     /// <summary>How much of the previous velocity is kept each step.</summary>
     public T Beta { get; }

@@ -18,8 +18,12 @@ public sealed class Sgd<T> : IResumableOptimizer<T> where T : unmanaged, IFloati
             throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha must be a finite number above zero, not {alpha}.");
     }
 
-    /// <summary>The learning rate.</summary>
-    public T Alpha { get; }
+    // A rate set after construction (by a schedule) may also be 0: a rate too small for T rounds to it.
+    internal static T CheckedRate(T alpha) => alpha >= T.Zero && T.IsFinite(alpha) ? alpha
+        : throw new ArgumentOutOfRangeException(nameof(alpha), $"The learning rate must be a finite number, 0 or more, not {alpha}.");
+
+    /// <inheritdoc/>
+    public T Alpha { get; set => field = CheckedRate(value); }
 
     /// <inheritdoc/>
     public void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null)

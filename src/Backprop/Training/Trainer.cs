@@ -13,6 +13,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private ParameterSnapshot<T>? _lastGood, _best;
     // The network's parameters (fixed when it was built), as the optimizer takes them: no interface calls per step.
     private readonly Parameter<T>[] _parameters;
+    // The optimizer's rate when the trainer was made: where each Fit's schedule starts unless InitialRate says otherwise.
+    private readonly double _constructedRate;
 
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentException">The loss cannot train this network's output (cross-entropy needs a softmax output, binary cross-entropy a sigmoid one).</exception>
@@ -22,6 +24,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _parameters = [.. network.Parameters];
+        _constructedRate = double.CreateChecked(optimizer.Alpha);
         // Cross-entropy on outputs that are not probabilities "trains" to a negative loss: refuse it here.
         if (LossCatalog.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
     }
@@ -49,6 +52,22 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Stop after this many epochs without a better monitored loss (validation loss if given, else training loss) and keep the best weights; null for no early stopping.</summary>
     public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>
+    /// How the learning rate changes from epoch to epoch (default <see cref="LearningRateSchedules.Constant"/>, which
+    /// leaves the optimizer's rate alone): at the start of every epoch <see cref="Fit"/> sets the optimizer's
+    /// <see cref="IOptimizer{T}.Alpha"/> to the schedule's rate, and after it gives the schedule the monitored loss
+    /// (validation loss if given, else training loss). Each epoch's rate is in its <see cref="EpochResult.LearningRate"/>.
+    /// </summary>
+    public LearningRateSchedule Schedule { get; init => field = value ?? throw new ArgumentNullException(nameof(Schedule)); } = LearningRateSchedules.Constant;
+
+    /// <summary>
+    /// The rate each <see cref="Fit"/> starts its schedule from, in float64; null for the optimizer's alpha when the
+    /// trainer was made (for float32, that float widened: give the rate here to have the schedule work from 0.001 itself).
+    /// </summary>
+    public double? InitialRate { get; init; }
+
+    internal double StartRate => InitialRate ?? _constructedRate;
 
     /// <summary>Raised after each epoch with its results, so a caller can watch learning happen.</summary>
     public event Action<EpochResult>? EpochCompleted;
@@ -118,6 +137,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         while (run.Epoch <= epochs)
         {
             if (run.Position == 0) run.StartEpoch();
+            double rate = EpochRate(run.Rate.Rate);
             while (run.Position < n)
             {
                 int rows = Math.Min(batchSize, n - run.Position);
@@ -142,7 +162,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (every > 0 && run.Position < n && run.Position / batchSize % every == 0) write?.Invoke(run.Capture(_best));
             }
 
-            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null };
+            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = rate };
             if (validation is { } v)
             {
                 // Validation measures the loss without class weights (as Keras does): the data as it is, not as trained.
@@ -158,7 +178,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             EpochCompleted?.Invoke(result);
             run.LastGood.Take(Network);
 
-            if (stopping?.Observe(run.Epoch, result.ValidationLoss ?? result.MeanLoss) is var (improved, stop))
+            double monitored = result.ValidationLoss ?? result.MeanLoss;
+            run.Rate = Schedule.Next(run.Rate, run.Epoch, epochs, monitored);
+            if (stopping?.Observe(run.Epoch, monitored) is var (improved, stop))
             {
                 if (improved) BestSnapshot().Take(Network);
                 if (stop)
@@ -172,6 +194,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         if (stopping is { BestEpoch: > 0 }) _best!.Restore(Network);
         return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
+    }
+
+    // Sets the optimizer's rate for the epoch from a schedule and returns it. A constant schedule leaves the optimizer
+    // alone, as before schedules (code may change its Alpha between epochs): the rate is then the optimizer's, shown as
+    // the float64 rate it was made from while it still is that one (0.001 rather than float32's 0.0010000000474974513).
+    private double EpochRate(double scheduled)
+    {
+        T alpha = T.CreateChecked(scheduled);
+        if (Schedule is not ConstantSchedule) Optimizer.Alpha = alpha;
+        return Optimizer.Alpha == alpha ? scheduled : double.CreateChecked(Optimizer.Alpha);
     }
 
     // The best epoch's parameters (early stopping), allocated on first use and reused across Fit calls.

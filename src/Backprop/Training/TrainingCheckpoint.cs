@@ -4,7 +4,7 @@ namespace Backprop.Training;
 /// Everything <see cref="Trainer{T}.Fit"/> needs to go on from where it was, after a batch or an epoch, with the same
 /// numbers as a run that never stopped: the parameters, the optimizer's state, the random streams (shuffling and
 /// dropout), the position in the epoch with that epoch's order and running totals, early stopping's bookkeeping with
-/// the weights it keeps, and the history so far. Values are in float64 (float32 widened: they narrow back exactly).
+/// the weights it keeps, the learning-rate schedule's state, and the history so far. Values are in float64 (float32 widened: they narrow back exactly).
 /// <see cref="Backprop.Models.CheckpointFile"/> writes it to a file with what it was trained on.
 /// </summary>
 /// <param name="Epoch">The epoch in progress, from 1 (one past the last when training is at its end).</param>
@@ -18,7 +18,9 @@ namespace Backprop.Training;
 /// <param name="Randoms">The random streams the trainer and its dropout layers draw from, in <see cref="Trainer{T}"/>'s order.</param>
 /// <param name="EarlyStopping">Early stopping's bookkeeping, or null without early stopping.</param>
 /// <param name="History">The results of every finished epoch.</param>
+/// <param name="LearningRate">The learning-rate schedule's state, with the rate of epoch <paramref name="Epoch"/>; null in a checkpoint made before schedules (its run's rate was constant).</param>
 public sealed record TrainingCheckpoint(
     int Epoch, int Position, int[]? Order, double TotalLoss, int Correct,
     IReadOnlyList<double[]> Parameters, IReadOnlyList<double[]>? LastGood, OptimizerState Optimizer,
-    IReadOnlyList<NumpyRandomState> Randoms, EarlyStoppingState? EarlyStopping, IReadOnlyList<EpochResult> History);
+    IReadOnlyList<NumpyRandomState> Randoms, EarlyStoppingState? EarlyStopping, IReadOnlyList<EpochResult> History,
+    LearningRateState? LearningRate = null);

@@ -1,0 +1,11 @@
+namespace Backprop.Training;
+
+/// <summary>The same rate every epoch (the default, and the notes' way).</summary>
+public sealed record ConstantSchedule : LearningRateSchedule
+{
+    /// <inheritdoc/>
+    public override string Name => "constant";
+
+    /// <inheritdoc/>
+    public override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored) => state;
+}
