@@ -104,6 +104,21 @@ public sealed class CsvCliTests : IDisposable
     }
 
     [Fact]
+    public void Trace_names_the_one_hot_inputs_in_file_order_with_categories_sorted()
+    {
+        // messy.csv's columns are x1;colour;x2: the text column's categories sorted by code point as scikit-learn's
+        // OneHotEncoder sorts them (upper case before lower, 'é' last), in the file's place of the column.
+        var (code, output, err) = CliTests.Run("trace", Messy, "--target", "y", "--missing", "median");
+        Assert.True(code == 0, err);
+        Assert.Contains(">>> inputs  # the columns of layer_0 (text columns one-hot)\n"
+            + "['x1', 'colour=Grey', 'colour=blue', 'colour=green', 'colour=red', 'colour=émeraude', 'x2']\n", output);
+        // A file of numbers only traces as before: no such line.
+        (code, output, err) = CliTests.Run("trace", TestData.Path("csv", "streetlights.csv"), "--target", "walk");
+        Assert.True(code == 0, err);
+        Assert.DoesNotContain(">>> inputs", output);
+    }
+
+    [Fact]
     public void A_drop_model_cannot_predict_a_row_with_a_missing_cell()
     {
         string model = _temp.File("d.bpm");

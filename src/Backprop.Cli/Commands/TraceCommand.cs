@@ -33,6 +33,9 @@ internal static class TraceCommand
         return command;
     }
 
+    // A Python str literal of name, as repr writes one.
+    private static string PyString(string name) => "'" + name.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+
     private static (int Start, int End) Rows(string? row, string? rows)
     {
         if (row is not null && rows is not null) throw new UsageException("--row and --batch-rows both choose rows; give one");
@@ -69,6 +72,9 @@ internal static class TraceCommand
         stdout.Write($">>> alpha = {NetworkFlags.Num(recipe.Alpha!.Value)}\n");
         Show($"layer_0 = data[{start}:{end}]", layer_0);
         Show($"goal = targets[{start}:{end}]", goal);
+        // With text columns one-hot (or filled cells), layer_0's columns are not the file's: name them.
+        if (w.Data.Train.Schema is { IsPlain: false } schema)
+            stdout.Write($">>> inputs  # the columns of layer_0 (text columns one-hot)\n[{string.Join(", ", schema.InputNames.Select(PyString))}]\n");
         foreach (var dense in network.DenseLayers)
         {
             Show(dense.Weights.Name, dense.Weights.Value);
