@@ -132,7 +132,8 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (mine.First(s => s.Name == name).Value != value)
                 return $"it was made with {name} {value}, not {mine.First(s => s.Name == name).Value}";
         if (checkpoint.Train.Difference(_trainFingerprint ??= DataFingerprint.Of(Train)) is string data)
-            return $"it was made on other training data: this data has {data}";
+            return $"it was made on other training data: this data has {data}"
+                + (Schema is { IsPlain: false } ? " (the same file with missing cells or text columns read another way counts as other data: give the same --missing and --unknown)" : "");
         var v = validation is null ? null : DataFingerprint.Of(validation);
         if ((v is null) != (checkpoint.Validation is null))
             return v is null ? "it was made with validation data; give the same --validation or --validation-data" : "it was made without validation data";

@@ -119,6 +119,23 @@ public sealed class CsvCliTests : IDisposable
     }
 
     [Fact]
+    public void Resuming_with_missing_cells_handled_another_way_says_so()
+    {
+        string checkpoint = _temp.File("m.ckpt");
+        var (code, _, err) = CliTests.Run("train", Messy, "--target", "y", "--missing", "mean", "--epochs", "2", "--quiet", "--checkpoint", checkpoint);
+        Assert.True(code == 0, err);
+        // The same flags resume; median fills other values into the same file, and drop leaves rows out.
+        Assert.Equal(0, CliTests.Run("train", Messy, "--target", "y", "--missing", "mean", "--epochs", "2", "--quiet", "--resume", checkpoint).Code);
+        foreach (string other in new[] { "median", "drop" })
+        {
+            (code, _, err) = CliTests.Run("train", Messy, "--target", "y", "--missing", other, "--epochs", "2", "--quiet", "--resume", checkpoint);
+            Assert.Equal(2, code);
+            Assert.Single(err.TrimEnd('\n').Split('\n'));
+            Assert.Contains("counts as other data: give the same --missing and --unknown", err);
+        }
+    }
+
+    [Fact]
     public void A_drop_model_cannot_predict_a_row_with_a_missing_cell()
     {
         string model = _temp.File("d.bpm");
