@@ -126,7 +126,7 @@ public sealed class NpzCliTests : IDisposable
         (code, stdout, err) = CliTests.Run("import", TestData.Path("npz", "notes.npz"));
         OneLineError(code, stdout, err, "Option '--save' is required");
         (code, stdout, err) = CliTests.Run("import", TestData.Path("npz", "notes.npz"), "--save", _temp.Path);
-        OneLineError(code, stdout, err, $"{_temp.Path}: cannot save the model");
+        OneLineError(code, stdout, err, $"--save: {_temp.Path} is a folder; name a file to write");
     }
 
     [Fact]

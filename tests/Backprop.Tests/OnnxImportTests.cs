@@ -110,6 +110,10 @@ public sealed class OnnxImportTests : IDisposable
         Assert.Equal("", output);
         Assert.Equal("backprop: --activation: an .onnx file says its activations and precision itself; --activation is for .npz files", err.TrimEnd('\n'));
         Assert.False(File.Exists(saved));
+        // --save is checked before anything is read, as train's is.
+        (code, output, err) = CliTests.Run("import", onnx, "--save", _temp.Path);
+        Assert.Equal(2, code);
+        Assert.Equal($"backprop: --save: {_temp.Path} is a folder; name a file to write", err.TrimEnd('\n'));
 
         (code, _, err) = CliTests.Run("import", onnx, "--save", saved, "--features", "a,b,c,d", "--target", "kind", "--classes", "cat,dog,fish");
         Assert.True(code == 0, err);

@@ -31,6 +31,7 @@ internal static class ImportCommand
         command.SetAction(result =>
         {
             string path = result.GetValue(file)!, savePath = result.GetValue(save)!;
+            LoadedData.CheckOutputPath(savePath, "--save");   // as train's --save: before anything is read
             string extension = Path.GetExtension(path).ToLowerInvariant();
             if (!Formats.Any(f => f.Extension == extension))
                 throw new UsageException($"{path}: import reads {string.Join(" or ", Formats.Select(f => $"{f.Extension} ({f.Format})"))} files; the name ends in {(extension.Length == 0 ? "no extension" : $"'{extension}'")}");
