@@ -20,10 +20,10 @@ internal static class ImportCommand
         var save = new Option<string>("--save") { Description = "Write the model to this file.", Required = true };
         var activation = new Option<string?>("--activation") { Description = ".npz only: hidden activation: relu|sigmoid|tanh. Default relu." };
         var output = new Option<string?>("--output") { Description = ".npz only: output activation: identity|sigmoid|softmax. Default identity." };
-        var loss = new Option<string?>("--loss") { Description = "sse|mse|cross-entropy|binary-cross-entropy, for evaluate. Default the one an exported Backprop model names, else cross-entropy after softmax, binary-cross-entropy after sigmoid, mse otherwise." };
+        var loss = new Option<string?>("--loss") { Description = "sse|mse|cross-entropy|binary-cross-entropy, for evaluate. Default the one a Backprop .onnx export names, else cross-entropy after softmax, binary-cross-entropy after sigmoid, mse otherwise." };
         var precision = new Option<string?>("--precision") { Description = ".npz only: f64 or f32 (rounds float64 weights). Default f32 when every weight and bias is float32, else f64." };
-        var features = new Option<string?>("--features") { Description = "The input columns' names, one an input: A,B,... Default the names a Backprop export carries, else x1,x2,..." };
-        var target = new Option<string?>("--target") { Description = "The target columns' names: one an output, or with --classes the label column. Default the names a Backprop export carries, else y1,y2,..., or 'class' with classes." };
+        var features = new Option<string?>("--features") { Description = "The input columns' names, one an input: A,B,... Default x1,x2,... (a Backprop .onnx export keeps its own names)." };
+        var target = new Option<string?>("--target") { Description = "The target columns' names: one an output, or with --classes the label column. Default y1,y2,..., or 'class' with classes (a Backprop .onnx export keeps its own names)." };
         var classes = new Option<string?>("--classes") { Description = "Class labels, one an output (two for one sigmoid output): A,B,... Default: .onnx 0,1,... for a softmax or sigmoid output (or an export's names); .npz none (outputs are numbers)." };
         var command = new Command("import", "Makes a model file of another tool's network: FILE.onnx (as torch.onnx.export writes an nn.Sequential) or FILE.npz (numpy or PyTorch weights; activations from the flags).");
         command.Arguments.Add(file);
