@@ -26,7 +26,7 @@ internal static class GradcheckCommand
         command.Options.Add(outputs);
         command.Options.Add(rows);
         // Gradients are checked in float64 without dropout, and the results are the output: those flags do not apply.
-        flags.AddTo(command, [.. flags.TrainOnly, flags.Precision, flags.Rounding, flags.Dropout, flags.Quiet]);
+        flags.AddTo(command, [.. flags.TrainOnly, flags.Html, flags.Precision, flags.Rounding, flags.Dropout, flags.Quiet]);
         command.SetAction(result =>
         {
             int n = Count(result.GetValue(rows), "--rows", 8);

@@ -26,6 +26,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         CheckOutputPath(settings.Save, "--save");
         CheckOutputPath(settings.History, "--history");
         CheckOutputPath(settings.Plot, "--plot");
+        CheckOutputPath(settings.Html, "--html");
         if (settings.Plot is not null) PlotLibrary.Check("--plot");
         var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);

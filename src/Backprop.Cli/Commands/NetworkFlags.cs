@@ -45,6 +45,7 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." };
     public Option<string?> History { get; } = new("--history") { Description = $"Write one CSV row an epoch: {HistoryFile.Header} (lr: the learning rate the epoch used)." };
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch (and of the learning rate with --lr-schedule)." };
+    public Option<string?> Html { get; } = new("--html") { Description = "Write a self-contained HTML page (opens from disk, fetches nothing)." };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Print nothing but errors." };
 
     /// <summary>How CSV files are read: --delimiter, --missing, --unknown.</summary>
@@ -56,7 +57,7 @@ internal sealed class NetworkFlags(Recipe preset)
         foreach (var option in new Option[]
         {
             Target, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, LrSchedule, Epochs, Batch, Init, Seed, Bias, Shuffle,
-            Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Quiet,
+            Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Html, Quiet,
             Csv.Delimiter, Csv.Missing, Csv.Unknown,
         })
             if (!leaveOut.Contains(option)) command.Options.Add(option);
@@ -131,6 +132,7 @@ internal sealed class NetworkFlags(Recipe preset)
             Save = result.GetValue(Save),
             History = result.GetValue(History),
             Plot = result.GetValue(Plot),
+            Html = result.GetValue(Html),
             Quiet = result.GetValue(Quiet),
             Csv = Csv.Read(result, new CsvOptions()),
         };

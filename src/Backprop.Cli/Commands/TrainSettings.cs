@@ -17,6 +17,8 @@ internal sealed record TrainSettings
     public string? Save { get; init; }
     public string? History { get; init; }
     public string? Plot { get; init; }
+    /// <summary>--html: the page to write (train, trace and explain each write their own).</summary>
+    public string? Html { get; init; }
     public bool Quiet { get; init; }
     /// <summary>How CSV files are read (delimiter, missing cells, unseen categories); targets and classes are set when loading.</summary>
     public Backprop.Data.CsvOptions Csv { get; init; } = new();
