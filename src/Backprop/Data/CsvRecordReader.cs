@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Backprop.Data;
@@ -42,7 +46,10 @@ internal sealed class CsvRecordReader : IDisposable
     private bool _header = true; // true until the first record is read: NUL characters are looked for meanwhile
     private bool _firstFill = true;
 
-    // The current record: every field's text, back to back, and where each field starts and ends.
+    // The current record: every field's text, back to back, and where each field starts and ends. A line without
+    // quotes that lies whole in the read buffer (most lines of most files) is not copied: its fields are read where
+    // they stand in the buffer (_inBuffer), which stays as it is until the next Read.
+    private bool _inBuffer;
     private char[] _text = new char[1024];
     private int _textLength;
     private int[] _starts = new int[16], _lengths = new int[16], _lines = new int[16];
@@ -104,16 +111,24 @@ internal sealed class CsvRecordReader : IDisposable
     public int Line { get; private set; }
 
     /// <summary>Field <paramref name="index"/> of the current record, unquoted, spaces kept.</summary>
-    public ReadOnlySpan<char> Field(int index) => _text.AsSpan(_starts[index], _lengths[index]);
+    public ReadOnlySpan<char> Field(int index) => (_inBuffer ? _buffer : _text).AsSpan(_starts[index], _lengths[index]);
 
     /// <summary>The line field <paramref name="index"/> starts on.</summary>
-    public int FieldLine(int index) => _lines[index];
+    public int FieldLine(int index) => _inBuffer ? Line : _lines[index];
 
     /// <summary>Moves to the next non-blank record; false at the end of the file.</summary>
     public bool Read()
     {
-        while (Peek() >= 0)
+        while (true)
         {
+            if (ReadPlainLine())
+            {
+                if (Count == 1 && Field(0).IsWhiteSpace()) continue;   // a blank line
+                _header = false;
+                return true;
+            }
+            if (Peek() < 0) return false;
+            _inBuffer = false;
             Count = 0;
             _textLength = 0;
             Line = _line;
@@ -124,7 +139,77 @@ internal sealed class CsvRecordReader : IDisposable
             _header = false;
             return true;
         }
-        return false;
+    }
+
+    /// <summary>
+    /// The common case, read without copying: a line with no quote that ends within the buffer (after moving the
+    /// unread text to the buffer's start and reading more, once, when the line is cut by the buffer's end). Its fields
+    /// are found between the delimiters, many characters at a time. False, having read nothing, for any other line
+    /// (quotes, longer than the buffer, the file's last line without a line break): the general reader takes it.
+    /// </summary>
+    private bool ReadPlainLine()
+    {
+        var rest = _buffer.AsSpan(_position, _length - _position);
+        int end = rest.IndexOfAny(Quoted);
+        // '\r' as the buffer's last character: whether '\n' follows is not known yet.
+        if (end < 0 || end == rest.Length - 1 && rest[end] == '\r')
+        {
+            if (_position == 0 && _length == _buffer.Length || !Fill()) return false;
+            rest = _buffer.AsSpan(_position, _length - _position);
+            end = rest.IndexOfAny(Quoted);
+            if (end < 0 || end == rest.Length - 1 && rest[end] == '\r') return false;
+        }
+        if (rest[end] == '"') return false;
+        if (_starts.Length <= end)
+        {
+            int size = (int)BitOperations.RoundUpToPowerOf2((uint)end + 1);
+            _starts = new int[size];
+            _lengths = new int[size];
+            _lines = new int[size];
+        }
+        Count = Split(rest[..end], _delimiter, _position, _starts, _lengths);
+        Line = _line;
+        _inBuffer = true;
+        _position += end + (rest[end] == '\r' && rest[end + 1] == '\n' ? 2 : 1);
+        _line++;
+        return true;
+    }
+
+    /// <summary>
+    /// Splits <paramref name="line"/> at each <paramref name="delimiter"/> into fields (their starts, plus
+    /// <paramref name="offset"/>, and lengths); returns how many. The arrays hold at least one more than the line's length.
+    /// </summary>
+    internal static int Split(ReadOnlySpan<char> line, char delimiter, int offset, int[] starts, int[] lengths)
+    {
+        int count = 0, start = 0, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 characters a step: a bit for each delimiter among them, then one field for each bit.
+            ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(line));
+            var delimiters = Vector256.Create((ushort)delimiter);
+            for (; i + Vector256<ushort>.Count <= line.Length; i += Vector256<ushort>.Count)
+            {
+                uint bits = Vector256.Equals(Vector256.LoadUnsafe(ref chars, (nuint)i), delimiters).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    int at = i + BitOperations.TrailingZeroCount(bits);
+                    starts[count] = offset + start;
+                    lengths[count++] = at - start;
+                    start = at + 1;
+                    bits &= bits - 1;
+                }
+            }
+        }
+        for (; i < line.Length; i++)
+        {
+            if (line[i] != delimiter) continue;
+            starts[count] = offset + start;
+            lengths[count++] = i - start;
+            start = i + 1;
+        }
+        starts[count] = offset + start;
+        lengths[count++] = line.Length - start;
+        return count;
     }
 
     /// <summary>Reads one field; true when the delimiter ended it (another field follows in this record).</summary>
@@ -308,9 +393,14 @@ internal sealed class CsvRecordReader : IDisposable
 
     private int Next() => _position < _length || Fill() ? _buffer[_position++] : -1;
 
+    // Reads more text after what is left unread, which moves to the buffer's start; false when nothing more was read
+    // (the end of the file).
     private bool Fill()
     {
-        try { _length = _reader.Read(_buffer, 0, _buffer.Length); }
+        int kept = _length - _position;
+        if (kept > 0) Array.Copy(_buffer, _position, _buffer, 0, kept);
+        int read;
+        try { read = _reader.Read(_buffer, kept, _buffer.Length - kept); }
         catch (DecoderFallbackException e)
         {
             if (_firstFill && StartsWithGzip()) throw new DataException(_path, "the file is gzip-compressed, not CSV text; decompress it first");
@@ -318,9 +408,10 @@ internal sealed class CsvRecordReader : IDisposable
             throw new DataException(_path, $"the file is not UTF-8 text: bytes {bytes} at or after this line are not UTF-8; save it as UTF-8", _line);
         }
         _position = 0;
+        _length = kept + read;
         if (_header && _buffer.AsSpan(0, _length).Contains('\0')) throw Binary();
         _firstFill = false;
-        return _length > 0;
+        return read > 0;
     }
 
     private bool StartsWithGzip()
