@@ -81,6 +81,8 @@ class Results:
         self.openblas = load_json(os.path.join(folder, "openblas.json"))
         self.gemm = {label: self._gemm(label) for label in ("backprop", "numpy-env", "numpy-unset")}
         self.kernel_limit = load_json(os.path.join(folder, "gemm-kernel-limit.json"))
+        self.csv_time = load_json(os.path.join(folder, "csv-time.json"))
+        self.csv_memory = {impl: load_json(os.path.join(folder, f"csv-memory-{impl}.json")) for impl in ("backprop", "sylvan")}
         self.load = {}
         path = os.path.join(folder, "load.txt")
         if os.path.exists(path):
@@ -166,6 +168,17 @@ def verdict_at_least(ratio, target):
     if ratio >= target:
         return f"**met** ({ratio / target:.2f}× the target)"
     return f"**missed**: {ratio / target:.0%} of the target (needs {target / ratio:.1f}× more)"
+
+
+def csv_figures(res):
+    """(time ratio Backprop ÷ Sylvan, {impl: (peak - runtime) ÷ feature matrix}) of the csv workload, or Nones."""
+    t = res.csv_time
+    r_time = (t["backprop_median_seconds"] / t["sylvan_median_seconds"]) if t and t.get("sylvan_median_seconds") else None
+    memory = {}
+    for impl, m in res.csv_memory.items():
+        if m and m.get("matrix_bytes"):
+            memory[impl] = (m["peak_rss_kib"] - m["runtime_peak_rss_kib"]) * 1024 / m["matrix_bytes"]
+    return r_time, memory
 
 
 def verdict_at_most(ratio, target):
@@ -471,6 +484,18 @@ def print_section(res, section):
             target = f"target ≥ 0.9×: {plain(verdict_at_least(r, 0.9))}" if n >= 512 else ""
             print(f"   {dtype:<8} {n:>5} {num(bp and bp['gflops'], 1):>9} {num(e and e['gflops'], 1):>9} "
                   f"{num(u and u['gflops'], 1):>9} {ratio_text(r):>7}  {target}")
+    if section in ("csv", "all"):
+        r_csv, memory = csv_figures(res)
+        t = res.csv_time
+        print("== f. loading a CSV file to doubles (median s, interleaved; memory: (peak - runtime) / feature matrix)")
+        if t:
+            print(f"   Backprop   {t['backprop_median_seconds']:8.3f} s   Sylvan.Data.Csv {t['sylvan_median_seconds']:8.3f} s   "
+                  f"ratio {ratio_text(r_csv)}  target ≤ 1×: {plain(verdict_at_most(r_csv, 1))}")
+        else:
+            print("   time not measured")
+        for impl, v in memory.items():
+            target = f"  target ≤ 1.2: {plain(verdict_at_most(v, 1.2))}" if impl == "backprop" else ""
+            print(f"   memory {impl:<8} {v:.2f}{target}")
 
 
 # ---------------------------------------------------------------- chart
@@ -831,6 +856,16 @@ def doc(res, path, chart_name):
     if fb or fs:
         w(f"| d. peak RSS of the Fashion-MNIST run, MiB | {num(mib(fb and fb['max_rss_kib']))} | scikit-learn "
           f"{num(mib(fs and fs['max_rss_kib']))} | {ratio_text(mem_ratio)} | ≤ 1× | {verdict_at_most(mem_ratio, 1)} |")
+    r_csv, csv_mem = csv_figures(res)
+    if res.csv_time:
+        t = res.csv_time
+        w(f"| f. loading a {t['rows']}×{t['columns']} CSV to doubles, s | {num(t['backprop_median_seconds'], 2)} | Sylvan.Data.Csv "
+          f"{num(t['sylvan_median_seconds'], 2)} | {ratio_text(r_csv)} of its time | ≤ 1× | {verdict_at_most(r_csv, 1)} |")
+    if "backprop" in csv_mem:
+        w(f"| f. CSV loading: peak memory less the runtime ÷ the feature matrix | {csv_mem['backprop']:.2f} | Sylvan.Data.Csv "
+          f"{csv_mem['sylvan']:.2f} | — | ≤ 1.2 | {verdict_at_most(csv_mem['backprop'], 1.2)} |" if "sylvan" in csv_mem else
+          f"| f. CSV loading: peak memory less the runtime ÷ the feature matrix | {csv_mem['backprop']:.2f} | — | — | ≤ 1.2 | "
+          f"{verdict_at_most(csv_mem['backprop'], 1.2)} |")
     w("")
     w(f"![Backprop vs numpy, scikit-learn and PyTorch]({chart_name})")
     w("")
@@ -993,6 +1028,27 @@ def doc(res, path, chart_name):
           f"{ratio_text(ratio) if ratio else '—'} | {'≤ 1×' if impl == 'sklearn' else ''} | "
           f"{verdict_at_most(ratio, 1) if impl == 'sklearn' else ''} |")
     w("")
+
+    # f
+    if res.csv_time or csv_mem:
+        w("## f. Loading a CSV file")
+        w("")
+        t = res.csv_time or next(m for m in res.csv_memory.values() if m)
+        w(f"A generated (seeded) file of {t['rows']} rows × {t['columns']} columns ({num(t['file_bytes'] / 1048576, 1)} MiB: a "
+          "label, then pixels, about half of them 0), read to doubles: by Backprop's `CsvLoader` (features and targets), and by "
+          "Sylvan.Data.Csv's reader with `GetDouble` into one preallocated array (rows counted first, as Backprop counts "
+          "them). `Backprop.Bench csv-load`.")
+        w("")
+        if res.csv_time:
+            w(f"Time, the two interleaved in one process, {t['rounds']} rounds: Backprop "
+              + ", ".join(f"{v:.3f}" for v in t["backprop_seconds"]) + " s; Sylvan "
+              + ", ".join(f"{v:.3f}" for v in t["sylvan_seconds"]) + f" s. Medians {t['backprop_median_seconds']:.3f} s and "
+              f"{t['sylvan_median_seconds']:.3f} s: Backprop takes {ratio_text(r_csv)} of Sylvan's time.")
+            w("")
+        if csv_mem:
+            w("Memory, each loader alone in a fresh process: (peak resident set − the runtime's before loading) ÷ the "
+              "feature matrix's bytes: " + "; ".join(f"{NAMES.get(i, 'Sylvan.Data.Csv')} {v:.2f}" for i, v in csv_mem.items()) + ".")
+            w("")
 
     # micro
     w("## Micro-benchmarks (BenchmarkDotNet)")
@@ -1168,7 +1224,7 @@ def doc(res, path, chart_name):
     w("```sh")
     w("bench/run.sh            # everything: installs peers (apt-get), builds, runs, regenerates this page")
     w("bench/run.sh --quick    # fewer repetitions, 1 epoch (e: 1 seed, 2 epochs), no BenchmarkDotNet; prints, does not rewrite the doc")
-    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro)")
+    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv)")
     w("dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*TrainerStep*'   # BenchmarkDotNet alone")
     w("```")
     w("")
@@ -1185,7 +1241,7 @@ def doc(res, path, chart_name):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", default="bench/results")
-    parser.add_argument("--print", dest="section", choices=["tta", "streetlights", "fashion", "memory", "gemm", "all"])
+    parser.add_argument("--print", dest="section", choices=["tta", "streetlights", "fashion", "memory", "gemm", "csv", "all"])
     parser.add_argument("--doc")
     parser.add_argument("--chart")
     args = parser.parse_args()
