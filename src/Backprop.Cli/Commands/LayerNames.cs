@@ -8,8 +8,8 @@ internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFl
 {
     private readonly IReadOnlyList<ILayer<T>> layers = network.Layers;
 
-    // k such that layer i belongs to block k (a dense layer and the activation/dropout after it).
-    private int Block(int i)
+    /// <summary>k such that layer i belongs to block k (a dense layer and the activation/dropout after it): its output is layer_k+1.</summary>
+    public int Block(int i)
     {
         int k = 0;
         for (int first = 0; first + network.Blocks[k].Layers.Count <= i; k++) first += network.Blocks[k].Layers.Count;

@@ -7,7 +7,8 @@ namespace Backprop.Cli;
 /// <summary>
 /// <c>backprop trace DATA</c>: one iteration of backpropagation, step by step, for any network the flags
 /// describe: every weight matrix, each layer's output, the error, each delta before and after the activation's
-/// derivative, each weight delta and each updated weight matrix, named as the notes name them.
+/// derivative, each weight delta and each updated weight matrix, named as the notes name them. With <c>--html FILE</c>, the
+/// same steps as a page that walks through them on a drawing of the network.
 /// </summary>
 internal static class TraceCommand
 {
@@ -21,6 +22,7 @@ internal static class TraceCommand
         command.Arguments.Add(data);
         command.Options.Add(row);
         command.Options.Add(rows);
+        flags.Html.Description = "Also write the iteration as a self-contained HTML page: the network drawn, one step at a time (Next/Previous, arrow keys), the values involved highlighted.";
         flags.AddTo(command, flags.TrainOnly);
         command.SetAction(result =>
         {
@@ -32,9 +34,6 @@ internal static class TraceCommand
         });
         return command;
     }
-
-    // A Python str literal of name, as repr writes one.
-    private static string PyString(string name) => "'" + name.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 
     private static (int Start, int End) Rows(string? row, string? rows)
     {
@@ -54,8 +53,7 @@ internal static class TraceCommand
 
     private static int Trace<T>(Workbench<T> w, int start, int end, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (s, recipe) = (w.Settings, w.Recipe);
-        var network = w.Network;
+        var s = w.Settings;
         if (!s.Quiet)
         {
             stdout.WriteLine(w.NetworkLine());
@@ -64,46 +62,18 @@ internal static class TraceCommand
         }
         if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs); // look inside a network that has already learned a while
 
-        var names = new LayerNames<T>(network);
-        void Show(string expression, Matrix<T> value) => stdout.Write($">>> {expression}\n{value}\n");
-
-        var layer_0 = w.X[start..end];
-        var goal = w.Y[start..end];
-        stdout.Write($">>> alpha = {NetworkFlags.Num(recipe.Alpha!.Value)}\n");
-        Show($"layer_0 = data[{start}:{end}]", layer_0);
-        Show($"goal = targets[{start}:{end}]", goal);
-        // With text columns one-hot (or filled cells), layer_0's columns are not the file's: name them.
-        if (w.Data.Train.Schema is { IsPlain: false } schema)
-            stdout.Write($">>> inputs  # the columns of layer_0 (text columns one-hot)\n[{string.Join(", ", schema.InputNames.Select(PyString))}]\n");
-        foreach (var dense in network.DenseLayers)
+        // The page draws the weights as they were before the update, then as updated.
+        var before = s.Html is null ? null : w.Network.DenseLayers.Select(dense => dense.Weights.Value.Copy()).ToArray();
+        var steps = new List<TraceStep>();
+        new TraceIteration<T>(w, start, end).Run(step =>
         {
-            Show(dense.Weights.Name, dense.Weights.Value);
-            if (dense.Bias is not null) Show(dense.Bias.Name, dense.Bias.Value);
-        }
-
-        // Predict: each layer's output.
-        var prediction = network.Forward(layer_0, training: true, (i, output) => Show(names.Forward(i), output));
-        double error = double.CreateChecked(w.Loss.Loss(prediction, goal));
-        stdout.Write($">>> error = {names.LossExpression(w.Loss)}\n{Formatting.PyFormat.Repr(error)}\n");
-
-        // Learn: the deltas, from the output back to the first layer.
-        network.Backward(w.Loss, prediction, goal, (i, delta) =>
-        {
-            if (names.Backward(i, w.Loss, end - start) is string label) Show(label, delta);
+            steps.Add(step);
+            step.WriteTo(stdout);
         });
-        var dense_layers = network.DenseLayers.ToArray();
-        for (int k = dense_layers.Length - 1; k >= 0; k--)
+        if (s.Html is string html)
         {
-            Show($"weight_delta_{k}_{k + 1} = layer_{k}.T.dot(layer_{k + 1}_delta)", dense_layers[k].Weights.Gradient);
-            if (dense_layers[k].Bias is { } bias) Show($"bias_delta_{k + 1} = layer_{k + 1}_delta.sum(axis=0)", bias.Gradient);
-        }
-        w.Trainer.Update();
-        string how = recipe.Optimizer == "sgd" ? "-= alpha * " : $"updated by {recipe.Optimizer} from ";
-        string decay = recipe.L2 > 0 ? $" (+ {NetworkFlags.Num(recipe.L2)} * weights_k_k+1 for L2)" : "";
-        for (int k = dense_layers.Length - 1; k >= 0; k--)
-        {
-            Show($"weights_{k}_{k + 1} {how}weight_delta_{k}_{k + 1}{decay}", dense_layers[k].Weights.Value);
-            if (dense_layers[k].Bias is { } bias) Show($"bias_{k + 1} {how}bias_delta_{k + 1}", bias.Value);
+            TracePage.Write(html, w, steps, before!);
+            if (!s.Quiet) stdout.WriteLine($"wrote {html}");
         }
         return 0;
     }
