@@ -11,10 +11,12 @@ public sealed class TraceTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     // The notes' "One iteration of backprop" data: lights and walk_stop.
-    private string Lights() => _temp.Write("lights.csv", "a,b,c,walk\n1,0,1,1\n0,1,1,1\n0,0,1,0\n1,1,1,1\n");
+    internal const string LightsCsv = "a,b,c,walk\n1,0,1,1\n0,1,1,1\n0,0,1,0\n1,1,1,1\n";
+
+    private string Lights() => _temp.Write("lights.csv", LightsCsv);
 
     // The trace's output as (expression, value text) pairs.
-    private static List<(string Expression, string Value)> Steps(string output)
+    internal static List<(string Expression, string Value)> Steps(string output)
     {
         var steps = new List<(string, string)>();
         foreach (var chunk in output.Split(">>> ").Skip(1))
