@@ -62,8 +62,15 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IDisposable
         Assert.Equal(double.Parse(expected[3], CultureInfo.InvariantCulture), values.Where(v => v > 0).Sum(), 0.00035);
         Assert.Equal(double.Parse(expected[4], CultureInfo.InvariantCulture), values.Where(v => v < 0).Sum(), 0.00035);
 
+        // Pointing at a weight of the second layer shows its numbers too: layer_1[2] -> walk, as the terminal prints them.
+        await page.Locator("td.cell[data-layer='1'][data-i='2']").HoverAsync();
+        Assert.Contains("layer_1[2] → walk", await page.Locator("#detail-1 h4").TextContentAsync());
+        Assert.Equal(listed.Single(r => r[0] == "layer_1[2]" && r[1] == "walk")[2..7],
+            await page.EvaluateAsync<string[]>("() => ['weight', 'up', 'down', 'net', 'zero input'].map(n => document.querySelector(`#detail-1 td[data-name='${n}']`).textContent)"));
+
         Assert.Empty(requests);
         Assert.Empty(errors);
+        await page.Locator("td.cell[data-layer='0'][data-i='1'][data-o='0']").FocusAsync();
         await page.EvaluateAsync("() => window.scrollTo(0, document.querySelectorAll('h2')[1].offsetTop - 8)");
         await BrowserFixture.ScreenshotAsync(page, "explain");
     }

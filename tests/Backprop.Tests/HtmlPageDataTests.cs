@@ -124,6 +124,31 @@ public sealed class HtmlPageDataTests : IDisposable
     }
 
     [Fact]
+    public void Train_page_has_the_learning_rate_of_a_schedule_and_says_which_weights_early_stopping_kept()
+    {
+        string page = _temp.File("train.html"), history = _temp.File("h.csv");
+        string terminal = Ok("train", Flowers, "--target", "species", "--validation", "0.3", "--epochs", "80", "--batch", "10", "--layers", "16",
+            "--alpha", "0.02", "--lr-schedule", "step:5,0.7", "--early-stopping", "5", "--history", history, "--html", page).Out;
+        var data = PageData(page);
+        var table = data.GetProperty("epochs");
+        Assert.Equal("lr", Strings(table.GetProperty("headers"))[^1]);
+        // Each epoch's rate as the terminal prints it ("lr 0.00686"), and the history's numbers in the chart.
+        var printed = terminal.Split('\n').Where(l => l.StartsWith("epoch ", StringComparison.Ordinal)).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"  lr (\S+)  ").Groups[1].Value).ToArray();
+        Assert.Equal(printed, Rows(table).Select(r => r[^1]));
+        var csv = File.ReadAllLines(history).Skip(1).Select(l => D(l.Split(',')[6])).ToArray();
+        Assert.Equal(csv, data.GetProperty("series").GetProperty("lr").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Contains(0.02 * 0.7, csv); // the schedule changed the rate
+
+        // Early stopping kept an earlier epoch's weights: the terminal's line is on the page, and the confusion matrix says it used them.
+        string stopped = terminal.Split('\n').Single(l => l.StartsWith("early stopping: ", StringComparison.Ordinal));
+        Assert.Contains(stopped, Strings(data.GetProperty("lines")));
+        int kept = int.Parse(stopped[(stopped.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+        Assert.True(kept < printed.Length);
+        Assert.Contains($"with the weights of epoch {kept}, which training kept", data.GetProperty("confusion").GetProperty("caption").GetString());
+        Assert.Equal(kept, data.GetProperty("overfit").GetProperty("epoch").GetInt32()); // the lowest validation loss, which early stopping kept
+    }
+
+    [Fact]
     public void Train_page_confusion_matrix_is_the_one_evaluate_prints_for_the_validation_rows()
     {
         string page = _temp.File("train.html"), model = _temp.File("m.model");
