@@ -53,6 +53,92 @@ public sealed class ExplainTests : IDisposable
         Assert.Equal(w, dense.Weights.Value.Span.ToArray()); // measuring moved nothing
     }
 
+    // The notes' "Backpropagation in code" network: 3-4-1, relu hidden, weights 2·random - 1 from np.random.seed(1), in numpy's order.
+    private static (Network<double> Network, double[,] W01, double[,] W12) NotesNetwork()
+    {
+        var random = new NumpyRandom(1);
+        var w01 = new double[3, 4];
+        var w12 = new double[4, 1];
+        for (int i = 0; i < 3; i++) for (int o = 0; o < 4; o++) w01[i, o] = 2 * random.RandomSample() - 1;
+        for (int i = 0; i < 4; i++) w12[i, 0] = 2 * random.RandomSample() - 1;
+        var first = new Dense<double>(3, 4);
+        var second = new Dense<double>(4, 1);
+        for (int i = 0; i < 3; i++) for (int o = 0; o < 4; o++) first.Weights.Value[i, o] = w01[i, o];
+        for (int i = 0; i < 4; i++) second.Weights.Value[i, 0] = w12[i, 0];
+        return (new Network<double>(first, new Relu<double>(), second), w01, w12);
+    }
+
+    [Fact]
+    public void Each_examples_step_is_the_notes_minus_layer_in_times_delta_computed_by_hand()
+    {
+        // Expected: the notes' loop body written out in plain loops (numpy's layer_1 = relu(layer_0 · w01), layer_2 = layer_1 · w12,
+        // layer_2_delta = layer_2 - goal, layer_1_delta = layer_2_delta · w12ᵀ · relu2deriv(layer_1)); each example's step on a
+        // weight is -(layer_in[i] · delta[o]), the notes' weight_delta with its sign turned, as the notes' error attribution reads it.
+        var (network, w01, w12) = NotesNetwork();
+        var steps = ErrorAttribution.StepsByExample(network, new SquaredError<double>(), Lights, Walk);
+        Assert.Equal(2, steps.Count);
+        Assert.All(steps, s => Assert.Equal(6, s.Examples));
+        for (int e = 0; e < 6; e++)
+        {
+            var layer1 = new double[4];
+            for (int o = 0; o < 4; o++)
+            {
+                double sum = 0;
+                for (int i = 0; i < 3; i++) sum += Lights[e, i] * w01[i, o];
+                layer1[o] = sum > 0 ? sum : 0;
+            }
+            double layer2 = 0;
+            for (int i = 0; i < 4; i++) layer2 += layer1[i] * w12[i, 0];
+            double delta2 = layer2 - Walk[e, 0];
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.Equal(-(layer1[i] * delta2), steps[1].Step(e, i, 0), 1e-14);
+                Assert.Equal(layer1[i] == 0, steps[1].NoBlame(e, i));
+            }
+            for (int o = 0; o < 4; o++)
+            {
+                double delta1 = delta2 * w12[o, 0] * (layer1[o] > 0 ? 1 : 0);
+                for (int i = 0; i < 3; i++) Assert.Equal(-(Lights[e, i] * delta1), steps[0].Step(e, i, o), 1e-14);
+            }
+            for (int i = 0; i < 3; i++) Assert.Equal(Lights[e, i] == 0, steps[0].NoBlame(e, i));
+        }
+        // Some hidden unit is off for some example (relu), so the second layer has "no blame" examples too.
+        Assert.Contains(true, steps[1].ZeroInput.Cast<bool>());
+    }
+
+    [Fact]
+    public void Each_examples_steps_add_up_to_the_pressure_exactly()
+    {
+        // Up is the sum of the positive steps, down of the negative ones, zero input the examples that blame nothing:
+        // the same numbers, to the last bit, as Pressure's sums (added in the order of the examples).
+        var (network, _, _) = NotesNetwork();
+        var loss = new SquaredError<double>();
+        var trainer = new Trainer<double>(network, loss, new Sgd<double>(0.2));
+        trainer.Fit(Lights, Walk, 3);
+        var pressure = ErrorAttribution.Pressure(network, loss, Lights, Walk);
+        var steps = ErrorAttribution.StepsByExample(network, loss, Lights, Walk);
+        for (int d = 0; d < 2; d++)
+        {
+            Assert.Equal(pressure[d].Layer, steps[d].Layer);
+            for (int i = 0; i < pressure[d].Weights.Rows; i++)
+                for (int o = 0; o < pressure[d].Weights.Columns; o++)
+                {
+                    double up = 0, down = 0;
+                    int zero = 0;
+                    for (int e = 0; e < 6; e++)
+                    {
+                        double step = steps[d].Step(e, i, o);
+                        if (step > 0) up += step; else down += step;
+                        if (steps[d].NoBlame(e, i)) zero++;
+                    }
+                    Assert.Equal(pressure[d].Up[i, o], up);
+                    Assert.Equal(pressure[d].Down[i, o], down);
+                    Assert.Equal(pressure[d].ZeroInput[i, o], zero);
+                }
+        }
+        Assert.True(pressure[1].Up.Span.ToArray().Any(v => v > 0) && pressure[1].Down.Span.ToArray().Any(v => v < 0)); // both signs occur
+    }
+
     [Fact]
     public void Conflicting_pressure_is_flagged_when_both_directions_are_comparable()
     {

@@ -22,6 +22,8 @@ internal static class ExplainCommand
         command.Arguments.Add(data);
         command.Options.Add(top);
         flags.Plot.Description = "Write heat maps of each layer's net pressure and weights (PNG).";
+        flags.Html.Description = "Write a self-contained HTML page (opens from disk, fetches nothing): the correlation table and every weight's pressure as a heat map; "
+            + "focus or point at a weight for its up, down and net pressure and the step each example asks of it. --top does not limit the page: it shows every input and weight.";
         flags.AddTo(command, [.. flags.TrainOnly.Where(o => o != flags.Plot), flags.Quiet]);
         command.SetAction(result =>
         {
@@ -54,10 +56,7 @@ internal static class ExplainCommand
         stdout.WriteLine($"correlation of each input with each target over {train.Count} examples (before training):");
         var correlation = ErrorAttribution.Correlations(train.Features, train.Targets);
         int width = Math.Max(12, inputNames.Max(n => n.Length));
-        // With --top, the inputs whose strongest correlation with any target is largest, in that order.
-        var inputs = Enumerable.Range(0, inputNames.Count).ToList();
-        if (top > 0 && inputs.Count > top)
-            inputs = [.. inputs.OrderByDescending(i => Enumerable.Range(0, targetNames.Count).Max(j => double.IsNaN(correlation[i, j]) ? 0 : Math.Abs(correlation[i, j]))).Take(top)];
+        var inputs = PressureText.MostCorrelated(correlation, top);
         stdout.WriteLine("input".PadRight(width) + string.Concat(targetNames.Select(t => "  " + t.PadLeft(Math.Max(8, t.Length)))));
         foreach (int i in inputs)
             stdout.WriteLine(inputNames[i].PadRight(width) + string.Concat(targetNames.Select((t, j) => "  " + Num(correlation[i, j], "0.000").PadLeft(Math.Max(8, t.Length)))));
@@ -69,26 +68,20 @@ internal static class ExplainCommand
         if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs);
         string when = w.Epochs > 0 ? $"after {w.Epochs} epochs" : "at the initial weights";
         var pressure = ErrorAttribution.Pressure(w.Network, w.Loss, w.X, w.Y);
-        stdout.WriteLine(w.NetworkLine());
-        stdout.WriteLine($"pressure on each weight {when}: the sum over the {train.Count} examples of -weight_delta, the step each example asks for, split into up and down");
-        var listed = Listed(pressure, top);
+        string[] lines = [w.NetworkLine(), $"pressure on each weight {when}: the sum over the {train.Count} examples of -weight_delta, the step each example asks for, split into up and down"];
+        foreach (string line in lines) stdout.WriteLine(line);
+        var listed = PressureText.Listed(pressure, top);
         for (int d = 0; d < pressure.Count; d++)
         {
             var p = pressure[d];
-            var rowNames = d == 0 ? inputNames : Enumerable.Range(0, p.Weights.Rows).Select(i => $"layer_{d}[{i}]").ToArray();
-            var columnNames = d == pressure.Count - 1 && targetNames.Count == p.Weights.Columns ? targetNames : Enumerable.Range(0, p.Weights.Columns).Select(o => $"layer_{d + 1}[{o}]").ToArray();
+            var rowNames = PressureText.RowNames(pressure, d, inputNames);
+            var columnNames = PressureText.ColumnNames(pressure, d, targetNames);
             stdout.WriteLine();
             stdout.WriteLine($"{p.Layer}:");
             int from = Math.Max(4, rowNames.Max(n => n.Length)), to = Math.Max(2, columnNames.Max(n => n.Length));
             stdout.WriteLine($"{"from".PadRight(from)}  {"to".PadRight(to)}  {"weight",10}  {"up",10}  {"down",10}  {"net",10}  zero input  notes");
             foreach (var (i, o) in listed[d])
-                {
-                    var notes = new List<string>();
-                    if (p.Conflicting(i, o)) notes.Add("conflicting pressure");
-                    if (p.ZeroInput[i, o] == p.Examples) notes.Add("input always 0: never blamed");
-                    else if (p.ZeroInput[i, o] > 0) notes.Add($"no blame in {p.ZeroInput[i, o]} example{(p.ZeroInput[i, o] == 1 ? "" : "s")}");
-                    stdout.WriteLine($"{rowNames[i].PadRight(from)}  {columnNames[o].PadRight(to)}  {Num(p.Weights[i, o]),10}  {Num(p.Up[i, o]),10}  {Num(p.Down[i, o]),10}  {Num(p.Net(i, o)),10}  {p.ZeroInput[i, o],10}  {string.Join("; ", notes)}");
-                }
+                stdout.WriteLine($"{rowNames[i].PadRight(from)}  {columnNames[o].PadRight(to)}  {Num(p.Weights[i, o]),10}  {Num(p.Up[i, o]),10}  {Num(p.Down[i, o]),10}  {Num(p.Net(i, o)),10}  {p.ZeroInput[i, o],10}  {PressureText.Notes(p, i, o)}");
             if (listed[d].Count < p.Weights.Length) stdout.WriteLine($"({listed[d].Count} of this layer's {p.Weights.Length} weights listed)");
         }
         int shown = listed.Sum(l => l.Count);
@@ -98,27 +91,24 @@ internal static class ExplainCommand
             stdout.WriteLine($"listed: the {shown} weights with the largest pressure (up + |down|) of {weightCount}, each layer's largest first; {weightCount - shown} left out (--top 0 lists all)");
         }
         stdout.WriteLine();
-        stdout.WriteLine("up/down: how hard the examples push a weight up or down; conflicting: pushed both ways about equally (regularisation, --l2, turns such weights down); zero input: examples where the weight's input was 0, so the error could not be its fault");
+        stdout.WriteLine(Legend);
 
         if (w.Settings.Plot is string plot)
         {
             SavePlot(plot, pressure);
             stdout.WriteLine($"wrote {plot}");
         }
+        if (w.Settings.Html is string html)
+        {
+            ExplainPage.Write(html, w, correlation, pressure, [.. lines, Legend]);
+            stdout.WriteLine($"wrote {html}");
+        }
         return 0;
     }
 
-    // The weights to list, layer by layer: all in order when top is 0 or covers them, else the top largest pressures (up +
-    // |down|) over all layers, largest first within each layer (ties in layer, input, output order).
-    private static List<(int Input, int Output)>[] Listed(IReadOnlyList<LayerPressure> pressure, int top)
-    {
-        var all = pressure.SelectMany((p, d) => Enumerable.Range(0, p.Weights.Length).Select(k => (Layer: d, Input: k / p.Weights.Columns, Output: k % p.Weights.Columns))).ToList();
-        double Total((int Layer, int Input, int Output) x) => pressure[x.Layer].Up[x.Input, x.Output] - pressure[x.Layer].Down[x.Input, x.Output];
-        if (top > 0 && all.Count > top) all = [.. all.OrderByDescending(Total).Take(top)];
-        return [.. pressure.Select((_, d) => all.Where(x => x.Layer == d).Select(x => (x.Input, x.Output)).ToList())];
-    }
+    private static string Num(double v, string format = "0.0000") => PressureText.Num(v, format);
 
-    private static string Num(double v, string format = "0.0000") => double.IsNaN(v) ? "-" : v.ToString(format, CultureInfo.InvariantCulture);
+    private const string Legend = "up/down: how hard the examples push a weight up or down; conflicting: pushed both ways about equally (regularisation, --l2, turns such weights down); zero input: examples where the weight's input was 0, so the error could not be its fault";
 
     // Two heat maps a dense layer: its net pressure and its weights (rows: inputs, columns: outputs).
     private static void SavePlot(string path, IReadOnlyList<LayerPressure> pressure)

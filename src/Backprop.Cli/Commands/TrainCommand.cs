@@ -12,6 +12,8 @@ internal static class TrainCommand
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, an IDX images file (gzipped or not), or a folder of IDX train/t10k pairs." };
         var flags = new NetworkFlags(new Recipe());
+        flags.Html.Description = "Write a self-contained HTML page (opens from disk, fetches nothing) after training, as --plot: loss and accuracy per epoch, train against validation, "
+            + "the epoch of the lowest validation loss marked, the confusion matrix (or a regression's errors) and, for IDX images, the first layer's weights as pictures.";
         var checkpointFlags = new CheckpointFlags();
         var command = new Command("train", "Trains a network on your data by gradient descent and backpropagation.");
         command.Arguments.Add(data);
@@ -41,20 +43,26 @@ internal static class TrainCommand
         var (train, validation, test) = (w.Data.Train, w.Data.Validation, w.Data.Test);
         var (network, spec, normalization, trainer) = (w.Network, w.Spec, w.Normalization, w.Trainer);
         var view = TrainingView.Create(stdout, s.Quiet);
+        var said = new List<string>(); // the lines about the run, for the page
+        void Say(string line)
+        {
+            said.Add(line);
+            view.Line(line);
+        }
         bool scheduled = w.Recipe.Schedule is not (null or ConstantSchedule);
         view.ShowRate = scheduled;
         (IRowSource<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
-        view.Line(w.DataLine());
-        view.Line(w.NetworkLine());
-        if (w.DefaultsLine() is string defaults) view.Line(defaults);
-        if (w.ClassWeightsLine() is string classWeights) view.Line(classWeights);
-        foreach (var note in s.Notes) view.Line(note);
+        Say(w.DataLine());
+        Say(w.NetworkLine());
+        if (w.DefaultsLine() is string defaults) Say(defaults);
+        if (w.ClassWeightsLine() is string classWeights) Say(classWeights);
+        foreach (var note in s.Notes) Say(note);
         if (start.Resume is { } resume)
         {
             if (w.Learner.ResumeProblem(resume, validation) is string problem) throw new UsageException($"--resume {start.ResumePath}: {problem}");
-            view.Line($"resumed from {start.ResumePath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
+            Say($"resumed from {start.ResumePath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
         }
-        if (start.InitFromPath is string initFrom) view.Line($"starting from the weights of {initFrom}");
+        if (start.InitFromPath is string initFrom) Say($"starting from the weights of {initFrom}");
 
         using var historyFile = s.History is string historyPath ? new HistoryWriter(historyPath) : null;
         foreach (var epoch in start.Resume?.State.History ?? []) historyFile?.Append(epoch);
@@ -67,7 +75,7 @@ internal static class TrainCommand
             view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData, interrupt, checkpoints.Checkpointing));
 
         int exitCode = 0;
-        string? interrupted = null;
+        string? interrupted = null, diverged = null;
         switch (history.Stop)
         {
             case StopReason.Cancelled:
@@ -75,11 +83,12 @@ internal static class TrainCommand
                 exitCode = Cli.Interrupted;
                 break;
             case StopReason.EarlyStopping:
-                view.Line($"early stopping: no better {(validation is null ? "training" : "validation")} loss for {w.Recipe.Patience} epochs; kept the weights of epoch {history.BestEpoch}");
+                Say($"early stopping: no better {(validation is null ? "training" : "validation")} loss for {w.Recipe.Patience} epochs; kept the weights of epoch {history.BestEpoch}");
                 break;
             case StopReason.Diverged:
-                stderr.WriteLine($"backprop: training diverged in epoch {history.DivergedAt}: the loss became NaN or infinite; "
-                    + $"kept the weights from {(history.Epochs.Count == 0 ? "before training" : $"epoch {history.Epochs.Count}")}; try a smaller --alpha (it was {NetworkFlags.Num(w.Recipe.Alpha!.Value)})");
+                diverged = $"training diverged in epoch {history.DivergedAt}: the loss became NaN or infinite; "
+                    + $"kept the weights from {(history.Epochs.Count == 0 ? "before training" : $"epoch {history.Epochs.Count}")}; try a smaller --alpha (it was {NetworkFlags.Num(w.Recipe.Alpha!.Value)})";
+                stderr.WriteLine($"backprop: {diverged}");
                 exitCode = Cli.UsageError;
                 break;
         }
@@ -88,14 +97,14 @@ internal static class TrainCommand
         {
             var (tx, ty) = w.Prepare(test);
             var (testLoss, testAccuracy) = trainer.Evaluate(tx, ty);
-            view.Line($"test: loss {TrainingView.F(testLoss)}" + (train.ClassNames is null ? "" : $"  accuracy {TrainingView.F(testAccuracy)}") + $"  ({test.Count} examples)");
+            Say($"test: loss {TrainingView.F(testLoss)}" + (train.ClassNames is null ? "" : $"  accuracy {TrainingView.F(testAccuracy)}") + $"  ({test.Count} examples)");
         }
 
         var kept = new List<string>();
         if (s.Save is string save)
         {
             if (history.Stop == StopReason.Diverged && history.Epochs.Count == 0)
-                view.Line($"nothing saved to {save}: no epoch finished before the loss diverged");
+                Say($"nothing saved to {save}: no epoch finished before the loss diverged");
             else if (interrupted is not null && history.Epochs.Count == 0)
                 kept.Add($"nothing saved to {save}: no epoch had finished");
             else
@@ -107,13 +116,15 @@ internal static class TrainCommand
                     throw new UsageException($"{save}: cannot save the model: {e.Message}");
                 }
                 if (interrupted is not null) kept.Add($"saved the weights of epoch {history.Epochs.Count} to {save}");
-                else view.Line($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
+                else Say($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
             }
         }
         if (interrupted is not null && checkpoints.Last is { } last)
             kept.Add($"checkpoint at epoch {last.Epoch}, example {last.Position} of {train.Count} in {start.CheckpointPath} (--resume it to go on)");
         if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
         if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, trainer.Loss.Name, showRate: scheduled);
+        if (s.Html is string html && history.Epochs.Count > 0)
+            TrainPage.Write(html, w, history, [.. said, .. new[] { interrupted, diverged }.OfType<string>()], scheduled, validationData);
         if (historyFile?.Failure is string failure) throw new UsageException(failure);
         if (interrupted is not null) stderr.WriteLine($"backprop: {interrupted}" + (kept.Count > 0 ? $"; {string.Join("; ", kept)}" : ""));
         return exitCode;

@@ -93,6 +93,9 @@ public sealed class Dataset
     /// <summary>True for images (IDX files): the inputs are bytes, each feature byte / 255.</summary>
     public bool IsImages => _pixels is not null;
 
+    /// <summary>For images, each image's size in pixels (its inputs are its rows of pixels, one after another); null otherwise.</summary>
+    public (int Height, int Width)? ImageShape { get; init; }
+
     /// <summary>A new matrix of the inputs in the precision asked for (images convert from their bytes directly).</summary>
     public Matrix<T> FeaturesAs<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         _pixels is not null ? FromPixels<T>() : Features.Cast<T>();
@@ -153,7 +156,7 @@ public sealed class Dataset
             Targets.RowSpan(row).CopyTo(targets.RowSpan(i));
         }
         return pixels is not null
-            ? new Dataset(pixels, rows.Count, targets, FeatureNames, TargetNames, ClassNames, Source)
+            ? new Dataset(pixels, rows.Count, targets, FeatureNames, TargetNames, ClassNames, Source) { ImageShape = ImageShape }
             : new Dataset(features!, targets, FeatureNames, TargetNames, ClassNames, Source)
             {
                 Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected,

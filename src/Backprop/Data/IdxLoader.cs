@@ -32,7 +32,7 @@ public static class IdxLoader
         for (int r = 0; r < count; r++) targets[r, labels[r]] = 1;
 
         return new Dataset(images, count, targets, new PixelNames(rows * columns), ["label"],
-            Enumerable.Range(0, classes).Select(i => i.ToString()).ToArray(), imagesPath);
+            Enumerable.Range(0, classes).Select(i => i.ToString()).ToArray(), imagesPath) { ImageShape = (rows, columns) };
     }
 
     /// <summary>Loads the train-images-idx3-ubyte/train-labels-idx1-ubyte and t10k-... pairs (each gzipped or not) from a folder.</summary>

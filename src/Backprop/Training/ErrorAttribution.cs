@@ -45,26 +45,63 @@ public static class ErrorAttribution
         var up = dense.Select(d => new Matrix<double>(d.Inputs, d.Outputs)).ToArray();
         var down = dense.Select(d => new Matrix<double>(d.Inputs, d.Outputs)).ToArray();
         var zero = dense.Select(d => new int[d.Inputs, d.Outputs]).ToArray();
+        EachExample(network, loss, x, y, (_, d, g, input) =>
+        {
+            for (int i = 0; i < g.Rows; i++)
+            {
+                bool noInput = input[0, i] == T.Zero;
+                for (int o = 0; o < g.Columns; o++)
+                {
+                    double step = Step(g[i, o]);
+                    if (step > 0) up[d][i, o] += step; else down[d][i, o] += step;
+                    if (noInput) zero[d][i, o]++;
+                }
+            }
+        });
+        return dense.Select((d, i) => new LayerPressure(d.Weights.Name, d.Weights.Value.Cast<double>(), up[i], down[i], zero[i], x.Rows)).ToArray();
+    }
+
+    /// <summary>
+    /// The pressure of each example apart: for every dense layer, the step −weight_delta each example alone asks of each
+    /// weight at the current weights (no update), and which of the layer's inputs were 0 for it (no blame possible).
+    /// Adding up an example's steps by sign gives <see cref="Pressure{T}"/>'s up and down, exactly (the same steps, added
+    /// in the same order). Holds examples × weights numbers: give the rows to look at.
+    /// </summary>
+    public static IReadOnlyList<LayerSteps> StepsByExample<T>(Network<T> network, ILoss<T> loss, Matrix<T> x, Matrix<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var dense = network.DenseLayers.ToArray();
+        var steps = dense.Select(_ => new Matrix<double>[x.Rows]).ToArray();
+        var zero = dense.Select(d => new bool[x.Rows, d.Inputs]).ToArray();
+        EachExample(network, loss, x, y, (r, d, g, input) =>
+        {
+            var mine = new Matrix<double>(g.Rows, g.Columns);
+            for (int i = 0; i < g.Rows; i++)
+            {
+                zero[d][r, i] = input[0, i] == T.Zero;
+                for (int o = 0; o < g.Columns; o++) mine[i, o] = Step(g[i, o]);
+            }
+            steps[d][r] = mine;
+        });
+        return dense.Select((d, i) => new LayerSteps(d.Weights.Name, steps[i], zero[i])).ToArray();
+    }
+
+    // The step an example asks of a weight whose gradient (its weight_delta) is g: −g, in float64.
+    private static double Step<T>(T gradient) where T : unmanaged, IFloatingPointIeee754<T> => -double.CreateChecked(gradient);
+
+    // Each example alone, forward and backward at the current weights; then, for each dense layer d, visit(example, d,
+    // the layer's weight gradient, its input layer_d).
+    private static void EachExample<T>(Network<T> network, ILoss<T> loss, Matrix<T> x, Matrix<T> y, Action<int, int, Matrix<T>, Matrix<T>> visit)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Examples.CheckSameRows(x, y);
+        var dense = network.DenseLayers.ToArray();
         for (int r = 0; r < x.Rows; r++)
         {
             var prediction = network.Forward(x[r..(r + 1)], training: false);
             network.Backward(loss, prediction, y[r..(r + 1)]);
             for (int d = 0; d < dense.Length; d++)
-            {
-                var g = dense[d].Weights.Gradient;
-                var input = network.Blocks[d].Input!; // layer_{d}: the example itself, then each block's output
-                for (int i = 0; i < g.Rows; i++)
-                {
-                    bool noInput = input[0, i] == T.Zero;
-                    for (int o = 0; o < g.Columns; o++)
-                    {
-                        double step = -double.CreateChecked(g[i, o]);
-                        if (step > 0) up[d][i, o] += step; else down[d][i, o] += step;
-                        if (noInput) zero[d][i, o]++;
-                    }
-                }
-            }
+                visit(r, d, dense[d].Weights.Gradient, network.Blocks[d].Input!); // layer_{d}: the example itself, then each block's output
         }
-        return dense.Select((d, i) => new LayerPressure(d.Weights.Name, d.Weights.Value.Cast<double>(), up[i], down[i], zero[i], x.Rows)).ToArray();
     }
 }

@@ -97,3 +97,45 @@ const Page = (() => {
 
   return { data, main, el, svg, section, table, colour, lineChart };
 })();
+
+// Added for the explain and train pages: heat maps whose values the page's C# rounded to levels (PageJson.Levels).
+/** The levels packed one character a value by PageJson.Levels, as numbers from -steps to +steps (for drawing only). */
+Page.levels = function (text, steps) {
+  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  return Array.from(text, ch => alphabet.indexOf(ch) - steps);
+};
+
+/**
+ * A heat map on a canvas: rows x columns cells (levels row by row) of opts.cell px (or opts.cellWidth x opts.cellHeight),
+ * coloured with Page.colour(level, steps). Negative cells are also hatched (a dark diagonal) when cells are at least
+ * 6 px, so that the sign does not rest on colour alone; { hatched } says whether they could be.
+ * Returns { element, cellWidth, cellHeight, hatched }.
+ */
+Page.heatCanvas = function (levels, rows, columns, steps, opts) {
+  opts = opts || {};
+  const cw = opts.cellWidth || opts.cell || 4, ch = opts.cellHeight || opts.cell || 4;
+  const element = Page.el("canvas", { width: columns * cw, height: rows * ch, role: "img", "aria-label": opts.label || "heat map" });
+  const g = element.getContext("2d");
+  const hatched = cw >= 6 && ch >= 6;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) {
+    const v = levels[i * columns + j];
+    g.fillStyle = Page.colour(v, steps);
+    g.fillRect(j * cw, i * ch, cw, ch);
+    if (hatched && v < 0) {
+      g.strokeStyle = "rgba(0,0,0,.55)";
+      g.beginPath(); g.moveTo(j * cw + 1, (i + 1) * ch - 1); g.lineTo((j + 1) * cw - 1, i * ch + 1); g.stroke();
+    }
+  }
+  return { element, cellWidth: cw, cellHeight: ch, hatched };
+};
+
+/**
+ * Pictures of levels, one a figure: items = [{ name, levels, label }], each height x width values row by row (an image's
+ * pixels), drawn with Page.heatCanvas at up to 6 px a pixel. Returns a div.images.
+ */
+Page.pictures = function (items, height, width, steps) {
+  const cell = Math.max(1, Math.min(6, Math.floor(112 / Math.max(width, height))));
+  return Page.el("div", { class: "images" }, items.map(item => Page.el("figure", {},
+    Page.heatCanvas(Page.levels(item.levels, steps), height, width, steps, { cell, label: item.label || item.name }).element,
+    Page.el("figcaption", {}, item.name))));
+};

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+
+namespace Backprop.Cli;
+
+/// <summary>
+/// <c>explain --html</c>: the correlation table and, for each dense layer, the pressure on every weight as a heat map
+/// whose weights show their up, down and net pressure and the step each example asks of them. Large networks keep the
+/// page under 2 MB: per-example steps only while examples × weights stays within <see cref="ExampleBudget"/>, and each
+/// weight's numbers only while the network has at most <see cref="DetailBudget"/> weights (beyond, the heat map's
+/// colours and each layer's largest pressures).
+/// </summary>
+internal static class ExplainPage
+{
+    /// <summary>At most this many per-example steps (examples × weights) are on a page.</summary>
+    public const int ExampleBudget = 100_000;
+
+    /// <summary>Networks of at most this many weights have each weight's numbers on the page.</summary>
+    public const int DetailBudget = 10_000;
+
+    /// <summary>A layer of at most this many weights is drawn as cells that take the focus one by one; larger ones on a canvas.</summary>
+    public const int CellLimit = 1_024;
+
+    /// <summary>Each layer's table lists at most this many weights (the largest pressure first when it has more).</summary>
+    public const int TableRows = 200;
+
+    /// <summary>The correlation table holds at most this many correlations (inputs × targets); beyond, the inputs most correlated with a target.</summary>
+    public const int CorrelationBudget = 20_000;
+
+    /// <summary>A layer of more weights than this has no heat map (its table lists its largest pressures); so has any layer once the page holds this many heat-map cells.</summary>
+    public const int DrawBudget = 1_000_000;
+
+    /// <summary>How many examples (the first ones) get their per-example steps on the page.</summary>
+    public static int ExamplesKept(int examples, int weights) => weights > DetailBudget ? 0 : Math.Min(examples, ExampleBudget / weights);
+
+    /// <summary>Writes the page for the pressure measured on <paramref name="w"/>'s network; <paramref name="lines"/> are the terminal's lines above the tables.</summary>
+    public static void Write<T>(string path, Workbench<T> w, double[,] correlation, IReadOnlyList<LayerPressure> pressure, IReadOnlyList<string> lines)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var train = w.Data.Train;
+        var targetNames = train.ClassNames ?? train.TargetNames;
+        int weights = pressure.Sum(p => p.Weights.Length);
+        int kept = ExamplesKept(train.Count, weights);
+        var steps = kept == 0 ? null : ErrorAttribution.StepsByExample(w.Network, w.Loss, w.X[0..kept], w.Y[0..kept]);
+        HtmlPage.Write(path, $"explain: {Path.GetFileName(train.Source)}", "explain.js", json =>
+        {
+            json.WriteStartObject();
+            json.Strings("lines", lines);
+            var inputs = PressureText.MostCorrelated(correlation, Math.Max(1, CorrelationBudget / targetNames.Count));
+            json.Table("correlation", $"correlation of each input with each target over {train.Count} examples (before training)"
+                    + (inputs.Count < train.FeatureNames.Count ? $"; the {inputs.Count} inputs most correlated with a target, of {train.FeatureNames.Count} (the page holds at most {Count(CorrelationBudget)} correlations)" : ""),
+                ["input", .. targetNames],
+                inputs.Select(i => (IEnumerable<string>)[train.FeatureNames[i], .. targetNames.Select((_, j) => PressureText.Num(correlation[i, j], "0.000"))]));
+            if (train.ImageShape is (int height, int width) && height * width == train.FeatureNames.Count)
+                WriteCorrelationPictures(json, correlation, targetNames, height, width);
+            json.WriteString("examplesNote", ExamplesNote(train.Count, weights, kept));
+            json.Strings("examples", Enumerable.Range(0, kept).Select(e => ExampleName(train, e)));
+            json.WriteNumber("levelSteps", PageJson.Steps);
+            json.WriteStartArray("layers");
+            int drawn = 0;
+            for (int d = 0; d < pressure.Count; d++)
+            {
+                bool draw = drawn + pressure[d].Weights.Length <= DrawBudget;
+                if (draw) drawn += pressure[d].Weights.Length;
+                WriteLayer(json, pressure, d, train.FeatureNames, targetNames, weights <= DetailBudget, draw, steps?[d]);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    private static void WriteLayer(Utf8JsonWriter json, IReadOnlyList<LayerPressure> pressure, int d, IReadOnlyList<string> inputNames,
+        IReadOnlyList<string> targetNames, bool detail, bool draw, LayerSteps? steps)
+    {
+        var p = pressure[d];
+        var rows = PressureText.RowNames(pressure, d, inputNames);
+        var columns = PressureText.ColumnNames(pressure, d, targetNames);
+        var all = Enumerable.Range(0, p.Weights.Length).Select(k => (I: k / p.Weights.Columns, O: k % p.Weights.Columns)).ToArray();
+        string[] Cells(int i, int o) => [PressureText.Num(p.Weights[i, o]), PressureText.Num(p.Up[i, o]), PressureText.Num(p.Down[i, o]),
+            PressureText.Num(p.Net(i, o)), p.ZeroInput[i, o].ToString(CultureInfo.InvariantCulture), PressureText.Notes(p, i, o)];
+
+        json.WriteStartObject();
+        json.WriteString("name", p.Layer);
+        json.Strings("rows", rows);
+        json.Strings("columns", columns);
+        json.WriteBoolean("cells", p.Weights.Length <= CellLimit);
+        double max = all.Max(x => Math.Abs(p.Net(x.I, x.O)));
+        json.WriteString("maxNet", PressureText.Num(max));
+        if (draw) json.WriteString("levels", PageJson.Levels(all.Select(x => p.Net(x.I, x.O)), max));
+        else json.WriteString("notDrawn", $"{p.Layer} has {Count(p.Weights.Length)} weights: too many to draw on a page under 2 MB (at most {Count(DrawBudget)} heat-map cells a page); its table lists its largest pressures, and --plot draws every layer as a PNG.");
+        if (detail)
+        {
+            // Row-major, one entry a weight: [weight, up, down, net, zero input, notes].
+            json.WriteStartArray("weights");
+            foreach (var (i, o) in all)
+            {
+                json.WriteStartArray();
+                foreach (string cell in Cells(i, o)) json.WriteStringValue(cell);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        var listed = p.Weights.Length <= TableRows ? [.. all.Select(x => (Input: x.I, Output: x.O))] : PressureText.Listed([p], TableRows)[0];
+        json.Table("table", listed.Count < p.Weights.Length
+                ? $"{p.Layer}: the {listed.Count} weights with the largest pressure (up + |down|) of {p.Weights.Length}, largest first"
+                : $"{p.Layer}: every weight",
+            ["from", "to", "weight", "up", "down", "net", "zero input", "notes"],
+            listed.Select(x => (IEnumerable<string>)[rows[x.Input], columns[x.Output], .. Cells(x.Input, x.Output)]));
+        if (steps is not null)
+        {
+            // Per weight (row-major), the step each kept example asks of it; per example, the inputs that were 0 (no blame).
+            json.WriteStartArray("steps");
+            foreach (var (i, o) in all) json.Strings(null, Enumerable.Range(0, steps.Examples).Select(e => PressureText.Num(steps.Step(e, i, o))));
+            json.WriteEndArray();
+            json.WriteStartArray("noBlame");
+            foreach (int e in Enumerable.Range(0, steps.Examples))
+            {
+                json.WriteStartArray();
+                for (int i = 0; i < p.Weights.Rows; i++) if (steps.NoBlame(e, i)) json.WriteNumberValue(i);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    // For images: each target's correlation with every pixel as a picture (levels of the largest |correlation|; a constant pixel is white).
+    private static void WriteCorrelationPictures(Utf8JsonWriter json, double[,] correlation, IReadOnlyList<string> targetNames, int height, int width)
+    {
+        double max = 0;
+        foreach (double c in correlation) if (!double.IsNaN(c)) max = Math.Max(max, Math.Abs(c));
+        json.WriteStartObject("correlationPictures");
+        json.WriteNumber("height", height);
+        json.WriteNumber("width", width);
+        json.WriteString("note", $"Each target's correlation with every pixel, as a {width} x {height} picture: blue where a lit pixel goes with the target, vermillion where it goes against it, "
+            + $"white where it does not correlate or never changes; to the largest |correlation|, {PressureText.Num(max, "0.000")}, rounded to {2 * PageJson.Steps + 1} levels for drawing only.");
+        json.WriteStartArray("targets");
+        for (int j = 0; j < targetNames.Count; j++)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", targetNames[j]);
+            json.WriteString("levels", PageJson.Levels(Enumerable.Range(0, height * width).Select(i => double.IsNaN(correlation[i, j]) ? 0 : correlation[i, j]), max));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static string ExamplesNote(int examples, int weights, int kept) =>
+        kept == examples ? $"The step each example asks for is given for all {examples} examples."
+        : kept > 0 ? $"The step each example asks for is given for the first {kept} of the {examples} examples only: examples × weights ({weights} weights) is kept under {Count(ExampleBudget)} numbers so that the page stays under 2 MB. The up, down and net pressure are over all {examples}."
+        : $"The step each example asks for, and each weight's own numbers, are left out: this network has {Count(weights)} weights, more than the {Count(DetailBudget)} whose numbers fit a page under 2 MB. The heat maps show the net pressure of every weight; each layer's table lists its {TableRows} largest pressures.";
+
+    private static string Count(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    // "left 1, middle 0, right 1 → walk 0": the file's values (before scaling) of a few inputs, or only the target.
+    private static string ExampleName(Backprop.Data.Dataset train, int e)
+    {
+        string target = train.ClassNames is { } classes
+            ? $"{train.TargetNames[0]} {classes[Enumerable.Range(0, classes.Count).MaxBy(c => train.Targets[e, c])]}"
+            : string.Join(", ", train.TargetNames.Select((t, j) => $"{t} {NetworkFlags.Num(train.Targets[e, j])}"));
+        string inputs = !train.IsImages && train.FeatureNames.Count <= 8
+            ? string.Join(", ", train.FeatureNames.Select((f, i) => $"{f} {NetworkFlags.Num(train.Features[e, i])}")) + " "
+            : "";
+        return $"{e + 1}: {inputs}→ {target}";
+    }
+}
