@@ -83,7 +83,8 @@ const Page = (() => {
       element.append(axis);
       for (const mark of marks || []) {
         element.append(svg("line", { class: "mark", x1: x(mark.x), x2: x(mark.x), y1: m.t, y2: height - m.b }),
-          svg("text", { x: x(mark.x) + 4, y: m.t + 12 }, mark.label));
+          // Labelled at the foot of its line, clear of the legend at the top right.
+          svg("text", { x: x(mark.x) + 4, y: height - m.b - 6 }, mark.label));
       }
       series.forEach((s, k) => {
         const points = s.values.map((v, i) => v === null || !isFinite(v) ? null : `${x(i + 1)},${y(v)}`).filter(p => p);
