@@ -15,9 +15,9 @@ internal sealed record PlaygroundSet(string Name, string Title, Dataset Data, IR
 
     /// <summary>
     /// The notes' recipe, as trace's flags: weights drawn as <c>2 * np.random.random(shape) - 1</c>, inputs unscaled, squared
-    /// error on an identity output, no bias (trace's own preset: float64 with numpy's rounding, plain gradient descent).
+    /// error on an identity output, no bias (and trace's own preset: float64 with numpy's rounding, plain gradient descent).
     /// </summary>
-    private static readonly string[] NotesFlags = ["--target", "walk", "--init", "uniform:-1,1", "--normalize", "none", "--loss", "sse", "--output", "identity"];
+    private static readonly string[] NotesFlags = ["--target", "walk", "--init", "uniform:-1,1", "--normalize", "none", "--loss", "sse", "--output", "identity", "--bias", "false"];
 
     /// <summary>A yes/no classifier of points: a sigmoid output with binary cross-entropy, biases, inputs unscaled (they lie in -1 to 1).</summary>
     private static readonly string[] ToyFlags = ["--target", "label", "--bias", "--output", "sigmoid", "--loss", "binary-cross-entropy", "--normalize", "none"];
