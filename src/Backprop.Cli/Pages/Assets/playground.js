@@ -3,7 +3,7 @@
 "use strict";
 (() => {
   const { el, svg, data } = Page;
-  const SIZE = 400;
+  const SIZE = 360;
 
   // ---- settings and buttons
   const options = (values, label) => values.map(v => el("option", { value: v }, label ? label(v) : String(v)));
@@ -62,7 +62,7 @@
   const networkLine = el("p", { class: "note", id: "network-line" });
   const drawingBox = el("div", { id: "drawing" });
   const drawingCaption = el("p", { class: "caption" });
-  Page.section("Network", networkLine, drawingBox, drawingCaption,
+  const networkSection = Page.section("Network", networkLine, drawingBox, drawingCaption,
     el("div", { class: "legend" }, el("span", { class: "pos" }, "positive weight"), el("span", { class: "neg" }, "negative weight (dashed)")));
 
   const chart = Page.lineChart({ title: "Loss per epoch", xLabel: "epoch", yLabel: "mean loss an example", series: [] });
@@ -77,6 +77,11 @@
   const surfaceSection = Page.section("Decision surface", surface, accuracy,
     el("div", { class: "legend" }, el("span", { class: "pos" }, "label 1: circles, blue shade"), el("span", { class: "neg" }, "label 0: squares, vermillion shade")),
     el("p", { class: "note" }, "Shading: the network's prediction at each of a grid of points, computed on the server (white is 0.5, the boundary)."));
+
+  // The drawing and the surface side by side where the page is wide enough.
+  const pair = el("div", { class: "row pair" });
+  networkSection.before(pair);
+  pair.append(networkSection, surfaceSection);
 
   const progress = el("div", { id: "progress" }), matrices = el("div", { id: "matrices" });
   Page.section("Weights", progress, matrices);
@@ -116,6 +121,7 @@
 
   function update(s) {
     if (s.shape) shape(s.shape);
+    drawingBox.dataset.generation = s.generation;
     if (s.running) speed.value = String(s.speed);
     losses = losses.slice(0, s.lossesFrom).concat(s.losses);
     drawing.setWeights(s.weights);
