@@ -57,16 +57,25 @@ public sealed class PlaygroundTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(dataset, await _page.InputValueAsync("#dataset"));
     }
 
+    // Starts training at 100 epochs a second and waits until the page shows at least that many epochs done.
+    private async Task StartAndWaitForEpochs(int epochs)
+    {
+        await _page.SelectOptionAsync("#speed", "100");
+        await _page.ClickAsync("#start");
+        await WaitForEpochs(epochs);
+    }
+
+    private Task WaitForEpochs(int epochs) =>
+        WaitFor("n => +[...document.querySelectorAll('#progress-table tr')].find(r => r.cells[0].textContent === 'epochs done').cells[1].textContent >= n", epochs);
+
     [Fact]
     public async Task After_start_the_loss_falls_and_pause_stops_the_updates()
     {
         await Reset("streetlights", "4", "relu", "0.2", "stochastic", "1");
-        await _page.SelectOptionAsync("#speed", "100");
-        await _page.ClickAsync("#start");
-        await WaitFor("() => /^[1-9]/.test([...document.querySelectorAll('#progress-table tr')].find(r => r.cells[0].textContent === 'epochs done').cells[1].textContent)");
+        await StartAndWaitForEpochs(1);
         double first = double.Parse(await Progress("last epoch's loss"), CultureInfo.InvariantCulture);
         int firstEpoch = int.Parse(await Progress("epochs done"), CultureInfo.InvariantCulture);
-        await WaitFor("n => +[...document.querySelectorAll('#progress-table tr')].find(r => r.cells[0].textContent === 'epochs done').cells[1].textContent >= n", firstEpoch + 40);
+        await WaitForEpochs(firstEpoch + 40);
         double later = double.Parse(await Progress("last epoch's loss"), CultureInfo.InvariantCulture);
         Assert.True(later < first, $"the loss went from {first} to {later}");
         // The chart grew: its polyline has a point an epoch.
@@ -143,9 +152,7 @@ public sealed class PlaygroundTests(BrowserFixture browser) : IAsyncLifetime
     public async Task Spirals_learned_for_a_while_make_the_screenshot()
     {
         await Reset("spirals", "8,8", "relu", "0.1", "stochastic", "1");
-        await _page.SelectOptionAsync("#speed", "100");
-        await _page.ClickAsync("#start");
-        await WaitFor("() => +[...document.querySelectorAll('#progress-table tr')].find(r => r.cells[0].textContent === 'epochs done').cells[1].textContent >= 150");
+        await StartAndWaitForEpochs(150);
         await _page.ClickAsync("#pause");
         await WaitFor("() => document.getElementById('status').textContent.startsWith('paused')");
         string accuracy = (await _page.TextContentAsync("#accuracy"))!["Accuracy on the points: ".Length..];
