@@ -187,15 +187,23 @@ public sealed class PlaygroundTests : IDisposable
     }
 
     [Fact]
-    public async Task A_request_naming_another_host_is_refused()
+    public async Task A_request_naming_another_host_or_sent_from_another_origin_is_refused()
     {
         await using var server = await PlaygroundServer.StartAsync(0);
         using var http = new HttpClient { BaseAddress = server.Address };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/step");
-        request.Headers.Host = "attacker.example";
-        var response = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        async Task<HttpStatusCode> Step(string header, string value)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/step");
+            request.Headers.TryAddWithoutValidation(header, value);
+            return (await http.SendAsync(request)).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, await Step("Host", "attacker.example"));
+        Assert.Equal(HttpStatusCode.BadRequest, await Step("Origin", "http://attacker.example"));
+        Assert.Equal(HttpStatusCode.BadRequest, await Step("Origin", $"http://127.0.0.1:{server.Address.Port + 1}"));
         lock (server.Session.Gate) Assert.Equal(0, server.Session.Steps);
+        // The page's own origin, by either name of this machine, may.
+        Assert.Equal(HttpStatusCode.NoContent, await Step("Origin", $"http://localhost:{server.Address.Port}"));
+        lock (server.Session.Gate) Assert.Equal(1, server.Session.Steps);
     }
 
     [Fact]

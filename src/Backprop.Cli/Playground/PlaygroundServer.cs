@@ -67,7 +67,7 @@ internal sealed class PlaygroundServer : IAsyncDisposable
         _app.Use(async (context, next) =>
         {
             var host = context.Request.Host;
-            if (host.Host is not ("127.0.0.1" or "localhost") || host.Port != Address?.Port)
+            if (!Ours(host.Host, host.Port))
             {
                 await Fail(context, $"host: {host} is not this playground's address");
                 return;
@@ -92,7 +92,9 @@ internal sealed class PlaygroundServer : IAsyncDisposable
     // A button's POST: a form (possibly empty) in, 204 out, or 400 with the one-line message of a UsageException.
     private void Post(string path, Action<IFormCollection> act) => _app.MapPost(path, (RequestDelegate)(async context =>
     {
-        if (context.Request.Headers.Origin is { Count: > 0 } origin && origin.ToString() != Address.GetLeftPart(UriPartial.Authority))
+        // A page served elsewhere may not press the buttons (its POST names its own origin).
+        if (context.Request.Headers.Origin is { Count: > 0 } origin
+            && !(Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var from) && from.Scheme == "http" && Ours(from.Host, from.Port)))
         {
             await Fail(context, $"origin: {origin} is not this playground's page");
             return;
@@ -108,6 +110,9 @@ internal sealed class PlaygroundServer : IAsyncDisposable
             await Fail(context, e.Message);
         }
     }));
+
+    // This machine's names for this server.
+    private bool Ours(string host, int? port) => host is "127.0.0.1" or "localhost" && port == Address?.Port;
 
     private static Task Fail(HttpContext context, string message)
     {
