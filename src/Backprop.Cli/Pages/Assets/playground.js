@@ -127,7 +127,7 @@
     drawing.setWeights(s.weights);
     chart.update([{ name: "loss", values: losses }]);
     const state = s.problem ? `stopped: ${s.problem}` : s.running ? `running at ${s.speed} epochs a second` : "paused";
-    status.textContent = `${state}; epoch ${s.epochs + 1}, ${s.position} of ${s.examples} examples done in it; ${s.steps} steps since the reset`;
+    status.textContent = `${state}; ${s.epochs} epochs done and ${s.position} of ${s.examples} examples into the next; ${s.steps} steps since the reset`;
     progress.replaceChildren(Page.table("Progress", ["", "value"], [
       ["epochs done", String(s.epochs)],
       ["steps (weight updates) since the reset", String(s.steps)],
