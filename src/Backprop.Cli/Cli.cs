@@ -49,6 +49,7 @@ internal static class Cli
         root.Subcommands.Add(ExplainCommand.Create(stdout));
         root.Subcommands.Add(ExportCommand.Create(stdout));
         root.Subcommands.Add(ImportCommand.Create(stdout));
+        root.Subcommands.Add(PlaygroundCommand.Create(stdout, interrupt));
 
         if (args.Length == 0)
         {

@@ -118,9 +118,10 @@ public class CliTests
         Assert.Contains("  evaluate <model> <data>  ", output);
         Assert.Contains("  export <model> <out>  ", output);
         Assert.Contains("  import <file>  ", output);
+        Assert.Contains("  playground  ", output);
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
-        Assert.Equal(9, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import
+        Assert.Equal(10, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import, playground
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 
