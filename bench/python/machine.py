@@ -60,9 +60,10 @@ def main():
         "cpu_family_model": f"family {cpu.get('CPU family', '?')}, model {cpu.get('Model', '?')}",
         "cpus": os.cpu_count(),
         "threads_per_core": cpu.get("Thread(s) per core"),
-        "hypervisor": cpu.get("Hypervisor vendor"),
+        # Some hypervisors are not named to lscpu: the CPU's "hypervisor" flag still says it is a guest.
+        "hypervisor": cpu.get("Hypervisor vendor") or ("a hypervisor lscpu does not name" if "hypervisor" in flags else None),
         "avx512": "avx512f" in flags,
-        "l2": cpu.get("L2 cache"), "l3": cpu.get("L3 cache"),
+        "l2": cpu.get("L2 cache") or "not reported", "l3": cpu.get("L3 cache") or "not reported",
         "memory_gib": round(mem_kib / 1024 / 1024, 1),
         "os": os_name, "kernel": platform.release(),
         "dotnet": run("dotnet", "--version"),
