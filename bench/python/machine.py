@@ -61,7 +61,7 @@ def main():
         "cpus": os.cpu_count(),
         "threads_per_core": cpu.get("Thread(s) per core"),
         # Some hypervisors are not named to lscpu: the CPU's "hypervisor" flag still says it is a guest.
-        "hypervisor": cpu.get("Hypervisor vendor") or ("a hypervisor lscpu does not name" if "hypervisor" in flags else None),
+        "hypervisor": cpu.get("Hypervisor vendor") or ("unnamed hypervisor" if "hypervisor" in flags else None),
         "avx512": "avx512f" in flags,
         "l2": cpu.get("L2 cache") or "not reported", "l3": cpu.get("L3 cache") or "not reported",
         "memory_gib": round(mem_kib / 1024 / 1024, 1),

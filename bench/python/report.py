@@ -758,7 +758,7 @@ def doc(res, path, chart_name):
     w(f"- **Machine**: {m.get('cpu_model', '?')}{zen} ({m.get('cpu_family_model', '')}), "
       f"{m.get('cpus', '?')} cores, {m.get('threads_per_core', '?')} thread a core, AVX-512 "
       f"{'yes' if m.get('avx512') else 'no'}, L2 {m.get('l2', '?')}, L3 {m.get('l3', '?')}, "
-      f"{m.get('memory_gib', '?')} GiB, {m.get('hypervisor') or 'bare metal'} guest; {m.get('os', '?')}, Linux {m.get('kernel', '?')}")
+      f"{m.get('memory_gib', '?')} GiB, {(m.get('hypervisor') + ' guest') if m.get('hypervisor') else 'bare metal'}; {m.get('os', '?')}, Linux {m.get('kernel', '?')}")
     pk = m.get("packages", {})
     deb = lambda name: f" (Debian {pk[name]})" if pk.get(name) else ""
     w(f"- **Versions**: .NET SDK {m.get('dotnet', '?')}; Python {m.get('python', '?')}; numpy {m.get('numpy', '?')}{deb('python3-numpy')}; "
