@@ -86,7 +86,8 @@
   const progress = el("div", { id: "progress" }), matrices = el("div", { id: "matrices" });
   Page.section("Weights", progress, matrices);
 
-  const trace = el("pre", { id: "trace-command" }), csv = el("pre", { id: "csv" });
+  // Focusable, so that a keyboard can scroll them when they are wider than the page.
+  const trace = el("pre", { id: "trace-command", tabindex: 0 }), csv = el("pre", { id: "csv", tabindex: 0 });
   Page.section("The same step in the terminal",
     el("p", {}, "After Reset, the first Step changes the weights exactly as this command prints them (save the data below as the file it names):"),
     trace, el("details", {}, el("summary", {}, "The data as CSV"), csv));
