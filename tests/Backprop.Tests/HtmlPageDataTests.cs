@@ -199,8 +199,8 @@ public sealed class HtmlPageDataTests : IDisposable
     {
         static EpochResult[] Epochs(params double[] validation) =>
             [.. validation.Select((v, i) => new EpochResult(i + 1, 1, 1) { ValidationLoss = v })];
-        Assert.Equal(3, TrainPage.Overfitting(Epochs(0.5, 0.4, 0.3, 0.35, 0.32))!.Epoch);
-        Assert.Equal(2, TrainPage.Overfitting(Epochs(0.5, 0.3, 0.4, 0.3))!.Epoch); // the first of equal lows
+        Assert.Equal(3, TrainPage.Overfitting(Epochs(0.5, 0.4, 0.3, 0.35, 0.32))!.Value.Epoch);
+        Assert.Equal(2, TrainPage.Overfitting(Epochs(0.5, 0.3, 0.4, 0.3))!.Value.Epoch); // the first of equal lows
         Assert.Null(TrainPage.Overfitting(Epochs(0.5, 0.4, 0.3)));                 // still falling at the end
         Assert.Null(TrainPage.Overfitting([new EpochResult(1, 1, 1), new EpochResult(2, 1, 1)])); // no validation data
     }

@@ -48,7 +48,7 @@ internal static class TrainPage
     {
         var measured = epochs.Where(e => e.ValidationLoss is double v && double.IsFinite(v)).ToList();
         if (measured.Count == 0) return null;
-        var best = measured.MinBy(e => e.ValidationLoss!.Value)!;
+        var best = measured.MinBy(e => e.ValidationLoss!.Value);
         return measured.Any(e => e.Epoch > best.Epoch && e.ValidationLoss > best.ValidationLoss) ? best : null;
     }
 

@@ -42,8 +42,8 @@ internal abstract class TrainingView
             + $"  ({_epochClock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)";
         Line(line);
         // The notes' "edge case: overfitting": training loss still falls while validation loss rises.
-        if (!_overfitSaid && _previous is { ValidationLoss: double before } && e.ValidationLoss is double after
-            && after > before && e.MeanLoss < _previous.MeanLoss)
+        if (!_overfitSaid && _previous is { ValidationLoss: double before } previous && e.ValidationLoss is double after
+            && after > before && e.MeanLoss < previous.MeanLoss)
         {
             _overfitSaid = true;
             Line($"note: validation loss rose ({F(before)} -> {F(after)}) while training loss fell: the network may be starting to overfit (memorise rather than generalise); --early-stopping PATIENCE stops and keeps the best weights");

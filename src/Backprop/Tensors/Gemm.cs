@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Tensors;
 
@@ -41,7 +42,7 @@ public static class Gemm
     private const long SmallProduct = 32 * 32 * 32;
 
     /// <summary>c (m,n) = op(a) · op(b), rounded as <paramref name="mode"/> says, on up to <paramref name="threads"/> threads.</summary>
-    internal static unsafe void Run<T>(ReadOnlySpan<T> a, bool transA, ReadOnlySpan<T> b, bool transB, Span<T> c, int m, int k, int n, Summation mode, int threads)
+    internal static void Run<T>(ReadOnlySpan<T> a, bool transA, ReadOnlySpan<T> b, bool transB, Span<T> c, int m, int k, int n, Summation mode, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // (k, m) and (n, k) hold as many elements as (m, k) and (k, n): one check serves every form.
@@ -49,15 +50,24 @@ public static class Gemm
             ThrowLengths(a.Length, (long)m * k, b.Length, (long)k * n, c.Length, (long)m * n);
         if (m == 0 || n == 0) return;
         long work = (long)m * n * k;
+        if (work < SmallProduct || !PackedGemm.Supported)
+        {
+            // Small products (a one-example step) go straight to the loop, operands in registers, nothing pinned.
+            ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rc = ref MemoryMarshal.GetReference(c);
+            if (mode == Summation.Fused) SmallGemm.Run<T, Fused>(ref ra, transA, ref rb, transB, ref rc, m, k, n);
+            else SmallGemm.Run<T, Separate>(ref ra, transA, ref rb, transB, ref rc, m, k, n);
+            return;
+        }
+        RunLarge(a, transA, b, transB, c, m, k, n, work, mode, threads);
+    }
+
+    // The packed kernels, on pinned operands: out of line, so that the small products' callers keep lean frames.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static unsafe void RunLarge<T>(ReadOnlySpan<T> a, bool transA, ReadOnlySpan<T> b, bool transB, Span<T> c, int m, int k, int n, long work, Summation mode, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         fixed (T* pa = a, pb = b, pc = c)
         {
-            if (work < SmallProduct || !PackedGemm.Supported)
-            {
-                // Small products (a one-example step) go straight to the loop, operands in registers.
-                if (mode == Summation.Fused) SmallGemm.Run<T, Fused>(pa, transA, pb, transB, pc, m, k, n);
-                else SmallGemm.Run<T, Separate>(pa, transA, pb, transB, pc, m, k, n);
-                return;
-            }
             var operands = new Operands<T>(pa, transA, pb, transB, pc, m, k, n);
             bool narrow = NarrowGemm.Takes<T>(n);
             if (mode == Summation.Fused)

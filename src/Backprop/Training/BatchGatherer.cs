@@ -20,6 +20,23 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
     /// </summary>
     public Matrix<T> Gather(IRowSource<T> source, int[] order, int start, int rows, Compute compute)
     {
+        // A matrix's rows, one thread: straight copies, no interface call (the one-example step pays for every call here).
+        if (source is Matrix<T> matrix)
+        {
+            var batch = _buffer.Get(rows, matrix.Columns);
+            if (batch.Length < 2 * ParallelGather || rows == 1 || compute.Threads == 1)
+            {
+                CopyRows(matrix.Span, matrix.Columns, order.AsSpan(start, rows), batch.Span);
+                return batch;
+            }
+        }
+        return GatherAnyRows(source, order, start, rows, compute);
+    }
+
+    // Any row source, and large batches on up to the compute's threads.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private Matrix<T> GatherAnyRows(IRowSource<T> source, int[] order, int start, int rows, Compute compute)
+    {
         var batch = _buffer.Get(rows, source.Columns);
         if (batch.Length >= 2 * ParallelGather && rows > 1 && compute.Threads > 1)
         {
@@ -29,6 +46,12 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
         }
         CopyRows(source, order, start, batch, 0, rows);
         return batch;
+    }
+
+    // to's rows = from's rows at the given indices.
+    private static void CopyRows(ReadOnlySpan<T> from, int columns, ReadOnlySpan<int> rows, Span<T> to)
+    {
+        for (int r = 0; r < rows.Length; r++) from.Slice(rows[r] * columns, columns).CopyTo(to.Slice(r * columns, columns));
     }
 
     // A batch as a job for the worker pool: each part copies a band of its rows.
@@ -50,8 +73,6 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
             return;
         }
         int columns = source.Columns;
-        ReadOnlySpan<T> from = source.Span;
-        Span<T> to = batch.Span;
-        for (int r = first; r < end; r++) from.Slice(order[start + r] * columns, columns).CopyTo(to.Slice(r * columns, columns));
+        CopyRows(source.Span, columns, order.AsSpan(start + first, end - first), batch.Span[(first * columns)..(end * columns)]);
     }
 }

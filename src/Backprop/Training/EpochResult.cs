@@ -4,7 +4,7 @@ namespace Backprop.Training;
 /// <param name="Epoch">1 for the first epoch.</param>
 /// <param name="TotalLoss">The loss summed over the epoch's examples as each was met, before its update (the notes' error_for_all_lights).</param>
 /// <param name="Examples">How many examples the epoch went through.</param>
-public sealed record EpochResult(int Epoch, double TotalLoss, int Examples)
+public readonly record struct EpochResult(int Epoch, double TotalLoss, int Examples)
 {
     /// <summary>The total loss divided by the number of examples.</summary>
     public double MeanLoss => TotalLoss / Examples;

@@ -36,7 +36,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         if ((checkpointing || resume is not null) && trainer.Optimizer is not IResumableOptimizer<T>)
             throw new ArgumentException($"The optimizer {trainer.Optimizer.GetType().Name} cannot be checkpointed: it does not implement IResumableOptimizer.");
         Rate = trainer.Schedule.Start(trainer.StartRate);
-        if (resume is null) LastGood.Take(trainer.Network);
+        if (resume is null) LastGood.Take();
         else Restore(resume);
     }
 
@@ -101,7 +101,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int i = 0; i < _randoms.Count; i++) _randoms[i].SetState(c.Randoms[i]);
         ParameterSnapshot<T>.Set(parameters, c.Parameters, "checkpoint's parameters");
         if (midEpoch) LastGood.Load(c.LastGood!);
-        else LastGood.Take(Network);
+        else LastGood.Take();
         if (c.EarlyStopping is { } s)
         {
             Stopping!.Restore(s.BestLoss, s.BestEpoch);

@@ -8,23 +8,26 @@ namespace Backprop.Training;
 /// </summary>
 internal sealed class ParameterSnapshot<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // The network's parameters (fixed when it was built), and a copy of each.
+    private readonly Parameter<T>[] _parameters;
     private readonly Matrix<T>[] _copies;
 
-    public ParameterSnapshot(Network<T> network) =>
-        _copies = network.Parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Columns)).ToArray();
+    public ParameterSnapshot(Network<T> network)
+    {
+        _parameters = [.. network.Parameters];
+        _copies = _parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Columns)).ToArray();
+    }
 
     /// <summary>Copies the network's current parameters in.</summary>
-    public void Take(Network<T> network)
+    public void Take()
     {
-        var parameters = network.Parameters;
-        for (int i = 0; i < _copies.Length; i++) parameters[i].Value.Span.CopyTo(_copies[i].Span);
+        for (int i = 0; i < _copies.Length; i++) _parameters[i].Value.Span.CopyTo(_copies[i].Span);
     }
 
     /// <summary>Puts the copied parameters back into the network.</summary>
-    public void Restore(Network<T> network)
+    public void Restore()
     {
-        var parameters = network.Parameters;
-        for (int i = 0; i < _copies.Length; i++) _copies[i].Span.CopyTo(parameters[i].Value.Span);
+        for (int i = 0; i < _copies.Length; i++) _copies[i].Span.CopyTo(_parameters[i].Value.Span);
     }
 
     /// <summary>The copied parameters in float64 (for a checkpoint).</summary>

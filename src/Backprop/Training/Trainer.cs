@@ -147,7 +147,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 run.Correct += batchCorrect;
                 if (!double.IsFinite(run.Total))
                 {
-                    run.LastGood.Restore(Network);
+                    run.LastGood.Restore();
                     return new TrainingHistory(run.History, StopReason.Diverged, run.History.Count, run.Epoch);
                 }
                 run.Position += rows;
@@ -156,7 +156,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     // Stopped mid-epoch: the checkpoint keeps this batch; the weights go back to the last finished epoch.
                     write?.Invoke(run.Capture(_best));
-                    run.LastGood.Restore(Network);
+                    run.LastGood.Restore();
                     return new TrainingHistory(run.History, StopReason.Cancelled, run.History.Count);
                 }
                 if (every > 0 && run.Position < n && run.Position / batchSize % every == 0) write?.Invoke(run.Capture(_best));
@@ -176,23 +176,23 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             run.History.Add(result);
             EpochCompleted?.Invoke(result);
-            run.LastGood.Take(Network);
+            run.LastGood.Take();
 
             double monitored = result.ValidationLoss ?? result.MeanLoss;
             run.Rate = Schedule.Next(run.Rate, run.Epoch, epochs, monitored);
             if (stopping?.Observe(run.Epoch, monitored) is var (improved, stop))
             {
-                if (improved) BestSnapshot().Take(Network);
+                if (improved) BestSnapshot().Take();
                 if (stop)
                 {
-                    _best!.Restore(Network);
+                    _best!.Restore();
                     return new TrainingHistory(run.History, StopReason.EarlyStopping, stopping.BestEpoch);
                 }
             }
             run.EndEpoch();
             if (run.Epoch <= epochs) write?.Invoke(run.Capture(_best));
         }
-        if (stopping is { BestEpoch: > 0 }) _best!.Restore(Network);
+        if (stopping is { BestEpoch: > 0 }) _best!.Restore();
         return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
     }
 
