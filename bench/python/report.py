@@ -651,8 +651,8 @@ def doc_tta(res, e, w):
     w("")
     w(f"- **Backprop**: `Trainer<float>` with `Batching.MiniBatch({batch})`, `ShuffleWith = new NumpyRandom(seed)`, "
       f"`new NetworkSpec(784, [{hidden}], 10) {{ OutputActivation = Activation.Softmax, Bias = true, "
-      f"Init = Initializer.He, Dropout = {dropout} }}` (built with `NumpyRandom(seed)`, which also draws the dropout "
-      f"masks), `CrossEntropy<float>`, `new Adam<float>({lr}f)`, `Gemm.MaxThreads = {threads}`; data as in b "
+      f"Init = Initializer.He, Dropout = {dropout}, Compute = new Compute {{ Threads = {threads} }} }}` (built with `NumpyRandom(seed)`, which also draws the dropout "
+      f"masks), `CrossEntropy<float>`, `new Adam<float>({lr}f)`; data as in b "
       "(`IdxLoader.LoadFolder`, `Dataset.RowsAs<float>()`).")
     w(f"- **PyTorch**: `nn.Sequential(Linear(784,{layers[0]}), ReLU(), Dropout({dropout}), "
       + "".join(f"Linear({a},{b}), ReLU(), Dropout({dropout}), " for a, b in zip(layers, layers[1:]))
@@ -932,8 +932,8 @@ def doc(res, path, chart_name):
       "hot loops).")
     w("")
     w("- **Backprop**: `Trainer<float>` with `Batching.MiniBatch(100)`, `ShuffleWith = new NumpyRandom(seed)`, "
-      "`new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He }`, "
-      "`CrossEntropy<float>`, `Sgd<float>`, `Gemm.MaxThreads = 2`; data from `IdxLoader.LoadFolder` and `Dataset.RowsAs<float>()`: the images stay bytes and each batch's rows are converted (byte / 255, the same float32 values as `FeaturesAs<float>()`) as the trainer gathers them.")
+      "`new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He, Compute = new Compute { Threads = 2 } }`, "
+      "`CrossEntropy<float>`, `Sgd<float>`; data from `IdxLoader.LoadFolder` and `Dataset.RowsAs<float>()`: the images stay bytes and each batch's rows are converted (byte / 255, the same float32 values as `FeaturesAs<float>()`) as the trainer gathers them.")
     if fs:
         wd = fs["first"].get("weights_dtype")
         w(f"- **scikit-learn**: `MLPClassifier(hidden_layer_sizes=(128,), activation='relu', solver='sgd', "
@@ -1056,7 +1056,7 @@ def doc(res, path, chart_name):
     if res.micro:
         w("`dotnet run -c Release --project bench/Backprop.Bench -- micro` (in-process toolchain, 3 warm-up and 12 "
           "measured iterations, `[MemoryDiagnoser]`): the three product kernels on square n×n·n×n with "
-          "`Gemm.MaxThreads = 2`, and one `Trainer<float>.Step` of 784-128-10 on a batch of 100.")
+          "`new Compute { Threads = 2 }`, and one `Trainer<float>.Step` of 784-128-10 on a batch of 100.")
         w("")
         shown_env = False
         for report_path in res.micro:
