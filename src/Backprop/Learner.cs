@@ -29,6 +29,7 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (recipe.Loss is null || recipe.Optimizer is null || recipe.Alpha is null || recipe.Batch is null || recipe.Normalize is null)
             throw new ArgumentException("The recipe is not resolved: call Recipe.Resolve(train) first.", nameof(recipe));
         Recipe = recipe;
+        train = train.ForTask(recipe.Task ?? train.Task);
         // Missing cells (mean/median) are filled with what the training rows give, before the scaling is fitted.
         if (train.Schema is { NeedsFit: true }) train = MissingValues.Fill(train, MissingValues.Fit(train));
         Schema = train.Schema;
@@ -104,6 +105,7 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
     public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data = data.ForTask(Train.Task, Train.ClassNames);
         if (Schema is not null && data.Schema is not null) data = MissingValues.Fill(data, Schema);
         return (data.RowsAs<T>(Normalization), data.Targets.Cast<T>());
     }

@@ -16,6 +16,14 @@ namespace Backprop;
 /// </example>
 public sealed record Recipe
 {
+    /// <summary>
+    /// Whether the targets are classes or numbers (default: as the data was read, see <see cref="CsvOptions.Task"/>; but a
+    /// column of whole numbers that the loader read as classes is trained as numbers when the loss or output is one for
+    /// numbers: sse, mse, binary-cross-entropy, identity, sigmoid).
+    /// A dataset read the other way is converted (<see cref="Dataset.ForTask"/>).
+    /// </summary>
+    public TaskKind? Task { get; init; }
+
     /// <summary>Hidden layer sizes (default one layer of 64).</summary>
     public IReadOnlyList<int>? Hidden { get; init; }
 
@@ -119,10 +127,14 @@ public sealed record Recipe
     public (Recipe Recipe, IReadOnlyList<string> Chosen) Resolve(Dataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
+        var chosen = new List<string>();
+        var task = TaskFor(train);
+        if (Task is null && train.InferredTask is { } inferred)
+            chosen.Add($"task {TaskKinds.Name(task)} ({inferred.Reason}{(task == inferred.Task ? "" : $", read as numbers for {(Loss is null ? $"output {Activations.Name(Output!.Value)}" : $"loss {Loss.Trim().ToLowerInvariant()}")}")})");
+        train = train.ForTask(task);
         bool classes = train.ClassNames is not null;
         int examples = train.Count;
         if (examples == 0) throw new DataException(train.Source, "has no examples to train on");
-        var chosen = new List<string>();
         T Pick<T>(T? given, T fallback, string name, Func<T, string> show) where T : struct
         {
             if (given is T value) return value;
@@ -157,12 +169,26 @@ public sealed record Recipe
 
         var resolved = this with
         {
-            Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = LossCatalog.Resolve(loss, output), Optimizer = optimizer,
+            Task = task, Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = LossCatalog.Resolve(loss, output), Optimizer = optimizer,
             MomentumBeta = momentumBeta, Alpha = alpha, Schedule = Schedule ?? LearningRateSchedules.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
             Normalize = normalize, Precision = precision,
         };
         resolved.Check(train);
         return (resolved, chosen);
+    }
+
+    /// <summary>
+    /// The task this recipe trains <paramref name="data"/> for: <see cref="Task"/> when set; else the data's own, but
+    /// numbers for whole numbers the loader read as classes when the loss (sse, mse, binary-cross-entropy) or the output
+    /// (identity, sigmoid) is one for numbers (the notes' sse on 0/1 targets).
+    /// </summary>
+    public TaskKind TaskFor(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Task is TaskKind task) return task;
+        // A loss or output for numbers says what the whole numbers are (the notes' sse on 0/1 targets, a sigmoid with binary cross-entropy).
+        bool numbers = Loss?.Trim().ToLowerInvariant() is "sse" or "mse" or "binary-cross-entropy" || Output is Backprop.Activation.Identity or Backprop.Activation.Sigmoid;
+        return data.InferredTask is { Task: TaskKind.Classification } && numbers ? TaskKind.Regression : data.Task;
     }
 
     // The checks of Resolve, on a recipe whose settings are all set.
@@ -203,6 +229,8 @@ public sealed record Recipe
     public Trained Fit(Dataset train, Dataset? validation = null, Action<EpochResult>? epochCompleted = null, CancellationToken cancellation = default)
     {
         var (recipe, chosen) = Resolve(train);
+        train = train.ForTask(recipe.Task!.Value);
+        validation = validation?.ForTask(recipe.Task.Value, train.ClassNames);
         if (validation is not null && LossCatalog.TargetProblem(recipe.Loss!, recipe.Output!.Value, validation.Targets) is string problem)
             throw new DataException(validation.Source, problem);
         return recipe.Precision == "f64" ? Run<double>() : Run<float>();

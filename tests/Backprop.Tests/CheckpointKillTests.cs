@@ -15,7 +15,7 @@ public class CheckpointKillTests
     // Shuffling and dropout on; batches of 2 for many checkpoints (45 batches an epoch, one written every 3); momentum
     // under a cosine learning-rate schedule and adam under plateau (whose best loss and bad epochs are in the checkpoint).
     private static string[] Flags(string optimizer) =>
-        ["--target", "species", "--layers", "16", "--epochs", "40", "--batch", "2", "--shuffle", "--dropout", "0.3", "--optimizer", optimizer, "--validation", "0.2", "--quiet",
+        ["--target", "species", "--layers", "16", "--epochs", "40", "--batch", "2", "--shuffle", "--dropout", "0.3", "--optimizer", optimizer, "--validation", "0.2", "--validation-split", "last", "--quiet",
          .. optimizer switch { "momentum" => ["--lr-schedule", "cosine"], "adam" => new[] { "--lr-schedule", "plateau:0,0.5" }, _ => [] }];
 
     private static Process Start(IEnumerable<string> args, int pauseMs = 0)

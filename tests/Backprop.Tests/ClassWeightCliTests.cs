@@ -34,7 +34,7 @@ public sealed class ClassWeightCliTests : IDisposable
     {
         // Training rows 6 a, 2 b, 1 c: 9/(3*6) = 0.5, 9/(3*2) = 1.5, 9/(3*1) = 3 (by hand). Counted on all 12 rows they
         // would be 0.444, 2 and 4.
-        var (code, output, err) = CliTests.Run("train", Imbalanced(), "--target", "label", "--class-weight", "balanced", "--validation", "0.25", "--epochs", "2");
+        var (code, output, err) = CliTests.Run("train", Imbalanced(), "--target", "label", "--class-weight", "balanced", "--validation", "0.25", "--validation-split", "last", "--epochs", "2");
         Assert.True(code == 0, err);
         Assert.Contains("\nclass weights balanced: a 0.5, b 1.5, c 3\n", output);
         (code, output, err) = CliTests.Run("train", Imbalanced(), "--target", "label", "--class-weight", "c=2.25", "--epochs", "2");

@@ -191,9 +191,14 @@ public sealed class CliTrainTests : IDisposable
     public void Classes_flag_reads_integer_labels_as_classes_in_the_given_order()
     {
         string csv = _temp.Write("digits.csv", "a,b,label\n0.1,0.9,2\n0.8,0.2,0\n0.5,0.5,1\n0.9,0.1,0\n0.2,0.8,2\n0.4,0.6,1\n");
-        var (code, output, err) = CliTests.Run("train", csv, "--target", "label", "--epochs", "2");
+        var (code, output, err) = CliTests.Run("train", csv, "--target", "label", "--epochs", "2", "--task", "regression");
         Assert.True(code == 0, err);
-        Assert.Contains("1 outputs (label)", output); // integers without --classes are one numeric output
+        Assert.Contains("1 outputs (label)", output); // --task regression: the integers are one numeric output
+        (code, output, err) = CliTests.Run("train", csv, "--target", "label", "--epochs", "2");
+        Assert.True(code == 0, err);
+        // Without --task, 3 distinct whole numbers in 6 rows are classes (docs/cli.md's rule), in increasing order.
+        Assert.Contains("3 classes", output);
+        Assert.Contains("task classification (column 'label' holds 3 distinct whole numbers)", output);
         string model = _temp.File("digits.model");
         (code, output, err) = CliTests.Run("train", csv, "--target", "label", "--classes", "2,1,0", "--epochs", "2", "--save", model);
         Assert.True(code == 0, err);

@@ -19,8 +19,8 @@ public sealed class CsvCliTests : IDisposable
     {
         var (code, output, err) = CliTests.Run("train", Messy, "--target", "y", "--missing", "drop", "--epochs", "1");
         Assert.True(code == 0, err);
-        // messy.csv: 13 complete rows; no complete row is red, so 4 categories + x1 + x2 = 6 inputs; y (0/1) is a number.
-        Assert.Contains("13 training examples, 6 inputs, 1 outputs (y); 1 text column one-hot; 7 rows with missing cells dropped", output);
+        // messy.csv: 13 complete rows; no complete row is red, so 4 categories + x1 + x2 = 6 inputs; y (0/1: 2 distinct whole numbers) is classes.
+        Assert.Contains("13 training examples, 6 inputs, 2 classes; 1 text column one-hot; 7 rows with missing cells dropped", output);
         Assert.Matches("defaults chosen .*, delimiter ';' \\(detected\\)\n", output);
         var (given, givenOutput, _) = CliTests.Run("train", Messy, "--target", "y", "--missing", "drop", "--epochs", "1", "--delimiter", ";");
         Assert.Equal(0, given);

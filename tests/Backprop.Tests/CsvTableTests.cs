@@ -127,7 +127,7 @@ public sealed class CsvTableTests : IDisposable
     {
         var whole = CsvLoader.Load(Messy, Target("y") with { Missing = policy });
         Assert.True(double.IsNaN(whole.Features[3, 0]));   // line 5 (row 3): x1 empty, kept as NaN until the fill is learned
-        var (train, validation) = whole.Split(0.2);
+        var (train, validation) = whole.Split(0.2, SplitKind.Last);
         var learner = new Learner<double>(new Recipe { Epochs = 1, Hidden = [] }.Resolve(train).Recipe, train);
         // messy.py: np.nanmean / np.nanmedian over the first 16 rows. numpy sums 13 values in another order than a
         // running sum (8 partial sums), so the mean may differ in the last bit: 1e-15 relative.

@@ -63,7 +63,7 @@ public class DatasetTests
     [Fact]
     public void Split_takes_the_last_fraction_of_rows_in_order()
     {
-        var (first, second) = Classes(10).Split(0.2);
+        var (first, second) = Classes(10).Split(0.2, SplitKind.Last);
         Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], Column0(first));
         Assert.Equal([8, 9], Column0(second));
         Assert.Equal([80, 90], Enumerable.Range(0, 2).Select(r => second.Features[r, 1]));
@@ -80,9 +80,11 @@ public class DatasetTests
     [InlineData(2, 0.5, 1, 1)]
     public void Split_rounds_to_the_nearest_row(int n, double fraction, int firstCount, int secondCount)
     {
-        var (first, second) = Classes(n).Split(fraction);
+        var (first, second) = Classes(n).Split(fraction, SplitKind.Last);
         Assert.Equal((firstCount, secondCount), (first.Count, second.Count));
         Assert.Equal(firstCount, second.Features[0, 0]);
+        (first, second) = Classes(n).Split(fraction);   // shuffled and stratified: the same counts
+        Assert.Equal((firstCount, secondCount), (first.Count, second.Count));
     }
 
     [Theory]

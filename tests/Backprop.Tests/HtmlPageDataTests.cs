@@ -127,7 +127,7 @@ public sealed class HtmlPageDataTests : IDisposable
     public void Train_page_has_the_learning_rate_of_a_schedule_and_says_which_weights_early_stopping_kept()
     {
         string page = _temp.File("train.html"), history = _temp.File("h.csv");
-        string terminal = Ok("train", Flowers, "--target", "species", "--validation", "0.3", "--epochs", "80", "--batch", "10", "--layers", "16",
+        string terminal = Ok("train", Flowers, "--target", "species", "--validation", "0.3", "--validation-split", "last", "--epochs", "80", "--batch", "10", "--layers", "16",
             "--alpha", "0.02", "--lr-schedule", "step:5,0.7", "--early-stopping", "5", "--history", history, "--html", page).Out;
         var data = PageData(page);
         var table = data.GetProperty("epochs");
@@ -152,7 +152,7 @@ public sealed class HtmlPageDataTests : IDisposable
     public void Train_page_confusion_matrix_is_the_one_evaluate_prints_for_the_validation_rows()
     {
         string page = _temp.File("train.html"), model = _temp.File("m.model");
-        Ok("train", Flowers, "--target", "species", "--validation", "0.3", "--epochs", "8", "--batch", "10", "--save", model, "--html", page, "--quiet");
+        Ok("train", Flowers, "--target", "species", "--validation", "0.3", "--validation-split", "last", "--epochs", "8", "--batch", "10", "--save", model, "--html", page, "--quiet");
         // --validation 0.3 holds out the last 27 of the 90 rows: the same rows, as a file, for evaluate.
         var fileLines = File.ReadAllLines(Flowers);
         string validation = _temp.Write("validation.csv", string.Join("\n", [fileLines[0], .. fileLines[^27..]]) + "\n");
@@ -173,7 +173,7 @@ public sealed class HtmlPageDataTests : IDisposable
     public void Train_page_of_a_regression_has_the_validation_mae_per_epoch_and_evaluates_errors()
     {
         string page = _temp.File("train.html"), history = _temp.File("h.csv"), model = _temp.File("m.model");
-        Ok("train", Flowers, "--target", "width", "--validation", "0.3", "--epochs", "6", "--batch", "10", "--history", history, "--save", model, "--html", page, "--quiet");
+        Ok("train", Flowers, "--target", "width", "--validation", "0.3", "--validation-split", "last", "--epochs", "6", "--batch", "10", "--history", history, "--save", model, "--html", page, "--quiet");
         var data = PageData(page);
         var csv = File.ReadAllLines(history).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(csv.Select(r => D(r[5])), data.GetProperty("series").GetProperty("validationMae").EnumerateArray().Select(v => v.GetDouble()));

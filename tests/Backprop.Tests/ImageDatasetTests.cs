@@ -42,7 +42,7 @@ public sealed class ImageDatasetTests : IDisposable
         Assert.Equal(data.Features.RowSpan(4).ToArray(), taken.Features.RowSpan(0).ToArray());
         Assert.Equal(data.Features.RowSpan(0).ToArray(), taken.FeaturesAs<double>().RowSpan(1).ToArray());
         Assert.Equal([5, 3], taken.Labels()!);
-        var (first, second) = data.Split(0.4);
+        var (first, second) = data.Split(0.4, SplitKind.Last);
         Assert.Equal(3, first.Count);
         Assert.Equal(2, second.Count);
         Assert.Equal(data.Features.RowSpan(3).ToArray(), second.Features.RowSpan(0).ToArray());

@@ -37,8 +37,8 @@ public sealed class RecipeTests : IDisposable
         Assert.Contains("alpha 0.001", chosen);
         Assert.DoesNotContain(new Recipe { Alpha = 0.1 }.Resolve(flowers).Chosen, c => c.StartsWith("alpha", StringComparison.Ordinal)); // given, not chosen
 
-        var numbers = Csv("streetlights.csv", "walk"); // numeric target: regression
-        var (regression, _) = new Recipe { Activation = Activation.Tanh, Optimizer = "sgd" }.Resolve(numbers);
+        var numbers = Csv("streetlights.csv", "walk"); // 0/1 target, asked to be numbers: regression
+        var (regression, _) = new Recipe { Activation = Activation.Tanh, Optimizer = "sgd", Task = TaskKind.Regression }.Resolve(numbers);
         Assert.Equal(("mse", Activation.Identity), (regression.Loss, regression.Output));
         Assert.Equal(Initializer.Xavier, regression.Init);
         Assert.Equal(0.01, regression.Alpha);

@@ -16,7 +16,7 @@ internal static class ExplainCommand
     public static Command Create(TextWriter stdout)
     {
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
-        var flags = new NetworkFlags(NetworkFlags.LookInside with { Hidden = [] });
+        var flags = new NetworkFlags(NetworkFlags.LookInside with { Hidden = [] }, inferClasses: false);
         var top = new Option<string?>("--top") { Description = $"List only the N weights with the largest pressure (up + |down|), and the N inputs most correlated with a target; 0 lists all. Default {DefaultTop} for networks of more than {ListAllUpTo} weights, else all." };
         var command = new Command("explain", "Shows which inputs correlate with the targets and which weights take the blame for the error (up and down pressure).");
         command.Arguments.Add(data);

@@ -19,7 +19,7 @@ internal static class GradcheckCommand
         var inputs = new Option<string?>("--inputs") { Description = "Inputs of the random data (without DATA). Default 4." };
         var outputs = new Option<string?>("--outputs") { Description = "Outputs of the random data (without DATA). Default 3." };
         var rows = new Option<string?>("--rows") { Description = "Rows to check on. Default 8." };
-        var flags = new NetworkFlags(NetworkFlags.LookInside);
+        var flags = new NetworkFlags(NetworkFlags.LookInside, inferClasses: false);
         var command = new Command("gradcheck", "Checks backpropagation against calculus: every gradient against central finite differences.");
         command.Arguments.Add(data);
         command.Options.Add(inputs);

@@ -28,22 +28,34 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         CheckOutputPath(settings.Plot, "--plot");
         CheckOutputPath(settings.Html, "--html");
         if (settings.Plot is not null) PlotLibrary.Check("--plot");
-        var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes };
+        var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.Recipe.Task };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
 
         var whole = train; // its rows are the file's, for error messages about targets
         Dataset? validation = null;
         if (settings.ValidationFraction is double fraction)
         {
-            try { (train, validation) = train.Split(fraction); }
+            try { (train, validation) = train.Split(fraction, settings.ValidationSplit, settings.Recipe.Seed ?? 1); }
             catch (ArgumentException e) { throw new UsageException($"--validation: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}"); }
         }
         else if (settings.ValidationData is string vpath)
             validation = DataFiles.LoadLike(vpath, train, csv);
         if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
 
+        var (recipe, _) = new LoadedData(settings, train, validation, test, isImages).Resolve(whole);
+        // The data as the task reads it (whole numbers read as classes become numbers again for --loss sse or mse).
+        var task = recipe.Task!.Value;
+        train = train.ForTask(task);
+        validation = validation?.ForTask(task, train.ClassNames);
+        test = test?.ForTask(task, train.ClassNames);
+        if (validation is not null && Dataset.MissingClasses(train, validation) is string missing)
+        {
+            string how = settings.ValidationFraction is null ? $"with --validation-data {settings.ValidationData}"
+                : settings.ValidationSplit == SplitKind.Last ? "with --validation-split last (the file's last rows; a file sorted by class needs the default, shuffled)"
+                : "with --validation (too few rows of those classes to hold out a share)";
+            settings = settings with { Notes = [.. settings.Notes, $"warning: {missing} {how}"] };
+        }
         var loaded = new LoadedData(settings, train, validation, test, isImages) { Dropped = whole.DroppedRows };
-        var (recipe, _) = loaded.Resolve(whole);
         foreach (var set in new[] { settings.ValidationData is null ? null : validation, test })
             if (set is not null && LossCatalog.TargetProblem(recipe.Loss!, recipe.Output!.Value, set.Targets) is string problem)
                 throw new DataException(set.Source, problem);

@@ -22,6 +22,8 @@ internal static class ModelData
                 TargetColumns = withTargets ? model.TargetNames : [],
                 // A classifier's targets are its label column, or one column a class (one-hot, read as numbers).
                 Classes = withTargets && model.TargetNames.Count == 1 ? model.ClassNames : null,
+                // Numbers stay numbers, as the model was trained on them (a 0/1 column of a sigmoid model is not two classes).
+                Task = withTargets && model.TargetNames.Count == 1 && model.ClassNames is not null ? TaskKind.Classification : TaskKind.Regression,
                 ExpectFeatures = model.FeatureNames,
                 Schema = model.Inputs,
             });

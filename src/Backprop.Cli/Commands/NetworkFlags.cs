@@ -6,9 +6,11 @@ namespace Backprop.Cli;
 
 /// <summary>
 /// The flags that describe a network and its training. Values are read as text and checked here, so that every
-/// mistake is one line naming the flag, what it got, and what it takes.
+/// mistake is one line naming the flag, what it got, and what it takes. <paramref name="inferClasses"/>: whether a target
+/// column of few whole numbers is read as classes when --task is not given (train), or as numbers, as the notes read
+/// their 0/1 targets (the commands that look inside).
 /// </summary>
-internal sealed class NetworkFlags(Recipe preset)
+internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
 {
     /// <summary>
     /// Where trace, explain and gradcheck start: a look inside the network as the notes build it (float64 with numpy's
@@ -17,7 +19,10 @@ internal sealed class NetworkFlags(Recipe preset)
     public static Recipe LookInside { get; } = new() { Optimizer = "sgd", Precision = "f64", Compute = Backprop.Compute.Numpy, Epochs = 0, Bias = false };
 
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
-    public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (integers are classes only with this flag)." };
+    public Option<string?> Task { get; } = new("--task") { Description = inferClasses
+        ? $"classification|regression: are the targets classes or numbers? Default from the target column: text labels are classes; a single column of whole numbers with at most {TaskKinds.MaxInferredClasses} distinct values (each seen twice on average) is classes, unless --loss is sse or mse; other numbers are regression. The defaults line says which was chosen."
+        : "classification|regression: are the targets classes or numbers? Default: text labels are classes, numbers are numbers (as the notes read their 0/1 targets)." };
+    public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (their order is the outputs' order; a label not listed is an error)." };
     public Option<string?> Layers { get; } = new("--layers") { Description = $"Hidden layer sizes, e.g. 128,64; empty for none. Default {(preset.Hidden is { } h ? (h.Count == 0 ? "none" : string.Join(",", h)) : "64")}." };
     public Option<string?> Activation { get; } = new("--activation") { Description = "Hidden activation: relu|sigmoid|tanh. Default relu." };
     public Option<string?> Output { get; } = new("--output") { Description = "Output activation: identity|sigmoid|softmax. Default softmax for classes and for cross-entropy on several target columns, sigmoid for cross-entropy on one, identity otherwise." };
@@ -33,7 +38,8 @@ internal sealed class NetworkFlags(Recipe preset)
     public Option<bool> Bias { get; } = new("--bias") { Description = $"true|false: give dense layers a bias (the notes' networks have none; --bias alone is true). Default {(preset.Bias == false ? "false, as the notes" : "true")}." };
     public Option<bool> Shuffle { get; } = new("--shuffle") { Description = "Visit the training examples in a new random order each epoch." };
     public Option<string?> Normalize { get; } = new("--normalize") { Description = "none|minmax|standard, fitted on the training data. Default standard for CSV, none for images." };
-    public Option<string?> Validation { get; } = new("--validation") { Description = "Hold out this fraction of the training rows (the last ones) to validate on each epoch." };
+    public Option<string?> Validation { get; } = new("--validation") { Description = "Hold out this fraction of the training rows to validate on each epoch, chosen as --validation-split says." };
+    public Option<string?> ValidationSplit { get; } = new("--validation-split") { Description = "Which rows --validation holds out: shuffled (drawn at random after --seed, in the same proportion from every class for classes, as scikit-learn's train_test_split with stratify) or last (the file's last rows, for time-ordered data). Default shuffled." };
     public Option<string?> ValidationData { get; } = new("--validation-data") { Description = "A file to validate on each epoch." };
     public Option<string?> TestData { get; } = new("--test-data") { Description = "A file to test on after training." };
     public Option<string?> L2 { get; } = new("--l2") { Description = "L2 weight decay lambda, 0 or more." };
@@ -56,15 +62,15 @@ internal sealed class NetworkFlags(Recipe preset)
     {
         foreach (var option in new Option[]
         {
-            Target, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, LrSchedule, Epochs, Batch, Init, Seed, Bias, Shuffle,
-            Normalize, Validation, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Html, Quiet,
+            Target, Task, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, LrSchedule, Epochs, Batch, Init, Seed, Bias, Shuffle,
+            Normalize, Validation, ValidationSplit, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Html, Quiet,
             Csv.Delimiter, Csv.Missing, Csv.Unknown,
         })
             if (!leaveOut.Contains(option)) command.Options.Add(option);
     }
 
     /// <summary>What only <c>train</c> does with its network: weigh classes, validate, test, stop early, change the learning rate, and write the model, the history and a chart.</summary>
-    public Option[] TrainOnly => [ClassWeight, Validation, ValidationData, TestData, EarlyStopping, LrSchedule, Save, History, Plot];
+    public Option[] TrainOnly => [ClassWeight, Validation, ValidationSplit, ValidationData, TestData, EarlyStopping, LrSchedule, Save, History, Plot];
 
     /// <summary>
     /// Reads every flag into a recipe: a flag not given leaves its setting to <paramref name="preset"/> (the command's
@@ -93,6 +99,7 @@ internal sealed class NetworkFlags(Recipe preset)
             compute = compute with { Float64 = rounding == "fused" ? Summation.Fused : Summation.NumpySeparate };
         var recipe = preset with
         {
+            Task = Value(Task, TaskKinds.Parse) ?? preset.Task,
             Hidden = Ref(Layers, ParseLayers) ?? preset.Hidden,
             Activation = Value(Activation, t => Activations.Parse(t, Activations.HiddenNames)) ?? preset.Activation,
             Output = Value(Output, t => Activations.Parse(t, Activations.OutputNames)) ?? preset.Output,
@@ -127,6 +134,10 @@ internal sealed class NetworkFlags(Recipe preset)
             Targets = result.GetValue(Target) is { } t ? Flag(Target, t, text => Distinct(Split(text), "column")) : [],
             Classes = result.GetValue(Classes) is { } c ? Flag(Classes, c, ParseClasses) : null,
             ValidationFraction = validation is null ? null : Flag(Validation, validation, t => Fraction(t, "a fraction above 0 and below 1")),
+            ValidationSplit = result.GetValue(ValidationSplit) is string split
+                ? (validation is null ? throw new UsageException("--validation-split chooses the rows --validation holds out; give --validation FRACTION too.")
+                    : Flag(ValidationSplit, split, t => OneOf(t, ["shuffled", "last"]) == "last" ? SplitKind.Last : SplitKind.Shuffled))
+                : SplitKind.Shuffled,
             ValidationData = validationData,
             TestData = result.GetValue(TestData),
             Save = result.GetValue(Save),
@@ -134,7 +145,7 @@ internal sealed class NetworkFlags(Recipe preset)
             Plot = result.GetValue(Plot),
             Html = result.GetValue(Html),
             Quiet = result.GetValue(Quiet),
-            Csv = Csv.Read(result, new CsvOptions()),
+            Csv = Csv.Read(result, new CsvOptions { InferClasses = inferClasses }),
         };
     }
 

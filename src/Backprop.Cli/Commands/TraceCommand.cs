@@ -17,7 +17,7 @@ internal static class TraceCommand
         var data = new Argument<string>("data") { Description = "A CSV file with a header row, IDX images, or a folder of IDX pairs." };
         var row = new Option<string?>("--row") { Description = "The example to trace (0 is the first row). Default 0." };
         var rows = new Option<string?>("--batch-rows") { Description = "A:B traces one mini-batch update on rows A to B-1, as Python's data[A:B]." };
-        var flags = new NetworkFlags(NetworkFlags.LookInside);
+        var flags = new NetworkFlags(NetworkFlags.LookInside, inferClasses: false);
         var command = new Command("trace", "Shows one iteration of backpropagation step by step: every matrix, delta and update, named as in the notes.");
         command.Arguments.Add(data);
         command.Options.Add(row);

@@ -12,6 +12,8 @@ internal sealed record TrainSettings
     public required IReadOnlyList<string> Targets { get; init; }
     public IReadOnlyList<string>? Classes { get; init; }
     public double? ValidationFraction { get; init; }
+    /// <summary>--validation-split: which rows --validation holds out.</summary>
+    public Backprop.Data.SplitKind ValidationSplit { get; init; }
     public string? ValidationData { get; init; }
     public string? TestData { get; init; }
     public string? Save { get; init; }

@@ -60,7 +60,7 @@ internal sealed record PlaygroundSettings(PlaygroundSet Set, string Layers, stri
     /// <summary>The recipe the flags give, resolved for the set (as trace resolves it); a mistake is a <see cref="UsageException"/> naming the flag.</summary>
     public Recipe Recipe()
     {
-        var flags = new NetworkFlags(NetworkFlags.LookInside);
+        var flags = new NetworkFlags(NetworkFlags.LookInside, inferClasses: false);
         var command = new Command("playground");
         flags.AddTo(command, flags.TrainOnly);
         var parsed = command.Parse([.. Flags()]);

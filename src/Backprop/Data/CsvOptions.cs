@@ -15,6 +15,19 @@ public sealed record CsvOptions
     public IReadOnlyList<string>? Classes { get; init; }
 
     /// <summary>
+    /// Whether the targets are classes or numbers; null (default) decides from the file: a column of text labels holds
+    /// classes, several target columns hold numbers, and a single column of numbers follows <see cref="TaskKinds.Infer"/>
+    /// (few distinct whole numbers are classes) unless <see cref="InferClasses"/> is false.
+    /// </summary>
+    public TaskKind? Task { get; init; }
+
+    /// <summary>
+    /// With no <see cref="Task"/>: true (default) reads a single target column of few distinct whole numbers as classes;
+    /// false reads every column of numbers as numbers, as the notes read their 0/1 targets.
+    /// </summary>
+    public bool InferClasses { get; init; } = true;
+
+    /// <summary>
     /// The feature names a model was trained on: the file's feature columns must be exactly these, in this order (all
     /// numbers). <see cref="Schema"/>, when given, says more and takes its place.
     /// </summary>

@@ -43,7 +43,7 @@ internal sealed class CsvTable
         CheckBudget(targets.Length);
         _x = new double[(long)_capacity * _width];
         if (targets.Length > 0)
-            _targets = new CsvTargets(path, targets.Select(c => header[c]).ToArray(), targets, options.Classes, _capacity);
+            _targets = new CsvTargets(path, targets.Select(c => header[c]).ToArray(), targets, options, _capacity);
     }
 
     // The features and targets of every row the file can hold (its line count), before any is allocated.
@@ -178,7 +178,7 @@ internal sealed class CsvTable
             throw new DataException(_path, _dropped > 0
                 ? $"every one of the {MessageText.Plural(_dropped, "row")} has a missing cell; none is left after dropping them"
                 : "the file has a header but no data rows", _headerLine);
-        var (targets, classes) = _targets?.Finish(_rows, _headerLine) ?? (new Matrix<double>(_rows, 0), null);
+        var (targets, classes, inferred) = _targets?.Finish(_rows, _headerLine) ?? (new Matrix<double>(_rows, 0), null, null);
         var schema = Schema();
         var names = schema.InputNames;
         CheckNames(names);
@@ -189,6 +189,7 @@ internal sealed class CsvTable
             Delimiter = _reader.Delimiter,
             DelimiterDetected = _reader.Detected,
             DroppedRows = _dropped,
+            InferredTask = inferred,
         };
     }
 

@@ -47,6 +47,16 @@ public sealed class Dataset
     /// <summary>The rows of the file left out because a cell was missing (the drop policy).</summary>
     public int DroppedRows { get; init; }
 
+    /// <summary>
+    /// How the loader read a single target column of whole numbers when no task was given (classes or numbers, and why),
+    /// or null when the data left no choice open (text labels, fractions, several columns) or the task was given. It stays
+    /// with the data through <see cref="ForTask"/>, <see cref="Split"/> and <see cref="Take"/>.
+    /// </summary>
+    public InferredTask? InferredTask { get; init; }
+
+    /// <summary>What the targets are: <see cref="TaskKind.Classification"/> when <see cref="ClassNames"/> is set, else <see cref="TaskKind.Regression"/>.</summary>
+    public TaskKind Task => ClassNames is null ? TaskKind.Regression : TaskKind.Classification;
+
     /// <summary>Checks that the matrices and names agree in shape; the name lists are copied.</summary>
     public Dataset(Matrix<double> features, Matrix<double> targets, IReadOnlyList<string> featureNames,
         IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, string source)
@@ -122,10 +132,13 @@ public sealed class Dataset
         return result;
     }
     /// <summary>
-    /// Splits off the last <paramref name="secondFraction"/> of the rows (rounded to the nearest row, in file
-    /// order) as the second set; both sets must get at least one row.
+    /// Splits off <paramref name="secondFraction"/> of the rows (rounded to the nearest row) as the second set, chosen as
+    /// <paramref name="kind"/> says: by default at random after <paramref name="seed"/>, stratified by class for classes
+    /// (as scikit-learn's <c>train_test_split(..., stratify=y)</c>); or the last rows, in file order. Both sets must get at
+    /// least one row; <see cref="MissingClasses"/> says when a class ended up on one side only.
     /// </summary>
-    public (Dataset First, Dataset Second) Split(double secondFraction)
+    /// <exception cref="ArgumentException">The fraction is not between 0 and 1, or leaves a set empty.</exception>
+    public (Dataset First, Dataset Second) Split(double secondFraction, SplitKind kind = SplitKind.Shuffled, uint seed = 1)
     {
         if (!(secondFraction > 0 && secondFraction < 1))
             throw new ArgumentException($"The split fraction must be between 0 and 1 (exclusive); got {secondFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", nameof(secondFraction));
@@ -135,7 +148,56 @@ public sealed class Dataset
             throw new ArgumentException(
                 $"Splitting {Count} row{(Count == 1 ? "" : "s")} of {Source} at fraction {secondFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
                 $"gives {first} and {second} rows; both parts need at least one row.", nameof(secondFraction));
-        return (Rows(0, first), Rows(first, Count));
+        if (kind == SplitKind.Last) return (Rows(0, first), Rows(first, Count));
+        if (kind != SplitKind.Shuffled) throw new ArgumentOutOfRangeException(nameof(kind), $"{kind} is not a split kind.");
+
+        int[] order = new NumpyRandom(seed).Permutation(Count);
+        int[]? labels = Labels();
+        if (labels is null) return (Take(order[second..]), Take(order[..second]));   // as train_test_split: test first in the permutation
+        // Stratified: each class holds out its share of the rows, rounded so that the shares add up to the total (largest
+        // remainders first; ties go to the larger class, then the earlier one); each class's rows are taken in the drawn order.
+        int classes = ClassNames!.Count;
+        var counts = new int[classes];
+        foreach (int label in labels) counts[label]++;
+        var quota = new int[classes];
+        for (int c = 0; c < classes; c++) quota[c] = (int)Math.Floor((double)counts[c] * second / Count);
+        int left = second - quota.Sum();
+        foreach (int c in Enumerable.Range(0, classes).OrderByDescending(c => (double)counts[c] * second / Count - quota[c]).ThenByDescending(c => counts[c]).Take(left))
+            quota[c]++;
+        var held = new List<int>(second);
+        var kept = new List<int>(first);
+        foreach (int row in order)
+        {
+            if (quota[labels[row]] > 0)
+            {
+                quota[labels[row]]--;
+                held.Add(row);
+            }
+            else kept.Add(row);
+        }
+        return (Take(kept), Take(held));
+    }
+
+    /// <summary>
+    /// When <paramref name="train"/> and <paramref name="validation"/> hold classes and some class has rows on one side
+    /// only, a sentence naming them ("class 'virginica' has no training rows"), or null when every class is on both sides.
+    /// </summary>
+    public static string? MissingClasses(Dataset train, Dataset validation)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        if (train.ClassNames is not { } names || validation.ClassNames is null || validation.ClassNames.Count != names.Count) return null;
+        var inTrain = new bool[names.Count];
+        var inValidation = new bool[names.Count];
+        foreach (int label in train.Labels()!) inTrain[label] = true;
+        foreach (int label in validation.Labels()!) inValidation[label] = true;
+        static string Classes(IEnumerable<string> list) => list.Count() == 1 ? $"class {MessageText.Quote(list.First())} has" : $"classes {string.Join(", ", list.Select(n => MessageText.Quote(n)))} have";
+        var noTrain = names.Where((_, c) => !inTrain[c]).ToArray();
+        var noValidation = names.Where((_, c) => !inValidation[c] && inTrain[c]).ToArray();
+        var parts = new List<string>();
+        if (noTrain.Length > 0) parts.Add($"{Classes(noTrain)} no training rows: the model never learns {(noTrain.Length == 1 ? "it" : "them")}");
+        if (noValidation.Length > 0) parts.Add($"{Classes(noValidation)} no validation rows");
+        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
     /// <summary>The rows at <paramref name="rows"/>, in that order (repeats allowed), as a new dataset.</summary>
@@ -156,10 +218,63 @@ public sealed class Dataset
             Targets.RowSpan(row).CopyTo(targets.RowSpan(i));
         }
         return pixels is not null
-            ? new Dataset(pixels, rows.Count, targets, FeatureNames, TargetNames, ClassNames, Source) { ImageShape = ImageShape }
+            ? new Dataset(pixels, rows.Count, targets, FeatureNames, TargetNames, ClassNames, Source) { ImageShape = ImageShape, InferredTask = InferredTask }
             : new Dataset(features!, targets, FeatureNames, TargetNames, ClassNames, Source)
             {
-                Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected,
+                Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, InferredTask = InferredTask,
+            };
+    }
+
+    /// <summary>
+    /// This data with its targets read for <paramref name="task"/>: itself when they already are; a single column of
+    /// numbers as classes (one a distinct value, in increasing order, or <paramref name="classNames"/> when given, each
+    /// value matched to the class name that reads as it); classes whose names are numbers as one column of those numbers.
+    /// </summary>
+    /// <exception cref="DataException">The targets cannot be read so: text labels for a regression, several target columns
+    /// or a value that is none of <paramref name="classNames"/> for a classification.</exception>
+    public Dataset ForTask(TaskKind task, IReadOnlyList<string>? classNames = null)
+    {
+        if (task == Task) return this;
+        string column = MessageText.Quote(string.Join(",", TargetNames));
+        Matrix<double> targets;
+        IReadOnlyList<string>? classes;
+        if (task == TaskKind.Regression)
+        {
+            var values = new double[ClassNames!.Count];
+            for (int c = 0; c < values.Length; c++)
+                if (!FastNumber.TryParse(ClassNames[c].Trim(), out values[c]) || !double.IsFinite(values[c]))
+                    throw new DataException(Source, $"target column {column} holds labels such as {MessageText.Quote(ClassNames[c])}; regression needs numbers to predict (task classification reads labels)");
+            int[] labels = Labels()!;
+            targets = new Matrix<double>(Count, 1);
+            for (int r = 0; r < Count; r++) targets[r, 0] = values[labels[r]];
+            classes = null;
+        }
+        else
+        {
+            if (Targets.Columns != 1)
+                throw new DataException(Source, $"classification takes a single target column of labels, not {Targets.Columns}: {MessageText.List(TargetNames)}");
+            double[] column0 = Targets.Span.ToArray();   // one column: the span is the column
+            classes = classNames ?? column0.Select(v => v == 0 ? 0 : v).Distinct().Order()
+                .Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            if (classes.Count < 2 || classes.Count > CsvLoader.MaxCategories)
+                throw new DataException(Source, $"target column {column} holds {classes.Count} distinct value{(classes.Count == 1 ? "" : "s")}; classification needs from 2 to {CsvLoader.MaxCategories} classes");
+            var code = new Dictionary<double, int>();
+            for (int c = 0; c < classes.Count; c++)
+                if (FastNumber.TryParse(classes[c].Trim(), out double v) && double.IsFinite(v)) code.TryAdd(v == 0 ? 0 : v, c);
+            targets = new Matrix<double>(Count, classes.Count);
+            for (int r = 0; r < Count; r++)
+            {
+                double v = column0[r];
+                if (!code.TryGetValue(v == 0 ? 0 : v, out int c))
+                    throw new DataException(Source, $"target {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} in row {r + 1} is not one of the classes: {MessageText.List(classes)}");
+                targets[r, c] = 1;
+            }
+        }
+        return _pixels is not null
+            ? new Dataset(_pixels, Count, targets, FeatureNames, TargetNames, classes, Source) { ImageShape = ImageShape, InferredTask = InferredTask }
+            : new Dataset(Features, targets, FeatureNames, TargetNames, classes, Source)
+            {
+                Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask,
             };
     }
 
@@ -184,7 +299,7 @@ public sealed class Dataset
         ? throw new InvalidOperationException("Images have no table schema.")
         : new Dataset(Features, Targets, FeatureNames, TargetNames, ClassNames, Source)
         {
-            Schema = schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows,
+            Schema = schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask,
         };
 
     private Dataset Rows(int start, int end) => Take(Enumerable.Range(start, end - start).ToArray());
