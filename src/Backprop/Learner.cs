@@ -119,7 +119,7 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>A checkpoint file's contents for <paramref name="state"/>: it with the recipe, the data's fingerprints and the scaling.</summary>
     public Checkpoint Checkpoint(TrainingCheckpoint state, Dataset? validation) =>
-        new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), validation is null ? null : DataFingerprint.Of(validation), Normalization, state);
+        new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), validation is null ? null : DataFingerprint.Of(validation), Normalization, state) { TargetNames = Train.TargetNames };
 
     /// <summary>
     /// Why <paramref name="checkpoint"/> cannot be resumed by this learner, in words naming what differs (a setting,
@@ -152,18 +152,29 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Why <paramref name="model"/> cannot start a network of <paramref name="spec"/> on <paramref name="train"/>, naming
-    /// both shapes ("the model is 3-8-3 relu/softmax with bias; the network is 3-16-3 ..."), or null when it can.
+    /// the first difference and the setting behind it ("the model's hidden layers are 64; the settings make 8 (--layers)"),
+    /// or null when it can.
     /// </summary>
     public static string? StartProblem(Model model, NetworkSpec spec, Dataset train)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(train);
-        static string Shape(NetworkSpec s) => $"{Models.Checkpoint.Shape(s)} {Activations.Name(s.HiddenActivation)}/{Activations.Name(s.OutputActivation)} {(s.Bias ? "with" : "without")} bias";
         var m = model.Spec;
-        if (m.Inputs != spec.Inputs || m.Outputs != spec.Outputs || !m.Hidden.SequenceEqual(spec.Hidden) || m.Bias != spec.Bias
-            || (m.Hidden.Count > 0 && m.HiddenActivation != spec.HiddenActivation) || m.OutputActivation != spec.OutputActivation)
-            return $"the model is {Shape(m)}; the data and settings make {Shape(spec)}";
+        static string Layers(IReadOnlyList<int> h) => h.Count == 0 ? "none" : string.Join(",", h);
+        if (m.Inputs != spec.Inputs)
+            return $"the model takes {m.Inputs} inputs; this data has {spec.Inputs} ({train.Source}'s input columns, one-hot text columns counted)";
+        if (m.Outputs != spec.Outputs)
+            return (model.ClassNames is { } c ? $"the model tells {c.Count} classes apart ({Data.MessageText.List(c)})" : $"the model predicts {m.Outputs} number{(m.Outputs == 1 ? "" : "s")}")
+                + "; " + (train.ClassNames is { } d ? $"this data has {d.Count} classes" : $"this data has {train.Targets.Columns} target column{(train.Targets.Columns == 1 ? "" : "s")} of numbers");
+        if (!m.Hidden.SequenceEqual(spec.Hidden))
+            return $"the model's hidden layers are {Layers(m.Hidden)}; the settings make {Layers(spec.Hidden)} (--layers; leave it out to keep the model's)";
+        if (m.Hidden.Count > 0 && m.HiddenActivation != spec.HiddenActivation)
+            return $"the model's hidden activation is {Activations.Name(m.HiddenActivation)}; the settings make {Activations.Name(spec.HiddenActivation)} (--activation; leave it out to keep the model's)";
+        if (m.OutputActivation != spec.OutputActivation)
+            return $"the model's output is {Activations.Name(m.OutputActivation)}; the settings make {Activations.Name(spec.OutputActivation)} (--output; leave it out to keep the model's)";
+        if (m.Bias != spec.Bias)
+            return $"the model's layers {(m.Bias ? "have" : "have no")} biases; the settings {(spec.Bias ? "give them" : "give none")} (--bias; leave it out to keep the model's)";
         if (model.ClassNames is not null && train.ClassNames is not null && !model.ClassNames.SequenceEqual(train.ClassNames))
             return $"the model's classes ({string.Join(", ", model.ClassNames)}) are not the data's ({string.Join(", ", train.ClassNames)})";
         return null;

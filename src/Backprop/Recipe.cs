@@ -208,10 +208,10 @@ public sealed record Recipe
         if (!(Alpha > 0) || !double.IsFinite(Alpha!.Value)) throw new RecipeException("alpha", $"the learning rate must be a finite number above 0, not {Num(Alpha ?? double.NaN)}.");
         if (Precision == "f32" && (!float.IsFinite((float)Alpha.Value) || (float)Alpha.Value == 0))
             throw new RecipeException("alpha", $"{Num(Alpha.Value)} is outside float32's range (about 1e-45 to 3.4e38); choose a usual learning rate such as 0.001, or --precision f64.");
-        CheckSize(train.FeatureNames.Count, train.Targets.Columns, train.Count);
         if (Epochs < 0) throw new RecipeException("epochs", $"epochs cannot be negative ({Epochs}).");
         int batch = Batch!.Value.SizeFor(train.Count);
         if (batch > train.Count) throw new RecipeException("batch", $"{batch} is larger than the {train.Count} training examples.");
+        CheckSize(train.FeatureNames.Count, train.Targets.Columns, train.Count);
         if (!Normalization.Kinds.Contains(Normalize!)) throw new RecipeException("normalize", $"'{Normalize}' is not one of {string.Join(", ", Normalization.Kinds)}.");
         if (Precision is not ("f32" or "f64")) throw new RecipeException("precision", $"'{Precision}' is not one of f64, f32.");
         if (!(L2 >= 0) || !double.IsFinite(L2)) throw new RecipeException("l2", $"L2 weight decay must be 0 or more, not {Num(L2)}.");
@@ -274,10 +274,13 @@ public sealed record Recipe
         int element = Precision == "f64" ? 8 : 4;
         int state = Optimizer is string o && o.StartsWith("adam", StringComparison.Ordinal) ? 2 : Optimizer?.StartsWith("momentum", StringComparison.Ordinal) == true ? 1 : 0;
         int batch = Batch?.SizeFor(examples) ?? 32;
-        double bytes = (double)parameters * element * (4 + state) + (double)batch * widest * element * 8;
+        double weightBytes = (double)parameters * element * (4 + state), activations = (double)batch * widest * element * 8;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (bytes > available)
-            throw new RecipeException("layers", $"the network needs about {Gib(bytes)} ({parameters:N0} weights, with their gradients, {Optimizer} state and copies); this machine has {Gib(available)} available.");
+        if (weightBytes + activations <= available) return;
+        // Blame what takes the most: the weights (layers) or a batch's activations and deltas (batch).
+        if (activations > weightBytes)
+            throw new RecipeException("batch", $"a batch of {batch:N0} examples needs about {Gib(activations)} for its layers' values and deltas (up to {widest:N0} a row); this machine has {Gib(available)} available: choose a smaller batch.");
+        throw new RecipeException("layers", $"the network needs about {Gib(weightBytes + activations)} ({parameters:N0} weights, with their gradients, {Optimizer} state and copies); this machine has {Gib(available)} available.");
     }
 
     private static string Gib(double bytes) => (bytes / (1L << 30)).ToString("0.#", CultureInfo.InvariantCulture) + " GiB";

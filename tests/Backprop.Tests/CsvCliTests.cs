@@ -48,7 +48,7 @@ public sealed class CsvCliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--delimiter", ":", "backprop: --delimiter: ':' is not one of , ; tab |.")]
+    [InlineData("--delimiter", ":", "backprop: --delimiter: ':' is not one of , ; tab | space.")]
     [InlineData("--missing", "zero", "backprop: --missing: 'zero' is not one of error, drop, mean, median.")]
     [InlineData("--unknown", "skip", "backprop: --unknown: 'skip' is not one of error, ignore.")]
     public void A_bad_csv_flag_is_a_one_line_usage_error(string flag, string value, string message)
@@ -63,7 +63,7 @@ public sealed class CsvCliTests : IDisposable
     {
         var (code, _, err) = CliTests.Run("train", Messy, "--target", "y");
         Assert.Equal(2, code);
-        Assert.Equal($"backprop: {Messy}:5:1: empty cell in column 'x1'; expected a number", err.Trim());
+        Assert.Equal($"backprop: {Messy}:5:1: empty cell in column 'x1'; expected a number; --missing drop leaves such rows out, --missing mean or median fills them", err.Trim());
     }
 
     [Fact]

@@ -273,28 +273,30 @@ public sealed class CsvLoaderTests : IDisposable
     public void NaN_and_infinity_are_errors(string cell, string what)
     {
         var e = Fails($"a,b,y\n1,2,3\n4,{cell},6\n", Target("y"), 3, 2);
-        Assert.Equal($"'{cell}' in column 'b' {what}; expected a finite number", e.Problem);
+        // NaN and nan mark a missing cell (docs/cli.md): their message names --missing too.
+        string hint = cell is "NaN" or "nan" ? "; --missing drop leaves such rows out, --missing mean or median fills them" : "";
+        Assert.Equal($"'{cell}' in column 'b' {what}; expected a finite number{hint}", e.Problem);
     }
 
     [Fact]
     public void An_empty_feature_cell()
     {
         var e = Fails("a,b,y\n1,  ,3\n", Target("y"), 2, 2);
-        Assert.Equal("empty cell in column 'b'; expected a number", e.Problem);
+        Assert.Equal("empty cell in column 'b'; expected a number; --missing drop leaves such rows out, --missing mean or median fills them", e.Problem);
     }
 
     [Fact]
     public void An_empty_cell_in_a_numeric_target_column()
     {
         var e = Fails("a,y\n1,2\n3,\n", Target("y"), 3, 2);
-        Assert.Equal("empty cell in target column 'y'; expected a number", e.Problem);
+        Assert.Equal("empty cell in target column 'y'; expected a number; --missing drop leaves such rows out", e.Problem);
     }
 
     [Fact]
     public void NaN_in_a_numeric_target_column()
     {
         var e = Fails("a,y\n1,2\n3,NaN\n", Target("y"), 3, 2);
-        Assert.Equal("'NaN' in target column 'y' is NaN; expected a finite number", e.Problem);
+        Assert.Equal("'NaN' in target column 'y' is NaN; expected a finite number; --missing drop leaves such rows out", e.Problem);
     }
 
     [Fact]
@@ -333,7 +335,7 @@ public sealed class CsvLoaderTests : IDisposable
     public void An_empty_class_label()
     {
         var e = Fails("a,y\n1,cat\n2,\"\"\n3,dog\n", Target("y"), 3, 2);
-        Assert.Equal("empty class label in column 'y'", e.Problem);
+        Assert.Equal("empty class label in column 'y'; --missing drop leaves such rows out", e.Problem);
     }
 
     [Fact]

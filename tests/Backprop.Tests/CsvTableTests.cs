@@ -95,9 +95,9 @@ public sealed class CsvTableTests : IDisposable
     public void By_default_a_missing_cell_is_an_error_at_its_line_and_column()
     {
         var e = Assert.Throws<DataException>(() => CsvLoader.Load(Messy, Target("y")));
-        Assert.Equal($"{Messy}:5:1: empty cell in column 'x1'; expected a number", e.Message);   // row 3 of messy.py, line 5
+        Assert.Equal($"{Messy}:5:1: empty cell in column 'x1'; expected a number; --missing drop leaves such rows out, --missing mean or median fills them", e.Message);   // row 3 of messy.py, line 5
         string na = _temp.Write("na.csv", "a,y\n1,2\nNA,3\n");
-        Assert.Equal("'NA' in column 'a' marks a missing value; expected a number",
+        Assert.Equal("'NA' in column 'a' marks a missing value; expected a number; --missing drop leaves such rows out, --missing mean or median fills them",
             Assert.Throws<DataException>(() => CsvLoader.Load(na, Target("y"))).Problem);
     }
 
@@ -116,7 +116,7 @@ public sealed class CsvTableTests : IDisposable
         string path = _temp.Write("t.csv", "a,y\n1,2\n2,\n3,4\n");
         Assert.Equal(2, CsvLoader.Load(path, Target("y") with { Missing = "drop" }).Count);
         foreach (string policy in new[] { "error", "mean", "median" })
-            Assert.Equal("empty cell in target column 'y'; expected a number",
+            Assert.Equal("empty cell in target column 'y'; expected a number; --missing drop leaves such rows out",
                 Assert.Throws<DataException>(() => CsvLoader.Load(path, Target("y") with { Missing = policy })).Problem);
     }
 

@@ -21,7 +21,7 @@ public sealed class TaskAndSplitTests : IDisposable
     [InlineData(new double[] { 0, 1, 1, 0 }, TaskKind.Classification, "2 distinct whole numbers")]
     [InlineData(new double[] { 3, 1, 2, 3, 1, 2 }, TaskKind.Classification, "3 distinct whole numbers")]
     [InlineData(new double[] { -1, 1, -1, 1, -0.0, 0 }, TaskKind.Classification, "3 distinct whole numbers")] // -0 is 0
-    [InlineData(new double[] { 1, 2, 3, 1 }, TaskKind.Regression, "3 distinct whole numbers, too few rows a value for classes")] // 3 * 2 > 4
+    [InlineData(new double[] { 1, 2, 3, 1 }, TaskKind.Regression, "3 distinct whole numbers, too few rows each for classes")] // 3 * 2 > 4
     [InlineData(new double[] { 5, 5, 5, 5 }, TaskKind.Regression, "1 distinct whole number")]
     [InlineData(new double[] { 0, 1.5, 1, 0 }, TaskKind.Regression, null)]   // a fraction: numbers, no choice was open
     public void Infer_reads_few_whole_numbers_as_classes(double[] values, TaskKind task, string? why)

@@ -27,8 +27,11 @@ internal sealed class CheckpointFlags
         string? checkpoint = result.GetValue(Checkpoint), resume = result.GetValue(Resume), initFrom = result.GetValue(InitFrom);
         string? everyText = result.GetValue(CheckpointEvery);
         int every = 0;
-        if (everyText is not null && (!int.TryParse(everyText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out every) || every < 1))
-            throw new UsageException($"--checkpoint-every: '{everyText}' must be a whole number of at least 1.");
+        if (everyText is not null)
+        {
+            try { every = NetworkFlags.Count(everyText, min: 1); }
+            catch (FormatException e) { throw new UsageException($"--checkpoint-every: {e.Message}"); }
+        }
         if (resume is not null && initFrom is not null) throw new UsageException("--resume and --init-from both say where training starts; give one.");
         checkpoint ??= resume;
         if (everyText is not null && checkpoint is null) throw new UsageException("--checkpoint-every needs --checkpoint FILE to write to.");
@@ -56,23 +59,40 @@ internal sealed class CheckpointFlags
                         throw new UsageException($"--{name} {flag} conflicts with the checkpoint {ResumePath}, made with --{name} {value}; --resume takes the training flags from the checkpoint (leave --{name} out)");
                 }
                 var compute = c.Recipe.Compute! with { Threads = (settings.Recipe.Compute ?? Backprop.Compute.Default).Threads };
-                return settings with { Recipe = c.Recipe with { Epochs = settings.Recipe.Epochs ?? c.Recipe.Epochs, Compute = compute } };
+                // The target columns come from the checkpoint too (those made before they were kept need --target).
+                var targets = settings.Targets;
+                if (c.TargetNames is { } kept)
+                {
+                    if (targets.Count > 0 && !targets.SequenceEqual(kept))
+                        throw new UsageException($"--target {string.Join(",", targets)} conflicts with the checkpoint {ResumePath}, made with --target {string.Join(",", kept)}; --resume takes the target columns from the checkpoint (leave --target out)");
+                    targets = kept;
+                }
+                return settings with { Targets = targets, Recipe = c.Recipe with { Epochs = settings.Recipe.Epochs ?? c.Recipe.Epochs, Compute = compute } };
             }
             if (InitFrom is { } m)
             {
                 var r = settings.Recipe;
                 if (r.Normalize is string n && n != m.Normalization.Kind)
                     throw new UsageException($"--normalize {n} conflicts with --init-from {InitFromPath}, whose inputs are scaled by {m.Normalization.Kind} (fine-tuning keeps the model's scaling)");
+                // What the flags leave out comes from the model; a setting of the model's that does not fit the data is
+                // then blamed on --init-from, not on a flag nobody gave.
+                var fromModel = new HashSet<string>();
+                T? Kept<T>(string name, T? given, T model) where T : struct { if (given is null) fromModel.Add(name); return given ?? model; }
+                TRef Keep<TRef>(string name, TRef? given, TRef model) where TRef : class { if (given is null) fromModel.Add(name); return given ?? model; }
                 return settings with
                 {
+                    FromModel = fromModel,
+                    FromModelPath = InitFromPath,
                     Recipe = r with
                     {
-                        Hidden = r.Hidden ?? m.Spec.Hidden,
-                        Activation = r.Activation ?? m.Spec.HiddenActivation,
-                        Output = r.Output ?? m.Spec.OutputActivation,
-                        Bias = r.Bias ?? m.Spec.Bias,
-                        Loss = r.Loss ?? m.Loss,
-                        Precision = r.Precision ?? m.Precision,
+                        // Classes or numbers as the model predicts them (a column of whole numbers could be read either way).
+                        Task = Kept("task", r.Task, m.ClassNames is null ? TaskKind.Regression : TaskKind.Classification),
+                        Hidden = Keep("layers", r.Hidden, m.Spec.Hidden),
+                        Activation = Kept("activation", r.Activation, m.Spec.HiddenActivation),
+                        Output = Kept("output", r.Output, m.Spec.OutputActivation),
+                        Bias = Kept("bias", r.Bias, m.Spec.Bias),
+                        Loss = Keep("loss", r.Loss, m.Loss),
+                        Precision = Keep("precision", r.Precision, m.Precision),
                         Normalize = m.Normalization.Kind,
                     },
                 };
@@ -83,7 +103,7 @@ internal sealed class CheckpointFlags
         // The settings named on the command line, by their flags' names.
         private static HashSet<string> Given(ParseResult result, NetworkFlags flags)
         {
-            var options = new Option[] { flags.Layers, flags.Activation, flags.Output, flags.Loss, flags.ClassWeight, flags.Optimizer, flags.Alpha, flags.LrSchedule, flags.Batch, flags.Init, flags.Seed,
+            var options = new Option[] { flags.Task, flags.Layers, flags.Activation, flags.Output, flags.Loss, flags.ClassWeight, flags.Optimizer, flags.Alpha, flags.LrSchedule, flags.Batch, flags.Init, flags.Seed,
                 flags.Bias, flags.Shuffle, flags.Normalize, flags.L2, flags.Dropout, flags.EarlyStopping, flags.Precision, flags.Rounding };
             return options.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name.TrimStart('-')).ToHashSet();
         }

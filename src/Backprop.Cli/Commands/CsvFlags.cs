@@ -6,7 +6,7 @@ namespace Backprop.Cli;
 /// <summary>How CSV files are read: the delimiter, missing cells (train), and text values a model has not seen (evaluate, predict).</summary>
 internal sealed class CsvFlags
 {
-    public Option<string?> Delimiter { get; } = new("--delimiter") { Description = "The CSV field delimiter: , ; tab or |. Default: found in the header line (the one that splits it into the most fields; comma on a tie)." };
+    public Option<string?> Delimiter { get; } = new("--delimiter") { Description = "The CSV field delimiter: , ; tab | or space (runs of spaces are one delimiter, as numpy's savetxt writes; a missing cell is NA). Default: found in the header line (of , ; tab |, the one that splits it into the most fields, comma on a tie; a space when none of them appears and spaces separate the names)." };
     public Option<string?> Missing { get; } = new("--missing") { Description = "What a missing cell (empty, NA, N/A, NaN or null) does: error, drop (its row), mean or median (of the column's training rows; a text cell: no category). Saved in the model. Default error." };
     public Option<string?> Unknown { get; } = new("--unknown") { Description = "A text value the model has no category for: error, or ignore (all of its column's one-hot inputs 0). Default error." };
 
@@ -16,7 +16,8 @@ internal sealed class CsvFlags
         null => null,
         "," or ";" or "|" => text[0],
         "tab" or "\\t" or "\t" => '\t',
-        _ => throw new UsageException($"--delimiter: '{text}' is not one of , ; tab |."),
+        "space" or " " => ' ',
+        _ => throw new UsageException($"--delimiter: '{text}' is not one of , ; tab | space."),
     };
 
     /// <summary>The options from the flags that <paramref name="result"/> has (those a command does not take stay at their defaults).</summary>

@@ -28,9 +28,15 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         CheckOutputPath(settings.Plot, "--plot");
         CheckOutputPath(settings.Html, "--html");
         if (settings.Plot is not null) PlotLibrary.Check("--plot");
-        var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.Recipe.Task };
+        // A task taken from an --init-from model is the model's: the file is read as it decides, then converted (below).
+        var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.FromModel.Contains("task") ? null : settings.Recipe.Task };
         var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
 
+        // A model's task fits the file when the file could be read either way (whole numbers); text or fractions cannot.
+        if (settings.FromModel.Contains("task") && settings.Recipe.Task is { } modelTask && train.Task != modelTask && train.InferredTask is null)
+            throw new UsageException($"--init-from {settings.FromModelPath}: the model {(modelTask == TaskKind.Regression ? "predicts numbers" : "tells classes apart")}, but "
+                + $"{train.Source}'s target column{(train.TargetNames.Count == 1 ? "" : "s")} {string.Join(", ", train.TargetNames.Select(n => $"'{n}'"))} "
+                + $"hold{(train.TargetNames.Count == 1 ? "s" : "")} {(train.Task == TaskKind.Regression ? "numbers" : "labels")}");
         var whole = train; // its rows are the file's, for error messages about targets
         Dataset? validation = null;
         if (settings.ValidationFraction is double fraction)
@@ -42,12 +48,20 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
             validation = DataFiles.LoadLike(vpath, train, csv);
         if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
 
-        var (recipe, _) = new LoadedData(settings, train, validation, test, isImages).Resolve(whole);
-        // The data as the task reads it (whole numbers read as classes become numbers again for --loss sse or mse).
-        var task = recipe.Task!.Value;
-        train = train.ForTask(task);
-        validation = validation?.ForTask(task, train.ClassNames);
-        test = test?.ForTask(task, train.ClassNames);
+        Recipe recipe;
+        try
+        {
+            recipe = new LoadedData(settings, train, validation, test, isImages).Resolve(whole).Recipe;
+            // The data as the task reads it (whole numbers read as classes become numbers again for --loss sse or mse).
+            var task = recipe.Task!.Value;
+            train = train.ForTask(task);
+            validation = validation?.ForTask(task, train.ClassNames);
+            test = test?.ForTask(task, train.ClassNames);
+        }
+        catch (DataException e) when (settings.FromModel.Contains("task"))
+        {
+            throw new UsageException($"--init-from {settings.FromModelPath}: the model predicts {(settings.Recipe.Task == TaskKind.Regression ? "numbers" : "classes")}, but {e.Message}");
+        }
         if (validation is not null && Dataset.MissingClasses(train, validation) is string missing)
         {
             string how = settings.ValidationFraction is null ? $"with --validation-data {settings.ValidationData}"
@@ -66,6 +80,10 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
     public (Recipe Recipe, IReadOnlyList<string> Chosen) Resolve(Dataset? data = null)
     {
         try { return Settings.Recipe.Resolve(data ?? Train); }
+        catch (RecipeException e) when (Settings.FromModel.Contains(e.Setting) && Settings.FromModelPath is string model)
+        {
+            throw new UsageException($"--init-from {model}: the model's {e.Setting} does not fit this data: {e.Message}");
+        }
         catch (RecipeException e) { throw new UsageException($"--{e.Setting}: {e.Message}"); }
     }
 

@@ -208,7 +208,13 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
         return (allowZero ? v >= 0 : v > 0) && v < 1 ? v : throw new FormatException($"'{text}' must be {what}.");
     }
 
-    private static int Count(string text, int min) =>
-        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n : throw new FormatException($"'{text}' must be a whole number of at least {min}.");
+    /// <summary>A whole number of at least <paramref name="min"/>; one too large for the program says so rather than "at least".</summary>
+    internal static int Count(string text, int min)
+    {
+        string t = text.Trim();
+        if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min) return n;
+        if (t.Length > 0 && t.All(char.IsAsciiDigit) && !int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            throw new FormatException($"'{text}' is too large; at most {int.MaxValue}.");
+        throw new FormatException($"'{text}' must be a whole number of at least {min}.");
+    }
 }

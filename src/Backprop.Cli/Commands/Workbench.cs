@@ -80,5 +80,5 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
         return chosen.Count == 0 ? null : $"defaults chosen (set them with the flags of the same names): {string.Join(", ", chosen)}";
     }
 
-    private static string Delimiter(char c) => c == '\t' ? "tab" : $"'{c}'";
+    private static string Delimiter(char c) => c switch { '\t' => "tab", ' ' => "space", _ => $"'{c}'" };
 }

@@ -46,12 +46,25 @@ internal abstract class TrainingView
             && after > before && e.MeanLoss < previous.MeanLoss)
         {
             _overfitSaid = true;
-            Line($"note: validation loss rose ({F(before)} -> {F(after)}) while training loss fell: the network may be starting to overfit (memorise rather than generalise); --early-stopping PATIENCE stops and keeps the best weights");
+            var (was, now) = Apart(before, after);
+            Line($"note: validation loss rose ({was} -> {now}) while training loss fell: the network may be starting to overfit (memorise rather than generalise); --early-stopping PATIENCE stops and keeps the best weights");
         }
         _previous = e;
     }
 
     internal static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>Two different numbers with as many decimals (four at least) as it takes to tell them apart: (0.09071, 0.09074), not (0.0907, 0.0907).</summary>
+    internal static (string, string) Apart(double a, double b)
+    {
+        for (int decimals = 4; decimals <= 17; decimals++)
+        {
+            string format = "0." + new string('0', decimals);
+            string x = a.ToString(format, CultureInfo.InvariantCulture), y = b.ToString(format, CultureInfo.InvariantCulture);
+            if (x != y) return (x, y);
+        }
+        return (a.ToString("R", CultureInfo.InvariantCulture), b.ToString("R", CultureInfo.InvariantCulture));
+    }
 
     /// <summary>A learning rate, in four significant digits (0.001, 0.0004523, 1.25E-05).</summary>
     internal static string Rate(double v) => v.ToString("G4", CultureInfo.InvariantCulture);

@@ -30,6 +30,7 @@ public static class CsvLoader
         if (!File.Exists(path)) throw new DataException(path, "file not found");
         try
         {
+            if (OtherKind(path) is string other) throw new DataException(path, other);
             using var reader = new CsvRecordReader(path, options.Delimiter);
             return Read(path, reader, options);
         }
@@ -41,8 +42,8 @@ public static class CsvLoader
 
     private static void CheckOptions(CsvOptions options)
     {
-        if (options.Delimiter is char d && CsvRecordReader.Candidates.IndexOf(d) < 0)
-            throw new ArgumentException($"The delimiter must be one of , ; tab |, not {MessageText.Quote([d])}.", nameof(options));
+        if (options.Delimiter is char d && CsvRecordReader.Delimiters.IndexOf(d) < 0)
+            throw new ArgumentException($"The delimiter must be one of , ; tab | space, not {MessageText.Quote([d])}.", nameof(options));
         if (!InputSchema.MissingPolicies.Contains(options.Missing))
             throw new ArgumentException($"Unknown missing-value policy {MessageText.Quote(options.Missing)}; expected {string.Join(", ", InputSchema.MissingPolicies)}.", nameof(options));
         if (!CsvOptions.UnknownPolicies.Contains(options.Unknown))
@@ -113,6 +114,27 @@ public static class CsvLoader
             header[c] = name;
         }
         return header;
+    }
+
+    // Backprop's own files start with a header naming their format: given as data, they are named, not parsed as CSV
+    // (which would report "a quote inside unquoted field 1"). A device or pipe is not read ahead.
+    private static string? OtherKind(string path)
+    {
+        if (new FileInfo(path).Length == 0) return null;   // empty, or a pipe or device: read once, by the reader
+        Span<byte> start = stackalloc byte[40];
+        int read;
+        using (var file = File.OpenRead(path)) read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        var head = start[..read];
+        if (head.StartsWith("{\"format\":\"backprop-model\""u8))
+            return "is a Backprop model file, not data; a model goes before the data: backprop evaluate MODEL DATA, backprop predict MODEL DATA (or train --init-from MODEL)";
+        if (head.StartsWith("{\"format\":\"backprop-checkpoint\""u8))
+            return "is a Backprop checkpoint, not data; train --resume CHECKPOINT continues the run it holds";
+        if (head.StartsWith("PK\u0003\u0004"u8))
+            return "is a zip archive (a numpy .npz?), not a CSV file; import weights with backprop import FILE.npz";
+        // An ONNX model is protobuf: its first field is the IR version (tag 0x08).
+        if (head.Length > 0 && head[0] == 0x08 && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            return "is an ONNX model, not data; import it with backprop import FILE.onnx --save MODEL";
+        return null;
     }
 
     /// <summary>The file's feature columns must be the model's, in the same order; reports the first difference.</summary>

@@ -41,7 +41,7 @@ public sealed record CsvOptions
     /// </summary>
     public InputSchema? Schema { get; init; }
 
-    /// <summary>The field delimiter: one of , ; tab | (<see cref="CsvRecordReader.Candidates"/>), or null to find it in the header line.</summary>
+    /// <summary>The field delimiter: one of , ; tab | or a space (<see cref="CsvRecordReader.Delimiters"/>; with a space, runs of spaces are one delimiter), or null to find it in the header line.</summary>
     public char? Delimiter { get; init; }
 
     /// <summary>What a missing cell does when there is no <see cref="Schema"/>: one of <see cref="InputSchema.MissingPolicies"/> (default error).</summary>

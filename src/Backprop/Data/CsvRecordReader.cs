@@ -33,6 +33,13 @@ internal sealed class CsvRecordReader : IDisposable
     /// <summary>The delimiters <see cref="Sniff"/> looks for, the first preferred in a tie: comma, semicolon, tab, bar.</summary>
     public static ReadOnlySpan<char> Candidates => ",;\t|";
 
+    /// <summary>
+    /// The delimiters a file may have: <see cref="Candidates"/> and a space. With a space, runs of spaces are one
+    /// delimiter and spaces at a line's ends are not fields (as numpy's <c>savetxt</c> writes and pandas'
+    /// <c>sep=r"\s+"</c> reads); an empty field cannot be written, so a missing cell is NA.
+    /// </summary>
+    public static ReadOnlySpan<char> Delimiters => ",;\t| ";
+
     // What ends a run of ordinary characters: outside quotes (the delimiter, a quote, a line break), and inside them.
     private static readonly SearchValues<char> Quoted = SearchValues.Create("\"\r\n");
     private readonly SearchValues<char> _unquoted;
@@ -86,22 +93,31 @@ internal sealed class CsvRecordReader : IDisposable
     /// <summary>
     /// The delimiter of a file whose text starts with <paramref name="text"/>: of comma, semicolon, tab and bar, the one
     /// that appears most often in its first line outside quotes (so splits it into the most fields); comma on a tie
-    /// with it, or when none appears; otherwise the first of them in that order.
+    /// with it; otherwise the first of them in that order. When none appears but a space stands between two names
+    /// (<c>Chins Situps Jumps</c>), a space; else a comma.
     /// </summary>
     public static char Sniff(ReadOnlySpan<char> text)
     {
         Span<int> counts = stackalloc int[Candidates.Length];
-        bool quoted = false;
+        bool quoted = false, named = false, spaced = false, separated = false;
         foreach (char c in text)
         {
             if (c == '"') quoted = !quoted;
             else if (!quoted && (c == '\n' || c == '\r')) break;
             else if (!quoted && Candidates.IndexOf(c) is var k and >= 0) counts[k]++;
+            // A name, spaces outside quotes, then another name: spaces separate the names.
+            if (c == ' ' && !quoted) spaced = named;
+            else if (c != ' ')
+            {
+                separated |= spaced;
+                named = true;
+                spaced = false;
+            }
         }
         int best = 0;
         for (int k = 1; k < counts.Length; k++)
             if (counts[k] > counts[best]) best = k;
-        return Candidates[best];
+        return counts[best] == 0 && separated ? ' ' : Candidates[best];
     }
 
     /// <summary>Number of fields in the current record.</summary>
@@ -123,7 +139,7 @@ internal sealed class CsvRecordReader : IDisposable
         {
             if (ReadPlainLine())
             {
-                if (Count == 1 && Field(0).IsWhiteSpace()) continue;   // a blank line
+                if (Count == 0 || Count == 1 && Field(0).IsWhiteSpace()) continue;   // a blank line
                 _header = false;
                 return true;
             }
@@ -134,7 +150,8 @@ internal sealed class CsvRecordReader : IDisposable
             Line = _line;
             bool quoted = false;
             while (ReadField(ref quoted)) { }
-            bool blank = Count == 1 && !quoted && Field(0).IsWhiteSpace();
+            if (_delimiter == ' ') Count = Compact(Count, lines: true);
+            bool blank = Count == 0 || Count == 1 && !quoted && Field(0).IsWhiteSpace();
             if (blank) continue;
             _header = false;
             return true;
@@ -168,6 +185,7 @@ internal sealed class CsvRecordReader : IDisposable
             _lines = new int[size];
         }
         Count = Split(rest[..end], _delimiter, _position, _starts, _lengths);
+        if (_delimiter == ' ') Count = Compact(Count, lines: false);
         Line = _line;
         _inBuffer = true;
         _position += end + (rest[end] == '\r' && rest[end + 1] == '\n' ? 2 : 1);
@@ -210,6 +228,21 @@ internal sealed class CsvRecordReader : IDisposable
         starts[count] = offset + start;
         lengths[count++] = line.Length - start;
         return count;
+    }
+
+    // Space-separated: the empty fields that runs of spaces and spaces at the line's ends make are not fields.
+    private int Compact(int count, bool lines)
+    {
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (_lengths[i] == 0) continue;
+            _starts[kept] = _starts[i];
+            _lengths[kept] = _lengths[i];
+            if (lines) _lines[kept] = _lines[i];
+            kept++;
+        }
+        return kept;
     }
 
     /// <summary>Reads one field; true when the delimiter ended it (another field follows in this record).</summary>
@@ -437,6 +470,7 @@ internal sealed class CsvRecordReader : IDisposable
         ',' => "a comma",
         ';' => "a semicolon",
         '\t' => "a tab",
+        ' ' => "a space",
         _ => MessageText.Quote([delimiter]),
     };
 

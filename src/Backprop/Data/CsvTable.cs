@@ -17,7 +17,7 @@ internal sealed class CsvTable
     private readonly int[] _slot;          // each input column's first value in a row of the buffer
     private readonly int _width;           // values a row of the buffer
     private readonly string _missing;
-    private readonly bool _ignoreUnknown, _predicting;
+    private readonly bool _ignoreUnknown, _predicting, _modelSchema;
     private readonly CsvTargets? _targets;
     private readonly int[] _targetColumns;
     private double[] _x;
@@ -35,6 +35,7 @@ internal sealed class CsvTable
         _missing = schema?.Missing ?? options.Missing;
         _ignoreUnknown = options.Unknown == "ignore";
         _predicting = targets.Length == 0;
+        _modelSchema = schema is not null;
         _columns = inputs.Select((c, i) => new CsvColumn(header[c], schema?.Columns[i])).ToArray();
         _slot = new int[inputs.Length];
         for (int i = 1; i < inputs.Length; i++) _slot[i] = _slot[i - 1] + (schema is null ? 1 : schema.Columns[i - 1].Width);
@@ -164,7 +165,9 @@ internal sealed class CsvTable
     {
         string expected = column.Kind == CsvColumnKind.Text ? "a value" : "a number";
         if (_missing == "error")
-            throw new DataException(_path, MissingCells.Problem(text.ToString(), column.Name, "column", expected), line, at);
+            throw new DataException(_path, MissingCells.Problem(text.ToString(), column.Name, "column", expected)
+                + (_modelSchema ? "; the model was trained with --missing error, so it has no value to fill in (train it with --missing mean or median to fill such cells)"
+                    : "; --missing drop leaves such rows out, --missing mean or median fills them"), line, at);
         if (_missing == "drop")   // only when predicting: every row needs its prediction
             throw new DataException(_path, MissingCells.Problem(text.ToString(), column.Name, "column", expected)
                 + "; the model was trained on rows without missing cells (drop), so it cannot predict this row", line, at);

@@ -116,8 +116,8 @@ internal sealed class CsvTargets
         if (AreClasses)
         {
             if (_firstMissing is { } missing)
-                throw new DataException(_path, missing.Text.Length == 0 ? $"empty class label in column {Quote(_names[0])}"
-                    : $"missing class label {Quote(missing.Text)} in column {Quote(_names[0])}", missing.Line, missing.Column);
+                throw new DataException(_path, (missing.Text.Length == 0 ? $"empty class label in column {Quote(_names[0])}"
+                    : $"missing class label {Quote(missing.Text)} in column {Quote(_names[0])}") + MissingTarget, missing.Line, missing.Column);
             var names = _labels!.Categories;
             int column = _columns[0] + 1;
             if (names.Count < 2)
@@ -134,7 +134,7 @@ internal sealed class CsvTargets
         if (_firstMissing is { } empty)
         {
             string name = _names[Array.IndexOf(_columns, empty.Column - 1)];
-            throw new DataException(_path, MissingCells.Problem(empty.Text, name, "target column", "a number"), empty.Line, empty.Column);
+            throw new DataException(_path, MissingCells.Problem(empty.Text, name, "target column", "a number") + MissingTarget, empty.Line, empty.Column);
         }
         if (_firstNotFinite is { } bad)
         {
@@ -182,4 +182,7 @@ internal sealed class CsvTargets
     private static string Num(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Quote(ReadOnlySpan<char> text) => MessageText.Quote(text);
+
+    // A row without its target cannot train or be measured: only dropping it helps.
+    private const string MissingTarget = "; --missing drop leaves such rows out";
 }

@@ -53,7 +53,7 @@ public static class TaskKinds
         int k = distinct.Count;
         string why = $"{k} distinct whole number{(k == 1 ? "" : "s")}";
         if (k >= 2 && k <= MaxInferredClasses && 2L * k <= values.Length) return (TaskKind.Classification, why);
-        return (TaskKind.Regression, why + (k > MaxInferredClasses ? $", more than {MaxInferredClasses}" : k < 2 ? "" : ", too few rows a value for classes"));
+        return (TaskKind.Regression, why + (k > MaxInferredClasses ? $", more than {MaxInferredClasses}" : k < 2 ? "" : ", too few rows each for classes"));
     }
 }
 

@@ -15,6 +15,9 @@ namespace Backprop.Models;
 /// <param name="State">Where training stood.</param>
 public sealed record Checkpoint(Recipe Recipe, DataFingerprint Train, DataFingerprint? Validation, Normalization Normalization, TrainingCheckpoint State)
 {
+    /// <summary>The training data's target columns (a class column, or the columns of numbers), so that resuming needs no --target; null in checkpoints made before they were kept.</summary>
+    public IReadOnlyList<string>? TargetNames { get; init; }
+
     /// <summary>The network the recipe builds for the data: its parameters are what the state holds.</summary>
     public NetworkSpec Spec => Recipe.SpecFor(Train.Inputs, Train.Outputs);
 

@@ -20,7 +20,14 @@ internal static class CheckpointReader
     {
         Expect(root, "the content", JsonValueKind.Object);
         var recipe = ReadRecipe(Member(root, "recipe", JsonValueKind.Object));
-        var train = ReadData(Member(root, "train_data", JsonValueKind.Object), "train_data");
+        var trainData = Member(root, "train_data", JsonValueKind.Object);
+        var train = ReadData(trainData, "train_data");
+        // Checkpoints made before tasks have none: a single target column was then always one number.
+        if (recipe.Task is null && train.Outputs == 1) recipe = recipe with { Task = TaskKind.Regression };
+        IReadOnlyList<string>? targets = Optional(trainData, "targets") is { } t
+            ? Expect(t, "train_data.targets", JsonValueKind.Array).EnumerateArray().Select((n, i) => n.ValueKind == JsonValueKind.String && n.GetString() is { Length: > 0 } name ? name
+                : throw new Problem($"malformed checkpoint: \"train_data.targets[{i}]\" is not a column name")).ToArray()
+            : null;
         var validation = Nullable(root, "validation_data") is { } v ? ReadData(Expect(v, "validation_data", JsonValueKind.Object), "validation_data") : null;
         var norm = Member(root, "normalization", JsonValueKind.Object);
         var normalization = new Normalization(Text(norm, "kind"), Doubles(Member(norm, "offset", JsonValueKind.Array), "normalization.offset"),
@@ -70,7 +77,9 @@ internal static class CheckpointReader
             Floats(Member(s, "parameters", JsonValueKind.Array), "state.parameters", lengths, f32),
             Nullable(s, "last_good") is { } g ? Floats(Expect(g, "state.last_good", JsonValueKind.Array), "state.last_good", lengths, f32) : null,
             new OptimizerState(name, Int(optimizer, "steps", 0, int.MaxValue), buffers), randoms, stopping, history, rate);
-        return new Checkpoint(recipe, train, validation, normalization, state);
+        if (targets is not null && (targets.Count == 0 || targets.Count > train.Outputs))
+            throw new Problem($"inconsistent checkpoint: {targets.Count} target columns for {train.Outputs} outputs");
+        return new Checkpoint(recipe, train, validation, normalization, state) { TargetNames = targets };
     }
 
     private static Recipe ReadRecipe(JsonElement r)
@@ -84,6 +93,7 @@ internal static class CheckpointReader
             if (rounding is not ("fused" or "numpy")) throw new Problem($"malformed checkpoint: \"recipe.rounding\" is {MessageText.Quote(rounding)}; expected fused or numpy");
             var recipe = new Recipe
             {
+                Task = Optional(r, "task") is { } task ? TaskKinds.Parse(Expect(task, "recipe.task", JsonValueKind.String).GetString()!) : null,
                 Hidden = hidden,
                 Activation = Activations.Parse(Text(r, "activation"), Activations.HiddenNames),
                 Output = Activations.Parse(Text(r, "output"), Activations.OutputNames),

@@ -21,8 +21,8 @@ internal static class CheckpointWriter
             bool f32 = c.Recipe.Precision == "f32";
             w.WriteStartObject();
             WriteRecipe(w, c.Recipe);
-            WriteData(w, "train_data", c.Train);
-            WriteData(w, "validation_data", c.Validation);
+            WriteData(w, "train_data", c.Train, c.TargetNames);
+            WriteData(w, "validation_data", c.Validation, null);
             w.WriteStartObject("normalization");
             w.WriteString("kind", c.Normalization.Kind);
             Numbers(w, "offset", c.Normalization.Offset);
@@ -99,6 +99,7 @@ internal static class CheckpointWriter
     private static void WriteRecipe(Utf8JsonWriter w, Recipe r)
     {
         w.WriteStartObject("recipe");
+        if (r.Task is { } task) w.WriteString("task", TaskKinds.Name(task));
         w.WriteStartArray("hidden");
         foreach (int h in r.Hidden!) w.WriteNumberValue(h);
         w.WriteEndArray();
@@ -128,7 +129,7 @@ internal static class CheckpointWriter
     /// <summary>How the recipe's float64 products round: "fused" or "numpy" (it changes float64 results; float32 is always fused).</summary>
     public static string Rounding(Recipe r) => (r.Compute ?? Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy";
 
-    private static void WriteData(Utf8JsonWriter w, string name, DataFingerprint? d)
+    private static void WriteData(Utf8JsonWriter w, string name, DataFingerprint? d, IReadOnlyList<string>? targets)
     {
         if (d is null) { w.WriteNull(name); return; }
         w.WriteStartObject(name);
@@ -136,6 +137,12 @@ internal static class CheckpointWriter
         w.WriteNumber("inputs", d.Inputs);
         w.WriteNumber("outputs", d.Outputs);
         w.WriteString("sha256", d.Sha256);
+        if (targets is not null)
+        {
+            w.WriteStartArray("targets");
+            foreach (string t in targets) w.WriteStringValue(t);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 

@@ -6,7 +6,7 @@ namespace Backprop.Models;
 public static class Checkpoints
 {
     /// <summary>
-    /// Each setting that shapes training, by its flag's name (layers, activation, output, loss, class-weight, optimizer, alpha, lr-schedule, epochs,
+    /// Each setting that shapes training, by its flag's name (task, layers, activation, output, loss, class-weight, optimizer, alpha, lr-schedule, epochs,
     /// batch, init, seed, bias, shuffle, normalize, l2, dropout, early-stopping, precision, rounding) with its value as
     /// text; a setting the recipe leaves unset has a null value.
     /// </summary>
@@ -16,6 +16,7 @@ public static class Checkpoints
         static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         return
         [
+            ("task", r.Task is { } task ? TaskKinds.Name(task) : null),
             ("layers", r.Hidden is null ? null : r.Hidden.Count == 0 ? "none" : string.Join(",", r.Hidden)),
             ("activation", r.Activation is { } a ? Activations.Name(a) : null),
             ("output", r.Output is { } o ? Activations.Name(o) : null),
