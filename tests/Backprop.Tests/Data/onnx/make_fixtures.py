@@ -272,6 +272,22 @@ helper_graph("batchnorm_negative_var.onnx",
              [(w34, "w"), (np.ones(4), "s"), (np.zeros(4), "b"), (np.zeros(4), "m"), ([1, 1, -1, 1], "v")])
 refused.append({"file": "batchnorm_negative_var.onnx", "phrases": ["node 'bn' (BatchNormalization)", "input_var 'v'", "feature 3", "positive"]})
 
+# float32 weights of 3e30 over a standard deviation of 1e-15 (variance 1e-30, epsilon 0): the folded weights are
+# beyond float32's range.
+helper_graph("batchnorm_overflow.onnx",
+             [helper.make_node("MatMul", ["x", "w"], ["h"], name="fc"),
+              helper.make_node("BatchNormalization", ["h", "s", "b", "m", "v"], ["y"], name="bn", epsilon=0.0)],
+             [(np.full((3, 4), 3e30), "w"), (np.ones(4), "s"), (np.zeros(4), "b"), (np.zeros(4), "m"), (np.full(4, 1e-30), "v")])
+refused.append({"file": "batchnorm_overflow.onnx",
+                "phrases": ["node 'bn' (BatchNormalization)", "folded into node 'fc' (MatMul)", "beyond float32's range"]})
+
+helper_graph("batchnorm_inputs.onnx",
+             [helper.make_node("MatMul", ["x", "w"], ["h"], name="fc"),
+              helper.make_node("BatchNormalization", ["h", "s", "b"], ["y"], name="bn")],
+             [(w34, "w"), (np.ones(4), "s"), (np.zeros(4), "b")])
+refused.append({"file": "batchnorm_inputs.onnx",
+                "phrases": ["node 'bn' (BatchNormalization)", "X (the previous node's output), then scale, B, input_mean and input_var", "it has 3"]})
+
 helper_graph("constant_node.onnx",
              [helper.make_node("Constant", [], ["w"], name="weights", value=numpy_helper.from_array(w34.astype(np.float32))),
               helper.make_node("MatMul", ["x", "w"], ["y"], name="fc")], [])
