@@ -18,19 +18,26 @@ internal static class OnnxImporter
     /// <summary>The operators a chain may hold.</summary>
     public static IReadOnlyList<string> Operators { get; } = ["Gemm", "MatMul", "Add", "BatchNormalization", "Relu", "Sigmoid", "Tanh", "Softmax", "Sub", "Div", "Cast", "Identity"];
 
+    /// <summary>A dense layer read from the graph, with what follows it, on its way to the model.</summary>
     private sealed class Layer(string node, double[] weights, int inputs, int outputs)
     {
+        /// <summary>The Gemm or MatMul it was read from, as messages name it.</summary>
         public string Node { get; } = node;
         /// <summary>[inputs, outputs] row-major, the layer's own copy: folding a BatchNormalization scales it in place.</summary>
         public double[] Weights { get; } = weights;
+        /// <summary>How many values a row it takes.</summary>
         public int Inputs { get; } = inputs;
+        /// <summary>How many values a row it gives.</summary>
         public int Outputs { get; } = outputs;
+        /// <summary>Its bias, the layer's own array; null while it has none.</summary>
         public double[]? Bias { get; private set; }
         /// <summary>Whether its own bias (Gemm's third input, or an Add after the MatMul) was read or a BatchNormalization folded into it: an Add after either is no bias of this layer.</summary>
         public bool BiasRead { get; set; }
         /// <summary>The BatchNormalization nodes folded into it, to name if the folded weights do not fit the model's precision.</summary>
         public List<string> Folded { get; } = [];
+        /// <summary>The activation after it (identity when none).</summary>
         public Activation Activation { get; set; } = Activation.Identity;
+        /// <summary>The activation node, as messages name it; null while none has been read.</summary>
         public string? ActivationNode { get; set; }
 
         /// <summary>Adds <paramref name="bias"/> to the bias (zeros when there is none yet).</summary>
@@ -81,8 +88,11 @@ internal static class OnnxImporter
     {
         /// <summary>Where they are, for messages: "before the first dense layer", "after node 'r' (Relu)".</summary>
         public string Where { get; } = where;
+        /// <summary>The BatchNormalization nodes, as messages name them, in order.</summary>
         public List<string> Nodes { get; } = [];
+        /// <summary>What each feature is multiplied by.</summary>
         public double[] Scale { get; } = scale;
+        /// <summary>What is then added to each feature.</summary>
         public double[] Shift { get; } = shift;
 
         /// <summary>Follows the map with x * scale + shift (a second BatchNormalization): (x a + b) s + t.</summary>
