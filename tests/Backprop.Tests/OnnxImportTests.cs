@@ -73,6 +73,53 @@ public sealed class OnnxImportTests : IDisposable
         Assert.Equal(Activation.Identity, noBias.Spec.OutputActivation);
     }
 
+    [Fact]
+    public void Batch_normalizations_fold_into_the_dense_layers_beside_them()
+    {
+        // make_fixtures.py, the network: Linear(4, 8), BatchNorm1d(8), ReLU(), Linear(8, 3), trained. The
+        // normalization is no layer of its own; its statistics are in the first layer's weights and bias.
+        var relu = OnnxModel.Import(TestData.Path("onnx", "batchnorm_relu.onnx"));
+        Assert.Equal(new NetworkSpec(4, [8], 3) { HiddenActivation = Activation.Relu, OutputActivation = Activation.Identity, Bias = true }, relu.Spec);
+        // Linear(3, 5, bias=False), BatchNorm1d(5), Tanh(), BatchNorm1d(5), BatchNorm1d(5), Linear(5, 4, bias=False),
+        // BatchNorm1d(4), Tanh(), Linear(4, 2), Softmax(dim=1): the MatMuls get the biases folding gives them.
+        var noBias = OnnxModel.Import(TestData.Path("onnx", "batchnorm_nobias_f64.onnx"));
+        Assert.Equal(new NetworkSpec(3, [5, 4], 2) { HiddenActivation = Activation.Tanh, OutputActivation = Activation.Softmax, Bias = true }, noBias.Spec);
+        Assert.All(noBias.Biases.Take(2), b => Assert.Contains(b!, v => v != 0));
+        // BatchNorm1d(3) on the input, before Linear(3, 5): folded into the first layer, not made the model's scaling.
+        var input = OnnxModel.Import(TestData.Path("onnx", "batchnorm_input_f64.onnx"));
+        Assert.Equal(new NetworkSpec(3, [5], 1) { HiddenActivation = Activation.Sigmoid, OutputActivation = Activation.Sigmoid, Bias = true }, input.Spec);
+        Assert.Equal("none", input.Normalization.Kind);
+        // A fresh BatchNorm1d: torch writes its running_var and running_mean as Identity copies of its weight and bias.
+        var fresh = OnnxModel.Import(TestData.Path("onnx", "batchnorm_fresh.onnx"));
+        Assert.Equal([8], fresh.Spec.Hidden);
+    }
+
+    [Fact]
+    public void A_graph_that_is_not_a_chain_names_the_nodes_that_break_it()
+    {
+        // residual.onnx: MatMul(x, w) -> h, Add(h, x) -> y (make_fixtures.py); constant_node.onnx: Constant -> w, MatMul(x, w).
+        string residual = TestData.Path("onnx", "residual.onnx"), constant = TestData.Path("onnx", "constant_node.onnx");
+        Assert.Equal($"{residual}: node 'fc' (MatMul): the graph is not a plain chain: the value 'x' (the graph's input) also feeds node 'skip' (Add); Backprop imports one layer after another",
+            Assert.Throws<DataException>(() => OnnxModel.Import(residual)).Message);
+        Assert.Equal($"{constant}: node 'weights' (Constant): the graph is not a plain chain: it does not read the value 'x' (the graph's input), which node 'fc' (MatMul) reads; Backprop imports one layer after another",
+            Assert.Throws<DataException>(() => OnnxModel.Import(constant)).Message);
+    }
+
+    [Fact]
+    public void The_command_line_imports_a_batch_normalization_and_refuses_one_it_cannot_fold()
+    {
+        string saved = _temp.File("bn.model"), last = TestData.Path("onnx", "batchnorm_last.onnx");
+        var (code, output, err) = CliTests.Run("import", TestData.Path("onnx", "batchnorm_relu.onnx"), "--save", saved);
+        Assert.True(code == 0, err);
+        Assert.Contains("4-8-3 dense layers with biases, relu hidden, identity output, f32, loss mse", output);
+        // Linear(3, 4), ReLU(), BatchNorm1d(4): no dense layer after the normalization to fold it into.
+        (code, output, err) = CliTests.Run("import", last, "--save", _temp.File("never.model"));
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"backprop: {last}: node '/2/BatchNormalization' (BatchNormalization): a BatchNormalization after node '/1/Relu' (Relu) cannot be folded into a dense layer: no Gemm or MatMul follows it\n", err);
+        Assert.False(File.Exists(_temp.File("never.model")));
+    }
+
     [Theory]
     [MemberData(nameof(Refused))]
     public void Graphs_backprop_cannot_hold_are_one_line_naming_node_and_operator(string file)

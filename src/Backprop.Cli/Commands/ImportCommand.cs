@@ -6,7 +6,7 @@ namespace Backprop.Cli;
 
 /// <summary>
 /// <c>backprop import FILE --save MODEL [flags]</c>: a model made from another tool's network, the format chosen by FILE's
-/// extension: .onnx (a plain MLP graph, such as torch.onnx.export writes) or .npz (numpy or PyTorch weights). What the
+/// extension: .onnx (a plain MLP graph, such as torch.onnx.export writes, batch normalizations folded) or .npz (numpy or PyTorch weights). What the
 /// file does not hold (an .npz's activations; column names) comes from the flags.
 /// </summary>
 internal static class ImportCommand
@@ -16,7 +16,7 @@ internal static class ImportCommand
 
     public static Command Create(TextWriter stdout)
     {
-        var file = new Argument<string>("file") { Description = "The network to read; its extension chooses the format: .onnx (a plain MLP graph: Gemm or MatMul+Add, Relu, Sigmoid, Tanh, Softmax), or .npz (np.savez or np.savez_compressed) with numpy names weights_K_{K+1} (inputs, outputs), bias_{K+1}, or a PyTorch nn.Sequential's state_dict (0.weight (outputs, inputs), 0.bias, 2.weight, ...)." };
+        var file = new Argument<string>("file") { Description = "The network to read; its extension chooses the format: .onnx (a plain MLP graph: Gemm or MatMul+Add, Relu, Sigmoid, Tanh, Softmax; an inference-mode BatchNormalization is folded into the dense layer before it, or, on the input or after a hidden activation, the one after it; one in training mode or with no dense layer to fold into is refused), or .npz (np.savez or np.savez_compressed) with numpy names weights_K_{K+1} (inputs, outputs), bias_{K+1}, or a PyTorch nn.Sequential's state_dict (0.weight (outputs, inputs), 0.bias, 2.weight, ...)." };
         var save = new Option<string>("--save") { Description = "Write the model to this file.", Required = true };
         var activation = new Option<string?>("--activation") { Description = ".npz only: hidden activation: relu|sigmoid|tanh. Default relu." };
         var output = new Option<string?>("--output") { Description = ".npz only: output activation: identity|sigmoid|softmax. Default identity." };
@@ -25,7 +25,7 @@ internal static class ImportCommand
         var features = new Option<string?>("--features") { Description = "The input columns' names, one an input: A,B,... Default x1,x2,... (a Backprop .onnx export keeps its own names)." };
         var target = new Option<string?>("--target") { Description = "The target columns' names: one an output, or with --classes the label column. Default y1,y2,..., or 'class' with classes (a Backprop .onnx export keeps its own names)." };
         var classes = new Option<string?>("--classes") { Description = "Class labels, one an output (two for one sigmoid output): A,B,... Default: .onnx 0,1,... for a softmax or sigmoid output (or an export's names); .npz none (outputs are numbers)." };
-        var command = new Command("import", "Makes a model file of another tool's network: FILE.onnx (as torch.onnx.export writes an nn.Sequential) or FILE.npz (numpy or PyTorch weights; activations from the flags).");
+        var command = new Command("import", "Makes a model file of another tool's network: FILE.onnx (as torch.onnx.export writes an nn.Sequential, BatchNorm1d folded into the dense layers) or FILE.npz (numpy or PyTorch weights; activations from the flags).");
         command.Arguments.Add(file);
         foreach (var option in new Option[] { save, activation, output, loss, precision, features, target, classes }) command.Options.Add(option);
         command.SetAction(result =>
