@@ -21,9 +21,9 @@ internal static class ExplainCommand
         var command = new Command("explain", "Shows which inputs correlate with the targets and which weights take the blame for the error (up and down pressure).");
         command.Arguments.Add(data);
         command.Options.Add(top);
-        flags.Plot.Description = "Write heat maps of each layer's net pressure and weights (PNG).";
+        flags.Plot.Description = "Write heat maps of each layer's net pressure and weights (PNG)." + NetworkFlags.WrittenAs;
         flags.Html.Description = "Write a self-contained HTML page (opens from disk, fetches nothing): the correlation table and every weight's pressure as a heat map; "
-            + "focus or point at a weight for its up, down and net pressure and the step each example asks of it. --top does not limit the page; only its own size limits do (a large network's page says what it left out).";
+            + "focus or point at a weight for its up, down and net pressure and the step each example asks of it. --top does not limit the page; only its own size limits do (a large network's page says what it left out)." + NetworkFlags.WrittenAs;
         flags.AddTo(command, [.. flags.TrainOnly.Where(o => o != flags.Plot), flags.Quiet]);
         command.SetAction(result =>
         {

@@ -16,7 +16,7 @@ internal static class ExportCommand
     public static Command Create(TextWriter stdout)
     {
         var model = new Argument<string>("model") { Description = "A model file written by 'backprop train --save' or 'backprop import'." };
-        var output = new Argument<string>("out") { Description = "The file to write; its extension chooses the format: .onnx (ONNX, opset 13: the whole predictor, input scaling included) or .npz (numpy's np.load: weights_K_{K+1} (inputs, outputs), bias_{K+1}, input_offset, input_scale)." };
+        var output = new Argument<string>("out") { Description = "The file to write; its extension chooses the format: .onnx (ONNX, opset 13: the whole predictor, input scaling included) or .npz (numpy's np.load: weights_K_{K+1} (inputs, outputs), bias_{K+1}, input_offset, input_scale)." + NetworkFlags.WrittenAs };
         var command = new Command("export", "Writes a saved model for other tools: OUT.onnx runs in ONNX Runtime and ML.NET (docs/onnx.md); OUT.npz holds its arrays for numpy (docs/npz.md).");
         command.Arguments.Add(model);
         command.Arguments.Add(output);

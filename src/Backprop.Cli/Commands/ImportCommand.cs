@@ -17,7 +17,7 @@ internal static class ImportCommand
     public static Command Create(TextWriter stdout)
     {
         var file = new Argument<string>("file") { Description = "The network to read; its extension chooses the format: .onnx (a plain MLP graph: Gemm or MatMul+Add, Relu, Sigmoid, Tanh, Softmax; an inference-mode BatchNormalization is folded into the dense layer before it, or, on the input or after a hidden activation, the one after it; one in training mode or with no dense layer to fold into is refused), or .npz (np.savez or np.savez_compressed) with numpy names weights_K_{K+1} (inputs, outputs), bias_{K+1}, or a PyTorch nn.Sequential's state_dict (0.weight (outputs, inputs), 0.bias, 2.weight, ...)." };
-        var save = new Option<string>("--save") { Description = "Write the model to this file.", Required = true };
+        var save = new Option<string>("--save") { Description = "Write the model to this file." + NetworkFlags.WrittenAs, Required = true };
         var activation = new Option<string?>("--activation") { Description = ".npz only: hidden activation: relu|sigmoid|tanh. Default relu." };
         var output = new Option<string?>("--output") { Description = ".npz only: output activation: identity|sigmoid|softmax. Default identity." };
         var loss = new Option<string?>("--loss") { Description = "sse|mse|cross-entropy|binary-cross-entropy, for evaluate. Default the one a Backprop .onnx export names, else cross-entropy after softmax, binary-cross-entropy after sigmoid, mse otherwise." };

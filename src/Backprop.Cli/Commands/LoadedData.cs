@@ -89,16 +89,24 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
 
     // An output is checked before training, not after an hour of it: the folder must exist, and a file must really be
     // creatable and writable there (a read-only folder, a full disk or /proc fail here, not at the end of the run).
+    // A device, a pipe or /dev/stdout is written in place, nothing beside it: it is not probed (opening a pipe would
+    // wait for its reader, and writing to it would be output).
     internal static void CheckOutputPath(string? path, string flag)
     {
         if (path is null) return;
         if (path.Length == 0) throw new UsageException($"{flag}: name a file to write");
+        if (path == "-") throw new UsageException($"{flag}: name a file to write; '-' (standard output) is for predict --out only");
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UsageException($"{flag}: {path} is a folder; name a file to write");
         string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder)) throw new UsageException($"{flag}: the folder {folder} does not exist");
         if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
             throw new UsageException($"{flag}: {path} is read-only");
+        try
+        {
+            if (Models.AtomicFile.WritesInPlace(path)) return;
+        }
+        catch (IOException e) { throw new UsageException($"{flag}: {e.Message}"); }   // a block device or a socket
         string probe = Path.Combine(folder ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe.tmp");
         try
         {

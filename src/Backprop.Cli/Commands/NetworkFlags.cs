@@ -48,10 +48,13 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     public Option<string?> Precision { get; } = new("--precision") { Description = $"f64 or f32 (fast). Default {preset.Precision ?? "f32"}." };
     public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
     public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it); at most the number of cores. Default all cores." };
-    public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." };
-    public Option<string?> History { get; } = new("--history") { Description = $"Write one CSV row an epoch: {HistoryFile.Header} (lr: the learning rate the epoch used)." };
-    public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch (and of the learning rate with --lr-schedule)." };
-    public Option<string?> Html { get; } = new("--html") { Description = "Write a self-contained HTML page (opens from disk, fetches nothing)." };
+    public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." + WrittenAs };
+    public Option<string?> History { get; } = new("--history") { Description = $"Write one CSV row an epoch, as each ends: {HistoryFile.Header} (lr: the learning rate the epoch used). A device, a named pipe or /dev/stdout works too." };
+    public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch (and of the learning rate with --lr-schedule)." + WrittenAs };
+    public Option<string?> Html { get; } = new("--html") { Description = "Write a self-contained HTML page (opens from disk, fetches nothing)." + WrittenAs };
+
+    /// <summary>How an output flag's file is written, for the end of its help (docs/cli.md, "Output files").</summary>
+    public const string WrittenAs = " A file is written aside, then renamed; a device, a named pipe or /dev/stdout is written in place.";
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Print nothing but errors." };
 
     /// <summary>How CSV files are read: --delimiter, --missing, --unknown.</summary>

@@ -7,14 +7,14 @@ using Backprop.Models;
 
 namespace Backprop.Cli;
 
-/// <summary><c>backprop predict MODEL DATA [--out FILE.csv]</c>: the model's prediction for each row: class and probabilities, or output values.</summary>
+/// <summary><c>backprop predict MODEL DATA [--out FILE.csv|-]</c>: the model's prediction for each row: class and probabilities, or output values.</summary>
 internal static class PredictCommand
 {
     public static Command Create(TextWriter stdout)
     {
         var model = new Argument<string>("model") { Description = "A model file written by 'backprop train --save'." };
         var data = new Argument<string>("data") { Description = "Data with the model's input columns (CSV; other columns are ignored), or IDX images." };
-        var output = new Option<string?>("--out") { Description = "Write the predictions to this CSV file instead of the screen." };
+        var output = new Option<string?>("--out") { Description = "Write the predictions to this CSV file instead of the screen; - is standard output." + NetworkFlags.WrittenAs };
         var command = new Command("predict", "Uses a saved model: one row of predictions for each row of data.");
         command.Arguments.Add(model);
         command.Arguments.Add(data);
@@ -24,15 +24,19 @@ internal static class PredictCommand
         command.Options.Add(output);
         command.SetAction(result =>
         {
+            string? path = result.GetValue(output);
+            if (path is not "-") LoadedData.CheckOutputPath(path, "--out");
             var loaded = ModelFile.Load(result.GetValue(model)!);
             var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: false, csvFlags.Read(result, new CsvOptions()));
             string csv = loaded.Precision == "f64" ? Predict<double>(loaded, dataset) : Predict<float>(loaded, dataset);
-            if (result.GetValue(output) is string path)
+            if (path is null or "-") stdout.Write(csv);
+            else
             {
+                // Written in place (/dev/stdout, a pipe), the CSV may be what standard output is: no line is added to it.
+                bool inPlace = AtomicFile.WritesInPlace(path);
                 OutputFile.WriteText(path, csv);
-                stdout.WriteLine($"wrote {dataset.Count} predictions to {path}");
+                if (!inPlace) stdout.WriteLine($"wrote {dataset.Count} predictions to {path}");
             }
-            else stdout.Write(csv);
             return 0;
         });
         return command;

@@ -22,7 +22,7 @@ internal static class TraceCommand
         command.Arguments.Add(data);
         command.Options.Add(row);
         command.Options.Add(rows);
-        flags.Html.Description = "Also write the iteration as a self-contained HTML page: the network drawn, one step at a time (Next/Previous, arrow keys), the values involved highlighted.";
+        flags.Html.Description = "Also write the iteration as a self-contained HTML page: the network drawn, one step at a time (Next/Previous, arrow keys), the values involved highlighted." + NetworkFlags.WrittenAs;
         flags.AddTo(command, flags.TrainOnly);
         command.SetAction(result =>
         {

@@ -6,22 +6,26 @@ namespace Backprop.Cli;
 /// The <c>--history</c> file as training goes: the header when training starts, then one row as each epoch ends,
 /// flushed, so that an interrupted or killed run keeps every epoch it finished. A write that fails (a full disk)
 /// stops the history, not the training: <see cref="Failure"/> says what happened, for after the model is saved.
+/// A device, a pipe or /dev/stdout is written in place (<see cref="Models.AtomicFile.WritesInPlace"/>), never replaced.
 /// </summary>
 internal sealed class HistoryWriter : IDisposable
 {
     private readonly string _path;
-    private FileStream? _file;
+    private Stream? _file;
 
     public HistoryWriter(string path)
     {
         _path = path;
         try
         {
-            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+            // Unbuffered: each row is flushed anyway, and a failed write (a full disk) leaves nothing for Dispose to fail on.
+            _file = Models.AtomicFile.WritesInPlace(path) ? Models.AtomicFile.OpenInPlace(path)
+                : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
             Write(HistoryFile.Header + "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _file?.Dispose();
             throw new UsageException($"{path}: cannot write: {e.Message}");
         }
     }

@@ -123,7 +123,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     /// <summary>Reads a model file (see <see cref="ModelFile.Load"/>).</summary>
     public static Model Load(string path) => ModelFile.Load(path);
 
-    /// <summary>Writes this model to <paramref name="path"/> (see <see cref="ModelFile.Save(Model, string)"/>): written aside, then renamed.</summary>
+    /// <summary>Writes this model to <paramref name="path"/> (see <see cref="ModelFile.Save(Model, string)"/>): written aside, then renamed (a device or pipe in place).</summary>
     public void Save(string path) => ModelFile.Save(this, path);
 
     /// <summary>

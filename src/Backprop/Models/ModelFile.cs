@@ -24,7 +24,10 @@ public static class ModelFile
     internal const int MaxHeaderBytes = ChecksummedFile.MaxHeaderBytes;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically: a temporary file in the same directory, flushed to disk, renamed over it.</summary>
-    /// <remarks>On any failure the temporary file is deleted and a file already at <paramref name="path"/> is left as it was.</remarks>
+    /// <remarks>
+    /// On any failure the temporary file is deleted and a file already at <paramref name="path"/> is left as it was.
+    /// A character device or named pipe (/dev/null, a FIFO) or /dev/stdout is written in place instead (<see cref="AtomicFile"/>).
+    /// </remarks>
     public static void Save(Model model, string path) => Save(model, path, wrap: null);
 
     /// <summary><see cref="Save(Model, string)"/>, writing through <paramref name="wrap"/>'s stream (tests make it fail midway).</summary>
