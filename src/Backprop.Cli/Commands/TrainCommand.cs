@@ -60,7 +60,10 @@ internal static class TrainCommand
         if (start.Resume is { } resume)
         {
             if (w.Learner.ResumeProblem(resume, validation) is string problem) throw new UsageException($"--resume {start.ResumePath}: {problem}");
-            Say($"resumed from {start.ResumePath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
+            // A finished run's checkpoint is at the epoch past its last: nothing to train unless --epochs asks for more.
+            Say(resume.State.Epoch > w.Epochs
+                ? $"--resume {start.ResumePath}: the checkpoint is of a finished run: all {resume.State.History.Count} epochs done; nothing to resume (--epochs above {resume.State.History.Count} trains on)"
+                : $"resumed from {start.ResumePath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
         }
         if (start.InitFromPath is string initFrom) Say($"starting from the weights of {initFrom}");
 

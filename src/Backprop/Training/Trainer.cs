@@ -190,7 +190,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
             }
             run.EndEpoch();
-            if (run.Epoch <= epochs) write?.Invoke(run.Capture(_best));
+            write?.Invoke(run.Capture(_best));   // after the last epoch too: the checkpoint of a finished run is at the epoch past the last
         }
         if (stopping is { BestEpoch: > 0 }) _best!.Restore();
         return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
