@@ -20,7 +20,7 @@ public sealed class HtmlPageDataTests : IDisposable
     private static string Flowers => TestData.Path("csv", "flowers.csv");
 
     // The JSON a page carries (HtmlPage writes it in <script type="application/json" id="page-data">).
-    private static JsonElement PageData(string path)
+    internal static JsonElement PageData(string path)
     {
         string html = File.ReadAllText(path);
         const string open = "<script type=\"application/json\" id=\"page-data\">";

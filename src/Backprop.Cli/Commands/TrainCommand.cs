@@ -51,6 +51,7 @@ internal static class TrainCommand
         }
         bool scheduled = w.Recipe.Schedule is not (null or ConstantSchedule);
         view.ShowRate = scheduled;
+        view.DeadNote = (layers, epoch) => DeadLayerNote.Train(layers, epoch, w.Recipe);
         (IRowSource<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
         Say(w.DataLine());
         Say(w.NetworkLine());

@@ -8,11 +8,15 @@ namespace Backprop.Cli;
 internal abstract class TrainingView
 {
     private readonly Stopwatch _epochClock = new();
+    private readonly HashSet<int> _deadSaid = [];
     private bool _overfitSaid;
     private EpochResult? _previous;
 
     /// <summary>Show each epoch's learning rate (when a schedule changes it).</summary>
     public bool ShowRate { get; set; }
+
+    /// <summary>The note for relu layers (k of layer_k) first found dead in an epoch, or null for none.</summary>
+    public Func<IReadOnlyList<int>, int, string>? DeadNote { get; set; }
 
     public static TrainingView Create(TextWriter stdout, bool quiet)
     {
@@ -48,6 +52,9 @@ internal abstract class TrainingView
             _overfitSaid = true;
             Line($"note: validation loss rose ({F(before)} -> {F(after)}) while training loss fell: the network may be starting to overfit (memorise rather than generalise); --early-stopping PATIENCE stops and keeps the best weights");
         }
+        // A dead relu layer, once a layer: when it is first found.
+        if (e.DeadLayers is { } dead && DeadNote is not null && dead.Where(_deadSaid.Add).ToArray() is { Length: > 0 } newlyDead)
+            Line(DeadNote(newlyDead, e.Epoch));
         _previous = e;
     }
 
