@@ -127,8 +127,9 @@ public sealed class HtmlPageDataTests : IDisposable
     public void Train_page_has_the_learning_rate_of_a_schedule_and_says_which_weights_early_stopping_kept()
     {
         string page = _temp.File("train.html"), history = _temp.File("h.csv");
+        // --verbose: every epoch's line, to compare with every row of the page (a run of 80 epochs prints some of them otherwise).
         string terminal = Ok("train", Flowers, "--target", "species", "--validation", "0.3", "--epochs", "80", "--batch", "10", "--layers", "16",
-            "--alpha", "0.02", "--lr-schedule", "step:5,0.7", "--early-stopping", "5", "--history", history, "--html", page).Out;
+            "--alpha", "0.02", "--lr-schedule", "step:5,0.7", "--early-stopping", "5", "--history", history, "--html", page, "--verbose").Out;
         var data = PageData(page);
         var table = data.GetProperty("epochs");
         Assert.Equal("lr", Strings(table.GetProperty("headers"))[^1]);

@@ -51,6 +51,7 @@ internal static class TrainCommand
         }
         bool scheduled = w.Recipe.Schedule is not (null or ConstantSchedule);
         view.ShowRate = scheduled;
+        view.EveryEpoch = s.Verbose;
         view.DeadNote = (layers, epoch) => DeadLayerNote.Train(layers, epoch, w.Recipe);
         (IRowSource<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
         Say(w.DataLine());
@@ -74,9 +75,11 @@ internal static class TrainCommand
         trainer.BatchCompleted += p => view.Batch(p, w.Epochs);
         trainer.EpochCompleted += e => { historyFile?.Append(e); view.Epoch(e, w.Epochs); view.EpochStarted(); };
         TrainingHistory history = null!;
+        if ((start.Resume?.State.Epoch ?? 1) <= w.Epochs && view.SpacingLine(w.Epochs) is string spacing) view.Line(spacing);
         view.EpochStarted();
         using (Cli.ListenForInterrupt())
             view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData, interrupt, checkpoints.Checkpointing));
+        view.Finish();
 
         int exitCode = 0;
         string? interrupted = null, diverged = null;

@@ -20,6 +20,8 @@ internal sealed record TrainSettings
     /// <summary>--html: the page to write (train, trace and explain each write their own).</summary>
     public string? Html { get; init; }
     public bool Quiet { get; init; }
+    /// <summary>--verbose: every epoch's line, however long the run.</summary>
+    public bool Verbose { get; init; }
     /// <summary>How CSV files are read (delimiter, missing cells, unseen categories); targets and classes are set when loading.</summary>
     public Backprop.Data.CsvOptions Csv { get; init; } = new();
 }
