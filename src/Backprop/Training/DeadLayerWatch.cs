@@ -17,8 +17,10 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
 {
     private readonly ActivationLayer<T>[] _relus;
     private readonly int[] _layers;
-    private readonly bool[] _seen;
-    private int _unseen;
+    // Per watched layer, the epoch (a count of StartEpoch calls) in which a unit of it was last seen on: starting an
+    // epoch is a count going up, not a clearing.
+    private readonly int[] _seenIn;
+    private int _epoch = 1, _unseen;
 
     /// <summary>A watch over the relu layers of <paramref name="network"/>, at the start of an epoch.</summary>
     public DeadLayerWatch(Network<T> network)
@@ -32,7 +34,7 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
                 relus.Add(relu);
                 layers.Add(b + 1);   // block k-1 computes layer_k
             }
-        (_relus, _layers, _seen) = ([.. relus], [.. layers], new bool[relus.Count]);
+        (_relus, _layers, _seenIn) = ([.. relus], [.. layers], new int[relus.Count]);
         _unseen = _relus.Length;
     }
 
@@ -52,9 +54,9 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
     private void Look()
     {
         for (int i = 0; i < _relus.Length; i++)
-            if (!_seen[i] && _relus[i].Output is { } output && Elementwise.AnyPositive<T>(output.Span))
+            if (_seenIn[i] != _epoch && _relus[i].Output is { } output && Elementwise.AnyPositive<T>(output.Span))
             {
-                _seen[i] = true;
+                _seenIn[i] = _epoch;
                 _unseen--;
             }
     }
@@ -64,8 +66,8 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (_unseen == 0) return null;
         var off = new int[_unseen];
-        for (int i = 0, j = 0; i < _seen.Length; i++)
-            if (!_seen[i]) off[j++] = _layers[i];
+        for (int i = 0, j = 0; i < _seenIn.Length; i++)
+            if (_seenIn[i] != _epoch) off[j++] = _layers[i];
         return off;
     }
 
@@ -80,8 +82,12 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Starts an epoch: no layer seen on yet.</summary>
     public void StartEpoch()
     {
-        Array.Clear(_seen);
-        _unseen = _seen.Length;
+        if (++_epoch == int.MaxValue)
+        {
+            Array.Clear(_seenIn);
+            _epoch = 1;
+        }
+        _unseen = _seenIn.Length;
     }
 
     /// <summary>
@@ -91,7 +97,7 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
     /// <exception cref="ArgumentException">A number is not one of <see cref="Layers"/>, or is given twice.</exception>
     public void Resume(IReadOnlyList<int>? notSeenOn)
     {
-        var seen = new bool[_seen.Length];
+        var seen = new bool[_seenIn.Length];
         Array.Fill(seen, true);
         int unseen = 0;
         foreach (int k in notSeenOn ?? [])
@@ -102,7 +108,9 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
             seen[i] = false;
             unseen++;
         }
-        seen.CopyTo(_seen);
+        StartEpoch();
+        for (int i = 0; i < seen.Length; i++)
+            if (seen[i]) _seenIn[i] = _epoch;
         _unseen = unseen;
     }
 

@@ -168,7 +168,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
             var result = new EpochResult(run.Epoch, run.Total, n)
             {
-                TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = rate, DeadLayers = _deadLayers.EndEpoch(),
+                TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = rate, DeadLayers = _deadLayers.NotSeenOn(),
             };
             if (validation is { } v)
             {
@@ -216,7 +216,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     // The best epoch's parameters (early stopping), allocated on first use and reused across Fit calls.
     internal ParameterSnapshot<T> BestSnapshot() => _best ??= new ParameterSnapshot<T>(Network);
 
-    // The relu layers seen on so far this epoch: Fit starts it each epoch, and checkpoints carry it within one.
+    // The relu layers seen on so far this epoch: Fit starts it at each epoch's start (FitRun), and checkpoints carry it within one.
     internal DeadLayerWatch<T> DeadLayers => _deadLayers;
 
     /// <summary>The random streams training draws from, each once: the shuffling stream, then each dropout layer's.</summary>
