@@ -62,9 +62,10 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>The watched layers no unit of which has been seen on since the epoch started (k of <c>layer_k</c>, input side first), or null when there are none.</summary>
-    public int[]? NotSeenOn()
+    public int[]? NotSeenOn() => _unseen == 0 ? null : Unseen();
+
+    private int[] Unseen()
     {
-        if (_unseen == 0) return null;
         var off = new int[_unseen];
         for (int i = 0, j = 0; i < _seenIn.Length; i++)
             if (_seenIn[i] != _epoch) off[j++] = _layers[i];
@@ -82,12 +83,15 @@ public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Starts an epoch: no layer seen on yet.</summary>
     public void StartEpoch()
     {
-        if (++_epoch == int.MaxValue)
-        {
-            Array.Clear(_seenIn);
-            _epoch = 1;
-        }
         _unseen = _seenIn.Length;
+        if (++_epoch == int.MaxValue) Restart();
+    }
+
+    // After 2^31 epochs, the count starts again at 1 with every layer's last epoch forgotten.
+    private void Restart()
+    {
+        Array.Clear(_seenIn);
+        _epoch = 1;
     }
 
     /// <summary>
