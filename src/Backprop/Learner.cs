@@ -145,8 +145,10 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
             return "its input scaling is not the one fitted on this data";
         if (Recipe.Schedule is CosineSchedule && checkpoint.Recipe.Epochs != Recipe.Epochs)
             return $"it was made with lr-schedule cosine over {checkpoint.Recipe.Epochs} epochs, and cosine's rates depend on the number of epochs: keep epochs {checkpoint.Recipe.Epochs}";
-        if (checkpoint.State.Epoch > (Recipe.Epochs ?? 20) + 1)
-            return $"it is at epoch {checkpoint.State.Epoch}, past the {Recipe.Epochs} epochs asked for";
+        // A finished run's checkpoint is at the epoch past its last: resuming it with as many epochs has nothing to do.
+        int done = checkpoint.State.Epoch - 1, epochs = Recipe.Epochs ?? 20;
+        if (done > epochs || (done == epochs && checkpoint.State.Position > 0))
+            return $"it has {done} epochs done{(checkpoint.State.Position > 0 ? $" and is within epoch {done + 1}" : "")}, past the {epochs} epochs asked for";
         return null;
     }
 

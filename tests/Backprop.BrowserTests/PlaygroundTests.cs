@@ -163,4 +163,30 @@ public sealed class PlaygroundTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Empty(_requests);
         Assert.Empty(_errors);
     }
+
+    [Fact]
+    public async Task The_first_start_learns_and_a_dead_layer_is_said_under_the_buttons()
+    {
+        // Issue 24: the page started with lights at seed 1, whose 3 hidden units are all off from epoch 4 on (loss 0.75
+        // for ever). It starts with the notes' "Backpropagation in code" network, which learns at once.
+        Assert.Equal("streetlights", await _page.InputValueAsync("#dataset"));
+        Assert.Equal("4", await _page.InputValueAsync("#layers"));
+        Assert.False(await _page.IsVisibleAsync("#dead"));
+        await StartAndWaitForEpochs(30);
+        double loss = double.Parse(await Progress("last epoch's loss"), CultureInfo.InvariantCulture);
+        Assert.True(loss < 0.03, $"loss {loss} after 30 epochs");   // numpy: 0.0208 at epoch 30, from 0.354 at epoch 1
+        Assert.False(await _page.IsVisibleAsync("#dead"));
+
+        await Reset("lights", "3", "relu", "0.2", "stochastic", "1");
+        await StartAndWaitForEpochs(5);
+        await WaitFor("() => !document.getElementById('dead').hidden");
+        Assert.Equal("layer_1 is dead: every unit of it (relu) output 0 for every example in epoch 4, so the network gives every example the same output and "
+            + "nothing below can learn. Try another seed, a smaller alpha, more hidden units or tanh, then Reset.", await _page.TextContentAsync("#dead"));
+        Assert.Equal("status", await _page.GetAttributeAsync("#dead", "role"));
+        await _page.ClickAsync("#pause");
+        await Reset("lights", "3", "relu", "0.2", "stochastic", "2");
+        Assert.False(await _page.IsVisibleAsync("#dead"));
+        Assert.Empty(_requests);
+        Assert.Empty(_errors);
+    }
 }

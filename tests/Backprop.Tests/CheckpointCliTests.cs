@@ -165,4 +165,47 @@ public class CheckpointCliTests
         (code, _, err) = CliTests.Run(["train", Flowers, "--target", "species", "--init-from", model, "--resume", model]);
         Assert.Equal("backprop: --resume and --init-from both say where training starts; give one.", OneLineError(code, err));
     }
+
+    [Fact]
+    public void Resuming_a_finished_run_says_so_and_saves_what_it_ended_with()
+    {
+        // Issue 24: the last epoch was not in the checkpoint, so resuming a finished run said "epoch 3, 0 of 90
+        // examples done" and trained epoch 3 again.
+        using var temp = new TempFolder();
+        string c = temp.File("c.ckpt"), model = temp.File("m.model"), again = temp.File("again.model"), history = temp.File("h.csv"), resumed = temp.File("r.csv");
+        var (code, _, err) = CliTests.Run(["train", Flowers, .. Base, "--checkpoint", c, "--save", model, "--history", history]);
+        Assert.True(code == 0, err);
+        var state = CheckpointFile.Load(c).State;
+        Assert.Equal((4, 0, 3), (state.Epoch, state.Position, state.History.Count));
+
+        (code, var output, err) = CliTests.Run(["train", Flowers, "--target", "species", "--resume", c, "--save", again, "--history", resumed]);
+        Assert.True(code == 0, err);
+        Assert.Contains($"--resume {c}: the checkpoint is of a finished run: all 3 epochs done; nothing to resume (--epochs above 3 trains on)\n", output);
+        Assert.DoesNotContain("\nepoch ", output);
+        Assert.Equal(File.ReadAllBytes(model), File.ReadAllBytes(again));   // the weights it ended with
+        Assert.Equal(File.ReadAllLines(history), File.ReadAllLines(resumed));
+
+        // More epochs go on from the end, as a run asked for 5 from the start; fewer than were done is refused.
+        string five = temp.File("five.csv");
+        Assert.Equal(0, CliTests.Run(["train", Flowers, .. Base.Select(f => f == "3" ? "5" : f), "--history", five]).Code);
+        (code, _, err) = CliTests.Run(["train", Flowers, "--target", "species", "--epochs", "5", "--quiet", "--resume", c, "--history", resumed]);
+        Assert.True(code == 0, err);
+        Assert.Equal(File.ReadAllLines(five), File.ReadAllLines(resumed));
+        (code, _, err) = CliTests.Run(["train", Flowers, "--target", "species", "--epochs", "4", "--quiet", "--resume", c]);
+        Assert.Equal($"backprop: --resume {c}: it has 5 epochs done, past the 4 epochs asked for", OneLineError(code, err));
+    }
+
+    [Fact]
+    public void A_checkpoint_within_the_last_epoch_asked_for_is_refused_rather_than_cut_short()
+    {
+        // Resumed with --epochs 2, a checkpoint within epoch 3 would have ended at once with epoch 3's half-trained weights.
+        var train = CsvLoader.Load(Flowers, new CsvOptions { TargetColumns = ["species"] });
+        var recipe = new Recipe { Hidden = [8], Epochs = 3, Batch = Batching.MiniBatch(10) }.Resolve(train).Recipe;
+        var learner = new Learner<float>(recipe, train);
+        var checkpoints = new List<TrainingCheckpoint>();
+        learner.Fit(checkpointing: new Checkpointing { Write = checkpoints.Add, EveryBatches = 1 });
+        var within = learner.Checkpoint(checkpoints.First(c => c.Epoch == 3 && c.Position > 0), null);
+        Assert.Equal("it has 2 epochs done and is within epoch 3, past the 2 epochs asked for", new Learner<float>(recipe with { Epochs = 2 }, train).ResumeProblem(within, null));
+        Assert.Null(new Learner<float>(recipe, train).ResumeProblem(within, null));
+    }
 }

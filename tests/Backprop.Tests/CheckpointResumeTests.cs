@@ -67,7 +67,11 @@ public class CheckpointResumeTests
             var checkpoints = new List<TrainingCheckpoint>();
             var written = Run<T>(recipe, train, validation, new Checkpointing { Write = checkpoints.Add, EveryBatches = 1 });
             AssertSame(expected, written, "checkpointing itself");
-            Assert.Equal(5 * 11 - 1, checkpoints.Count);   // 72 rows in batches of 7: 11 a epoch, none after the last
+            // 72 rows in batches of 7: 11 a epoch, the last epoch's end included: that one is the finished run, which
+            // resumes to the same end without training (issue 24: it used to be left out, so a resumed finished run
+            // trained its last epoch again).
+            Assert.Equal(5 * 11, checkpoints.Count);
+            Assert.Equal((6, 0), (checkpoints[^1].Epoch, checkpoints[^1].Position));
             Assert.Contains(checkpoints, c => c.Position > 0 && c.Order is not null && c.LastGood is not null);
             Assert.Contains(checkpoints, c => c.Position == 0 && c.EarlyStopping is { BestEpoch: > 0 });
 

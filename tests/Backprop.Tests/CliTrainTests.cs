@@ -569,4 +569,61 @@ public sealed class CliTrainTests : IDisposable
         _temp.Write("short-labels-idx1-ubyte", BigEndian(0x801, 5).Concat(new byte[5]).ToArray());
         AssertUsageError(CliTests.Run("train", truncated), "short-images-idx3-ubyte");
     }
+
+    // The epoch numbers of the "epoch N/M" lines, in the order printed.
+    private static int[] EpochLines(string output) =>
+        [.. output.Split('\n').Where(l => l.StartsWith("epoch ", StringComparison.Ordinal)).Select(l => int.Parse(l[6..l.IndexOf('/')], CultureInfo.InvariantCulture))];
+
+    [Fact]
+    public void A_long_run_of_fast_epochs_prints_some_epoch_lines_and_verbose_prints_each()
+    {
+        // Issue 24: the defaults on 90 rows run 334 epochs, and printed 334 lines. Now: 1 to 5, every 20th, the last.
+        string history = _temp.File("h.csv");
+        var (code, output, err) = CliTests.Run("train", Flowers, "--target", "species", "--history", history);
+        Assert.True(code == 0, err);
+        Assert.Contains("\nshowing epochs 1 to 5, then every 20th, the last and any with a note (--verbose shows every one; --history FILE keeps every epoch)\n", output);
+        Assert.Equal([1, 2, 3, 4, 5, .. Enumerable.Range(1, 16).Select(i => 20 * i), 334], EpochLines(output));
+        Assert.Equal(1 + 334, File.ReadAllLines(history).Length);
+        (code, output, err) = CliTests.Run("train", Flowers, "--target", "species", "--verbose");
+        Assert.True(code == 0, err);
+        Assert.Equal(Enumerable.Range(1, 334), EpochLines(output));
+        Assert.DoesNotContain("showing epochs", output);
+
+        // Up to 30 epochs, every line; 31 take every second.
+        (code, output, err) = TrainFlowers("--epochs", "30");
+        Assert.Equal(Enumerable.Range(1, 30), EpochLines(output));
+        Assert.DoesNotContain("showing epochs", output);
+        (code, output, err) = TrainFlowers("--epochs", "31");
+        Assert.Equal([1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 31], EpochLines(output));
+
+        (code, _, err) = TrainFlowers("--quiet", "--verbose");
+        Assert.Equal((2, "backprop: --quiet and --verbose ask for no lines and every line; give one."), (code, err.TrimEnd('\n')));
+        var help = CliTests.Run("train", "--help").Out;
+        Assert.Contains("--verbose", help);
+        Assert.Contains("Print every epoch's line. Default: all of a run of up to 30 epochs;", help);
+        (code, _, err) = CliTests.Run("trace", Flowers, "--target", "species", "--verbose");
+        Assert.Equal(2, code);
+        Assert.Contains("--verbose", err);
+    }
+
+    [Fact]
+    public void A_run_stopped_early_prints_its_last_epoch_and_its_lowest_validation_loss()
+    {
+        string history = _temp.File("h.csv");
+        var (code, output, err) = CliTests.Run("train", Flowers, "--target", "species", "--validation", "0.3", "--epochs", "200", "--batch", "10", "--layers", "16",
+            "--alpha", "0.02", "--early-stopping", "5", "--history", history);
+        Assert.True(code == 0, err);
+        var rows = History(history);
+        var lines = output.Split('\n');
+        int kept = int.Parse(lines.Single(l => l.StartsWith("early stopping: ", StringComparison.Ordinal)).Split(' ')[^1], CultureInfo.InvariantCulture);
+        int last = rows.Length;
+        // every 10th of 200; the last epoch run (not a 10th) is printed when the run stops
+        Assert.True(last % 10 != 0 && last > kept && kept > 5 && kept % 10 != 0, $"stopped after {last}, kept {kept}: pick other settings for this test");
+        Assert.Equal([1, 2, 3, 4, 5, .. Enumerable.Range(1, last / 10).Select(i => 10 * i), last], EpochLines(output));
+        // The epoch whose weights were kept, which was not printed, is, marked, with its validation loss as the history has it.
+        string lowest = lines.Single(l => l.StartsWith("lowest validation loss: ", StringComparison.Ordinal));
+        Assert.StartsWith($"lowest validation loss: epoch {kept}/200  loss ", lowest);
+        Assert.Contains($"  validation loss {D(rows[kept - 1][3]).ToString("0.0000", CultureInfo.InvariantCulture)}  ", lowest);
+        Assert.True(Array.IndexOf(lines, lowest) < Array.FindIndex(lines, l => l.StartsWith("early stopping: ", StringComparison.Ordinal)));
+    }
 }

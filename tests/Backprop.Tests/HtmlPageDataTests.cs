@@ -20,7 +20,7 @@ public sealed class HtmlPageDataTests : IDisposable
     private static string Flowers => TestData.Path("csv", "flowers.csv");
 
     // The JSON a page carries (HtmlPage writes it in <script type="application/json" id="page-data">).
-    private static JsonElement PageData(string path)
+    internal static JsonElement PageData(string path)
     {
         string html = File.ReadAllText(path);
         const string open = "<script type=\"application/json\" id=\"page-data\">";
@@ -127,8 +127,9 @@ public sealed class HtmlPageDataTests : IDisposable
     public void Train_page_has_the_learning_rate_of_a_schedule_and_says_which_weights_early_stopping_kept()
     {
         string page = _temp.File("train.html"), history = _temp.File("h.csv");
+        // --verbose: every epoch's line, to compare with every row of the page (a run of 80 epochs prints some of them otherwise).
         string terminal = Ok("train", Flowers, "--target", "species", "--validation", "0.3", "--validation-split", "last", "--epochs", "80", "--batch", "10", "--layers", "16",
-            "--alpha", "0.02", "--lr-schedule", "step:5,0.7", "--early-stopping", "5", "--history", history, "--html", page).Out;
+            "--alpha", "0.02", "--lr-schedule", "step:5,0.7", "--early-stopping", "5", "--history", history, "--html", page, "--verbose").Out;
         var data = PageData(page);
         var table = data.GetProperty("epochs");
         Assert.Equal("lr", Strings(table.GetProperty("headers"))[^1]);

@@ -85,12 +85,14 @@ public class LearningRateScheduleCliTests : IDisposable
         var rates = File.ReadAllLines(full).Skip(1).Select(l => l.Split(',')[6]).ToArray();
         Assert.True(rates.Distinct().Count() > 1, string.Join(" ", rates));   // the plateau schedule reduced the rate
 
-        (code, _, err) = CliTests.Run(["train", Flowers, .. flags, "--epochs", "4", "--checkpoint", c]);   // last checkpoint: epoch 4's start
+        // The last checkpoint is the finished run's, at epoch 5's start with epoch 5's rate (issue 24: it was epoch 4's
+        // start, so that resuming with --epochs 4 ran epoch 4 again).
+        (code, _, err) = CliTests.Run(["train", Flowers, .. flags, "--epochs", "4", "--checkpoint", c]);
         Assert.True(code == 0, err);
         var state = CheckpointFile.Load(c).State;
-        Assert.Equal(4, state.Epoch);
+        Assert.Equal((5, 0), (state.Epoch, state.Position));
         Assert.Equal("plateau:0,0.5", state.LearningRate!.Schedule);
-        Assert.Equal(double.Parse(rates[3], CultureInfo.InvariantCulture), state.LearningRate.Rate);
+        Assert.Equal(double.Parse(rates[4], CultureInfo.InvariantCulture), state.LearningRate.Rate);
         Assert.Equal(state.History.Min(e => e.ValidationLoss!.Value), state.LearningRate.Best);
 
         (code, _, err) = CliTests.Run(["train", Flowers, "--target", "species", "--validation", "0.2", "--quiet", "--epochs", "8", "--resume", c, "--history", part]);

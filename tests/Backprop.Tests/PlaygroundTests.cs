@@ -132,17 +132,19 @@ public sealed class PlaygroundTests : IDisposable
         Assert.Contains($"content=\"{policy}\"", html);
         Assert.Contains("new EventSource(\"/events\")", html);
 
-        // The stream: the first event is the state now (the notes' 3-3-1 network at its initial weights, the notes' numbers).
+        // The stream: the first event is the state now: the default set, the notes' "Backpropagation in code" 3-4-1 network
+        // at its initial weights (issue 24: it was lights' 3-3-1, whose every hidden unit is off from epoch 4 on).
         using var stream = new StreamReader(await http.GetStreamAsync("/events"));
         var first = await NextState(stream);
         Assert.Equal(0, first.GetProperty("steps").GetInt32());
         Assert.Equal(-0.16595599, first.GetProperty("weights")[0].GetProperty("values")[0][0].GetDouble(), 8);
-        Assert.Equal("lights", first.GetProperty("shape").GetProperty("settings").GetProperty("dataset").GetString());
+        Assert.Equal("streetlights", first.GetProperty("shape").GetProperty("settings").GetProperty("dataset").GetString());
+        Assert.Equal("3-4-1", first.GetProperty("shape").GetProperty("network").GetString()!.Split(',')[0]["network ".Length..]);
 
         Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync("/step", null)).StatusCode);
         var second = await NextState(stream);
         Assert.Equal(1, second.GetProperty("steps").GetInt32());
-        Assert.Equal("1.0430445982842722", second.GetProperty("stepLoss").GetString()); // the notes' error of this step
+        Assert.Equal("0.3697329913497495", second.GetProperty("stepLoss").GetString()); // numpy, the notes' loop: np.sum((layer_2 - walk_vs_stop[0:1]) ** 2)
         Assert.False(second.TryGetProperty("shape", out _)); // the same network: no shape again
 
         var bad = await http.PostAsync("/reset", new FormUrlEncodedContent(new Dictionary<string, string>

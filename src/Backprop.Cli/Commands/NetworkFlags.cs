@@ -56,6 +56,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     /// <summary>How an output flag's file is written, for the end of its help (docs/cli.md, "Output files").</summary>
     public const string WrittenAs = " A file is written aside, then renamed; a device, a named pipe or /dev/stdout is written in place.";
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Print nothing but errors." };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = $"Print every epoch's line. Default: all of a run of up to {TrainingView.EveryLineUpTo} epochs; of a longer one, epochs 1 to {TrainingView.FirstLines}, then every k-th (k 2, 5, 10, 20, 50, ... for at most {TrainingView.SpacedLines} more lines), the last, any with a note, and the lowest loss's (--history keeps every epoch)." };
 
     /// <summary>How CSV files are read: --delimiter, --missing, --unknown.</summary>
     public CsvFlags Csv { get; } = new();
@@ -66,14 +67,14 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
         foreach (var option in new Option[]
         {
             Target, Task, Classes, Layers, Activation, Output, Loss, ClassWeight, Optimizer, Alpha, LrSchedule, Epochs, Batch, Init, Seed, Bias, Shuffle,
-            Normalize, Validation, ValidationSplit, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Html, Quiet,
+            Normalize, Validation, ValidationSplit, ValidationData, TestData, L2, Dropout, EarlyStopping, Precision, Rounding, Threads, Save, History, Plot, Html, Quiet, Verbose,
             Csv.Delimiter, Csv.Missing, Csv.Unknown,
         })
             if (!leaveOut.Contains(option)) command.Options.Add(option);
     }
 
-    /// <summary>What only <c>train</c> does with its network: weigh classes, validate, test, stop early, change the learning rate, and write the model, the history and a chart.</summary>
-    public Option[] TrainOnly => [ClassWeight, Validation, ValidationSplit, ValidationData, TestData, EarlyStopping, LrSchedule, Save, History, Plot];
+    /// <summary>What only <c>train</c> does with its network: weigh classes, validate, test, stop early, change the learning rate, write the model, the history and a chart, and print every epoch.</summary>
+    public Option[] TrainOnly => [ClassWeight, Validation, ValidationSplit, ValidationData, TestData, EarlyStopping, LrSchedule, Save, History, Plot, Verbose];
 
     /// <summary>
     /// Reads every flag into a recipe: a flag not given leaves its setting to <paramref name="preset"/> (the command's
@@ -126,6 +127,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
             Compute = compute,
         };
 
+        if (result.GetValue(Quiet) && result.GetValue(Verbose)) throw new UsageException("--quiet and --verbose ask for no lines and every line; give one.");
         string? validation = result.GetValue(Validation), validationData = result.GetValue(ValidationData);
         if (validation is not null && validationData is not null)
             throw new UsageException("--validation and --validation-data both name validation data; give one.");
@@ -148,6 +150,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
             Plot = result.GetValue(Plot),
             Html = result.GetValue(Html),
             Quiet = result.GetValue(Quiet),
+            Verbose = result.GetValue(Verbose),
             Csv = Csv.Read(result, new CsvOptions { InferClasses = inferClasses }),
         };
     }

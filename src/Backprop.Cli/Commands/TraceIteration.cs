@@ -37,6 +37,10 @@ internal sealed class TraceIteration<T>(Workbench<T> w, int start, int end) wher
 
         // Predict: each layer's output.
         var prediction = w.Network.Forward(layer_0, training: true, (i, output) => show(Step("predict", names.Forward(i), output, names.Block(i) + 1, outputs)));
+        // A relu layer with every unit off for every row traced: a comment line (a Python session would print nothing for it).
+        var watch = new DeadLayerWatch<T>(w.Network);
+        watch.Observe();
+        if (watch.NotSeenOn() is { } off) show(TraceStep.Of("predict", DeadLayerNote.Trace(off, start, end, recipe), ""));
         double error = double.CreateChecked(w.Loss.Loss(prediction, goal));
         show(TraceStep.Of("compare", $"error = {names.LossExpression(w.Loss)}", Formatting.PyFormat.Repr(error)));
 

@@ -51,6 +51,8 @@ internal static class TrainCommand
         }
         bool scheduled = w.Recipe.Schedule is not (null or ConstantSchedule);
         view.ShowRate = scheduled;
+        view.EveryEpoch = s.Verbose;
+        view.DeadNote = (layers, epoch) => DeadLayerNote.Train(layers, epoch, w.Recipe);
         (IRowSource<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
         Say(w.DataLine());
         Say(w.NetworkLine());
@@ -60,7 +62,10 @@ internal static class TrainCommand
         if (start.Resume is { } resume)
         {
             if (w.Learner.ResumeProblem(resume, validation) is string problem) throw new UsageException($"--resume {start.ResumePath}: {problem}");
-            Say($"resumed from {start.ResumePath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
+            // A finished run's checkpoint is at the epoch past its last: nothing to train unless --epochs asks for more.
+            Say(resume.State.Epoch > w.Epochs
+                ? $"--resume {start.ResumePath}: the checkpoint is of a finished run: all {resume.State.History.Count} epochs done; nothing to resume (--epochs above {resume.State.History.Count} trains on)"
+                : $"resumed from {start.ResumePath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
         }
         if (start.InitFromPath is string initFrom) Say($"starting from the weights of {initFrom}");
 
@@ -70,9 +75,11 @@ internal static class TrainCommand
         trainer.BatchCompleted += p => view.Batch(p, w.Epochs);
         trainer.EpochCompleted += e => { historyFile?.Append(e); view.Epoch(e, w.Epochs); view.EpochStarted(); };
         TrainingHistory history = null!;
+        if ((start.Resume?.State.Epoch ?? 1) <= w.Epochs && view.SpacingLine(w.Epochs) is string spacing) view.Line(spacing);
         view.EpochStarted();
         using (Cli.ListenForInterrupt())
             view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData, interrupt, checkpoints.Checkpointing));
+        view.Finish();
 
         int exitCode = 0;
         string? interrupted = null, diverged = null;

@@ -26,6 +26,8 @@ internal sealed record TrainSettings
     public IReadOnlySet<string> FromModel { get; init; } = new HashSet<string>();
     /// <summary>The --init-from file those settings came from.</summary>
     public string? FromModelPath { get; init; }
+    /// <summary>--verbose: every epoch's line, however long the run.</summary>
+    public bool Verbose { get; init; }
     /// <summary>How CSV files are read (delimiter, missing cells, unseen categories); targets and classes are set when loading.</summary>
     public Backprop.Data.CsvOptions Csv { get; init; } = new();
 }

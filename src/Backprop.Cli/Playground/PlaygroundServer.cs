@@ -45,7 +45,7 @@ internal sealed class PlaygroundServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
-        var server = new PlaygroundServer(app, new PlaygroundSession(PlaygroundSettings.For(PlaygroundSet.All[0])));
+        var server = new PlaygroundServer(app, new PlaygroundSession(PlaygroundSettings.For(PlaygroundSet.Default)));
         server.Map();
         try
         {
@@ -121,7 +121,7 @@ internal sealed class PlaygroundServer : IAsyncDisposable
         return context.Response.WriteAsync(message + "\n");
     }
 
-    // The page's choices: the sets (with the layers and alpha each starts from), activations, descents, speeds.
+    // The page's choices: the sets (with the layers and alpha each starts from) and the one it starts with, activations, descents, speeds.
     private static void WritePageData(Utf8JsonWriter w)
     {
         w.WriteStartObject();
@@ -138,6 +138,7 @@ internal sealed class PlaygroundServer : IAsyncDisposable
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteString("dataset", PlaygroundSet.Default.Name);
         WriteStrings(w, "activations", Activations.HiddenNames);
         WriteStrings(w, "descents", PlaygroundSettings.Descents);
         w.WriteStartArray("speeds");

@@ -17,6 +17,8 @@ internal sealed class PlaygroundSession : IDisposable
     private readonly Task _loop;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<double> _losses = [];
+    // The relu layers seen on in this epoch's steps: an epoch without one is a dead layer, said once (Dead).
+    private DeadLayerWatch<double> _watch = null!;
     private double _epochTotal;
     // Batches owed to the running speed: a tick adds a tenth of a second's worth and steps the whole ones.
     private double _owed;
@@ -63,15 +65,18 @@ internal sealed class PlaygroundSession : IDisposable
     /// <summary>Why training stopped by itself (the loss overflowed), or null.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>What the first epoch with a dead relu layer (every unit 0 for every example) says, and what to try; null while there has been none since the reset.</summary>
+    public string? Dead { get; private set; }
+
     /// <summary>Builds the network anew from <paramref name="settings"/> (the seed draws its weights) and pauses.</summary>
     public void Reset(PlaygroundSettings settings)
     {
         var learner = new Learner<double>(settings.Recipe(), settings.Set.Data);
         lock (Gate)
         {
-            (Settings, Learner) = (settings, learner);
+            (Settings, Learner, _watch) = (settings, learner, new DeadLayerWatch<double>(learner.Network));
             _losses.Clear();
-            (_epochTotal, _owed, Position, Steps, LastStepLoss, Running, Problem) = (0, 0, 0, 0, null, false, null);
+            (_epochTotal, _owed, Position, Steps, LastStepLoss, Running, Problem, Dead) = (0, 0, 0, 0, null, false, null, null);
             Generation++;
             Changed();
         }
@@ -122,6 +127,7 @@ internal sealed class PlaygroundSession : IDisposable
         var (x, y) = (Learner.X, Learner.Y);
         int n = x.Rows, rows = Math.Min(Learner.Recipe.Batch!.Value.SizeFor(n), n - Position);
         double loss = Learner.Trainer.Step(x[Position..(Position + rows)], y[Position..(Position + rows)]);
+        _watch.Observe();
         (LastStepLoss, _epochTotal, Position, Steps) = (loss, _epochTotal + loss, Position + rows, Steps + 1);
         if (!double.IsFinite(loss))
         {
@@ -132,6 +138,7 @@ internal sealed class PlaygroundSession : IDisposable
         {
             _losses.Add(_epochTotal / n);
             (_epochTotal, Position) = (0, 0);
+            if (_watch.EndEpoch() is { } dead) Dead ??= DeadLayerNote.Playground(dead, Epochs);
         }
     }
 

@@ -32,6 +32,7 @@ internal static class PlaygroundState
         w.WriteBoolean("running", session.Running);
         w.WriteNumber("speed", session.Speed);
         if (session.Problem is { } problem) w.WriteString("problem", problem);
+        if (session.Dead is { } dead) w.WriteString("dead", dead);
         w.WriteNumber("epochs", session.Epochs);
         w.WriteNumber("steps", session.Steps);
         w.WriteNumber("position", session.Position);

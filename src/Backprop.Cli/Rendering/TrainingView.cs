@@ -7,12 +7,32 @@ namespace Backprop.Cli;
 /// <summary>How training shows itself: a live progress bar on a terminal, plain lines otherwise, nothing with --quiet.</summary>
 internal abstract class TrainingView
 {
+    /// <summary>A run of at most this many epochs prints every epoch's line.</summary>
+    public const int EveryLineUpTo = 30;
+
+    /// <summary>A longer run prints its first this many epochs' lines, ...</summary>
+    public const int FirstLines = 5;
+
+    /// <summary>... then every k-th epoch's, k the least of 1, 2, 5, 10, 20, 50, ... that keeps them to this many.</summary>
+    public const int SpacedLines = 20;
+
     private readonly Stopwatch _epochClock = new();
+    private readonly HashSet<int> _deadSaid = [];
     private bool _overfitSaid;
     private EpochResult? _previous;
+    // The last epoch shown, the last one not shown, and the lowest monitored loss's epoch (with its line, and whether it was shown).
+    private int _lastShown;
+    private (int Epoch, string Line)? _lastHidden;
+    private (int Epoch, double Loss, string Line, bool Shown, bool Validation)? _best;
 
     /// <summary>Show each epoch's learning rate (when a schedule changes it).</summary>
     public bool ShowRate { get; set; }
+
+    /// <summary>Print every epoch's line (--verbose), however long the run.</summary>
+    public bool EveryEpoch { get; set; }
+
+    /// <summary>The note for relu layers (k of layer_k) first found dead in an epoch, or null for none.</summary>
+    public Func<IReadOnlyList<int>, int, string>? DeadNote { get; set; }
 
     public static TrainingView Create(TextWriter stdout, bool quiet)
     {
@@ -31,6 +51,24 @@ internal abstract class TrainingView
 
     public void EpochStarted() => _epochClock.Restart();
 
+    /// <summary>Every k-th epoch's line is printed in a run of <paramref name="epochs"/> (1: every one).</summary>
+    public static int Spacing(int epochs)
+    {
+        if (epochs <= EveryLineUpTo) return 1;
+        for (long k = 1; ; k *= 10)
+            foreach (long step in new[] { k, 2 * k, 5 * k })
+                if (epochs / step <= SpacedLines) return (int)Math.Min(step, int.MaxValue);
+    }
+
+    /// <summary>The line that says which epochs a run of <paramref name="epochs"/> prints, or null when it prints every one.</summary>
+    public string? SpacingLine(int epochs)
+    {
+        int k = EveryEpoch ? 1 : Spacing(epochs);
+        return k == 1 ? null : $"showing epochs 1 to {FirstLines}, then every {Ordinal(k)}, the last and any with a note (--verbose shows every one; --history FILE keeps every epoch)";
+    }
+
+    private static string Ordinal(int k) => k == 2 ? "second" : $"{k}th";
+
     public void Epoch(EpochResult e, int epochs)
     {
         string line = $"epoch {e.Epoch}/{epochs}  loss {F(e.MeanLoss)}"
@@ -40,16 +78,46 @@ internal abstract class TrainingView
             + (e.ValidationMae is double vm ? $"  validation mae {F(vm)}" : "")
             + (ShowRate && e.LearningRate is double lr ? $"  lr {Rate(lr)}" : "")
             + $"  ({_epochClock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)";
-        Line(line);
+        var notes = new List<string>();
         // The notes' "edge case: overfitting": training loss still falls while validation loss rises.
         if (!_overfitSaid && _previous is { ValidationLoss: double before } previous && e.ValidationLoss is double after
             && after > before && e.MeanLoss < previous.MeanLoss)
         {
             _overfitSaid = true;
             var (was, now) = Apart(before, after);
-            Line($"note: validation loss rose ({was} -> {now}) while training loss fell: the network may be starting to overfit (memorise rather than generalise); --early-stopping PATIENCE stops and keeps the best weights");
+            notes.Add($"note: validation loss rose ({was} -> {now}) while training loss fell: the network may be starting to overfit (memorise rather than generalise); --early-stopping PATIENCE stops and keeps the best weights");
         }
+        // A dead relu layer, once a layer: when it is first found.
+        if (e.DeadLayers is { } dead && DeadNote is not null && dead.Where(_deadSaid.Add).ToArray() is { Length: > 0 } newlyDead)
+            notes.Add(DeadNote(newlyDead, e.Epoch));
         _previous = e;
+
+        int k = EveryEpoch ? 1 : Spacing(epochs);
+        bool show = k == 1 || e.Epoch <= FirstLines || e.Epoch % k == 0 || e.Epoch == epochs || notes.Count > 0;
+        double monitored = e.ValidationLoss ?? e.MeanLoss;
+        if (_best is not { } best || monitored < best.Loss) _best = (e.Epoch, monitored, line, show, e.ValidationLoss is not null);
+        if (show)
+        {
+            Line(line);
+            _lastShown = e.Epoch;
+        }
+        else _lastHidden = (e.Epoch, line);
+        foreach (string note in notes) Line(note);
+    }
+
+    /// <summary>
+    /// After training: when epoch lines were left out, the last epoch's line if it was one of them (a run stopped
+    /// early, interrupted or diverged), and the line of the lowest loss (validation loss when measured), marked, if it was.
+    /// </summary>
+    public void Finish()
+    {
+        if (_lastHidden is { } last && last.Epoch > _lastShown)
+        {
+            Line(last.Line);
+            _lastShown = last.Epoch;
+        }
+        if (_best is { Shown: false } best && best.Epoch != _lastShown)
+            Line($"lowest {(best.Validation ? "validation loss" : "loss")}: {best.Line}");
     }
 
     internal static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);

@@ -71,12 +71,16 @@ internal static class CheckpointReader
         }
         else if (recipe.Schedule is not null and not ConstantSchedule)
             throw new Problem("malformed checkpoint: \"state.learning_rate\" is missing; the recipe has a learning-rate schedule");
-        var history = Member(s, "history", JsonValueKind.Array).EnumerateArray().Select((h, i) => ReadEpoch(Expect(h, $"state.history[{i}]", JsonValueKind.Object))).ToArray();
+        // The layers that can be dead: the hidden layers, when they are relu (the output never is, in a recipe's network).
+        int reluLayers = spec.HiddenActivation == Activation.Relu ? spec.Hidden.Count : 0;
+        var history = Member(s, "history", JsonValueKind.Array).EnumerateArray().Select((h, i) => ReadEpoch(Expect(h, $"state.history[{i}]", JsonValueKind.Object), $"state.history[{i}]", reluLayers)).ToArray();
+        int[]? deadSoFar = Optional(s, "dead_so_far") is { } d ? Layers(d, "state.dead_so_far", reluLayers) : null;   // absent before dead layers were watched
+        if (deadSoFar is not null && position == 0) throw new Problem("inconsistent checkpoint: \"state.dead_so_far\" is given at an epoch's start (position 0)");
         if (history.Length != epoch - 1) throw new Problem($"inconsistent checkpoint: it is in epoch {epoch} with {history.Length} epochs of history");
         var state = new TrainingCheckpoint(epoch, position, order, Double(s, "total_loss"), Int(s, "correct", 0, position),
             Floats(Member(s, "parameters", JsonValueKind.Array), "state.parameters", lengths, f32),
             Nullable(s, "last_good") is { } g ? Floats(Expect(g, "state.last_good", JsonValueKind.Array), "state.last_good", lengths, f32) : null,
-            new OptimizerState(name, Int(optimizer, "steps", 0, int.MaxValue), buffers), randoms, stopping, history, rate);
+            new OptimizerState(name, Int(optimizer, "steps", 0, int.MaxValue), buffers), randoms, stopping, history, rate, deadSoFar);
         if (targets is not null && (targets.Count == 0 || targets.Count > train.Outputs))
             throw new Problem($"inconsistent checkpoint: {targets.Count} target columns for {train.Outputs} outputs");
         return new Checkpoint(recipe, train, validation, normalization, state) { TargetNames = targets };
@@ -155,8 +159,9 @@ internal static class CheckpointReader
         return new NumpyRandomState(words, Int(r, "position", 0, NumpyRandomState.KeyLength), Bool(r, "has_gauss"), Double(r, "gauss"));
     }
 
-    private static EpochResult ReadEpoch(JsonElement h) => new(Int(h, "epoch", 1, int.MaxValue), Double(h, "total_loss"), Int(h, "examples", 1, int.MaxValue))
+    private static EpochResult ReadEpoch(JsonElement h, string at, int reluLayers) => new(Int(h, "epoch", 1, int.MaxValue), Double(h, "total_loss"), Int(h, "examples", 1, int.MaxValue))
     {
+        DeadLayers = Optional(h, "dead_layers") is { } dead ? Layers(dead, at + ".dead_layers", reluLayers) : null,   // absent when none, and before dead layers were watched
         TrainAccuracy = NullableDouble(h, "train_accuracy"),
         ValidationLoss = NullableDouble(h, "validation_loss"),
         ValidationAccuracy = NullableDouble(h, "validation_accuracy"),
@@ -201,6 +206,19 @@ internal static class CheckpointReader
         { ValueKind: JsonValueKind.String } t when t.GetString() is "NaN" or "Infinity" or "-Infinity" => double.Parse(t.GetString()!, CultureInfo.InvariantCulture),
         _ => throw new Problem($"malformed checkpoint: \"{name}\" is not a number"),
     };
+
+    // Layer numbers: k of layer_k for relu layers 1 to reluLayers, ascending, at least one.
+    private static int[] Layers(JsonElement value, string at, int reluLayers)
+    {
+        Expect(value, at, JsonValueKind.Array);
+        var layers = value.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int k) && k >= 1 && k <= reluLayers ? k
+            : throw new Problem(reluLayers == 0 ? $"inconsistent checkpoint: \"{at}\" names a layer; the network has no relu layer"
+                : $"inconsistent checkpoint: \"{at}[{i}]\" is not a relu layer of the network (1 to {reluLayers})")).ToArray();
+        if (layers.Length == 0) throw new Problem($"malformed checkpoint: \"{at}\" is empty; it is left out when no layer is");
+        for (int i = 1; i < layers.Length; i++)
+            if (layers[i] <= layers[i - 1]) throw new Problem($"malformed checkpoint: \"{at}\" is not in ascending order without repeats");
+        return layers;
+    }
 
     private static double[] Doubles(JsonElement array, string at) => array.EnumerateArray().Select((e, i) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v) ? v : throw new Problem($"malformed checkpoint: \"{at}[{i}]\" is not a finite number")).ToArray();

@@ -74,6 +74,8 @@ internal static class CheckpointWriter
                 w.WriteNumber("bad_epochs", lr.BadEpochs);
                 w.WriteEndObject();
             }
+            // Left out when there are none, as in checkpoints written before dead layers were watched.
+            if (s.DeadSoFar is { } deadSoFar) Layers(w, "dead_so_far", deadSoFar);
             w.WriteStartArray("history");
             foreach (var epoch in s.History)
             {
@@ -86,6 +88,7 @@ internal static class CheckpointWriter
                 Number(w, "validation_accuracy", epoch.ValidationAccuracy);
                 Number(w, "validation_mae", epoch.ValidationMae);
                 Number(w, "learning_rate", epoch.LearningRate);
+                if (epoch.DeadLayers is { } dead) Layers(w, "dead_layers", dead);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -151,6 +154,14 @@ internal static class CheckpointWriter
         if (value is not double v) w.WriteNull(name);
         else if (double.IsFinite(v)) w.WriteNumber(name, v);   // the shortest text that reads back as v
         else w.WriteString(name, v.ToString(CultureInfo.InvariantCulture));
+    }
+
+    // Layer numbers (k of layer_k), as a JSON array of integers.
+    private static void Layers(Utf8JsonWriter w, string name, IReadOnlyList<int> layers)
+    {
+        w.WriteStartArray(name);
+        foreach (int k in layers) w.WriteNumberValue(k);
+        w.WriteEndArray();
     }
 
     private static void Numbers(Utf8JsonWriter w, string name, double[] values)

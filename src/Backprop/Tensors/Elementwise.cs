@@ -126,6 +126,21 @@ public static class Elementwise
         for (; i < n; i++) Unsafe.Add(ref d, i) = (Unsafe.Add(ref ms, i) > T.Zero ? T.One : T.Zero) * Unsafe.Add(ref xs, i);
     }
 
+    /// <summary>
+    /// True when some value is above 0 (-0, NaN and negative values are not): whether a relu layer's output has a unit
+    /// on. Stops at the first such value.
+    /// </summary>
+    public static bool AnyPositive<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T v = ref MemoryMarshal.GetReference(values);
+        nuint n = (nuint)values.Length, i = 0;
+        for (; i + (nuint)Vector<T>.Count <= n; i += (nuint)Vector<T>.Count)
+            if (Vector.GreaterThanAny(Vector.LoadUnsafe(ref v, i), Vector<T>.Zero)) return true;
+        for (; i < n; i++)
+            if (Unsafe.Add(ref v, i) > T.Zero) return true;
+        return false;
+    }
+
     // values += scale * x on two threads, as a job for the worker pool (pinned pointers: a call allocates nothing).
     private readonly unsafe struct ParallelAddScaled<T>(T* values, T scale, T* x, int length) : IParallelJob
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -2,8 +2,9 @@ namespace Backprop.Training;
 
 /// <summary>
 /// How <see cref="Trainer{T}.Fit"/> checkpoints: <see cref="Write"/> is given the whole training state at the end of
-/// every epoch that training goes on after, after every <see cref="EveryBatches"/> batches when set, and at the batch
-/// where cancellation stops it; <see cref="ResumeFrom"/> continues from such a state.
+/// every epoch (after the last, that of the finished run: at the epoch past the last, where resuming has nothing
+/// left to do unless more epochs are asked for), after every <see cref="EveryBatches"/> batches when set, and at the
+/// batch where cancellation stops it; <see cref="ResumeFrom"/> continues from such a state.
 /// </summary>
 /// <example>
 /// <code>

@@ -23,4 +23,24 @@ public readonly record struct EpochResult(int Epoch, double TotalLoss, int Examp
 
     /// <summary>The learning rate the epoch used, as its <see cref="LearningRateSchedule"/> gave it (in float64; the optimizer takes it in its precision); null when not recorded.</summary>
     public double? LearningRate { get; init; }
+
+    /// <summary>
+    /// The relu layers (k of <c>layer_k</c>, input side first) none of whose units output more than 0 for any training
+    /// example of the epoch, the notes' "off" units: such a layer is dead, and nothing below it can learn. Null when
+    /// there were none (or the epoch was not watched whole: resumed within it from a checkpoint that did not record this).
+    /// </summary>
+    public IReadOnlyList<int>? DeadLayers { get; init; }
+
+    /// <summary>Equal when every member is: numbers as <see cref="double.Equals(double)"/> compares them (NaN equals NaN), dead layers by their numbers.</summary>
+    public bool Equals(EpochResult other) =>
+        Epoch == other.Epoch && TotalLoss.Equals(other.TotalLoss) && Examples == other.Examples
+        && Nullable.Equals(TrainAccuracy, other.TrainAccuracy) && Nullable.Equals(ValidationLoss, other.ValidationLoss)
+        && Nullable.Equals(ValidationAccuracy, other.ValidationAccuracy) && Nullable.Equals(ValidationMae, other.ValidationMae)
+        && Nullable.Equals(LearningRate, other.LearningRate)
+        && (DeadLayers is null ? other.DeadLayers is null : other.DeadLayers is not null && DeadLayers.SequenceEqual(other.DeadLayers));
+
+    /// <summary>A hash of the members <see cref="Equals(EpochResult)"/> compares.</summary>
+    public override int GetHashCode() =>
+        HashCode.Combine(HashCode.Combine(Epoch, TotalLoss, Examples, TrainAccuracy, ValidationLoss, ValidationAccuracy, ValidationMae, LearningRate),
+            DeadLayers is null ? -1 : DeadLayers.Aggregate(DeadLayers.Count, HashCode.Combine));
 }

@@ -47,6 +47,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (_trainer.ShuffleWith is { } random) Order = random.Permutation(_examples);
         (Total, Correct) = (0, 0);
+        _trainer.DeadLayers.StartEpoch();
     }
 
     /// <summary>Moves to the next epoch's start.</summary>
@@ -59,7 +60,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         ((IResumableOptimizer<T>)_trainer.Optimizer).SaveState(Network.Parameters),
         _randoms.Select(r => r.GetState()).ToArray(),
         Stopping is null ? null : new EarlyStoppingState(Stopping.BestLoss, Stopping.BestEpoch, Stopping.BestEpoch > 0 ? best!.ToArrays() : null),
-        History.ToArray(), Rate);
+        History.ToArray(), Rate, Position > 0 ? _trainer.DeadLayers.NotSeenOn() : null);
 
     // Everything back as the checkpoint has it; the checkpoint is checked against this trainer and data first.
     private void Restore(TrainingCheckpoint c)
@@ -96,6 +97,10 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (midEpoch) ParameterSnapshot<T>.Check(parameters, c.LastGood ?? throw new ArgumentException("The checkpoint is within an epoch but has no last-good parameters."), "checkpoint's last-good parameters");
         if (c.EarlyStopping is { BestEpoch: > 0, BestParameters: var bestValues })
             ParameterSnapshot<T>.Check(parameters, bestValues ?? throw new ArgumentException("The checkpoint has a best epoch but not its parameters."), "checkpoint's best parameters");
+        // Within an epoch, the relu layers not yet seen on go on unseen (none when the checkpoint did not record them:
+        // that epoch then reports none dead).
+        if (midEpoch) _trainer.DeadLayers.Resume(c.DeadSoFar);
+        else if (c.DeadSoFar is not null) throw new ArgumentException("The checkpoint has layers not seen on where it needs none (at an epoch's start).");
 
         ((IResumableOptimizer<T>)_trainer.Optimizer).RestoreState(c.Optimizer, parameters);
         for (int i = 0; i < _randoms.Count; i++) _randoms[i].SetState(c.Randoms[i]);

@@ -15,6 +15,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Parameter<T>[] _parameters;
     // The optimizer's rate when the trainer was made: where each Fit's schedule starts unless InitialRate says otherwise.
     private readonly double _constructedRate;
+    // Which relu layers have had a unit on in this epoch's training forwards (each epoch's DeadLayers).
+    private readonly DeadLayerWatch<T> _deadLayers;
 
     /// <summary>A trainer of <paramref name="network"/> that minimises <paramref name="loss"/> with <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentException">The loss cannot train this network's output (cross-entropy needs a softmax output, binary cross-entropy a sigmoid one).</exception>
@@ -25,6 +27,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _parameters = [.. network.Parameters];
         _constructedRate = double.CreateChecked(optimizer.Alpha);
+        _deadLayers = new DeadLayerWatch<T>(network);
         // Cross-entropy on outputs that are not probabilities "trains" to a negative loss: refuse it here.
         if (LossCatalog.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
     }
@@ -83,6 +86,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T Step(Matrix<T> x, Matrix<T> y, out int correct)
     {
         var prediction = Network.Forward(x, training: true);
+        _deadLayers.Observe();   // a look at the relu outputs only until each has shown a unit on this epoch
         T loss = Loss.Loss(prediction, y);
         correct = CountClasses ? Metrics.CountCorrect(prediction, y) : 0;
         Network.Backward(Loss, prediction, y);
@@ -162,7 +166,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (every > 0 && run.Position < n && run.Position / batchSize % every == 0) write?.Invoke(run.Capture(_best));
             }
 
-            var result = new EpochResult(run.Epoch, run.Total, n) { TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = rate };
+            var result = new EpochResult(run.Epoch, run.Total, n)
+            {
+                TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = rate, DeadLayers = _deadLayers.NotSeenOn(),
+            };
             if (validation is { } v)
             {
                 // Validation measures the loss without class weights (as Keras does): the data as it is, not as trained.
@@ -190,7 +197,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
             }
             run.EndEpoch();
-            if (run.Epoch <= epochs) write?.Invoke(run.Capture(_best));
+            write?.Invoke(run.Capture(_best));   // after the last epoch too: the checkpoint of a finished run is at the epoch past the last
         }
         if (stopping is { BestEpoch: > 0 }) _best!.Restore();
         return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
@@ -208,6 +215,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // The best epoch's parameters (early stopping), allocated on first use and reused across Fit calls.
     internal ParameterSnapshot<T> BestSnapshot() => _best ??= new ParameterSnapshot<T>(Network);
+
+    // The relu layers seen on so far this epoch: Fit starts it at each epoch's start (FitRun), and checkpoints carry it within one.
+    internal DeadLayerWatch<T> DeadLayers => _deadLayers;
 
     /// <summary>The random streams training draws from, each once: the shuffling stream, then each dropout layer's.</summary>
     internal IReadOnlyList<NumpyRandom> RandomStreams()

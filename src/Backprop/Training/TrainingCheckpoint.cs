@@ -19,8 +19,9 @@ namespace Backprop.Training;
 /// <param name="EarlyStopping">Early stopping's bookkeeping, or null without early stopping.</param>
 /// <param name="History">The results of every finished epoch.</param>
 /// <param name="LearningRate">The learning-rate schedule's state, with the rate of epoch <paramref name="Epoch"/>; null in a checkpoint made before schedules (its run's rate was constant).</param>
+/// <param name="DeadSoFar">Within an epoch (<paramref name="Position"/> above 0), the relu layers (k of <c>layer_k</c>) no unit of which has output more than 0 for the epoch's examples so far (<see cref="DeadLayerWatch{T}.NotSeenOn"/>); null when there are none, at an epoch's start, or in a checkpoint made before this was recorded.</param>
 public sealed record TrainingCheckpoint(
     int Epoch, int Position, int[]? Order, double TotalLoss, int Correct,
     IReadOnlyList<double[]> Parameters, IReadOnlyList<double[]>? LastGood, OptimizerState Optimizer,
     IReadOnlyList<NumpyRandomState> Randoms, EarlyStoppingState? EarlyStopping, IReadOnlyList<EpochResult> History,
-    LearningRateState? LearningRate = null);
+    LearningRateState? LearningRate = null, IReadOnlyList<int>? DeadSoFar = null);

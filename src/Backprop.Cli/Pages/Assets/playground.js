@@ -24,6 +24,8 @@
   const step = button("step", "Step (one batch)", () => post("/step"));
   const status = el("p", { id: "status", role: "status" }, "connecting to the server…");
   const problem = el("p", { id: "problem", role: "alert", class: "problem" });
+  // A dead relu layer (every unit off for every example of an epoch): the server's one line, until the next Reset.
+  const dead = el("p", { id: "dead", role: "status", class: "problem", hidden: true });
   const form = el("form", { id: "settings", onsubmit: e => { e.preventDefault(); post("/reset", new URLSearchParams(new FormData(form))); } },
     el("div", { class: "controls" },
       control("dataset", "Dataset", dataset),
@@ -37,7 +39,7 @@
     el("div", { class: "controls" }, reset, start, pause, step, control("speed", "Speed", speed)));
   Page.section("Settings", form,
     el("p", { class: "note" }, "Reset builds the network with these settings (the seed draws its weights). Start trains on the server, Pause stops, Step takes one batch: one update of the weights."),
-    status, problem);
+    status, dead, problem);
 
   function presets() {
     const set = data.sets.find(s => s.name === dataset.value);
@@ -129,6 +131,8 @@
     chart.update([{ name: "loss", values: losses }]);
     const state = s.problem ? `stopped: ${s.problem}` : s.running ? `running at ${s.speed} epochs a second` : "paused";
     status.textContent = `${state}; ${s.epochs} epochs done and ${s.position} of ${s.examples} examples into the next; ${s.steps} steps since the reset`;
+    dead.textContent = s.dead || "";
+    dead.hidden = !s.dead;
     progress.replaceChildren(Page.table("Progress", ["", "value"], [
       ["epochs done", String(s.epochs)],
       ["steps (weight updates) since the reset", String(s.steps)],
@@ -144,6 +148,7 @@
     }
   }
 
+  dataset.value = data.dataset;
   presets();
   speed.value = String(data.speeds[Math.min(1, data.speeds.length - 1)]);
   const events = new EventSource("/events");
