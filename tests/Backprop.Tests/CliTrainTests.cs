@@ -610,7 +610,7 @@ public sealed class CliTrainTests : IDisposable
     public void A_run_stopped_early_prints_its_last_epoch_and_its_lowest_validation_loss()
     {
         string history = _temp.File("h.csv");
-        var (code, output, err) = CliTests.Run("train", Flowers, "--target", "species", "--validation", "0.3", "--epochs", "200", "--batch", "10", "--layers", "16",
+        var (code, output, err) = CliTests.Run("train", Flowers, "--target", "species", "--validation", "0.3", "--validation-split", "last", "--epochs", "200", "--batch", "10", "--layers", "16",
             "--alpha", "0.02", "--early-stopping", "5", "--history", history);
         Assert.True(code == 0, err);
         var rows = History(history);
