@@ -11,16 +11,13 @@ public static class Activations
     /// <summary>The activations an output layer can have.</summary>
     public static IReadOnlyList<string> OutputNames { get; } = ["identity", "sigmoid", "softmax"];
 
-    /// <summary>The name of an activation, as flags and model files write it.</summary>
-    public static string Name(Activation activation) => activation.ToString().ToLowerInvariant();
-
     /// <summary>The activation named <paramref name="name"/>, among <paramref name="allowed"/> (any case).</summary>
     /// <exception cref="ArgumentException">The name is not one of <paramref name="allowed"/>.</exception>
     public static Activation Parse(string name, IReadOnlyList<string> allowed)
     {
         ArgumentNullException.ThrowIfNull(name);
         string t = name.Trim().ToLowerInvariant();
-        return allowed.Contains(t) ? Enum.Parse<Activation>(t, ignoreCase: true)
+        return allowed.Contains(t) ? Vocabulary.Parse<Activation>(t)
             : throw new ArgumentException($"'{name}' is not one of {string.Join(", ", allowed)}.");
     }
 }

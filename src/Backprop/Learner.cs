@@ -38,7 +38,7 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         // the network's precision is refused here (a DataException naming it), not found as infinities later.
         Spec = recipe.SpecFor(train.FeatureNames.Count, train.Targets.Columns);
         if (start is not null && StartProblem(start, Spec, train) is string problem) throw new ArgumentException(problem, nameof(start));
-        Normalization = start?.Normalization ?? Normalization.Fit<T>(recipe.Normalize, train);
+        Normalization = start?.Normalization ?? Normalization.Fit<T>(recipe.Normalize.Value, train);
         // Inputs in the network's precision, scaled: images stay bytes and convert row by row as batches are
         // gathered (Fashion-MNIST in float32: 45 MiB of bytes rather than 180 MiB of floats); other data is a matrix.
         Rows = train.RowsAs<T>(Normalization);
@@ -47,17 +47,16 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         Network = Spec.Build<T>(Random);   // drawn even when a model's weights replace them: the stream goes on as in a fresh run
         if (start is not null)
             ParameterSnapshot<T>.Set(Network.Parameters, [.. start.Weights.Zip(start.Biases).SelectMany(l => l.Second is null ? new[] { l.First } : [l.First, l.Second])], "model's weights");
-        ClassWeights = recipe.ClassWeight?.Resolve(train, recipe.Loss, Spec.OutputActivation);
-        Loss = LossCatalog.For<T>(recipe.Loss, Spec.OutputActivation, ClassWeights);
-        Trainer = new Trainer<T>(Network, Loss, Optimizers.Create<T>(recipe.Optimizer, recipe.Alpha.Value, recipe.MomentumBeta))
+        ClassWeights = recipe.ClassWeight?.Resolve(train, recipe.Loss.Value, Spec.OutputActivation);
+        Loss = LossCatalog.For<T>(recipe.Loss.Value, Spec.OutputActivation, ClassWeights);
+        Trainer = new Trainer<T>(Network, Loss, recipe.Optimizer.Create<T>(recipe.Alpha.Value))
         {
             Batching = recipe.Batch.Value,
             ShuffleWith = recipe.Shuffle == true ? Random : null,
             L2 = recipe.L2,
-            CountClasses = train.ClassNames is not null || LossCatalog.PredictsClasses(recipe.Loss, Spec.OutputActivation, Spec.Outputs),
+            CountClasses = train.ClassNames is not null || LossCatalog.PredictsClasses(recipe.Loss.Value, Spec.OutputActivation, Spec.Outputs),
             EarlyStoppingPatience = recipe.Patience,
             Schedule = recipe.Schedule ?? LearningRateSchedules.Constant,
-            InitialRate = recipe.Alpha,
         };
     }
 
@@ -172,9 +171,9 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!m.Hidden.SequenceEqual(spec.Hidden))
             return $"the model's hidden layers are {Layers(m.Hidden)}; the settings make {Layers(spec.Hidden)} (--layers; leave it out to keep the model's)";
         if (m.Hidden.Count > 0 && m.HiddenActivation != spec.HiddenActivation)
-            return $"the model's hidden activation is {Activations.Name(m.HiddenActivation)}; the settings make {Activations.Name(spec.HiddenActivation)} (--activation; leave it out to keep the model's)";
+            return $"the model's hidden activation is {Vocabulary.Name(m.HiddenActivation)}; the settings make {Vocabulary.Name(spec.HiddenActivation)} (--activation; leave it out to keep the model's)";
         if (m.OutputActivation != spec.OutputActivation)
-            return $"the model's output is {Activations.Name(m.OutputActivation)}; the settings make {Activations.Name(spec.OutputActivation)} (--output; leave it out to keep the model's)";
+            return $"the model's output is {Vocabulary.Name(m.OutputActivation)}; the settings make {Vocabulary.Name(spec.OutputActivation)} (--output; leave it out to keep the model's)";
         if (m.Bias != spec.Bias)
             return $"the model's layers {(m.Bias ? "have" : "have no")} biases; the settings {(spec.Bias ? "give them" : "give none")} (--bias; leave it out to keep the model's)";
         if (model.ClassNames is not null && train.ClassNames is not null && !model.ClassNames.SequenceEqual(train.ClassNames))
@@ -184,6 +183,6 @@ public sealed class Learner<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The trained network with its scaling, names and class weights, ready to save or use.</summary>
     public Model ToModel() =>
-        Model.From(Network, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Name)
+        Model.From(Network, Normalization, Train.FeatureNames, Train.TargetNames, Train.ClassNames, Loss.Kind)
             with { ClassWeights = ClassWeights, Inputs = Schema is { IsPlain: false } ? Schema : null };
 }

@@ -33,8 +33,8 @@ public sealed record Recipe
     /// <summary>Output activation (default softmax for classes and for cross-entropy on rows of probabilities, sigmoid for cross-entropy on one column, identity otherwise).</summary>
     public Activation? Output { get; init; }
 
-    /// <summary>The loss, one of <see cref="LossCatalog.Names"/> (default cross-entropy for classes, mse otherwise).</summary>
-    public string? Loss { get; init; }
+    /// <summary>The loss (default cross-entropy for classes, mse otherwise).</summary>
+    public LossKind? Loss { get; init; }
 
     /// <summary>
     /// Class weights for cross-entropy and binary cross-entropy: <see cref="ClassWeighting.Balanced"/> or weights by class
@@ -44,11 +44,8 @@ public sealed record Recipe
     /// </summary>
     public ClassWeighting? ClassWeight { get; init; }
 
-    /// <summary>The optimizer, one of <see cref="Optimizers.Names"/> (default adam).</summary>
-    public string? Optimizer { get; init; }
-
-    /// <summary>How much of its velocity momentum keeps (0.9).</summary>
-    public double MomentumBeta { get; init; } = 0.9;
+    /// <summary>The optimizer, with its own setting (default <see cref="Training.Optimizer.Adam"/>).</summary>
+    public Optimizer? Optimizer { get; init; }
 
     /// <summary>Learning rate (default 0.001 for adam, 0.01 otherwise).</summary>
     public double? Alpha { get; init; }
@@ -74,8 +71,8 @@ public sealed record Recipe
     /// <summary>Whether each epoch visits the examples in a new random order (default false: dataset order, as the notes).</summary>
     public bool? Shuffle { get; init; }
 
-    /// <summary>Input scaling, one of <see cref="Normalization.Kinds"/>, fitted on the training data (default standard, none for images).</summary>
-    public string? Normalize { get; init; }
+    /// <summary>Input scaling, fitted on the training data (default standard, none for images).</summary>
+    public NormalizationKind? Normalize { get; init; }
 
     /// <summary>L2 weight decay λ (default 0).</summary>
     public double L2 { get; init; }
@@ -86,8 +83,8 @@ public sealed record Recipe
     /// <summary>Early stopping: epochs without a better monitored loss before stopping, keeping the best weights (default none).</summary>
     public int? Patience { get; init; }
 
-    /// <summary>The element type: "f32" (fast) or "f64" (default f32).</summary>
-    public string? Precision { get; init; }
+    /// <summary>The element type (default <see cref="Tensors.Precision.F32"/>, the fast one).</summary>
+    public Precision? Precision { get; init; }
 
     /// <summary>
     /// Threads, and how products round (default <see cref="Backprop.Compute.Default"/>: every core, fused multiply-adds;
@@ -104,15 +101,15 @@ public sealed record Recipe
     {
         Activation = Backprop.Activation.Relu,
         Output = Backprop.Activation.Identity,
-        Loss = "sse",
-        Optimizer = "sgd",
+        Loss = LossKind.Sse,
+        Optimizer = Training.Optimizer.Sgd,
         Batch = Batching.Stochastic,
         Init = Initializer.Default,
         Seed = 1,
         Bias = false,
         Shuffle = false,
-        Normalize = "none",
-        Precision = "f64",
+        Normalize = NormalizationKind.None,
+        Precision = Tensors.Precision.F64,
         Compute = Backprop.Compute.Numpy,
     };
 
@@ -130,7 +127,7 @@ public sealed record Recipe
         var chosen = new List<string>();
         var task = TaskFor(train);
         if (Task is null && train.InferredTask is { } inferred)
-            chosen.Add($"task {TaskKinds.Name(task)} ({inferred.Reason}{(task == inferred.Task ? "" : $", read as numbers for {(Loss is null ? $"output {Activations.Name(Output!.Value)}" : $"loss {Loss.Trim().ToLowerInvariant()}")}")})");
+            chosen.Add($"task {Vocabulary.Name(task)} ({inferred.Reason}{(task == inferred.Task ? "" : $", read as numbers for {(Loss is { } l ? $"loss {Vocabulary.Name(l)}" : $"output {Vocabulary.Name(Output!.Value)}")}")})");
         train = train.ForTask(task);
         bool classes = train.ClassNames is not null;
         int examples = train.Count;
@@ -149,12 +146,11 @@ public sealed record Recipe
         }
 
         var hidden = PickRef(Hidden, [64], "layers", "64");
-        var activation = Pick(Activation, Backprop.Activation.Relu, "activation", Activations.Name);
-        string loss = Setting("loss", () => LossCatalog.Canonical(PickRef(Loss, classes ? "cross-entropy" : "mse", "loss", classes ? "cross-entropy" : "mse")));
-        var output = Pick(Output, LossCatalog.DefaultOutput(loss, classes, train.Targets.Columns), "output", Activations.Name);
-        var (optimizer, beta) = Setting("optimizer", () => Optimizers.Parse(PickRef(Optimizer, "adam", "optimizer", "adam")));
-        double momentumBeta = Optimizer?.Contains(':') == true ? beta : MomentumBeta; // momentum:BETA names its own
-        double alpha = Pick(Alpha, Optimizers.DefaultAlpha(optimizer), "alpha", Num);
+        var activation = Pick(Activation, Backprop.Activation.Relu, "activation", Vocabulary.Name);
+        var loss = Pick(Loss, classes ? LossKind.CrossEntropy : LossKind.Mse, "loss", Vocabulary.Name);
+        var output = Pick(Output, LossCatalog.DefaultOutput(loss, classes, train.Targets.Columns), "output", Vocabulary.Name);
+        var optimizer = PickRef(Optimizer, Training.Optimizer.Adam, "optimizer", "adam");
+        double alpha = Pick(Alpha, optimizer.DefaultAlpha, "alpha", Num);
         var batch = Pick(Batch, examples < 32 ? Batching.Full : Batching.MiniBatch(32), "batch", b => b.ToString());
         // Enough epochs that the weights get at least 1000 updates (small data trains for longer), 20 at least.
         int batchesPerEpoch = (examples + batch.SizeFor(examples) - 1) / batch.SizeFor(examples);
@@ -162,15 +158,15 @@ public sealed record Recipe
         var init = PickRef(Init, activation == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier, "init",
             activation == Backprop.Activation.Relu ? "he" : "xavier");
         uint seed = Pick(Seed, 1u, "seed", s => s.ToString(CultureInfo.InvariantCulture));
-        string normalize = PickRef(Normalize, train.IsImages ? "none" : "standard", "normalize", train.IsImages ? "none" : "standard");
-        string precision = PickRef(Precision, "f32", "precision", "f32");
+        var normalize = Pick(Normalize, train.IsImages ? NormalizationKind.None : NormalizationKind.Standard, "normalize", Vocabulary.Name);
+        var precision = Pick(Precision, Tensors.Precision.F32, "precision", Vocabulary.Name);
         bool bias = Pick(Bias, true, "bias", b => b ? "true" : "false");
         bool shuffle = Shuffle ?? false;
 
         var resolved = this with
         {
             Task = task, Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = LossCatalog.Resolve(loss, output), Optimizer = optimizer,
-            MomentumBeta = momentumBeta, Alpha = alpha, Schedule = Schedule ?? LearningRateSchedules.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
+            Alpha = alpha, Schedule = Schedule ?? LearningRateSchedules.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
             Normalize = normalize, Precision = precision,
         };
         resolved.Check(train);
@@ -187,7 +183,7 @@ public sealed record Recipe
         ArgumentNullException.ThrowIfNull(data);
         if (Task is TaskKind task) return task;
         // A loss or output for numbers says what the whole numbers are (the notes' sse on 0/1 targets, a sigmoid with binary cross-entropy).
-        bool numbers = Loss?.Trim().ToLowerInvariant() is "sse" or "mse" or "binary-cross-entropy" || Output is Backprop.Activation.Identity or Backprop.Activation.Sigmoid;
+        bool numbers = Loss is { } loss && LossCatalog.ReadsNumbers(loss) || Output is Backprop.Activation.Identity or Backprop.Activation.Sigmoid;
         return data.InferredTask is { Task: TaskKind.Classification } && numbers ? TaskKind.Regression : data.Task;
     }
 
@@ -196,28 +192,28 @@ public sealed record Recipe
     {
         foreach (int h in Hidden!)
             if (h <= 0) throw new RecipeException("layers", $"hidden layer sizes must be whole numbers above 0, not {h}.");
-        if (!Activations.HiddenNames.Contains(Activations.Name(Activation!.Value)))
-            throw new RecipeException("activation", $"{Activations.Name(Activation.Value)} is not a hidden activation; hidden layers take {string.Join(", ", Activations.HiddenNames)}.");
-        if (!Activations.OutputNames.Contains(Activations.Name(Output!.Value)))
-            throw new RecipeException("output", $"{Activations.Name(Output.Value)} is not an output activation; outputs take {string.Join(", ", Activations.OutputNames)}.");
+        if (!Activations.HiddenNames.Contains(Vocabulary.Name(Activation!.Value)))
+            throw new RecipeException("activation", $"{Vocabulary.Name(Activation.Value)} is not a hidden activation; hidden layers take {string.Join(", ", Activations.HiddenNames)}.");
+        if (!Activations.OutputNames.Contains(Vocabulary.Name(Output!.Value)))
+            throw new RecipeException("output", $"{Vocabulary.Name(Output.Value)} is not an output activation; outputs take {string.Join(", ", Activations.OutputNames)}.");
         if (Output == Backprop.Activation.Softmax && train.Targets.Columns < 2)
             throw new RecipeException("output", "softmax needs at least two outputs; a single target column of numbers takes identity or sigmoid.");
-        Setting("loss", () => LossCatalog.CheckOutput(Loss!, Output.Value));
-        if (LossCatalog.TargetProblem(Loss!, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
-        if (ClassWeight is { } weighting) Setting("class-weight", () => weighting.Resolve(train, Loss!, Output.Value));
+        Setting("loss", () => LossCatalog.CheckOutput(Loss!.Value, Output.Value));
+        if (LossCatalog.TargetProblem(Loss!.Value, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
+        if (ClassWeight is { } weighting) Setting("class-weight", () => weighting.Resolve(train, Loss.Value, Output.Value));
         if (!(Alpha > 0) || !double.IsFinite(Alpha!.Value)) throw new RecipeException("alpha", $"the learning rate must be a finite number above 0, not {Num(Alpha ?? double.NaN)}.");
-        if (Precision == "f32" && (!float.IsFinite((float)Alpha.Value) || (float)Alpha.Value == 0))
+        if (Precision == Tensors.Precision.F32 && (!float.IsFinite((float)Alpha.Value) || (float)Alpha.Value == 0))
             throw new RecipeException("alpha", $"{Num(Alpha.Value)} is outside float32's range (about 1e-45 to 3.4e38); choose a usual learning rate such as 0.001, or --precision f64.");
         if (Epochs < 0) throw new RecipeException("epochs", $"epochs cannot be negative ({Epochs}).");
         int batch = Batch!.Value.SizeFor(train.Count);
         if (batch > train.Count) throw new RecipeException("batch", $"{batch} is larger than the {train.Count} training examples.");
         CheckSize(train.FeatureNames.Count, train.Targets.Columns, train.Count);
-        if (!Normalization.Kinds.Contains(Normalize!)) throw new RecipeException("normalize", $"'{Normalize}' is not one of {string.Join(", ", Normalization.Kinds)}.");
-        if (Precision is not ("f32" or "f64")) throw new RecipeException("precision", $"'{Precision}' is not one of f64, f32.");
+        if (!Enum.IsDefined(Loss.Value)) throw new RecipeException("loss", $"{Loss} is not one of {string.Join(", ", Vocabulary.Names<LossKind>())}.");
+        if (!Enum.IsDefined(Normalize!.Value)) throw new RecipeException("normalize", $"{Normalize} is not one of {string.Join(", ", Vocabulary.Names<NormalizationKind>())}.");
+        if (!Enum.IsDefined(Precision!.Value)) throw new RecipeException("precision", $"{Precision} is not one of {string.Join(", ", Vocabulary.Names<Precision>())}.");
         if (!(L2 >= 0) || !double.IsFinite(L2)) throw new RecipeException("l2", $"L2 weight decay must be 0 or more, not {Num(L2)}.");
         if (!(Dropout >= 0 && Dropout < 1)) throw new RecipeException("dropout", $"the dropout probability must be from 0 to below 1, not {Num(Dropout)}.");
         if (Patience is < 1) throw new RecipeException("early-stopping", $"patience must be at least 1 epoch, not {Patience}.");
-        if (!(MomentumBeta >= 0 && MomentumBeta < 1)) throw new RecipeException("optimizer", $"momentum's beta must be from 0 to below 1, not {Num(MomentumBeta)}.");
     }
 
     /// <summary>
@@ -231,9 +227,9 @@ public sealed record Recipe
         var (recipe, chosen) = Resolve(train);
         train = train.ForTask(recipe.Task!.Value);
         validation = validation?.ForTask(recipe.Task.Value, train.ClassNames);
-        if (validation is not null && LossCatalog.TargetProblem(recipe.Loss!, recipe.Output!.Value, validation.Targets) is string problem)
+        if (validation is not null && LossCatalog.TargetProblem(recipe.Loss!.Value, recipe.Output!.Value, validation.Targets) is string problem)
             throw new DataException(validation.Source, problem);
-        return recipe.Precision == "f64" ? Run<double>() : Run<float>();
+        return recipe.Precision == Tensors.Precision.F64 ? Run<double>() : Run<float>();
 
         Trained Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
@@ -271,8 +267,8 @@ public sealed record Recipe
             widest = Math.Max(widest, size);
             fanIn = size;
         }
-        int element = Precision == "f64" ? 8 : 4;
-        int state = Optimizer is string o && o.StartsWith("adam", StringComparison.Ordinal) ? 2 : Optimizer?.StartsWith("momentum", StringComparison.Ordinal) == true ? 1 : 0;
+        int element = Precision == Tensors.Precision.F64 ? 8 : 4;
+        int state = Optimizer?.Name switch { "adam" => 2, "momentum" => 1, _ => 0 };
         int batch = Batch?.SizeFor(examples) ?? 32;
         double weightBytes = (double)parameters * element * (4 + state), activations = (double)batch * widest * element * 8;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
@@ -280,7 +276,7 @@ public sealed record Recipe
         // Blame what takes the most: the weights (layers) or a batch's activations and deltas (batch).
         if (activations > weightBytes)
             throw new RecipeException("batch", $"a batch of {batch:N0} examples needs about {Gib(activations)} for its layers' values and deltas (up to {widest:N0} a row); this machine has {Gib(available)} available: choose a smaller batch.");
-        throw new RecipeException("layers", $"the network needs about {Gib(weightBytes + activations)} ({parameters:N0} weights, with their gradients, {Optimizer} state and copies); this machine has {Gib(available)} available.");
+        throw new RecipeException("layers", $"the network needs about {Gib(weightBytes + activations)} ({parameters:N0} weights, with their gradients, {Optimizer!.Name} state and copies); this machine has {Gib(available)} available.");
     }
 
     private static string Gib(double bytes) => (bytes / (1L << 30)).ToString("0.#", CultureInfo.InvariantCulture) + " GiB";

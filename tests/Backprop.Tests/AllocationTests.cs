@@ -50,7 +50,7 @@ public class AllocationTests
         var random = new NumpyRandom(1);
         var network = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Dropout = 0.5, Init = Initializer.He, Compute = TwoThreads }
             .Build<T>(random);
-        T alpha = T.CreateChecked(0.01);
+        double alpha = 0.01;
         IOptimizer<T> opt = optimizer switch
         {
             "adam" => new Adam<T>(alpha),

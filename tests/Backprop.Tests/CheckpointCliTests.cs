@@ -113,7 +113,7 @@ public class CheckpointCliTests
             var values = c.State.Parameters.Select(p => p.Select((_, i) => special[i % special.Length]).ToArray()).ToArray();
             var forged = c with
             {
-                Recipe = c.Recipe with { Precision = precision },
+                Recipe = c.Recipe with { Precision = Vocabulary.Parse<Precision>(precision) },
                 State = c.State with { Parameters = values, TotalLoss = -0.0, History = [.. c.State.History.Select(h => h with { ValidationLoss = double.PositiveInfinity, TrainAccuracy = double.NaN })] },
             };
             string path = temp.File($"{precision}.ckpt");

@@ -16,8 +16,8 @@ public class CheckpointResumeTests
     // validation and early stopping (its best weights and patience are part of the state).
     private static Recipe RecipeFor(string optimizer, string precision) => new()
     {
-        Hidden = [8], Optimizer = optimizer, Alpha = optimizer == "adam" ? 0.01 : 0.05, Batch = Batching.MiniBatch(7), Epochs = 5,
-        Shuffle = true, Dropout = 0.3, Patience = 3, Precision = precision, Seed = 7,
+        Hidden = [8], Optimizer = Optimizer.Parse(optimizer), Alpha = optimizer == "adam" ? 0.01 : 0.05, Batch = Batching.MiniBatch(7), Epochs = 5,
+        Shuffle = true, Dropout = 0.3, Patience = 3, Precision = Vocabulary.Parse<Precision>(precision), Seed = 7,
     };
 
     private sealed record Outcome(double[][] Parameters, IReadOnlyList<EpochResult> History, StopReason Stop, int BestEpoch);

@@ -67,7 +67,7 @@ public class ClassWeightTests
     {
         var c = Case(name);
         var network = NetworkOf(c);
-        var loss = LossCatalog.Create<double>(c.GetProperty("loss").GetString()!, WeightsOf(c));
+        var loss = LossCatalog.Create<double>(Vocabulary.Parse<LossKind>(c.GetProperty("loss").GetString()!), WeightsOf(c));
         var x = TestData.Matrix(c.GetProperty("x"));
         var y = TestData.Matrix(c.GetProperty("y"));
 
@@ -103,7 +103,7 @@ public class ClassWeightTests
         for (int k = 0; k < network.Parameters.Count; k++)
             for (int i = 0; i < reference.Parameters[k].Value.Length; i++)
                 network.Parameters[k].Value.Span[i] = (float)reference.Parameters[k].Value.Span[i];
-        var loss = LossCatalog.Create<float>(c.GetProperty("loss").GetString()!, WeightsOf(c));
+        var loss = LossCatalog.Create<float>(Vocabulary.Parse<LossKind>(c.GetProperty("loss").GetString()!), WeightsOf(c));
         var prediction = network.Forward(TestData.Matrix(c.GetProperty("x")).Cast<float>(), training: true);
         var y = TestData.Matrix(c.GetProperty("y")).Cast<float>();
         Close(c.GetProperty("weighted_loss").GetDouble(), loss.Loss(prediction, y), "weighted loss", 1e-5);
@@ -119,7 +119,7 @@ public class ClassWeightTests
     {
         // Independent of numpy: the numerical derivative of the weighted mean loss.
         var c = Case(name);
-        var results = GradientCheck.Run(NetworkOf(c), LossCatalog.Create<double>(c.GetProperty("loss").GetString()!, WeightsOf(c)),
+        var results = GradientCheck.Run(NetworkOf(c), LossCatalog.Create<double>(Vocabulary.Parse<LossKind>(c.GetProperty("loss").GetString()!), WeightsOf(c)),
             TestData.Matrix(c.GetProperty("x")), TestData.Matrix(c.GetProperty("y")));
         foreach (var r in results) Assert.True(r.MaxRelativeError < 1e-5, $"{r.Parameter}: {r.MaxRelativeError}");   // as GradientTests
     }
@@ -152,17 +152,17 @@ public class ClassWeightTests
     {
         // 6 a, 2 b, 1 c: n = 9, 3 classes -> a 9/(3*6) = 0.5, b 9/(3*2) = 1.5, c 9/(3*1) = 3 (by hand).
         var data = Labels("a", "a", "b", "a", "c", "a", "a", "b", "a");
-        var weights = ClassWeighting.Balanced.Resolve(data, "cross-entropy", Activation.Softmax);
+        var weights = ClassWeighting.Balanced.Resolve(data, LossKind.CrossEntropy, Activation.Softmax);
         Assert.Equal(["a", "b", "c"], weights.Classes);
         Assert.Equal([0.5, 1.5, 3.0], weights.Weights);
         Assert.Equal("balanced: a 0.5, b 1.5, c 3", weights.ToString());
 
         // Named weights: the others weigh 1.
-        Assert.Equal([1.0, 1.0, 4.0], ClassWeighting.Parse(" c = 4 ").Resolve(data, "cross-entropy", Activation.Softmax).Weights);
+        Assert.Equal([1.0, 1.0, 4.0], ClassWeighting.Parse(" c = 4 ").Resolve(data, LossKind.CrossEntropy, Activation.Softmax).Weights);
 
         // One 0/1 column, binary cross-entropy: classes "0" and "1"; 3 zeros, 1 one -> 4/(2*3), 4/(2*1) = 2/3, 2.
         var binary = new Dataset(new Matrix<double>(4, 1), Column([1, 0, 0, 0]), ["x"], ["yes"], null, "yes.csv");
-        var b = ClassWeighting.Balanced.Resolve(binary, "cross-entropy", Activation.Sigmoid);
+        var b = ClassWeighting.Balanced.Resolve(binary, LossKind.CrossEntropy, Activation.Sigmoid);
         Assert.Equal(["0", "1"], b.Classes);
         Assert.Equal([4.0 / 6, 2.0], b.Weights);
         Assert.Equal("balanced: 0 0.667, 1 2", b.ToString());
@@ -170,7 +170,7 @@ public class ClassWeightTests
         // Columns of probabilities: counts are the columns' sums (0.5+1 = 1.5 and 0.5): 2/(2*1.5), 2/(2*0.5).
         var targets = new Matrix<double>(2, 2, [0.5, 0.5, 1, 0]);
         var soft = new Dataset(new Matrix<double>(2, 1), targets, ["x"], ["p", "q"], null, "soft.csv");
-        var s = ClassWeighting.Balanced.Resolve(soft, "cross-entropy", Activation.Softmax);
+        var s = ClassWeighting.Balanced.Resolve(soft, LossKind.CrossEntropy, Activation.Softmax);
         Assert.Equal(["p", "q"], s.Classes);
         Assert.Equal([2 / 3.0, 2.0], s.Weights);
     }
@@ -203,7 +203,7 @@ public class ClassWeightTests
     {
         var data = Labels("a", "a", "b");
         string Problem(ClassWeighting w, string loss, Activation output, Dataset? d = null) =>
-            Assert.Throws<ArgumentException>(() => w.Resolve(d ?? data, loss, output)).Message;
+            Assert.Throws<ArgumentException>(() => w.Resolve(d ?? data, Vocabulary.Parse<LossKind>(loss), output)).Message;
         Assert.Equal("'z' is not a class; the classes are a, b.", Problem(ClassWeighting.Parse("z=2"), "cross-entropy", Activation.Softmax));
         Assert.Equal("class weights apply to cross-entropy and binary-cross-entropy, not to mse.", Problem(ClassWeighting.Balanced, "mse", Activation.Softmax));
         Assert.Equal("class weights apply to cross-entropy and binary-cross-entropy, not to sse.", Problem(ClassWeighting.Balanced, "sse", Activation.Identity));
@@ -215,9 +215,9 @@ public class ClassWeightTests
         var multi = new Dataset(new Matrix<double>(2, 1), new Matrix<double>(2, 2, [1, 1, 0, 1]), ["x"], ["p", "q"], null, "multi.csv");
         Assert.StartsWith("binary-cross-entropy on 2 target columns without class labels", Problem(ClassWeighting.Balanced, "binary-cross-entropy", Activation.Sigmoid, multi));
         // The losses themselves refuse weights that do not fit their targets, or a loss that takes none.
-        var weights = ClassWeighting.Balanced.Resolve(data, "cross-entropy", Activation.Softmax);
+        var weights = ClassWeighting.Balanced.Resolve(data, LossKind.CrossEntropy, Activation.Softmax);
         Assert.Throws<ShapeMismatchException>(() => new CrossEntropy<double>(weights).Loss(new Matrix<double>(1, 3), new Matrix<double>(1, 3)));
-        Assert.Throws<ArgumentException>(() => LossCatalog.Create<double>("mse", weights));
+        Assert.Throws<ArgumentException>(() => LossCatalog.Create<double>(LossKind.Mse, weights));
         Assert.Throws<ArgumentException>(() => new CrossEntropy<double>(weights with { Weights = [1, 0] }));
     }
 
@@ -225,7 +225,7 @@ public class ClassWeightTests
     public void The_recipe_names_the_class_weight_setting_when_it_does_not_fit()
     {
         var data = Labels("a", "a", "b");
-        var e = Assert.Throws<RecipeException>(() => new Recipe { Loss = "mse", ClassWeight = ClassWeighting.Balanced }.Resolve(data));
+        var e = Assert.Throws<RecipeException>(() => new Recipe { Loss = LossKind.Mse, ClassWeight = ClassWeighting.Balanced }.Resolve(data));
         Assert.Equal("class-weight", e.Setting);
         e = Assert.Throws<RecipeException>(() => new Recipe { ClassWeight = ClassWeighting.Parse("c=2") }.Resolve(data));
         Assert.Equal("class-weight", e.Setting);
@@ -241,7 +241,7 @@ public class ClassWeightTests
         var network = NetworkOf(c);
         var x = TestData.Matrix(c.GetProperty("x"));
         var y = TestData.Matrix(c.GetProperty("y"));
-        var trainer = new Trainer<double>(network, LossCatalog.Create<double>("cross-entropy", WeightsOf(c)), new Sgd<double>(0.1)) { Batching = Batching.Full, CountClasses = true };
+        var trainer = new Trainer<double>(network, LossCatalog.Create<double>(LossKind.CrossEntropy, WeightsOf(c)), new Sgd<double>(0.1)) { Batching = Batching.Full, CountClasses = true };
         var history = trainer.Fit(x, y, 1, (x, y));
         Close(c.GetProperty("weighted_loss").GetDouble(), history.Epochs[0].TotalLoss, "weighted training loss");
         double unweighted = Evaluation.Run(network, new CrossEntropy<double>(), x, y).MeanLoss;
@@ -280,7 +280,7 @@ public class ClassWeightTests
     {
         var train = Imbalanced(seed: 3, common: 360, rare: 40);
         var test = Imbalanced(seed: 4, common: 900, rare: 100);
-        var recipe = new Recipe { Hidden = [8], Epochs = 30, Seed = 5, Precision = "f64", Alpha = 0.01 };
+        var recipe = new Recipe { Hidden = [8], Epochs = 30, Seed = 5, Precision = Precision.F64, Alpha = 0.01 };
         var plain = recipe.Fit(train);
         var weighted = (recipe with { ClassWeight = ClassWeighting.Balanced }).Fit(train);
         double before = RareRecall(plain, test), after = RareRecall(weighted, test);

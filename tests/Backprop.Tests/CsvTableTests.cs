@@ -205,7 +205,7 @@ public sealed class CsvTableTests : IDisposable
     public void One_hot_inputs_are_not_scaled()
     {
         var data = CsvLoader.Load(Messy, Target("y") with { Missing = "drop" });
-        var n = Normalization.Fit<double>("standard", data);
+        var n = Normalization.Fit<double>(NormalizationKind.Standard, data);
         bool[] oneHot = data.Schema!.OneHotInputs();
         for (int c = 0; c < oneHot.Length; c++)
             if (oneHot[c]) Assert.Equal((0.0, 1.0), (n.Offset[c], n.Scale[c]));

@@ -219,7 +219,7 @@ public sealed class DataFuzzTests : IDisposable
         // Missing cells under mean/median are NaN until the fills are learned, as a Learner does first.
         if (data.Schema is { NeedsFit: true }) data = MissingValues.Fill(data, MissingValues.Fit(data));
         Assert.DoesNotContain(data.Features.Span.ToArray(), double.IsNaN);
-        foreach (string kind in Normalization.Kinds)
+        foreach (var kind in Enum.GetValues<NormalizationKind>())
         {
             var f32 = Normalization.Fit<float>(kind, data);
             var f64 = Normalization.Fit<double>(kind, data);

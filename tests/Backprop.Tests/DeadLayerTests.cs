@@ -164,8 +164,8 @@ public sealed class DeadLayerTests : IDisposable
         var train = CsvLoader.Load(csv, new CsvOptions { TargetColumns = ["walk"] });
         var recipe = new Recipe
         {
-            Hidden = [3], Init = Initializer.Uniform(-1, 1), Normalize = "none", Loss = "sse", Output = Activation.Identity, Bias = false,
-            Optimizer = "sgd", Alpha = 0.2, Batch = Batching.Stochastic, Epochs = 8, Precision = "f64", Compute = Compute.Numpy,
+            Hidden = [3], Init = Initializer.Uniform(-1, 1), Normalize = NormalizationKind.None, Loss = LossKind.Sse, Output = Activation.Identity, Bias = false,
+            Optimizer = Optimizer.Sgd, Alpha = 0.2, Batch = Batching.Stochastic, Epochs = 8, Precision = Precision.F64, Compute = Compute.Numpy,
         }.Resolve(train).Recipe;
         var learner = new Learner<double>(recipe, train);
         using var cancel = new CancellationTokenSource();

@@ -53,12 +53,12 @@ public sealed class ImageDatasetTests : IDisposable
     public void Normalizing_a_dataset_scales_its_values_in_the_precision_asked_for()
     {
         var data = Load();
-        var n = Normalization.Fit("minmax", data.Features);
+        var n = Normalization.Fit(NormalizationKind.Minmax, data.Features);
         var scaled = n.Apply<double>(data);
         Assert.Equal(0.0, scaled[0, 0]); // the smallest value of column 0 maps to 0
         Assert.Equal(1.0, scaled[4, 0]); // and the largest to 1
         Assert.Equal(n.Apply<double>(data.Features).Span.ToArray(), scaled.Span.ToArray()); // the same as from the float64 matrix
-        var none = Normalization.Fit("none", data.FeaturesAs<float>());
+        var none = Normalization.Fit(NormalizationKind.None, data.FeaturesAs<float>());
         Assert.Equal(data.FeaturesAs<float>().Span.ToArray(), none.Apply<float>(data).Span.ToArray());
     }
 }

@@ -185,10 +185,10 @@ public class LearningRateScheduleTests
         // it used (halvings of 0.2: exact in binary).
         var optimizer = new Sgd<double>(0.2);
         var trainer = new Trainer<double>(NetworkSpec.Notes(3, [], 1).Build<double>(new NumpyRandom(0)), new SquaredError<double>(), optimizer);
-        trainer.EpochCompleted += _ => optimizer.Alpha /= 2;
+        trainer.EpochCompleted += _ => optimizer.LearningRate /= 2;
         var history = trainer.Fit(Matrix.Array(new[,] { { 1.0, 0, 1 } }), Matrix.Array(new[,] { { 1.0 } }), 3);
         Assert.Equal([0.2, 0.1, 0.05], history.Epochs.Select(e => e.LearningRate!.Value));
-        Assert.Equal(0.025, optimizer.Alpha);
+        Assert.Equal(0.025, optimizer.LearningRate);
     }
 
     [Fact]
@@ -199,8 +199,8 @@ public class LearningRateScheduleTests
         var network = new NetworkSpec(3, [4], 1).Build<float>(new NumpyRandom(2));
         var x = Matrix.Array(new[,] { { 1.0, 0, 1 }, { 0, 1, 1 }, { 0, 0, 1 }, { 1, 1, 1 } }).Cast<float>();
         var y = Matrix.Array(new[,] { { 1.0 }, { 1 }, { 0 }, { 0 } }).Cast<float>();
-        var optimizer = new Momentum<float>(0.001f, 0.9f);
-        var trainer = new Trainer<float>(network, new MeanSquaredError<float>(), optimizer) { Schedule = new StepSchedule(1, 0.001), InitialRate = 0.001 };
+        var optimizer = new Momentum<float>(0.001, 0.9f);
+        var trainer = new Trainer<float>(network, new MeanSquaredError<float>(), optimizer) { Schedule = new StepSchedule(1, 0.001) };
         var weights = new List<float[]>();
         trainer.EpochCompleted += _ => weights.Add([.. network.Parameters.SelectMany(p => p.Value.Span.ToArray())]);
 
@@ -209,7 +209,7 @@ public class LearningRateScheduleTests
         Assert.Equal(StopReason.Completed, history.Stop);
         Assert.Equal(0f, (float)history.Epochs[15].LearningRate!.Value);
         Assert.NotEqual(0f, (float)history.Epochs[14].LearningRate!.Value);   // 1e-45: float32's smallest subnormal
-        Assert.Equal(0f, optimizer.Alpha);
+        Assert.Equal(0f, (float)optimizer.LearningRate);
         for (int e = 15; e < 20; e++) Assert.Equal(weights[14], weights[e]);   // epochs 16 to 20 move nothing
     }
 
@@ -222,7 +222,7 @@ public class LearningRateScheduleTests
         var adam = new Adam<double>(0.1);
         p.Gradient.Span[0] = 1;
         adam.Update([p]);
-        adam.Alpha = 0.01;
+        adam.LearningRate = 0.01;
         adam.Update([p]);
         // Step 1: m = 0.1, v = 0.001, w = -0.1 · (0.1 / 0.1) / (sqrt(0.001) / sqrt(0.001) + 1e-8).
         // Step 2: m = 0.19, v = 0.001999, bias corrections 1 - 0.81 and 1 - 0.998001; rate 0.01.
@@ -235,13 +235,13 @@ public class LearningRateScheduleTests
         var momentum = new Momentum<double>(0.1, 0.9);
         q.Gradient.Span[0] = 1;
         momentum.Update([q]);                 // v = 1, w = -0.1
-        momentum.Alpha = 0.01;
+        momentum.LearningRate = 0.01;
         momentum.Update([q]);                 // v = 1.9, w = -0.1 - 0.019
         Assert.Equal(-0.1 - 0.01 * 1.9, q.Value.Span[0], 1e-15);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => momentum.Alpha = -0.1);
-        Assert.Throws<ArgumentOutOfRangeException>(() => adam.Alpha = double.NaN);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd<double>(0.1).Alpha = double.PositiveInfinity);
+        Assert.Throws<ArgumentOutOfRangeException>(() => momentum.LearningRate = -0.1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => adam.LearningRate = double.NaN);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd<double>(0.1).LearningRate = double.PositiveInfinity);
     }
 
     [Fact]

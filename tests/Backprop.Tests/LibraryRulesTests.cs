@@ -17,28 +17,34 @@ public sealed class LibraryRulesTests : IDisposable
     [Fact]
     public void Every_loss_name_parses_back_to_the_same_loss()
     {
-        foreach (string name in LossCatalog.Names)
+        // The names flags and files use (docs/cli.md --loss), each reading back as its loss in any case.
+        Assert.Equal(["sse", "mse", "cross-entropy", "binary-cross-entropy"], Vocabulary.Names<LossKind>());
+        foreach (string name in Vocabulary.Names<LossKind>())
         {
-            Assert.Equal(name, LossCatalog.Create<double>(name).Name);
-            Assert.Equal(name, LossCatalog.Create<float>(name.ToUpperInvariant()).Name);
+            Assert.Equal(name, Vocabulary.Name(LossCatalog.Create<double>(Vocabulary.Parse<LossKind>(name)).Kind));
+            Assert.Equal(name, Vocabulary.Name(LossCatalog.Create<float>(Vocabulary.Parse<LossKind>(name.ToUpperInvariant())).Kind));
         }
-        Assert.Equal("binary-cross-entropy", LossCatalog.For<double>("cross-entropy", Activation.Sigmoid).Name);
-        Assert.Equal("cross-entropy", LossCatalog.For<double>("cross-entropy", Activation.Softmax).Name);
-        var e = Assert.Throws<ArgumentException>(() => LossCatalog.Create<double>("hinge"));
-        Assert.Contains("sse, mse, cross-entropy, binary-cross-entropy", e.Message);
+        Assert.Equal(LossKind.BinaryCrossEntropy, LossCatalog.For<double>(LossKind.CrossEntropy, Activation.Sigmoid).Kind);
+        Assert.Equal(LossKind.CrossEntropy, LossCatalog.For<double>(LossKind.CrossEntropy, Activation.Softmax).Kind);
+        var e = Assert.Throws<FormatException>(() => Vocabulary.Parse<LossKind>("hinge"));
+        Assert.Equal("'hinge' is not one of sse, mse, cross-entropy, binary-cross-entropy.", e.Message);
     }
 
     [Fact]
     public void Every_optimizer_name_parses_back()
     {
-        Assert.IsType<Sgd<double>>(Optimizers.Create<double>(Optimizers.Parse("sgd").Name, 0.1));
-        Assert.IsType<Adam<float>>(Optimizers.Create<float>(Optimizers.Parse("ADAM").Name, 0.001));
-        var (name, beta) = Optimizers.Parse("momentum:0.8");
-        var momentum = Assert.IsType<Momentum<double>>(Optimizers.Create<double>(name, 0.01, beta));
+        Assert.IsType<Sgd<double>>(Optimizer.Parse("sgd").Create<double>(0.1));
+        Assert.IsType<Adam<float>>(Optimizer.Parse("ADAM").Create<float>(0.001));
+        var parsed = Optimizer.Parse("momentum:0.8");
+        Assert.Equal(Optimizer.Momentum(0.8), parsed);
+        Assert.Equal("momentum:0.8", parsed.ToString());
+        var momentum = Assert.IsType<Momentum<double>>(parsed.Create<double>(0.01));
         Assert.Equal(0.8, momentum.Beta);
-        Assert.Throws<FormatException>(() => Optimizers.Parse("momentum:1.5"));
-        Assert.Equal(0.001, Optimizers.DefaultAlpha("adam"));
-        Assert.Equal(0.01, Optimizers.DefaultAlpha("sgd"));
+        Assert.Equal(0.01, momentum.LearningRate);
+        Assert.Throws<FormatException>(() => Optimizer.Parse("momentum:1.5"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Optimizer.Momentum(1.5));
+        Assert.Equal(0.001, Optimizer.Adam.DefaultAlpha);
+        Assert.Equal(0.01, Optimizer.Sgd.DefaultAlpha);
     }
 
     [Fact]
@@ -51,8 +57,8 @@ public sealed class LibraryRulesTests : IDisposable
         Assert.Contains("identity", e.Message);
         var sigmoid = (new NetworkSpec(3, [4], 2) { OutputActivation = Activation.Softmax }).Build<double>(new NumpyRandom(1));
         Assert.Throws<ArgumentException>(() => new Trainer<double>(sigmoid, new BinaryCrossEntropy<double>(), new Sgd<double>(0.1)));
-        Assert.Throws<ArgumentException>(() => LossCatalog.CheckOutput("cross-entropy", Activation.Identity));
-        LossCatalog.CheckOutput("cross-entropy", Activation.Sigmoid); // read as binary cross-entropy
+        Assert.Throws<ArgumentException>(() => LossCatalog.CheckOutput(LossKind.CrossEntropy, Activation.Identity));
+        LossCatalog.CheckOutput(LossKind.CrossEntropy, Activation.Sigmoid); // read as binary cross-entropy
     }
 
     [Fact]
@@ -112,7 +118,7 @@ public sealed class LibraryRulesTests : IDisposable
         var x = Matrix.Array(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
         var y = Matrix.Array(new double[,] { { 0 }, { 1 }, { 1 }, { 1 } });
         trainer.Fit(x, y, epochs: 30);
-        return (network, Model.From(network, spec, Normalization.None(2), ["a", "b"], [target], classes, loss.Name));
+        return (network, Model.From(network, spec, Normalization.None(2), ["a", "b"], [target], classes, loss.Kind));
     }
 }
 

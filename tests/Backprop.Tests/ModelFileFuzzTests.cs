@@ -51,9 +51,9 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output) : IDisposable
         }
         var normalization = kind == "none"
             ? Normalization.None(inputs)
-            : new Normalization(kind, Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 10 - 5).ToArray(),
+            : new Normalization(Vocabulary.Parse<NormalizationKind>(kind), Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 10 - 5).ToArray(),
                                 Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 3 + 0.25).ToArray());
-        var model = new Model(spec, precision, normalization, features, targets, classes, loss, weights, biases);
+        var model = new Model(spec, Vocabulary.Parse<Precision>(precision), normalization, features, targets, classes, Vocabulary.Parse<LossKind>(loss), weights, biases);
         model.Validate();
         return model;
     }
@@ -418,7 +418,7 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output) : IDisposable
                 model.Validate();
                 // A model that loads is usable: it builds and predicts.
                 var input = new Matrix<double>(2, model.Spec.Inputs);
-                if (model.Precision == "f64") model.ToNetwork<double>().Predict(input);
+                if (model.Precision == Precision.F64) model.ToNetwork<double>().Predict(input);
                 else model.ToNetwork<float>().Predict(input.Cast<float>());
                 outcome = "loaded";
             }

@@ -42,9 +42,9 @@ public sealed class ModelFileTests : IDisposable
                 for (int i = 0; i < b.Value.Length; i++) b.Value.Span[i] = T.CreateTruncating(random.StandardNormal());
         var raw = Matrix.Random(new NumpyRandom(3), 6, 4);
         for (int i = 0; i < raw.Length; i++) raw.Span[i] = raw.Span[i] * 40 - 10;
-        var norm = Normalization.Fit(normalization, raw);
+        var norm = Normalization.Fit(Vocabulary.Parse<NormalizationKind>(normalization), raw);
         var model = Model.From(network, spec, norm, Features, classes ? ["species"] : ["y1", "y2", "y3"],
-                               classes ? ["setosa", "versi\"color", "virginica"] : null, classes ? "cross-entropy" : "mse");
+                               classes ? ["setosa", "versi\"color", "virginica"] : null, classes ? LossKind.CrossEntropy : LossKind.Mse);
         return (network, model, norm.Apply<T>(raw));
     }
 
@@ -115,10 +115,10 @@ public sealed class ModelFileTests : IDisposable
         var loaded = ModelFile.Load(path);
 
         Assert.Equal(model, loaded);
-        Assert.Equal(typeof(T) == typeof(double) ? "f64" : "f32", loaded.Precision);
+        Assert.Equal(typeof(T) == typeof(double) ? Precision.F64 : Precision.F32, loaded.Precision);
         Assert.Equal(bias, loaded.Spec.Bias);
         Assert.Equal(classes, loaded.ClassNames is not null);
-        Assert.Equal(normalization, loaded.Normalization.Kind);
+        Assert.Equal(normalization, Vocabulary.Name(loaded.Normalization.Kind));
         Assert.Equal(Features, loaded.FeatureNames);
         Assert.Equal(Bits(network.Predict(input)), Bits(loaded.ToNetwork<T>().Predict(input)));
 
@@ -238,7 +238,7 @@ public sealed class ModelFileTests : IDisposable
         File.WriteAllText(path, doc[start..end]);
 
         var model = ModelFile.Load(path);
-        Assert.Equal("f32", model.Precision);
+        Assert.Equal(Precision.F32, model.Precision);
         Assert.Equal(Initializer.Xavier, model.Spec.Init);
         Assert.Equal(["setosa", "other"], model.ClassNames!);
         var input = model.Normalization.Apply<float>(Matrix.Array(new double[,] { { 5.0, 3.1, 1.5 } }));
@@ -255,7 +255,7 @@ public sealed class ModelFileTests : IDisposable
     {
         var spec = new NetworkSpec(784, [128], 10) { OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He };
         var network = spec.Build<double>(new NumpyRandom(1));
-        var model = Model.From(network, spec, Normalization.None(784), [], [], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), "cross-entropy");
+        var model = Model.From(network, spec, Normalization.None(784), [], [], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), LossKind.CrossEntropy);
         string path = PathOf("mnist.bpm");
         ModelFile.Save(model, path);
         long size = new FileInfo(path).Length;
@@ -292,13 +292,13 @@ public sealed class ModelFileTests : IDisposable
         var spec = new NetworkSpec(3, [4], 2) { OutputActivation = Activation.Softmax, Dropout = 0.5 };
         var network = spec.Build<float>(new NumpyRandom(2));
         Assert.Same(spec, network.Spec);
-        var viaNetwork = Model.From(network, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], "cross-entropy");
-        var viaSpec = Model.From(network, spec, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], "cross-entropy");
+        var viaNetwork = Model.From(network, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], LossKind.CrossEntropy);
+        var viaSpec = Model.From(network, spec, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], LossKind.CrossEntropy);
         Assert.Equal(viaSpec, viaNetwork);
         // Assembled by hand, a network has no spec to save.
         var byHand = new Network<float>(new Dense<float>(3, 2), new Softmax<float>());
         Assert.Null(byHand.Spec);
-        Assert.Throws<ArgumentException>(() => Model.From(byHand, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], "cross-entropy"));
+        Assert.Throws<ArgumentException>(() => Model.From(byHand, Normalization.None(3), ["a", "b", "c"], ["y"], ["no", "yes"], LossKind.CrossEntropy));
     }
 
     [Fact]
@@ -307,14 +307,14 @@ public sealed class ModelFileTests : IDisposable
         var spec = NetworkSpec.Notes(3, [4], 1); // no bias, so that "with a bias" is a mismatch
         var network = spec.Build<double>(new NumpyRandom(1));
         var names = new[] { "a", "b", "c" };
-        var e = Assert.Throws<ArgumentException>(() => Model.From(network, spec with { Hidden = [5] }, Normalization.None(3), names, ["y"], null, "sse"));
+        var e = Assert.Throws<ArgumentException>(() => Model.From(network, spec with { Hidden = [5] }, Normalization.None(3), names, ["y"], null, LossKind.Sse));
         Assert.Contains("4", e.Message);
-        Assert.Throws<ArgumentException>(() => Model.From(network, spec with { Bias = true }, Normalization.None(3), names, ["y"], null, "sse"));
-        Assert.Throws<ArgumentException>(() => Model.From(network, spec with { HiddenActivation = Activation.Sigmoid }, Normalization.None(3), names, ["y"], null, "sse"));
-        var wrongNames = Assert.Throws<ArgumentException>(() => Model.From(network, spec, Normalization.None(3), ["a", "b"], ["y"], null, "sse"));
+        Assert.Throws<ArgumentException>(() => Model.From(network, spec with { Bias = true }, Normalization.None(3), names, ["y"], null, LossKind.Sse));
+        Assert.Throws<ArgumentException>(() => Model.From(network, spec with { HiddenActivation = Activation.Sigmoid }, Normalization.None(3), names, ["y"], null, LossKind.Sse));
+        var wrongNames = Assert.Throws<ArgumentException>(() => Model.From(network, spec, Normalization.None(3), ["a", "b"], ["y"], null, LossKind.Sse));
         Assert.Contains("2 feature names for 3 inputs", wrongNames.Message);
-        Assert.Throws<ArgumentException>(() => Model.From(network, spec, Normalization.None(2), names, ["y"], null, "sse"));
-        Assert.Equal("f64", Model.From(network, spec, Normalization.None(3), names, ["y"], null, "sse").Precision);
+        Assert.Throws<ArgumentException>(() => Model.From(network, spec, Normalization.None(2), names, ["y"], null, LossKind.Sse));
+        Assert.Equal(Precision.F64, Model.From(network, spec, Normalization.None(3), names, ["y"], null, LossKind.Sse).Precision);
     }
 
     [Fact]

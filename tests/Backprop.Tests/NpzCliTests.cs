@@ -96,7 +96,7 @@ public sealed class NpzCliTests : IDisposable
     [InlineData("--loss", "cross-entropy", "--loss: The loss cross-entropy needs probabilities")]
     [InlineData("--activation", "softmax", "--activation: 'softmax' is not one of relu, sigmoid, tanh.")]
     [InlineData("--output", "tanh", "--output: 'tanh' is not one of identity, sigmoid, softmax.")]
-    [InlineData("--precision", "f16", "--precision: 'f16' is not one of f64, f32.")]
+    [InlineData("--precision", "f16", "--precision: 'f16' is not one of f32, f64.")]
     [InlineData("--features", "a,b", "--features: 2 names for the 3 inputs of ")]
     [InlineData("--features", "a,,b", "--features: 'a,,b' has an empty feature name.")]
     [InlineData("--target", "x1", "--target: target name 'x1' is also a feature name")]

@@ -239,7 +239,7 @@ public sealed class NpzErrorTests : IDisposable
         Refused(Zip(false, Notes(("input_offset.npy", F8([3])), ("input_scale.npy", F8([3], i => i)))), "'input_scale.npy' value 0 is 0");
         Refused(Zip(false, Notes(("input_offset.npy", F8([4])), ("input_scale.npy", F8([4], i => 1)))), "'input_offset.npy' has shape (4,); the first layer's weights take 3 inputs");
         string huge = _temp.Write("huge.npz", Zip(false, Notes(("weights_1_2.npy", NpyFormat.Bytes("<f8", [4, 1], [1, 2, 1e300, 3])))));
-        var f32 = Assert.Throws<DataException>(() => NpzImport.Load(huge, new NpzImportOptions { Precision = "f32" }));
+        var f32 = Assert.Throws<DataException>(() => NpzImport.Load(huge, new NpzImportOptions { Precision = Precision.F32 }));
         Assert.Equal($"{huge}: 'weights_1_2.npy' holds 1E+300, too large for float32; import it as f64", f32.Message);
     }
 }

@@ -54,7 +54,7 @@ public sealed class NpzFuzzTests(ITestOutputHelper output)
                 allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
                 // A model that imports is usable: it builds and predicts.
                 var input = new Matrix<double>(2, model.Spec.Inputs);
-                if (model.Precision == "f64") model.ToNetwork<double>().Predict(input);
+                if (model.Precision == Precision.F64) model.ToNetwork<double>().Predict(input);
                 else model.ToNetwork<float>().Predict(input.Cast<float>());
                 outcome = "imported";
             }

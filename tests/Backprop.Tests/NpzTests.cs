@@ -28,7 +28,7 @@ public sealed class NpzTests : IDisposable
 
     /// <summary>The model's outputs for raw rows <paramref name="x"/>: scaled by its normalization, then its network, in its precision.</summary>
     internal static double[,] Outputs(Model model, Matrix<double> x) =>
-        model.Precision == "f64" ? Run<double>(model, x) : Run<float>(model, x);
+        model.Precision == Precision.F64 ? Run<double>(model, x) : Run<float>(model, x);
 
     private static double[,] Run<T>(Model model, Matrix<double> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -53,7 +53,7 @@ public sealed class NpzTests : IDisposable
         var c = Case(file);
         var model = NpzImport.Load(TestData.Path("npz", file), OptionsOf(c));
         // The precision follows the arrays' dtype: float32 from torch's default, float64 from numpy's and .double().
-        Assert.Equal(c.GetProperty("precision").GetString(), model.Precision);
+        Assert.Equal(c.GetProperty("precision").GetString(), Vocabulary.Name(model.Precision));
         int[] actualSizes = [model.Spec.Inputs, .. model.Spec.Hidden, model.Spec.Outputs];
         Assert.Equal(sizes, actualSizes);
         Assert.Equal(bias, model.Spec.Bias);
@@ -61,7 +61,7 @@ public sealed class NpzTests : IDisposable
         var actual = Outputs(model, TestData.Matrix(c.GetProperty("inputs")));
         // Same numbers, another order of summation (and fused multiply-adds, another exp and tanh): float32 agrees to
         // a few units in the last place, float64 to about 1e-15.
-        double tolerance = model.Precision == "f32" ? 2e-6 : 1e-13;
+        double tolerance = model.Precision == Precision.F32 ? 2e-6 : 1e-13;
         for (int r = 0; r < expected.Length; r++)
             for (int k = 0; k < expected[r].Length; k++)
                 Assert.True(Math.Abs(actual[r, k] - expected[r][k]) <= tolerance * Math.Max(1, Math.Abs(expected[r][k])),
@@ -100,19 +100,19 @@ public sealed class NpzTests : IDisposable
         var model = NpzImport.Load(TestData.Path("npz", "torch_relu_softmax.npz"), new NpzImportOptions
         {
             OutputActivation = Activation.Softmax,
-            Precision = "f64",
+            Precision = Precision.F64,
             FeatureNames = ["a", "b", "c", "d"],
             TargetNames = ["kind"],
             ClassNames = ["x", "y", "z"],
         });
-        Assert.Equal("f64", model.Precision);
-        Assert.Equal("cross-entropy", model.Loss);   // the default after softmax
+        Assert.Equal(Precision.F64, model.Precision);
+        Assert.Equal(LossKind.CrossEntropy, model.Loss);   // the default after softmax
         Assert.Equal(["a", "b", "c", "d"], model.FeatureNames);
         Assert.Equal(["x", "y", "z"], model.ClassNames);
-        Assert.Equal("binary-cross-entropy", NpzImport.DefaultLoss(Activation.Sigmoid));
-        Assert.Equal("mse", NpzImport.DefaultLoss(Activation.Identity));
+        Assert.Equal(LossKind.BinaryCrossEntropy, NpzImport.DefaultLoss(Activation.Sigmoid));
+        Assert.Equal(LossKind.Mse, NpzImport.DefaultLoss(Activation.Identity));
         // float64 values rounded to float32 when asked for f32.
-        var rounded = NpzImport.Load(TestData.Path("npz", "notes.npz"), new NpzImportOptions { Precision = "f32" });
+        var rounded = NpzImport.Load(TestData.Path("npz", "notes.npz"), new NpzImportOptions { Precision = Precision.F32 });
         var exact = NpzImport.Load(TestData.Path("npz", "notes.npz"));
         Assert.Equal(exact.Weights[0].Select(v => (double)(float)v), rounded.Weights[0]);
         Assert.NotEqual(exact.Weights[0], rounded.Weights[0]);
@@ -123,8 +123,8 @@ public sealed class NpzTests : IDisposable
     {
         string path = TestData.Path("npz", "notes.npz");
         Assert.Throws<ArgumentException>(() => NpzImport.Load(path, new NpzImportOptions { HiddenActivation = Activation.Softmax }));
-        Assert.Throws<ArgumentException>(() => NpzImport.Load(path, new NpzImportOptions { Loss = "cross-entropy" }));   // after identity
-        Assert.Throws<ArgumentException>(() => NpzImport.Load(path, new NpzImportOptions { Precision = "f16" }));
+        Assert.Throws<ArgumentException>(() => NpzImport.Load(path, new NpzImportOptions { Loss = LossKind.CrossEntropy }));   // after identity
+        Assert.Throws<ArgumentException>(() => NpzImport.Load(path, new NpzImportOptions { Precision = (Precision)16 }));
         // Names that do not fit the archive's network: the file is named.
         var e = Assert.Throws<DataException>(() => NpzImport.Load(path, new NpzImportOptions { FeatureNames = ["a", "b"] }));
         Assert.Equal($"{path}: 2 feature names for 3 inputs (the archive's network is 3-4-1)", e.Message);

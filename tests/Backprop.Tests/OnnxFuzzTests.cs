@@ -50,7 +50,7 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
         var raw = new float[] { 0.5f, 1, 1.5f, 2, 2.5f, 3 }.SelectMany(BitConverter.GetBytes).ToArray();
         var model = OnnxModel.Import(Name, OneMatMul(Weights([2, 3], raw)));
         Assert.Equal([0.5, 1, 1.5, 2, 2.5, 3], model.Weights[0]);
-        Assert.Equal("f32", model.Precision);
+        Assert.Equal(Precision.F32, model.Precision);
         Assert.Equal(["x1", "x2"], model.FeatureNames);
     }
 

@@ -36,8 +36,8 @@ public sealed class OnnxImportTests : IDisposable
     {
         var expected = Case("imported", file);
         var model = OnnxModel.Import(TestData.Path("onnx", file));
-        Assert.Equal(expected.GetProperty("precision").GetString(), model.Precision);
-        Assert.Equal("none", model.Normalization.Kind);
+        Assert.Equal(expected.GetProperty("precision").GetString(), Vocabulary.Name(model.Precision));
+        Assert.Equal(NormalizationKind.None, model.Normalization.Kind);
         Assert.Equal(Enumerable.Range(1, model.Spec.Inputs).Select(i => $"x{i}"), model.FeatureNames);
 
         var x = TestData.Matrix(expected.GetProperty("inputs"));
@@ -45,7 +45,7 @@ public sealed class OnnxImportTests : IDisposable
         var data = new Dataset(x, new Matrix<double>(x.Rows, 0), model.FeatureNames, [], null, file);
         var predicted = model.Predict(data);
         Assert.Equal(y.Shape, predicted.Shape);
-        double tolerance = model.Precision == "f32" ? F32Tolerance : F64Tolerance;
+        double tolerance = model.Precision == Precision.F32 ? F32Tolerance : F64Tolerance;
         for (int i = 0; i < y.Span.Length; i++)
             Assert.True(Math.Abs(predicted.Span[i] - y.Span[i]) <= tolerance * Math.Max(1, Math.Abs(y.Span[i])),
                 $"{file} value {i}: Backprop {predicted.Span[i]:R}, {expected.GetProperty("source").GetString()} {y.Span[i]:R}");
@@ -58,18 +58,18 @@ public sealed class OnnxImportTests : IDisposable
         var softmax = OnnxModel.Import(TestData.Path("onnx", "relu_softmax.onnx"));
         Assert.Equal(new NetworkSpec(4, [8], 3) { HiddenActivation = Activation.Relu, OutputActivation = Activation.Softmax, Bias = true }, softmax.Spec);
         Assert.Equal(["0", "1", "2"], softmax.ClassNames);   // torch's class indices
-        Assert.Equal("cross-entropy", softmax.Loss);
+        Assert.Equal(LossKind.CrossEntropy, softmax.Loss);
         // Linear(3, 5), Tanh(), Linear(5, 4), Tanh(), Linear(4, 1), Sigmoid(): a yes/no classifier
         var sigmoid = OnnxModel.Import(TestData.Path("onnx", "tanh_sigmoid.onnx"));
         Assert.Equal([5, 4], sigmoid.Spec.Hidden);
         Assert.Equal(Activation.Tanh, sigmoid.Spec.HiddenActivation);
         Assert.Equal(["0", "1"], sigmoid.ClassNames);
-        Assert.Equal("binary-cross-entropy", sigmoid.Loss);
+        Assert.Equal(LossKind.BinaryCrossEntropy, sigmoid.Loss);
         // Linear(3, 4, bias=False), ReLU(), Linear(4, 2, bias=False): MatMul without Add, a regression
         var noBias = OnnxModel.Import(TestData.Path("onnx", "relu_nobias.onnx"));
         Assert.False(noBias.Spec.Bias);
         Assert.Null(noBias.ClassNames);
-        Assert.Equal("mse", noBias.Loss);
+        Assert.Equal(LossKind.Mse, noBias.Loss);
         Assert.Equal(Activation.Identity, noBias.Spec.OutputActivation);
     }
 
@@ -88,7 +88,7 @@ public sealed class OnnxImportTests : IDisposable
         // BatchNorm1d(3) on the input, before Linear(3, 5): folded into the first layer, not made the model's scaling.
         var input = OnnxModel.Import(TestData.Path("onnx", "batchnorm_input_f64.onnx"));
         Assert.Equal(new NetworkSpec(3, [5], 1) { HiddenActivation = Activation.Sigmoid, OutputActivation = Activation.Sigmoid, Bias = true }, input.Spec);
-        Assert.Equal("none", input.Normalization.Kind);
+        Assert.Equal(NormalizationKind.None, input.Normalization.Kind);
         // A fresh BatchNorm1d: torch writes its running_var and running_mean as Identity copies of its weight and bias.
         var fresh = OnnxModel.Import(TestData.Path("onnx", "batchnorm_fresh.onnx"));
         Assert.Equal([8], fresh.Spec.Hidden);

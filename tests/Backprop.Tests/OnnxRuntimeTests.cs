@@ -66,10 +66,10 @@ public sealed class OnnxRuntimeTests(ITestOutputHelper output)
     {
         // Trained by the library (dropout while training, which the model leaves out) on the flowers data.
         var data = CsvLoader.Load(TestData.Path("csv", "flowers.csv"), new CsvOptions { TargetColumns = ["species"] });
-        var learner = new Learner<float>(new Recipe { Hidden = [6], Dropout = 0.2, Epochs = 30, Precision = "f32" }.Resolve(data).Recipe, data);
+        var learner = new Learner<float>(new Recipe { Hidden = [6], Dropout = 0.2, Epochs = 30, Precision = Precision.F32 }.Resolve(data).Recipe, data);
         learner.Fit();
         var model = learner.ToModel();
-        Assert.Equal("standard", model.Normalization.Kind);
+        Assert.Equal(NormalizationKind.Standard, model.Normalization.Kind);
         CompareWithOnnxRuntime(model, data);
     }
 
@@ -96,9 +96,9 @@ public sealed class OnnxRuntimeTests(ITestOutputHelper output)
     {
         data ??= OnnxTestModels.Inputs(model, rows: 40);
         var expected = model.Predict(data);
-        double[] actual = model.Precision == "f32" ? Run<float>(model, data) : Run<double>(model, data);
+        double[] actual = model.Precision == Precision.F32 ? Run<float>(model, data) : Run<double>(model, data);
         Assert.Equal(expected.Span.Length, actual.Length);
-        double tolerance = model.Precision == "f32" ? F32Tolerance : F64Tolerance;
+        double tolerance = model.Precision == Precision.F32 ? F32Tolerance : F64Tolerance;
         double worst = 0;
         for (int i = 0; i < actual.Length; i++)
         {
@@ -107,7 +107,7 @@ public sealed class OnnxRuntimeTests(ITestOutputHelper output)
             worst = Math.Max(worst, difference);
             Assert.True(difference <= tolerance, $"row {i / model.Spec.Outputs}, output {i % model.Spec.Outputs}: ONNX Runtime {a:R}, predict {e:R}");
         }
-        output.WriteLine($"{model.Precision} {Activations.Name(model.Spec.HiddenActivation)}/{Activations.Name(model.Spec.OutputActivation)}: largest difference {worst:E2} (tolerance {tolerance:E0})");
+        output.WriteLine($"{model.Precision} {Vocabulary.Name(model.Spec.HiddenActivation)}/{Vocabulary.Name(model.Spec.OutputActivation)}: largest difference {worst:E2} (tolerance {tolerance:E0})");
     }
 
     /// <summary>ONNX Runtime's outputs for <paramref name="data"/>'s rows, given as a (rows, features) tensor of <typeparamref name="T"/>.</summary>

@@ -26,11 +26,11 @@ internal static class OnnxTestModels
             biases[i] = bias ? Enumerable.Range(0, sizes[i + 1]).Select(_ => Draw(0.5)).ToArray() : null;
         }
         var normalization = kind == "none" ? Normalization.None(inputs)
-            : new Normalization(kind, Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 10 - 5).ToArray(),
+            : new Normalization(Vocabulary.Parse<NormalizationKind>(kind), Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 10 - 5).ToArray(),
                                 Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 3 + 0.25).ToArray());
-        string loss = output switch { Activation.Softmax => "cross-entropy", Activation.Sigmoid => "binary-cross-entropy", _ => "mse" };
+        var loss = output switch { Activation.Softmax => LossKind.CrossEntropy, Activation.Sigmoid => LossKind.BinaryCrossEntropy, _ => LossKind.Mse };
         string[]? classes = output == Activation.Softmax && outputs > 1 ? Enumerable.Range(0, outputs).Select(c => $"class {c}").ToArray() : null;
-        var model = new Model(spec, precision, normalization, features ?? Enumerable.Range(0, inputs).Select(c => $"f{c}").ToArray(),
+        var model = new Model(spec, Vocabulary.Parse<Precision>(precision), normalization, features ?? Enumerable.Range(0, inputs).Select(c => $"f{c}").ToArray(),
                               classes is null ? [] : ["label"], classes, loss, weights, biases);
         model.Validate();
         return model;

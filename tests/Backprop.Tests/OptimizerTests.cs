@@ -49,8 +49,8 @@ public class OptimizerTests
     }
 
     private static IOptimizer<T> Create<T>(Case c) where T : unmanaged, IFloatingPointIeee754<T> => c.Optimizer == "adam"
-        ? new Adam<T>(T.CreateChecked(c.Alpha))
-        : new Momentum<T>(T.CreateChecked(c.Alpha), T.CreateChecked(c.Beta));
+        ? new Adam<T>(c.Alpha)
+        : new Momentum<T>(c.Alpha, T.CreateChecked(c.Beta));
 
     // Runs the case's updates in T; calls check(step, weights) at every recorded step.
     private static (IOptimizer<T>, Parameter<T>) Run<T>(Case c, Action<int, Matrix<T>> check) where T : unmanaged, IFloatingPointIeee754<T>

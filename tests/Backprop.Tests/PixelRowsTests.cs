@@ -46,7 +46,7 @@ public sealed class PixelRowsTests : IDisposable
         static void Check<T>(Dataset data, string kind) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
             var matrix = data.FeaturesAs<T>();
-            var normalization = Normalization.Fit(kind, matrix);
+            var normalization = Normalization.Fit(Vocabulary.Parse<NormalizationKind>(kind), matrix);
             normalization.ApplyInPlace(matrix);
             var rows = data.RowsAs<T>(normalization);
             Assert.IsNotType<Matrix<T>>(rows); // images stay bytes
@@ -60,8 +60,8 @@ public sealed class PixelRowsTests : IDisposable
     public void Normalization_fitted_on_byte_rows_equals_the_one_fitted_on_the_matrix(string kind)
     {
         var data = Load();
-        var fromMatrix = Normalization.Fit(kind, data.FeaturesAs<float>());
-        var fromRows = Normalization.Fit(kind, data.RowsAs<float>());
+        var fromMatrix = Normalization.Fit(Vocabulary.Parse<NormalizationKind>(kind), data.FeaturesAs<float>());
+        var fromRows = Normalization.Fit(Vocabulary.Parse<NormalizationKind>(kind), data.RowsAs<float>());
         Assert.Equal(fromMatrix.Offset, fromRows.Offset);
         Assert.Equal(fromMatrix.Scale, fromRows.Scale);
         // and the same as the longhand definition, column by column in row order (standard: population std)
@@ -81,7 +81,7 @@ public sealed class PixelRowsTests : IDisposable
         var data = Load();
         var y = data.Targets.Cast<float>();
         {
-            var normalization = Normalization.Fit("standard", data.RowsAs<float>());
+            var normalization = Normalization.Fit(NormalizationKind.Standard, data.RowsAs<float>());
             var matrix = data.FeaturesAs<float>();
             normalization.ApplyInPlace(matrix);
             (float[] Weights, double Loss, double Accuracy) Train(IRowSource<float> x)

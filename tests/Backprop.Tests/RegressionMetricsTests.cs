@@ -23,7 +23,7 @@ public sealed class RegressionMetricsTests : IDisposable
     private static EvaluationResult Evaluate(double[,] predictions, double[,] targets, int chunkRows = 1000)
     {
         var network = Echo(targets.GetLength(1));
-        var loss = LossCatalog.For<double>("mse", Activation.Identity);
+        var loss = LossCatalog.For<double>(LossKind.Mse, Activation.Identity);
         return Evaluation.Run(network, loss, Matrix.Array(predictions), Matrix.Array(targets), chunkRows);
     }
 

@@ -102,7 +102,7 @@ public sealed class TaskAndSplitTests : IDisposable
         var (classifier, chosen) = new Recipe().Resolve(data);
         Assert.Equal(TaskKind.Classification, classifier.Task);
         Assert.Equal("task classification (column 'digit' holds 3 distinct whole numbers)", chosen[0]);
-        var (regression, said) = new Recipe { Loss = "mse" }.Resolve(data);
+        var (regression, said) = new Recipe { Loss = LossKind.Mse }.Resolve(data);
         Assert.Equal(TaskKind.Regression, regression.Task);
         Assert.Equal(Activation.Identity, regression.Output);
         Assert.Equal("task regression (column 'digit' holds 3 distinct whole numbers, read as numbers for loss mse)", said[0]);

@@ -238,19 +238,19 @@ public sealed class UntrustedDataTests : IDisposable
         string huge = _temp.Write("huge.csv", "x1,x3,y\n1,1,0\n2,1e308,1\n3,2,0\n4,3,1\n");
         var data = CsvLoader.Load(huge, Target("y"));
         Assert.Equal("column 'x3': values up to 1E+308 overflow the standard scaling; rescale the column",
-            Fails(() => Normalization.Fit<double>("standard", data), huge).Problem);
+            Fails(() => Normalization.Fit<double>(NormalizationKind.Standard, data), huge).Problem);
         Assert.Equal($"backprop: {huge}: column 'x3': values up to 1E+308 overflow the standard scaling; rescale the column",
             OneLineError(CliTests.Run("train", huge, "--target", "y", "--precision", "f64", "--epochs", "1")));
         string wide = _temp.Write("range.csv", "x,y\n-1.5e308,0\n1e308,1\n");
         Assert.Equal("column 'x': values down to -1.5E+308 overflow the minmax scaling; rescale the column",
-            Fails(() => Normalization.Fit<double>("minmax", CsvLoader.Load(wide, Target("y"))), wide).Problem);
-        Assert.Equal([0.0, 0.0], Normalization.Fit<double>("none", data).Offset); // unscaled, 1e308 is a float64
+            Fails(() => Normalization.Fit<double>(NormalizationKind.Minmax, CsvLoader.Load(wide, Target("y"))), wide).Problem);
+        Assert.Equal([0.0, 0.0], Normalization.Fit<double>(NormalizationKind.None, data).Offset); // unscaled, 1e308 is a float64
 
         // float32: 1e39 is infinite in float32, but fitted and scaled in float64 it becomes an ordinary input;
         // before, it became infinity first and training reported divergence.
         string big = _temp.Write("big.csv", "x1,x3,y\n1,1,0\n2,1e39,1\n3,2,0\n4,3,1\n");
         var f32 = CsvLoader.Load(big, Target("y"));
-        var fitted = Normalization.Fit<float>("standard", f32);
+        var fitted = Normalization.Fit<float>(NormalizationKind.Standard, f32);
         var rows = Assert.IsType<Matrix<float>>(f32.RowsAs<float>(fitted));
         Assert.All(rows.Span.ToArray(), v => Assert.True(float.IsFinite(v)));
         Assert.Equal((float)((1e39 - fitted.Offset[1]) / fitted.Scale[1]), rows[1, 1]);
@@ -260,7 +260,7 @@ public sealed class UntrustedDataTests : IDisposable
         Assert.Equal(0, CliTests.Run("evaluate", model, big).Code);
         // Unscaled, it cannot become float32.
         Assert.Equal("column 'x3': values up to 1E+39 overflow float32; rescale the column, or train in float64",
-            Fails(() => Normalization.Fit<float>("none", f32), big).Problem);
+            Fails(() => Normalization.Fit<float>(NormalizationKind.None, f32), big).Problem);
         Assert.Contains("column 'x3': values up to 1E+39 overflow float32",
             OneLineError(CliTests.Run("train", big, "--target", "y", "--normalize", "none", "--epochs", "1")));
 

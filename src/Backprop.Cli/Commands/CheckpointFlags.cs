@@ -72,8 +72,8 @@ internal sealed class CheckpointFlags
             if (InitFrom is { } m)
             {
                 var r = settings.Recipe;
-                if (r.Normalize is string n && n != m.Normalization.Kind)
-                    throw new UsageException($"--normalize {n} conflicts with --init-from {InitFromPath}, whose inputs are scaled by {m.Normalization.Kind} (fine-tuning keeps the model's scaling)");
+                if (r.Normalize is { } n && n != m.Normalization.Kind)
+                    throw new UsageException($"--normalize {Vocabulary.Name(n)} conflicts with --init-from {InitFromPath}, whose inputs are scaled by {Vocabulary.Name(m.Normalization.Kind)} (fine-tuning keeps the model's scaling)");
                 // What the flags leave out comes from the model; a setting of the model's that does not fit the data is
                 // then blamed on --init-from, not on a flag nobody gave.
                 var fromModel = new HashSet<string>();
@@ -91,8 +91,8 @@ internal sealed class CheckpointFlags
                         Activation = Kept("activation", r.Activation, m.Spec.HiddenActivation),
                         Output = Kept("output", r.Output, m.Spec.OutputActivation),
                         Bias = Kept("bias", r.Bias, m.Spec.Bias),
-                        Loss = Keep("loss", r.Loss, m.Loss),
-                        Precision = Keep("precision", r.Precision, m.Precision),
+                        Loss = Kept("loss", r.Loss, m.Loss),
+                        Precision = Kept("precision", r.Precision, m.Precision),
                         Normalize = m.Normalization.Kind,
                     },
                 };

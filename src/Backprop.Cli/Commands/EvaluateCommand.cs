@@ -23,7 +23,7 @@ internal static class EvaluateCommand
         {
             var loaded = ModelFile.Load(result.GetValue(model)!);
             var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: true, csvFlags.Read(result, new CsvOptions()));
-            return loaded.Precision == "f64" ? Evaluate<double>(loaded, dataset, stdout) : Evaluate<float>(loaded, dataset, stdout);
+            return loaded.Precision == Precision.F64 ? Evaluate<double>(loaded, dataset, stdout) : Evaluate<float>(loaded, dataset, stdout);
         });
         return command;
     }
@@ -34,7 +34,7 @@ internal static class EvaluateCommand
         var loss = LossCatalog.For<T>(model.Loss, model.Spec.OutputActivation);
         var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), model.OutputTargets(data).Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples" + (data.DroppedRows > 0 ? $" ({data.DroppedRows} rows with missing cells dropped)" : ""));
-        stdout.WriteLine($"loss ({model.Loss}, mean an example): {Num(result.MeanLoss)}");
+        stdout.WriteLine($"loss ({Vocabulary.Name(model.Loss)}, mean an example): {Num(result.MeanLoss)}");
         if (model.ClassWeights is { } weights) stdout.WriteLine($"trained with class weights {weights} (the loss above is not weighted)");
         // Classes are the class names, or for rows of probabilities (cross-entropy on several target columns) the columns.
         var classes = model.ClassNames

@@ -30,7 +30,7 @@ internal static class ExportCommand
             // Text columns and missing-cell fills are the model file's: the exported network takes their results.
             if (loaded.Inputs is { IsPlain: false })
                 stdout.WriteLine($"note: the exported network takes the model's inputs after its text columns are one-hot and missing cells filled ({Shorten(string.Join(",", loaded.FeatureNames))}); that step is in the model file, not in {Path.GetFileName(path)}");
-            string type = loaded.Precision == "f32" ? "float" : "double";
+            string type = loaded.Precision == Precision.F32 ? "float" : "double";
             if (extension == ".onnx")
             {
                 OutputFile.Write(path, temp => File.WriteAllBytes(temp, OnnxModel.ToBytes(loaded)));
@@ -43,7 +43,7 @@ internal static class ExportCommand
                 throw new UsageException($"{path}: cannot write: {e.Message}");
             }
             int arrays = 2 + loaded.Weights.Count + loaded.Biases.Count(b => b is not null);
-            stdout.WriteLine($"wrote {arrays} arrays ({(loaded.Precision == "f32" ? "float32" : "float64")} weights) to {path}");
+            stdout.WriteLine($"wrote {arrays} arrays ({(loaded.Precision == Precision.F32 ? "float32" : "float64")} weights) to {path}");
             return 0;
         });
         return command;

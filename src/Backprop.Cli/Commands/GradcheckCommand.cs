@@ -45,7 +45,7 @@ internal static class GradcheckCommand
                 loaded = new LoadedData(settings, RandomData(n, inputCount, outputCount, classes, settings.Recipe.Seed ?? 1), null, null, false);
             }
             // Gradients are checked in float64, without dropout's random masks.
-            var exact = loaded.Settings with { Recipe = loaded.Settings.Recipe with { Precision = "f64", Dropout = 0 } };
+            var exact = loaded.Settings with { Recipe = loaded.Settings.Recipe with { Precision = Precision.F64, Dropout = 0 } };
             return Check(new Workbench<double>(loaded with { Settings = exact }), stdout);
         });
         return command;

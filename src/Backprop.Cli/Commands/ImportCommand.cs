@@ -38,8 +38,8 @@ internal static class ImportCommand
             if (extension == ".onnx" && new[] { activation, output, precision }.FirstOrDefault(o => result.GetResult(o) is not null) is { } npzOnly)
                 throw new UsageException($"{npzOnly.Name}: an .onnx file says its activations and precision itself; {npzOnly.Name} is for .npz files");
             var outputActivation = Parse(output, result, t => (Activation?)Activations.Parse(t, Activations.OutputNames)) ?? Activation.Identity;
-            string? lossName = Parse(loss, result, LossCatalog.Canonical);
-            if (lossName is not null && LossCatalog.OutputProblem(LossCatalog.Resolve(lossName, outputActivation), outputActivation) is string problem)
+            LossKind? lossName = Parse(loss, result, t => (LossKind?)Vocabulary.Parse<LossKind>(t));
+            if (lossName is { } l && LossCatalog.OutputProblem(LossCatalog.Resolve(l, outputActivation), outputActivation) is string problem)
                 throw new UsageException($"--loss: {problem}");
             var classNames = Parse(classes, result, t => Names(t, "class label", atLeast: 2));
             var options = new NpzImportOptions
@@ -47,12 +47,12 @@ internal static class ImportCommand
                 HiddenActivation = Parse(activation, result, t => (Activation?)Activations.Parse(t, Activations.HiddenNames)) ?? Activation.Relu,
                 OutputActivation = outputActivation,
                 Loss = lossName,
-                Precision = Parse(precision, result, t => t.Trim().ToLowerInvariant() is "f32" or "f64" ? t.Trim().ToLowerInvariant() : throw new FormatException($"'{t}' is not one of f64, f32.")),
+                Precision = Parse(precision, result, t => (Precision?)Vocabulary.Parse<Precision>(t)),
                 ClassNames = classNames,
             };
             var model = extension == ".onnx" ? OnnxModel.Import(path) : NpzImport.Load(path, options);
             if (extension == ".onnx")
-                model = model with { Loss = lossName is null ? model.Loss : LossCatalog.Resolve(lossName, model.Spec.OutputActivation), ClassNames = classNames ?? model.ClassNames };
+                model = model with { Loss = lossName is { } given ? LossCatalog.Resolve(given, model.Spec.OutputActivation) : model.Loss, ClassNames = classNames ?? model.ClassNames };
             // Columns are found by name in data files: unnamed inputs and targets get names a CSV header can give.
             var featureNames = Parse(features, result, t => Names(t, "feature", atLeast: 1))
                 ?? (model.FeatureNames.Count == model.Spec.Inputs ? model.FeatureNames : Numbered("x", model.Spec.Inputs));
@@ -70,7 +70,7 @@ internal static class ImportCommand
             }
             var spec = model.Spec;
             stdout.WriteLine($"imported {path}: {string.Join("-", [spec.Inputs, .. spec.Hidden, spec.Outputs])} dense layers{(spec.Bias ? " with biases" : "")}, "
-                + $"{Activations.Name(spec.HiddenActivation)} hidden, {Activations.Name(spec.OutputActivation)} output, {model.Precision}, loss {model.Loss}");
+                + $"{Vocabulary.Name(spec.HiddenActivation)} hidden, {Vocabulary.Name(spec.OutputActivation)} output, {Vocabulary.Name(model.Precision)}, loss {Vocabulary.Name(model.Loss)}");
             stdout.WriteLine($"saved model to {savePath}");
             return 0;
         });

@@ -49,7 +49,7 @@ internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFl
             MeanSquaredError<T> => $"np.sum(np.mean(({n} - goal) ** 2, axis=1))",
             CrossEntropy<T> => $"-np.sum(goal * np.log({n}))",
             BinaryCrossEntropy<T> => $"-np.sum(goal * np.log({n}) + (1 - goal) * np.log(1 - {n}))",
-            _ => loss.Name,
+            _ => Vocabulary.Name(loss.Kind),
         };
     }
 
@@ -65,7 +65,7 @@ internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFl
             // The first delta: at the output, or below a fused softmax/sigmoid.
             return fused || layers[i] is Dense<T> || loss is SquaredError<T>
                 ? $"{delta} = (layer_{k + 1} - goal){average}"
-                : $"{delta} = d{loss.Name}/dlayer_{k + 1}{average}";
+                : $"{delta} = d{Vocabulary.Name(loss.Kind)}/dlayer_{k + 1}{average}";
         if (isOutput && layers[i] is Dense<T> && fused) return $"{delta} = (layer_{k + 1} - goal){average}";
         if (LastOfBlock(i))
             return $"{delta} = layer_{k + 2}_delta.dot(weights_{k + 1}_{k + 2}.T)";

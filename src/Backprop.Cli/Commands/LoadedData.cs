@@ -71,7 +71,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
         }
         var loaded = new LoadedData(settings, train, validation, test, isImages) { Dropped = whole.DroppedRows };
         foreach (var set in new[] { settings.ValidationData is null ? null : validation, test })
-            if (set is not null && LossCatalog.TargetProblem(recipe.Loss!, recipe.Output!.Value, set.Targets) is string problem)
+            if (set is not null && LossCatalog.TargetProblem(recipe.Loss!.Value, recipe.Output!.Value, set.Targets) is string problem)
                 throw new DataException(set.Source, problem);
         return loaded;
     }

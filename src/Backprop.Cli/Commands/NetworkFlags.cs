@@ -16,11 +16,11 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     /// Where trace, explain and gradcheck start: a look inside the network as the notes build it (float64 with numpy's
     /// rounding, plain gradient descent, no bias), at its initial weights unless --epochs says otherwise.
     /// </summary>
-    public static Recipe LookInside { get; } = new() { Optimizer = "sgd", Precision = "f64", Compute = Backprop.Compute.Numpy, Epochs = 0, Bias = false };
+    public static Recipe LookInside { get; } = new() { Optimizer = Training.Optimizer.Sgd, Precision = Tensors.Precision.F64, Compute = Backprop.Compute.Numpy, Epochs = 0, Bias = false };
 
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
     public Option<string?> Task { get; } = new("--task") { Description = inferClasses
-        ? $"classification|regression: are the targets classes or numbers? Default from the target column: text labels are classes; a single column of whole numbers with at most {TaskKinds.MaxInferredClasses} distinct values (each seen twice on average) is classes, unless --loss is sse or mse; other numbers are regression. The defaults line says which was chosen."
+        ? $"classification|regression: are the targets classes or numbers? Default from the target column: text labels are classes; a single column of whole numbers with at most {CsvLoader.MaxInferredClasses} distinct values (each seen twice on average) is classes, unless --loss is sse or mse; other numbers are regression. The defaults line says which was chosen."
         : "classification|regression: are the targets classes or numbers? Default: text labels are classes, numbers are numbers (as the notes read their 0/1 targets)." };
     public Option<string?> Classes { get; } = new("--classes") { Description = "The class labels of the target column, in order: A,B,C (their order is the outputs' order; a label not listed is an error)." };
     public Option<string?> Layers { get; } = new("--layers") { Description = $"Hidden layer sizes, e.g. 128,64; empty for none. Default {(preset.Hidden is { } h ? (h.Count == 0 ? "none" : string.Join(",", h)) : "64")}." };
@@ -28,7 +28,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     public Option<string?> Output { get; } = new("--output") { Description = "Output activation: identity|sigmoid|softmax. Default softmax for classes and for cross-entropy on several target columns, sigmoid for cross-entropy on one, identity otherwise." };
     public Option<string?> Loss { get; } = new("--loss") { Description = "sse|mse|cross-entropy|binary-cross-entropy. Default cross-entropy for classes, mse otherwise." };
     public Option<string?> ClassWeight { get; } = new("--class-weight") { Description = "Weigh each row's loss by its class, for imbalanced classes (cross-entropy and binary-cross-entropy): balanced (n / (classes x count), counted on the training rows) or NAME=W[,NAME=W...] (classes not named weigh 1). Default none." };
-    public Option<string?> Optimizer { get; } = new("--optimizer") { Description = $"sgd|momentum[:BETA]|adam; sgd is the notes' plain gradient descent. Default {preset.Optimizer ?? "adam"}." };
+    public Option<string?> Optimizer { get; } = new("--optimizer") { Description = $"sgd|momentum[:BETA]|adam; sgd is the notes' plain gradient descent. Default {preset.Optimizer?.ToString() ?? "adam"}." };
     public Option<string?> Alpha { get; } = new("--alpha") { Description = "Learning rate, above 0. Default 0.001 for adam, 0.01 otherwise." };
     public Option<string?> LrSchedule { get; } = new("--lr-schedule") { Description = "How the learning rate changes between epochs: constant | step:EVERY[,FACTOR] (times FACTOR, default 0.1, every EVERY epochs) | cosine (half a cosine from --alpha towards 0 over the epochs) | plateau[:PATIENCE[,FACTOR]] (times FACTOR after more than PATIENCE epochs without a better validation loss, else training loss; default 10,0.1). As PyTorch's StepLR, CosineAnnealingLR, ReduceLROnPlateau. Default constant." };
     public Option<string?> Epochs { get; } = new("--epochs") { Description = preset.Epochs is int e ? $"Passes over the training data before looking. Default {e}." : "Passes over the training data. Default 20, or enough for 1000 updates on small data." };
@@ -45,7 +45,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     public Option<string?> L2 { get; } = new("--l2") { Description = "L2 weight decay lambda, 0 or more." };
     public Option<string?> Dropout { get; } = new("--dropout") { Description = "Probability of dropping each hidden activation while training, 0 to below 1." };
     public Option<string?> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after PATIENCE epochs without a better validation loss, keeping the best weights." };
-    public Option<string?> Precision { get; } = new("--precision") { Description = $"f64 or f32 (fast). Default {preset.Precision ?? "f32"}." };
+    public Option<string?> Precision { get; } = new("--precision") { Description = $"f64 or f32 (fast). Default {(preset.Precision is { } p ? Vocabulary.Name(p) : "f32")}." };
     public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
     public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it); at most the number of cores. Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." + WrittenAs };
@@ -85,7 +85,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
         T? Value<T>(Option<string?> option, Func<string, T> parse) where T : struct => result.GetValue(option) is string text ? Flag(option, text, parse) : null;
         TRef? Ref<TRef>(Option<string?> option, Func<string, TRef> parse) where TRef : class => result.GetValue(option) is string text ? Flag(option, text, parse) : null;
 
-        string? optimizer = Ref(Optimizer, t => { Optimizers.Parse(t); return t.Trim().ToLowerInvariant(); });
+        var optimizer = Ref(Optimizer, Training.Optimizer.Parse);
         bool biasGiven = result.GetResult(Bias) is { Implicit: false };
         var compute = preset.Compute ?? Backprop.Compute.Default;
         var notes = new List<string>();
@@ -103,11 +103,11 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
             compute = compute with { Float64 = rounding == "fused" ? Summation.Fused : Summation.NumpySeparate };
         var recipe = preset with
         {
-            Task = Value(Task, TaskKinds.Parse) ?? preset.Task,
+            Task = Value(Task, Vocabulary.Parse<TaskKind>) ?? preset.Task,
             Hidden = Ref(Layers, ParseLayers) ?? preset.Hidden,
             Activation = Value(Activation, t => Activations.Parse(t, Activations.HiddenNames)) ?? preset.Activation,
             Output = Value(Output, t => Activations.Parse(t, Activations.OutputNames)) ?? preset.Output,
-            Loss = Ref(Loss, LossCatalog.Canonical) ?? preset.Loss,
+            Loss = Value(Loss, Vocabulary.Parse<LossKind>) ?? preset.Loss,
             ClassWeight = Ref(ClassWeight, ClassWeighting.Parse) ?? preset.ClassWeight,
             Optimizer = optimizer ?? preset.Optimizer,
             Alpha = Value(Alpha, t => Positive(t)) ?? preset.Alpha,
@@ -119,11 +119,11 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
                 : throw new FormatException($"'{t}' is not a seed (a whole number from 0 to {uint.MaxValue}).")) ?? preset.Seed,
             Bias = biasGiven ? result.GetValue(Bias) : preset.Bias,
             Shuffle = result.GetValue(Shuffle) ? true : preset.Shuffle,
-            Normalize = Ref(Normalize, t => OneOf(t, [.. Normalization.Kinds])) ?? preset.Normalize,
+            Normalize = Value(Normalize, Vocabulary.Parse<NormalizationKind>) ?? preset.Normalize,
             L2 = Value(L2, NonNegative) ?? preset.L2,
             Dropout = Value(Dropout, t => Fraction(t, "a probability from 0 to below 1", allowZero: true)) ?? preset.Dropout,
             Patience = Value(EarlyStopping, t => Count(t, min: 1)) ?? preset.Patience,
-            Precision = Ref(Precision, t => OneOf(t, ["f64", "f32"])) ?? preset.Precision,
+            Precision = Value(Precision, Vocabulary.Parse<Precision>) ?? preset.Precision,
             Compute = compute,
         };
 

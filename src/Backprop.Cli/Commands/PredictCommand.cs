@@ -28,7 +28,7 @@ internal static class PredictCommand
             if (path is not "-") LoadedData.CheckOutputPath(path, "--out");
             var loaded = ModelFile.Load(result.GetValue(model)!);
             var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: false, csvFlags.Read(result, new CsvOptions()));
-            string csv = loaded.Precision == "f64" ? Predict<double>(loaded, dataset) : Predict<float>(loaded, dataset);
+            string csv = loaded.Precision == Precision.F64 ? Predict<double>(loaded, dataset) : Predict<float>(loaded, dataset);
             if (path is null or "-") stdout.Write(csv);
             else
             {

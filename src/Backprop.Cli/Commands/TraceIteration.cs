@@ -60,7 +60,7 @@ internal sealed class TraceIteration<T>(Workbench<T> w, int start, int end) wher
 
         // Update: the last layer's weights first, as the notes do.
         w.Trainer.Update();
-        string how = recipe.Optimizer == "sgd" ? "-= alpha * " : $"updated by {recipe.Optimizer} from ";
+        string how = recipe.Optimizer == Optimizer.Sgd ? "-= alpha * " : $"updated by {recipe.Optimizer!.Name} from ";
         string decay = recipe.L2 > 0 ? $" (+ {NetworkFlags.Num(recipe.L2)} * weights_k_k+1 for L2)" : "";
         var updated = new List<int>();
         for (int k = dense_layers.Length - 1; k >= 0; k--)

@@ -129,7 +129,7 @@ internal static class TrainCommand
         if (interrupted is not null && checkpoints.Last is { } last)
             kept.Add($"checkpoint at epoch {last.Epoch}, example {last.Position} of {train.Count} in {start.CheckpointPath} (--resume it to go on)");
         if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
-        if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, trainer.Loss.Name, showRate: scheduled);
+        if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, Vocabulary.Name(trainer.Loss.Kind), showRate: scheduled);
         if (s.Html is string html && history.Epochs.Count > 0)
             TrainPage.Write(html, w, history, [.. said, .. new[] { interrupted, diverged }.OfType<string>()], scheduled, validationData);
         if (historyFile?.Failure is string failure) throw new UsageException(failure);

@@ -44,7 +44,7 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public static int ByPrecision(LoadedData data, Func<Workbench<double>, int> f64, Func<Workbench<float>, int> f32)
     {
         var resolved = data.Resolve();
-        return resolved.Recipe.Precision == "f64" ? f64(new Workbench<double>(data, resolved)) : f32(new Workbench<float>(data, resolved));
+        return resolved.Recipe.Precision == Precision.F64 ? f64(new Workbench<double>(data, resolved)) : f32(new Workbench<float>(data, resolved));
     }
 
     /// <summary>One line describing the data, for the screen.</summary>
@@ -63,12 +63,12 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>One line describing the network and how it trains, for the screen.</summary>
     public string NetworkLine() =>
         $"network: {string.Join("-", new[] { Spec.Inputs }.Concat(Spec.Hidden).Append(Spec.Outputs))}, "
-        + (Spec.Hidden.Count == 0 ? "no hidden layer, " : $"{Activations.Name(Spec.HiddenActivation)} hidden, ")
-        + $"{Activations.Name(Spec.OutputActivation)} output, loss {Loss.Name}, "
+        + (Spec.Hidden.Count == 0 ? "no hidden layer, " : $"{Vocabulary.Name(Spec.HiddenActivation)} hidden, ")
+        + $"{Vocabulary.Name(Spec.OutputActivation)} output, loss {Vocabulary.Name(Loss.Kind)}, "
         + $"{Recipe.Optimizer} alpha {NetworkFlags.Num(Recipe.Alpha!.Value)}"
         + (Recipe.Schedule is { } schedule and not ConstantSchedule ? $" lr-schedule {schedule.Name}" : "")
-        + $", batch {Recipe.Batch}, {Epochs} epochs, {Recipe.Precision}"
-        + (Recipe.Precision == "f64" && Network.Compute.Float64 == Summation.NumpySeparate ? " (numpy rounding)" : "");
+        + $", batch {Recipe.Batch}, {Epochs} epochs, {Vocabulary.Name(Recipe.Precision!.Value)}"
+        + (Recipe.Precision == Precision.F64 && Network.Compute.Float64 == Summation.NumpySeparate ? " (numpy rounding)" : "");
 
     /// <summary>The class weights as resolved on the training rows ("class weights balanced: a 0.667, b 2"), or null without them.</summary>
     public string? ClassWeightsLine() => Learner.ClassWeights is { } weights ? $"class weights {weights}" : null;

@@ -52,7 +52,7 @@ internal sealed class DimmerScale : Demo
         var diverged = new List<string>();
         foreach (var (name, lights) in datasets)
         {
-            var streetlights = options.Normalize is null ? lights : Normalization.Fit(options.Normalize, lights).Apply<double>(lights);
+            var streetlights = options.Normalize is null ? lights : Normalization.Fit(Vocabulary.Parse<NormalizationKind>(options.Normalize), lights).Apply<double>(lights);
 
             // weights = np.array([0.5, 0.48, -0.7]): one dense layer, no bias, as the notes' network
             var layer = new Dense<double>(3, 1, compute: Compute.Numpy); // numpy's rounding, for the notes' digits

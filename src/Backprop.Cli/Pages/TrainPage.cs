@@ -24,7 +24,7 @@ internal static class TrainPage
         {
             json.WriteStartObject();
             json.Strings("lines", lines);
-            json.WriteString("lossName", w.Trainer.Loss.Name);
+            json.WriteString("lossName", Vocabulary.Name(w.Trainer.Loss.Kind));
             WriteEpochs(json, epochs, showRate);
             if (Overfitting(epochs) is { } best)
             {

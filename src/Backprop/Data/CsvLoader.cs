@@ -20,6 +20,12 @@ public static class CsvLoader
     /// <summary>The most categories a text column may have: each becomes a network input.</summary>
     public const int MaxCategories = 1000;
 
+    /// <summary>
+    /// The most distinct whole numbers a single target column may hold and still be read as classes when no task is
+    /// given (more are numbers to predict: ages, counts, prices); each value must also be seen twice on average.
+    /// </summary>
+    public const int MaxInferredClasses = 20;
+
     /// <summary>Reads <paramref name="path"/>; throws <see cref="DataException"/> for bad data and <see cref="ArgumentException"/> for bad options.</summary>
     public static Dataset Load(string path, CsvOptions options)
     {

@@ -10,19 +10,16 @@ namespace Backprop.Data;
 /// <param name="Kind">none, minmax (to 0..1) or standard (mean 0, standard deviation 1).</param>
 /// <param name="Offset">Subtracted from each column.</param>
 /// <param name="Scale">Each column is divided by this after the offset; never 0.</param>
-public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
+public sealed record Normalization(NormalizationKind Kind, double[] Offset, double[] Scale)
 {
-    /// <summary>The kinds <see cref="Fit{T}(string, IRowSource{T})"/> accepts.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["none", "minmax", "standard"];
-
     /// <summary>Leaves <paramref name="columns"/> columns as they are.</summary>
-    public static Normalization None(int columns) => new("none", new double[columns], Enumerable.Repeat(1.0, columns).ToArray());
+    public static Normalization None(int columns) => new(NormalizationKind.None, new double[columns], Enumerable.Repeat(1.0, columns).ToArray());
 
     /// <summary>
     /// Fits <paramref name="kind"/> to the columns of <paramref name="x"/>. A constant column gets scale 1, so it
     /// maps to 0 rather than to a division by zero.
     /// </summary>
-    public static Normalization Fit<T>(string kind, IRowSource<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Normalization Fit<T>(NormalizationKind kind, IRowSource<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         return Fit(kind, x, null, null);
@@ -34,7 +31,7 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
     /// offset and scale must be finite, and every scaled value must be finite in <typeparamref name="T"/>.
     /// </summary>
     /// <exception cref="DataException">A column overflows the scaling or <typeparamref name="T"/>; names the file and the column.</exception>
-    public static Normalization Fit<T>(string kind, Dataset data) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Normalization Fit<T>(NormalizationKind kind, Dataset data) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(data);
         // Pixels are bytes / 255, from 0 to 1: no scaling of them overflows.
@@ -57,26 +54,26 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
             double extreme = Math.Abs(max[c]) >= Math.Abs(min[c]) ? max[c] : min[c];
             string values = $"column {MessageText.Quote(data.FeatureNames[c])}: values {(extreme < 0 ? "down" : "up")} to {extreme.ToString("G4", CultureInfo.InvariantCulture)}";
             if (!double.IsFinite(offset) || !double.IsFinite(scale))
-                throw new DataException(data.Source, $"{values} overflow the {kind} scaling; rescale the column");
+                throw new DataException(data.Source, $"{values} overflow the {Vocabulary.Name(kind)} scaling; rescale the column");
             // Scaling is monotonic: the largest scaled values are those of the smallest and largest raw ones.
             foreach (double v in (ReadOnlySpan<double>)[min[c], max[c]])
                 if (!T.IsFinite(T.CreateChecked((v - offset) / scale)))
                     throw new DataException(data.Source,
-                        $"{values} overflow {Precision<T>()}{(kind == "none" ? "" : $" after the {kind} scaling")}; rescale the column{(typeof(T) == typeof(double) ? "" : ", or train in float64")}");
+                        $"{values} overflow {Precision<T>()}{(kind == NormalizationKind.None ? "" : $" after the {Vocabulary.Name(kind)} scaling")}; rescale the column{(typeof(T) == typeof(double) ? "" : ", or train in float64")}");
         }
         return fitted;
     }
 
     // The fit, in float64 whatever T is; min and max, when given, receive each column's smallest and largest value.
-    private static Normalization Fit<T>(string kind, IRowSource<T> x, double[]? min, double[]? max) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Normalization Fit<T>(NormalizationKind kind, IRowSource<T> x, double[]? min, double[]? max) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Rows, columns = x.Columns;
         var offset = new double[columns];
         var scale = new double[columns];
-        if (!Kinds.Contains(kind)) throw new ArgumentException($"Unknown normalization '{kind}'; expected none, minmax or standard.");
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a normalization.");
         // Row by row (a source of image rows converts each as it is read), each column's values in row order.
         var row = new T[columns];
-        if (min is not null || max is not null || kind == "minmax")
+        if (min is not null || max is not null || kind == NormalizationKind.Minmax)
         {
             min ??= new double[columns];
             max ??= new double[columns];
@@ -90,9 +87,9 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
         }
         switch (kind)
         {
-            case "none":
+            case NormalizationKind.None:
                 return None(columns);
-            case "minmax":
+            case NormalizationKind.Minmax:
                 for (int c = 0; c < columns; c++)
                 {
                     offset[c] = n == 0 ? 0 : min![c];
@@ -136,7 +133,7 @@ public sealed record Normalization(string Kind, double[] Offset, double[] Scale)
         ArgumentNullException.ThrowIfNull(x);
         if (x.Columns != Columns)
             throw new ShapeMismatchException($"Normalization fitted on {Columns} columns cannot scale data of shape {x.Shape}.");
-        if (Kind == "none") return; // (x - 0) / 1 is x
+        if (Kind == NormalizationKind.None) return; // (x - 0) / 1 is x
         double[] offset = Offset, scale = Scale;
         for (int r = 0; r < x.Rows; r++)
         {

@@ -26,7 +26,7 @@ internal sealed class PixelRows<T> : IRowSource<T> where T : unmanaged, IFloatin
         _pixels = pixels;
         Rows = rows;
         Columns = columns;
-        _perColumn = normalization is not null && normalization.Kind != "none";
+        _perColumn = normalization is not null && normalization.Kind != NormalizationKind.None;
         if (_perColumn && normalization!.Columns != columns)
             throw new ShapeMismatchException($"Normalization fitted on {normalization.Columns} columns cannot scale images of {columns} pixels.");
         // Row v of this matrix is what the whole-matrix path makes of a pixel of value v in every column (one column

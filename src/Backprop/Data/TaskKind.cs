@@ -10,34 +10,13 @@ public enum TaskKind
     Regression,
 }
 
-/// <summary>The names of <see cref="TaskKind"/> as flags and files write them, and the rule that reads a column of numbers as one or the other.</summary>
-public static class TaskKinds
+/// <summary>The rule that reads a single target column of numbers as classes or as numbers when no task is given.</summary>
+internal static class TaskKinds
 {
-    /// <summary>classification, regression.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["classification", "regression"];
-
-    /// <summary>
-    /// The most distinct whole numbers a target column may hold and still be read as classes when no task is given
-    /// (more are numbers to predict: ages, counts, prices).
-    /// </summary>
-    public const int MaxInferredClasses = 20;
-
-    /// <summary>The name of <paramref name="task"/>: classification or regression.</summary>
-    public static string Name(TaskKind task) => task == TaskKind.Classification ? "classification" : "regression";
-
-    /// <summary>The task named <paramref name="name"/> (any case).</summary>
-    /// <exception cref="FormatException">The name is not one of <see cref="Names"/>.</exception>
-    public static TaskKind Parse(string name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "classification" => TaskKind.Classification,
-        "regression" => TaskKind.Regression,
-        _ => throw new FormatException($"'{name}' is not one of {string.Join(", ", Names)}."),
-    };
-
     /// <summary>
     /// The rule for a single target column of numbers when no task is given, as a careful person reads one (and as
     /// scikit-learn's <c>type_of_target</c> does, with a limit): whole numbers with at least 2 and at most
-    /// <see cref="MaxInferredClasses"/> distinct values, each seen twice on average (distinct values at most half the
+    /// <see cref="CsvLoader.MaxInferredClasses"/> distinct values, each seen twice on average (distinct values at most half the
     /// rows), are classes (labels 0-9, 0/1, 1-5 stars); fractions, or many distinct whole numbers, are numbers to predict.
     /// </summary>
     /// <param name="values">The column's values (finite).</param>
@@ -52,8 +31,8 @@ public static class TaskKinds
         }
         int k = distinct.Count;
         string why = $"{k} distinct whole number{(k == 1 ? "" : "s")}";
-        if (k >= 2 && k <= MaxInferredClasses && 2L * k <= values.Length) return (TaskKind.Classification, why);
-        return (TaskKind.Regression, why + (k > MaxInferredClasses ? $", more than {MaxInferredClasses}" : k < 2 ? "" : ", too few rows each for classes"));
+        if (k >= 2 && k <= CsvLoader.MaxInferredClasses && 2L * k <= values.Length) return (TaskKind.Classification, why);
+        return (TaskKind.Regression, why + (k > CsvLoader.MaxInferredClasses ? $", more than {CsvLoader.MaxInferredClasses}" : k < 2 ? "" : ", too few rows each for classes"));
     }
 }
 

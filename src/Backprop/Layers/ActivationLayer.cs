@@ -15,7 +15,7 @@ public abstract class ActivationLayer<T> : ILayer<T> where T : unmanaged, IFloat
     public abstract Activation Kind { get; }
 
     /// <inheritdoc/>
-    public string Name => Activations.Name(Kind);
+    public string Name => Vocabulary.Name(Kind);
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters => [];

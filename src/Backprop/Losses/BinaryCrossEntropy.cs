@@ -24,7 +24,7 @@ public sealed class BinaryCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloat
     public ClassWeights? ClassWeights { get; }
 
     /// <inheritdoc/>
-    public string Name => "binary-cross-entropy";
+    public LossKind Kind => LossKind.BinaryCrossEntropy;
 
     /// <inheritdoc/>
     public T Loss(Matrix<T> prediction, Matrix<T> target)

@@ -76,7 +76,7 @@ public sealed class ClassWeighting : IEquatable<ClassWeighting>
     /// "1" for binary cross-entropy on one column.
     /// </summary>
     /// <exception cref="ArgumentException">The loss is not cross-entropy, the targets have no classes, a named class is not one of them, or (balanced) a class has no training rows.</exception>
-    public ClassWeights Resolve(Dataset train, string loss, Activation output)
+    public ClassWeights Resolve(Dataset train, LossKind loss, Activation output)
     {
         ArgumentNullException.ThrowIfNull(train);
         string[] classes = ClassesOf(train, LossCatalog.Resolve(loss, output));
@@ -106,12 +106,12 @@ public sealed class ClassWeighting : IEquatable<ClassWeighting>
     }
 
     // The classes a loss sees in the data's targets, or why it sees none.
-    private static string[] ClassesOf(Dataset train, string loss)
+    private static string[] ClassesOf(Dataset train, LossKind loss)
     {
-        if (loss is not ("cross-entropy" or "binary-cross-entropy"))
-            throw new ArgumentException($"class weights apply to cross-entropy and binary-cross-entropy, not to {loss}.");
+        if (loss is not (LossKind.CrossEntropy or LossKind.BinaryCrossEntropy))
+            throw new ArgumentException($"class weights apply to cross-entropy and binary-cross-entropy, not to {Vocabulary.Name(loss)}.");
         if (train.ClassNames is { } names) return [.. names.Select(n => n.Trim())];
-        if (loss == "cross-entropy") return [.. train.TargetNames];
+        if (loss == LossKind.CrossEntropy) return [.. train.TargetNames];
         if (train.Targets.Columns == 1) return ["0", "1"];
         throw new ArgumentException($"binary-cross-entropy on {train.Targets.Columns} target columns without class labels is {train.Targets.Columns} separate yes/no outputs, not classes; class weights need class labels, or one 0/1 target column.");
     }

@@ -25,7 +25,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     public ClassWeights? ClassWeights { get; }
 
     /// <inheritdoc/>
-    public string Name => "cross-entropy";
+    public LossKind Kind => LossKind.CrossEntropy;
 
     /// <inheritdoc/>
     public T Loss(Matrix<T> prediction, Matrix<T> target)

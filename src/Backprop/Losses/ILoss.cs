@@ -5,8 +5,8 @@ namespace Backprop.Losses;
 /// <summary>How wrong a batch of predictions is, and in which direction to move them.</summary>
 public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>A short name: sse, mse, cross-entropy, binary-cross-entropy.</summary>
-    string Name { get; }
+    /// <summary>Which loss this is (its name, for flags and files: <see cref="Vocabulary.Name{TEnum}"/>).</summary>
+    LossKind Kind { get; }
 
     /// <summary>The loss of a batch (B, out), summed over its rows (the notes' error_for_all_lights adds these up).</summary>
     T Loss(Matrix<T> prediction, Matrix<T> target);

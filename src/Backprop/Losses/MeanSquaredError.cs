@@ -6,7 +6,7 @@ namespace Backprop.Losses;
 public sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    public string Name => "mse";
+    public LossKind Kind => LossKind.Mse;
 
     /// <inheritdoc/>
     public T Loss(Matrix<T> prediction, Matrix<T> target)

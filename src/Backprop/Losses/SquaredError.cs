@@ -9,7 +9,7 @@ namespace Backprop.Losses;
 public sealed class SquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    public string Name => "sse";
+    public LossKind Kind => LossKind.Sse;
 
     /// <inheritdoc/>
     public double DeltaScale => 0.5;

@@ -30,7 +30,10 @@ internal static class CheckpointReader
             : null;
         var validation = Nullable(root, "validation_data") is { } v ? ReadData(Expect(v, "validation_data", JsonValueKind.Object), "validation_data") : null;
         var norm = Member(root, "normalization", JsonValueKind.Object);
-        var normalization = new Normalization(Text(norm, "kind"), Doubles(Member(norm, "offset", JsonValueKind.Array), "normalization.offset"),
+        string kind = Text(norm, "kind");
+        if (!Vocabulary.Names<NormalizationKind>().Contains(kind))
+            throw new Problem($"malformed checkpoint: \"normalization.kind\" is {MessageText.Quote(kind)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
+        var normalization = new Normalization(Vocabulary.Parse<NormalizationKind>(kind), Doubles(Member(norm, "offset", JsonValueKind.Array), "normalization.offset"),
             Doubles(Member(norm, "scale", JsonValueKind.Array), "normalization.scale"));
         if (normalization.Offset.Length != train.Inputs || normalization.Scale.Length != train.Inputs)
             throw new Problem($"inconsistent checkpoint: the normalization has {normalization.Offset.Length} offsets and {normalization.Scale.Length} scales for {train.Inputs} inputs");
@@ -39,14 +42,14 @@ internal static class CheckpointReader
         try { spec = recipe.SpecFor(train.Inputs, train.Outputs); _ = spec.Init; }
         catch (ArgumentException e) { throw new Problem($"inconsistent checkpoint: {e.Message}"); }
         var lengths = ParameterLengths(spec);
-        bool f32 = recipe.Precision == "f32";
+        bool f32 = recipe.Precision == Precision.F32;
         var s = Member(root, "state", JsonValueKind.Object);
         int epoch = Int(s, "epoch", 1, int.MaxValue), position = Int(s, "position", 0, train.Rows);
         int[]? order = Nullable(s, "order") is { } o ? Ints(o, "state.order", train.Rows) : null;
         var optimizer = Member(s, "optimizer", JsonValueKind.Object);
         string name = Text(optimizer, "name");
         int perParameter = name switch { "sgd" => 0, "momentum" => 1, "adam" => 2, _ => throw new Problem($"malformed checkpoint: \"state.optimizer.name\" is {MessageText.Quote(name)}") };
-        if (name != recipe.Optimizer) throw new Problem($"inconsistent checkpoint: the optimizer state is {name}'s; the recipe's optimizer is {recipe.Optimizer}");
+        if (name != recipe.Optimizer!.Name) throw new Problem($"inconsistent checkpoint: the optimizer state is {name}'s; the recipe's optimizer is {recipe.Optimizer.Name}");
         var buffers = Floats(Member(optimizer, "buffers", JsonValueKind.Array), "state.optimizer.buffers", lengths.SelectMany(l => Enumerable.Repeat(l, perParameter)).ToArray(), f32);
         var randoms = Member(s, "randoms", JsonValueKind.Array).EnumerateArray().Select((r, i) => ReadRandom(Expect(r, $"state.randoms[{i}]", JsonValueKind.Object), $"state.randoms[{i}]")).ToArray();
         EarlyStoppingState? stopping = null;
@@ -92,20 +95,22 @@ internal static class CheckpointReader
         {
             var hidden = Member(r, "hidden", JsonValueKind.Array).EnumerateArray().Select((h, i) => h.TryGetInt32(out int n) && n > 0 ? n
                 : throw new Problem($"malformed checkpoint: \"recipe.hidden[{i}]\" is not a layer size")).ToArray();
-            var (optimizer, _) = Optimizers.Parse(Text(r, "optimizer"));
+            var optimizer = Optimizer.Parse(Text(r, "optimizer"));
+            if (optimizer.Name == "momentum") optimizer = Optimizer.Momentum(Double(r, "momentum_beta"));
+            string precision = Text(r, "precision");
+            if (precision is not ("f32" or "f64")) throw new Problem($"malformed checkpoint: \"recipe.precision\" is {MessageText.Quote(precision)}; expected f32 or f64");
             string rounding = Text(r, "rounding");
             if (rounding is not ("fused" or "numpy")) throw new Problem($"malformed checkpoint: \"recipe.rounding\" is {MessageText.Quote(rounding)}; expected fused or numpy");
             var recipe = new Recipe
             {
-                Task = Optional(r, "task") is { } task ? TaskKinds.Parse(Expect(task, "recipe.task", JsonValueKind.String).GetString()!) : null,
+                Task = Optional(r, "task") is { } task ? Vocabulary.Parse<TaskKind>(Expect(task, "recipe.task", JsonValueKind.String).GetString()!) : null,
                 Hidden = hidden,
                 Activation = Activations.Parse(Text(r, "activation"), Activations.HiddenNames),
                 Output = Activations.Parse(Text(r, "output"), Activations.OutputNames),
-                Loss = LossCatalog.Canonical(Text(r, "loss")),
+                Loss = Vocabulary.Parse<LossKind>(Text(r, "loss")),
                 ClassWeight = r.TryGetProperty("class_weight", out var weighting) && weighting.ValueKind != JsonValueKind.Null
                     ? ClassWeighting.Parse(Expect(weighting, "recipe.class_weight", JsonValueKind.String).GetString()!) : null,
                 Optimizer = optimizer,
-                MomentumBeta = Double(r, "momentum_beta"),
                 Alpha = Double(r, "alpha"),
                 Schedule = Optional(r, "lr_schedule") is { } schedule ? LearningRateSchedules.Parse(Expect(schedule, "recipe.lr_schedule", JsonValueKind.String).GetString()!)
                     : LearningRateSchedules.Constant,   // absent from checkpoints made before schedules
@@ -115,14 +120,13 @@ internal static class CheckpointReader
                 Seed = Member(r, "seed", JsonValueKind.Number).TryGetUInt32(out uint seed) ? seed : throw new Problem("malformed checkpoint: \"recipe.seed\" is not a seed"),
                 Bias = Bool(r, "bias"),
                 Shuffle = Bool(r, "shuffle"),
-                Normalize = Text(r, "normalize"),
+                Normalize = Vocabulary.Parse<NormalizationKind>(Text(r, "normalize")),
                 L2 = Double(r, "l2"),
                 Dropout = Double(r, "dropout"),
                 Patience = Nullable(r, "early_stopping") is { } p ? Int(r, "early_stopping", 1, int.MaxValue) : null,
-                Precision = Text(r, "precision"),
+                Precision = Vocabulary.Parse<Precision>(precision),
                 Compute = rounding == "fused" ? Compute.Default : Compute.Default with { Float64 = Summation.NumpySeparate },
             };
-            if (recipe.Precision is not ("f32" or "f64")) throw new Problem($"malformed checkpoint: \"recipe.precision\" is {MessageText.Quote(recipe.Precision)}; expected f32 or f64");
             return recipe;
         }
         catch (Exception e) when (e is FormatException or ArgumentException) { throw new Problem($"malformed checkpoint: in \"recipe\": {e.Message}"); }

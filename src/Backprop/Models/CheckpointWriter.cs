@@ -18,13 +18,13 @@ internal static class CheckpointWriter
         var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            bool f32 = c.Recipe.Precision == "f32";
+            bool f32 = c.Recipe.Precision == Precision.F32;
             w.WriteStartObject();
             WriteRecipe(w, c.Recipe);
             WriteData(w, "train_data", c.Train, c.TargetNames);
             WriteData(w, "validation_data", c.Validation, null);
             w.WriteStartObject("normalization");
-            w.WriteString("kind", c.Normalization.Kind);
+            w.WriteString("kind", Vocabulary.Name(c.Normalization.Kind));
             Numbers(w, "offset", c.Normalization.Offset);
             Numbers(w, "scale", c.Normalization.Scale);
             w.WriteEndObject();
@@ -102,16 +102,16 @@ internal static class CheckpointWriter
     private static void WriteRecipe(Utf8JsonWriter w, Recipe r)
     {
         w.WriteStartObject("recipe");
-        if (r.Task is { } task) w.WriteString("task", TaskKinds.Name(task));
+        if (r.Task is { } task) w.WriteString("task", Vocabulary.Name(task));
         w.WriteStartArray("hidden");
         foreach (int h in r.Hidden!) w.WriteNumberValue(h);
         w.WriteEndArray();
-        w.WriteString("activation", Activations.Name(r.Activation!.Value));
-        w.WriteString("output", Activations.Name(r.Output!.Value));
-        w.WriteString("loss", r.Loss);
+        w.WriteString("activation", Vocabulary.Name(r.Activation!.Value));
+        w.WriteString("output", Vocabulary.Name(r.Output!.Value));
+        w.WriteString("loss", Vocabulary.Name(r.Loss!.Value));
         if (r.ClassWeight is { } weighting) w.WriteString("class_weight", weighting.ToString());   // left out without: older readers' files stay as they were
-        w.WriteString("optimizer", r.Optimizer);
-        Number(w, "momentum_beta", r.MomentumBeta);
+        w.WriteString("optimizer", r.Optimizer!.Name);
+        Number(w, "momentum_beta", r.Optimizer.Name == "momentum" ? r.Optimizer.Beta : 0.9);   // 0.9 for the others, as files have always said
         Number(w, "alpha", r.Alpha!.Value);
         w.WriteString("lr_schedule", (r.Schedule ?? LearningRateSchedules.Constant).Name);
         w.WriteNumber("epochs", r.Epochs!.Value);
@@ -120,11 +120,11 @@ internal static class CheckpointWriter
         w.WriteNumber("seed", r.Seed!.Value);
         w.WriteBoolean("bias", r.Bias!.Value);
         w.WriteBoolean("shuffle", r.Shuffle!.Value);
-        w.WriteString("normalize", r.Normalize);
+        w.WriteString("normalize", Vocabulary.Name(r.Normalize!.Value));
         Number(w, "l2", r.L2);
         Number(w, "dropout", r.Dropout);
         if (r.Patience is int p) w.WriteNumber("early_stopping", p); else w.WriteNull("early_stopping");
-        w.WriteString("precision", r.Precision);
+        w.WriteString("precision", Vocabulary.Name(r.Precision!.Value));
         w.WriteString("rounding", Rounding(r));
         w.WriteEndObject();
     }

@@ -16,13 +16,13 @@ public static class Checkpoints
         static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         return
         [
-            ("task", r.Task is { } task ? TaskKinds.Name(task) : null),
+            ("task", r.Task is { } task ? Vocabulary.Name(task) : null),
             ("layers", r.Hidden is null ? null : r.Hidden.Count == 0 ? "none" : string.Join(",", r.Hidden)),
-            ("activation", r.Activation is { } a ? Activations.Name(a) : null),
-            ("output", r.Output is { } o ? Activations.Name(o) : null),
-            ("loss", r.Loss),
+            ("activation", r.Activation is { } a ? Vocabulary.Name(a) : null),
+            ("output", r.Output is { } o ? Vocabulary.Name(o) : null),
+            ("loss", r.Loss is { } l ? Vocabulary.Name(l) : null),
             ("class-weight", r.ClassWeight?.ToString() ?? "none"),
-            ("optimizer", r.Optimizer is null ? null : r.Optimizer.StartsWith("momentum", StringComparison.Ordinal) ? $"momentum:{Num(r.MomentumBeta)}" : r.Optimizer),
+            ("optimizer", r.Optimizer?.ToString()),
             ("alpha", r.Alpha is { } alpha ? Num(alpha) : null),
             ("lr-schedule", r.Schedule?.Name),
             ("epochs", r.Epochs?.ToString(CultureInfo.InvariantCulture)),
@@ -31,11 +31,11 @@ public static class Checkpoints
             ("seed", r.Seed?.ToString(CultureInfo.InvariantCulture)),
             ("bias", r.Bias is { } b ? (b ? "true" : "false") : null),
             ("shuffle", r.Shuffle is { } s ? (s ? "true" : "false") : null),
-            ("normalize", r.Normalize),
+            ("normalize", r.Normalize is { } n ? Vocabulary.Name(n) : null),
             ("l2", Num(r.L2)),
             ("dropout", Num(r.Dropout)),
             ("early-stopping", r.Patience?.ToString(CultureInfo.InvariantCulture) ?? "off"),
-            ("precision", r.Precision),
+            ("precision", r.Precision is { } p ? Vocabulary.Name(p) : null),
             ("rounding", CheckpointWriter.Rounding(r)),
         ];
     }

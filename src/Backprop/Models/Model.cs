@@ -14,17 +14,17 @@ namespace Backprop.Models;
 /// (so -0 differs from 0, and a NaN equals the same NaN).
 /// </remarks>
 /// <param name="Spec">The architecture: inputs, hidden sizes, outputs, activations, bias, initializer.</param>
-/// <param name="Precision">"f64" or "f32": the element type the network was trained in.</param>
+/// <param name="Precision">The element type the network was trained in.</param>
 /// <param name="Normalization">How raw inputs are scaled before the network sees them; one column a feature.</param>
 /// <param name="FeatureNames">The input columns' names, one a network input, or empty when they have none.</param>
 /// <param name="TargetNames">The target columns' names: one an output, or (with classes) the one label column; or empty.</param>
 /// <param name="ClassNames">Class labels, one an output (two for a single sigmoid output), or null for regression.</param>
-/// <param name="Loss">The loss the network was trained with: sse, mse, cross-entropy, binary-cross-entropy.</param>
+/// <param name="Loss">The loss the network was trained with.</param>
 /// <param name="Weights">Each dense layer's weights (inputs × outputs), row-major, input side first.</param>
 /// <param name="Biases">Each dense layer's bias (one value an output), or null when the spec has no bias.</param>
-public sealed record Model(NetworkSpec Spec, string Precision, Normalization Normalization,
+public sealed record Model(NetworkSpec Spec, Precision Precision, Normalization Normalization,
                            IReadOnlyList<string> FeatureNames, IReadOnlyList<string> TargetNames,
-                           IReadOnlyList<string>? ClassNames, string Loss,
+                           IReadOnlyList<string>? ClassNames, LossKind Loss,
                            IReadOnlyList<double[]> Weights, IReadOnlyList<double[]?> Biases)
 {
     /// <summary>
@@ -40,13 +40,10 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     /// </summary>
     public InputSchema? Inputs { get; init; }
 
-    /// <summary>The precisions a model can have: "f64" (double) and "f32" (float).</summary>
-    public static IReadOnlyList<string> Precisions { get; } = ["f64", "f32"];
-
     /// <summary>The model of a trained <paramref name="network"/> built by <see cref="NetworkSpec.Build{T}"/>, which knows its spec: the network, its input scaling and its names are all saving needs.</summary>
     /// <exception cref="ArgumentException">The network was assembled from layers by hand (no spec): use the overload that takes one.</exception>
     public static Model From<T>(Network<T> network, Normalization normalization, IReadOnlyList<string> featureNames,
-                                IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, string loss)
+                                IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, LossKind loss)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -58,7 +55,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     /// <remarks>Throws ArgumentException when the network, spec, normalization and names disagree.</remarks>
     public static Model From<T>(Network<T> network, NetworkSpec spec, Normalization normalization,
                                 IReadOnlyList<string> featureNames, IReadOnlyList<string> targetNames,
-                                IReadOnlyList<string>? classNames, string loss)
+                                IReadOnlyList<string>? classNames, LossKind loss)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -66,8 +63,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         ArgumentNullException.ThrowIfNull(normalization);
         ArgumentNullException.ThrowIfNull(featureNames);
         ArgumentNullException.ThrowIfNull(targetNames);
-        ArgumentNullException.ThrowIfNull(loss);
-        string precision = PrecisionOf<T>();
+        var precision = PrecisionOf<T>();
 
         string expected = string.Join(", ", ExpectedLayerNames(spec));
         // Dropout acts only while training, so a model is the network without it.
@@ -137,7 +133,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         var targets = OutputTargets(data);
         if (targets.Columns != Spec.Outputs)
             throw new ArgumentException($"{data.Source} has {data.Targets.Columns} target columns; the model gives {Spec.Outputs} outputs.", nameof(data));
-        return Precision == "f64" ? Run<double>() : Run<float>();
+        return Precision == Precision.F64 ? Run<double>() : Run<float>();
 
         EvaluationResult Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
             Evaluation.Run(ToNetwork<T>(), LossCatalog.For<T>(Loss, Spec.OutputActivation), data.RowsAs<T>(Normalization), targets.Cast<T>());
@@ -147,7 +143,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     public Matrix<double> Predict(Dataset data)
     {
         CheckInputs(data);
-        return Precision == "f64" ? Run<double>() : Run<float>();
+        return Precision == Precision.F64 ? Run<double>() : Run<float>();
 
         Matrix<double> Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -206,9 +202,8 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
             if (Initializer.Parse(init) != Spec.Init) return $"the initializer '{init}' does not read back as itself";
         }
         catch (FormatException) { return $"the initializer '{init}' is not one a model file can name (uniform:LOW,HIGH, normal:STD, he, xavier)"; }
-        if (Precision is null || !Precisions.Contains(Precision)) return $"precision is {MessageText.Quote(Precision)}; expected f64 or f32";
-        if (string.IsNullOrWhiteSpace(Loss)) return "the loss has no name";
-        if (!LossCatalog.Names.Contains(Loss)) return $"the loss {MessageText.Quote(Loss)} is not one of {string.Join(", ", LossCatalog.Names)}";
+        if (!Enum.IsDefined(Precision)) return $"precision is {Precision}; expected f64 or f32";
+        if (!Enum.IsDefined(Loss)) return $"the loss {Loss} is not one of {string.Join(", ", Vocabulary.Names<LossKind>())}";
         // "cross-entropy" after a sigmoid output is how models saved before binary-cross-entropy had its own name say it.
         if (LossCatalog.OutputProblem(LossCatalog.Resolve(Loss, Spec.OutputActivation), Spec.OutputActivation) is string lossProblem)
             return lossProblem.TrimEnd('.').Replace("this network's output", "the model's output", StringComparison.Ordinal);
@@ -216,8 +211,8 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         if (ClassWeights is not null && ClassWeightsProblem() is string weightsProblem) return weightsProblem;
 
         if (Normalization is null) return "it has no normalization (use Normalization.None for none)";
-        if (Normalization.Kind is null || !Normalization.Kinds.Contains(Normalization.Kind))
-            return $"normalization kind is {MessageText.Quote(Normalization.Kind)}; expected {string.Join(", ", Normalization.Kinds)}";
+        if (!Enum.IsDefined(Normalization.Kind))
+            return $"normalization kind is {Normalization.Kind}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}";
         if (Normalization.Offset is null || Normalization.Scale is null) return "the normalization has no offsets or scales";
         if (Normalization.Offset.Length != Spec.Inputs)
             return $"normalization has {Normalization.Offset.Length} offsets for {Spec.Inputs} inputs";
@@ -261,7 +256,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         int layers = Spec.Hidden.Count + 1;
         if (Weights is null || Weights.Count != layers) return $"weights for {Weights?.Count ?? 0} dense layers; the spec has {layers}";
         if (Biases is null || Biases.Count != layers) return $"biases for {Biases?.Count ?? 0} dense layers; the spec has {layers}";
-        bool f32 = Precision == "f32";
+        bool f32 = Precision == Precision.F32;
         int fanIn = Spec.Inputs;
         for (int i = 0; i < layers; i++)
         {
@@ -289,13 +284,13 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     private string? ClassWeightsProblem()
     {
         if (ClassWeights!.Problem() is string problem) return $"class weights: {problem}";
-        string loss = LossCatalog.Resolve(Loss, Spec.OutputActivation);
-        if (loss is not ("cross-entropy" or "binary-cross-entropy")) return $"class weights with the loss {loss}; they apply to cross-entropy and binary-cross-entropy";
+        var loss = LossCatalog.Resolve(Loss, Spec.OutputActivation);
+        if (loss is not (LossKind.CrossEntropy or LossKind.BinaryCrossEntropy)) return $"class weights with the loss {Vocabulary.Name(loss)}; they apply to cross-entropy and binary-cross-entropy";
         if (ClassNames is not null)
             return ClassWeights.Classes.SequenceEqual(ClassNames.Select(n => n.Trim()), StringComparer.Ordinal) ? null
                 : $"class weights for the classes {string.Join(", ", ClassWeights.Classes)}; the model's classes are {string.Join(", ", ClassNames)}";
         int expected = Spec.Outputs == 1 ? 2 : Spec.Outputs;
-        if (loss == "binary-cross-entropy" && Spec.Outputs > 1) return $"class weights on {Spec.Outputs} yes/no outputs without class names";
+        if (loss == LossKind.BinaryCrossEntropy && Spec.Outputs > 1) return $"class weights on {Spec.Outputs} yes/no outputs without class names";
         return ClassWeights.Classes.Count == expected ? null : $"{ClassWeights.Classes.Count} class weights for {Spec.Outputs} output{(Spec.Outputs == 1 ? " (one 0/1 output takes 2)" : "s")}";
     }
 
@@ -359,9 +354,9 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
     public override int GetHashCode() =>
         HashCode.Combine(Spec?.Inputs, Spec?.Outputs, Spec?.Hidden?.Count, Precision, Loss, Weights?.Count);
 
-    internal static string PrecisionOf<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(double) ? "f64"
-        : typeof(T) == typeof(float) ? "f32"
+    internal static Precision PrecisionOf<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(double) ? Precision.F64
+        : typeof(T) == typeof(float) ? Precision.F32
         : throw new ArgumentException($"A model holds float64 or float32 networks, not {typeof(T).Name}.");
 
     /// <summary>The layer names <see cref="NetworkSpec.Build{T}"/> gives: dense, then the activation (none for identity).</summary>
@@ -371,7 +366,7 @@ public sealed record Model(NetworkSpec Spec, string Precision, Normalization Nor
         {
             yield return "dense";
             var activation = i < spec.Hidden.Count ? spec.HiddenActivation : spec.OutputActivation;
-            if (activation != Activation.Identity) yield return activation.ToString().ToLowerInvariant();
+            if (activation != Activation.Identity) yield return Vocabulary.Name(activation);
         }
     }
 

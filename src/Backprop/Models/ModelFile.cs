@@ -74,12 +74,12 @@ public static class ModelFile
 
     private static byte[] SerializeBody(Model model)
     {
-        bool f32 = model.Precision == "f32";
+        bool f32 = model.Precision == Precision.F32;
         var spec = model.Spec;
         var norm = model.Normalization;
         var t = new StringBuilder();
         t.Append("{\n");
-        t.Append("  \"precision\": ").Append(Quote(model.Precision)).Append(",\n");
+        t.Append("  \"precision\": ").Append(Quote(Vocabulary.Name(model.Precision))).Append(",\n");
         t.Append("  \"architecture\": {\n");
         t.Append("    \"inputs\": ").Append(IntText(spec.Inputs)).Append(",\n");
         t.Append("    \"hidden\": [").AppendJoin(", ", spec.Hidden.Select(IntText)).Append("],\n");
@@ -89,7 +89,7 @@ public static class ModelFile
         t.Append("    \"bias\": ").Append(spec.Bias ? "true" : "false").Append(",\n");
         t.Append("    \"init\": ").Append(Quote(spec.Init.ToString())).Append('\n');
         t.Append("  },\n");
-        t.Append("  \"loss\": ").Append(Quote(model.Loss)).Append(",\n");
+        t.Append("  \"loss\": ").Append(Quote(Vocabulary.Name(model.Loss))).Append(",\n");
         if (model.ClassWeights is { } weights)   // optional: a model trained without them is written as before
         {
             t.Append("  \"class_weights\": {\n");
@@ -99,7 +99,7 @@ public static class ModelFile
             t.Append("  },\n");
         }
         t.Append("  \"normalization\": {\n");
-        t.Append("    \"kind\": ").Append(Quote(norm.Kind)).Append(",\n");
+        t.Append("    \"kind\": ").Append(Quote(Vocabulary.Name(norm.Kind))).Append(",\n");
         t.Append("    \"offset\": ").Append(NumberRow(norm.Offset, 0, norm.Offset.Length, f32: false)).Append(",\n");
         t.Append("    \"scale\": ").Append(NumberRow(norm.Scale, 0, norm.Scale.Length, f32: false)).Append('\n');
         t.Append("  },\n");
@@ -250,9 +250,10 @@ public static class ModelFile
     private static Model ReadModel(JsonElement root, int contentBytes)
     {
         if (root.ValueKind != JsonValueKind.Object) throw new ModelProblem("malformed model: the content is not a JSON object");
-        string precision = String(root, "precision", "");
-        if (!Model.Precisions.Contains(precision)) throw new ModelProblem($"malformed model: precision is {MessageText.Quote(precision)}; expected f64 or f32");
-        bool f32 = precision == "f32";
+        string precisionName = String(root, "precision", "");
+        if (precisionName is not ("f64" or "f32")) throw new ModelProblem($"malformed model: precision is {MessageText.Quote(precisionName)}; expected f64 or f32");
+        var precision = Vocabulary.Parse<Precision>(precisionName);
+        bool f32 = precision == Precision.F32;
 
         var arch = Member(root, "architecture", "", JsonValueKind.Object);
         int inputs = Size(arch, "inputs");
@@ -268,12 +269,19 @@ public static class ModelFile
         };
         CheckRoom(inputs, hidden, outputs, spec.Bias, contentBytes);
 
-        string loss = String(root, "loss", "");
+        string lossName = String(root, "loss", "");
+        if (lossName.Trim().Length == 0) throw new ModelProblem("inconsistent model: the loss has no name");
+        if (!Vocabulary.Names<LossKind>().Contains(lossName))
+            throw new ModelProblem($"inconsistent model: the loss {MessageText.Quote(lossName)} is not one of {string.Join(", ", Vocabulary.Names<LossKind>())}");
+        var loss = Vocabulary.Parse<LossKind>(lossName);
         var classWeights = root.TryGetProperty("class_weights", out var cw) && cw.ValueKind != JsonValueKind.Null
             ? ClassWeightsValue(Expect(cw, "class_weights", JsonValueKind.Object)) : null;
         var norm = Member(root, "normalization", "", JsonValueKind.Object);
+        string kindName = String(norm, "kind", "normalization.");
+        if (!Vocabulary.Names<NormalizationKind>().Contains(kindName))
+            throw new ModelProblem($"inconsistent model: normalization kind is {MessageText.Quote(kindName)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
         var normalization = new Normalization(
-            String(norm, "kind", "normalization."),
+            Vocabulary.Parse<NormalizationKind>(kindName),
             Numbers(Member(norm, "offset", "normalization.", JsonValueKind.Array), "normalization.offset", f32: false),
             Numbers(Member(norm, "scale", "normalization.", JsonValueKind.Array), "normalization.scale", f32: false));
 

@@ -429,10 +429,10 @@ internal static class OnnxImporter
                 throw new OnnxFormatException($"{layer.Node}: a hidden layer {(layer.Activation == Activation.Softmax ? "with softmax" : "without an activation")}; Backprop's hidden layers end in relu, sigmoid or tanh");
         var hiddenActivation = hidden.Length == 0 ? Activation.Relu : hidden[0].Activation;
         if (hidden.FirstOrDefault(l => l.Activation != hiddenActivation) is { } other)
-            throw new OnnxFormatException($"{other.ActivationNode}: hidden layers use both {Activations.Name(hiddenActivation)} and {Activations.Name(other.Activation)}; Backprop's hidden layers share one activation");
+            throw new OnnxFormatException($"{other.ActivationNode}: hidden layers use both {Vocabulary.Name(hiddenActivation)} and {Vocabulary.Name(other.Activation)}; Backprop's hidden layers share one activation");
         var outputLayer = layers[^1];
         if (outputLayer.Activation is Activation.Relu or Activation.Tanh)
-            throw new OnnxFormatException($"{outputLayer.ActivationNode}: a {Activations.Name(outputLayer.Activation)} output; Backprop's outputs are identity, sigmoid or softmax");
+            throw new OnnxFormatException($"{outputLayer.ActivationNode}: a {Vocabulary.Name(outputLayer.Activation)} output; Backprop's outputs are identity, sigmoid or softmax");
 
         // A layer without a bias, among layers with one, gets zeros (Backprop's layers all have a bias or none).
         bool bias = layers.Any(l => l.Bias is not null);
@@ -447,17 +447,22 @@ internal static class OnnxImporter
             ?? Enumerable.Range(1, inputs).Select(i => "x" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         string[] targets = OnnxMetadata.Names(graph.Metadata, OnnxMetadata.Targets) ?? [];
         string[]? classes = OnnxMetadata.Names(graph.Metadata, OnnxMetadata.Classes) ?? (graph.Metadata.ContainsKey(OnnxMetadata.Loss) ? null : DefaultClasses(spec));
-        string loss = graph.Metadata.GetValueOrDefault(OnnxMetadata.Loss) ?? spec.OutputActivation switch
+        string lossName = graph.Metadata.GetValueOrDefault(OnnxMetadata.Loss) ?? spec.OutputActivation switch
         {
             Activation.Softmax => "cross-entropy",
             Activation.Sigmoid => "binary-cross-entropy",
             _ => "mse",
         };
-        string kind = graph.Metadata.GetValueOrDefault(OnnxMetadata.Normalization) ?? (offset is null && scale is null ? "none" : "standard");
-        var normalization = offset is null && scale is null && kind == "none" ? Normalization.None(inputs)
+        if (!Vocabulary.Names<LossKind>().Contains(lossName))
+            throw new OnnxFormatException($"the graph does not make a Backprop model: the loss {MessageText.Quote(lossName)} is not one of {string.Join(", ", Vocabulary.Names<LossKind>())}");
+        string kindName = graph.Metadata.GetValueOrDefault(OnnxMetadata.Normalization) ?? (offset is null && scale is null ? "none" : "standard");
+        if (!Vocabulary.Names<NormalizationKind>().Contains(kindName))
+            throw new OnnxFormatException($"the graph does not make a Backprop model: normalization kind is {MessageText.Quote(kindName)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
+        var kind = Vocabulary.Parse<NormalizationKind>(kindName);
+        var normalization = offset is null && scale is null && kind == NormalizationKind.None ? Normalization.None(inputs)
             : new Normalization(kind, offset ?? new double[inputs], scale ?? Enumerable.Repeat(1.0, inputs).ToArray());
 
-        var model = new Model(spec, f32 ? "f32" : "f64", normalization, features, targets, classes, loss,
+        var model = new Model(spec, f32 ? Precision.F32 : Precision.F64, normalization, features, targets, classes, Vocabulary.Parse<LossKind>(lossName),
             layers.Select(l => l.Weights).ToArray(),
             layers.Select(l => bias ? l.Bias ?? new double[l.Outputs] : null).ToArray());
         if (model.FindProblem() is { } problem)

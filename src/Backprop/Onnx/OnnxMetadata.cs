@@ -21,8 +21,8 @@ internal static class OnnxMetadata
         yield return (Features, Array(model.FeatureNames));
         yield return (Targets, Array(model.TargetNames));
         if (model.ClassNames is { } classes) yield return (Classes, Array(classes));
-        yield return (Loss, model.Loss);
-        yield return (Normalization, model.Normalization.Kind);
+        yield return (Loss, Vocabulary.Name(model.Loss));
+        yield return (Normalization, Vocabulary.Name(model.Normalization.Kind));
     }
 
     /// <summary>The names in a JSON array of strings held by <paramref name="key"/>, or null when the metadata has no such entry.</summary>

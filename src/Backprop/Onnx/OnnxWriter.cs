@@ -20,7 +20,7 @@ internal static class OnnxWriter
     public static byte[] Write(Model model)
     {
         model.Validate();
-        bool f32 = model.Precision == "f32";
+        bool f32 = model.Precision == Precision.F32;
         int type = f32 ? OnnxSpec.Float : OnnxSpec.Double;
         var spec = model.Spec;
         var graph = new ProtoWriter();
@@ -32,7 +32,7 @@ internal static class OnnxWriter
         int last = CountNodes(model) - 1;
         string Next(string name) => step++ == last ? OutputName : name;
 
-        if (model.Normalization.Kind != "none")
+        if (model.Normalization.Kind != NormalizationKind.None)
         {
             // The scaling in float64, as Backprop computes it: (x - offset) / scale, then rounded to the model's precision.
             if (f32) current = Node(nodes, "Cast", "cast_to_double", [current], Next("input_f64"), Int("to", OnnxSpec.Double));
@@ -60,7 +60,7 @@ internal static class OnnxWriter
             var activation = i < spec.Hidden.Count ? spec.HiddenActivation : spec.OutputActivation;
             if (activation != Activation.Identity)
             {
-                string name = $"{Activations.Name(activation)}_{i}";
+                string name = $"{Vocabulary.Name(activation)}_{i}";
                 var attributes = activation == Activation.Softmax ? [Int("axis", -1)] : Array.Empty<ProtoWriter>();
                 current = Node(nodes, activation.ToString(), name, [current], Next(name), attributes);
             }
@@ -87,7 +87,7 @@ internal static class OnnxWriter
     /// <summary>How many nodes <see cref="Write"/> writes for <paramref name="model"/>.</summary>
     private static int CountNodes(Model model)
     {
-        int count = model.Normalization.Kind == "none" ? 0 : model.Precision == "f32" ? 4 : 2;
+        int count = model.Normalization.Kind == NormalizationKind.None ? 0 : model.Precision == Precision.F32 ? 4 : 2;
         count += model.Weights.Count + model.Spec.Hidden.Count;   // every dense; every hidden activation
         return count + (model.Spec.OutputActivation == Activation.Identity ? 0 : 1);
     }

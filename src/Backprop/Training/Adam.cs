@@ -27,20 +27,20 @@ public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloat
     private int _step;
 
     /// <summary>Adam with learning rate <paramref name="alpha"/> (0.001 is usual) and the paper's defaults for the rest.</summary>
-    public Adam(T alpha, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    public Adam(double alpha, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         Sgd<T>.CheckAlpha(alpha);
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), $"Adam's beta1 must be at least 0 and below 1, not {beta1}.");
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), $"Adam's beta2 must be at least 0 and below 1, not {beta2}.");
         if (!(epsilon > 0 && double.IsFinite(epsilon))) throw new ArgumentOutOfRangeException(nameof(epsilon), $"Adam's epsilon must be a finite number above 0, not {epsilon}.");
-        Alpha = alpha;
+        LearningRate = alpha;
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
     }
 
     /// <inheritdoc/>
-    public T Alpha { get; set => field = Sgd<T>.CheckedRate(value); }
+    public double LearningRate { get; set { Sgd<T>.CheckedRate(value); field = value; } }
 
     /// <summary>Decay of the gradient's running mean.</summary>
     public double Beta1 { get; }
@@ -79,7 +79,7 @@ public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloat
     {
         _step++;
         // As PyTorch: the bias corrections in float64, then the scalars in the parameters' precision.
-        double stepSize = double.CreateChecked(Alpha) / (1 - Math.Pow(Beta1, _step));
+        double stepSize = LearningRate / (1 - Math.Pow(Beta1, _step));
         var c = new Coefficients(
             OneMinusBeta1: T.CreateChecked(1 - Beta1),
             Beta2: T.CreateChecked(Beta2),

@@ -35,7 +35,7 @@ internal sealed class FitRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         Stopping = trainer.EarlyStoppingPatience is int patience ? new EarlyStopping(patience) : null;
         if ((checkpointing || resume is not null) && trainer.Optimizer is not IResumableOptimizer<T>)
             throw new ArgumentException($"The optimizer {trainer.Optimizer.GetType().Name} cannot be checkpointed: it does not implement IResumableOptimizer.");
-        Rate = trainer.Schedule.Start(trainer.StartRate);
+        Rate = trainer.Schedule.Start(trainer.Optimizer.LearningRate);
         if (resume is null) LastGood.Take();
         else Restore(resume);
     }

@@ -11,9 +11,10 @@ public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null);
 
     /// <summary>
-    /// The learning rate. The trainer sets it at the start of every epoch from its <see cref="LearningRateSchedule"/>;
+    /// The learning rate, in float64 as it was given (0.001, not float32's 0.0010000000474974513): the one place it
+    /// lives. Each update takes it in the parameters' precision. A schedule sets it at the start of every epoch;
     /// changing it keeps the optimizer's running state (momentum's velocity, Adam's moments and step count).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value (0 is allowed: a step of nothing, as a rate too small for the precision becomes).</exception>
-    T Alpha { get; set; }
+    double LearningRate { get; set; }
 }

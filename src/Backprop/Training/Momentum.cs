@@ -16,23 +16,26 @@ public sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IF
     private T _tiny;
 
     /// <summary>Momentum with learning rate <paramref name="alpha"/> and decay <paramref name="beta"/> (0 ≤ beta &lt; 1; 0.9 is usual).</summary>
-    public Momentum(T alpha, T beta)
+    public Momentum(double alpha, T beta)
     {
         Sgd<T>.CheckAlpha(alpha);
         if (!(beta >= T.Zero && beta < T.One)) throw new ArgumentOutOfRangeException(nameof(beta), $"Momentum beta must be at least 0 and below 1, not {beta}.");
-        Alpha = alpha;
+        LearningRate = alpha;
         Beta = beta;
     }
 
+    private T _alpha;
+
     /// <inheritdoc/>
-    public T Alpha
+    public double LearningRate
     {
         get;
         set
         {
-            field = Sgd<T>.CheckedRate(value);
+            _alpha = Sgd<T>.CheckedRate(value);
+            field = value;
             // Velocities whose step alpha · velocity would be subnormal are set to 0 (a rate of 0 takes no step: only subnormal velocities are).
-            _tiny = value == T.Zero ? Tiny.Normal<T>() : T.Max(T.One, T.One / value) * Tiny.Normal<T>();
+            _tiny = _alpha == T.Zero ? Tiny.Normal<T>() : T.Max(T.One, T.One / _alpha) * Tiny.Normal<T>();
         }
     }
 
@@ -61,7 +64,7 @@ public sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IF
         {
             if (!_velocity.TryGetValue(p, out var v)) _velocity[p] = v = new T[p.Value.Length];
             if (p.Value.Length >= Tiny.ParallelLength && compute is { Threads: > 1 } && ParallelUpdate(p, v)) continue;
-            Update(p.Value.Span, p.Gradient.Span, v, Alpha, Beta, _tiny);
+            Update(p.Value.Span, p.Gradient.Span, v, _alpha, Beta, _tiny);
         }
     }
 
@@ -70,7 +73,7 @@ public sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IF
     {
         fixed (T* w = p.Value.Span, g = p.Gradient.Span, v = velocity)
         {
-            var job = new UpdateJob(w, g, v, p.Value.Length, Alpha, Beta, _tiny);
+            var job = new UpdateJob(w, g, v, p.Value.Length, _alpha, Beta, _tiny);
             return WorkerPool.Shared.TryRun(2, ref job);
         }
     }

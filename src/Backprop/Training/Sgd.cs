@@ -5,25 +5,27 @@ namespace Backprop.Training;
 /// <summary>The notes' plain gradient descent: <c>weights -= alpha * weight_delta</c>.</summary>
 public sealed class Sgd<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private T _alpha;
+
     /// <summary>Gradient descent with learning rate <paramref name="alpha"/> (above zero).</summary>
-    public Sgd(T alpha)
+    public Sgd(double alpha)
     {
         CheckAlpha(alpha);
-        Alpha = alpha;
+        LearningRate = alpha;
     }
 
-    internal static void CheckAlpha(T alpha)
+    internal static void CheckAlpha(double alpha)
     {
-        if (!(alpha > T.Zero) || !T.IsFinite(alpha))
-            throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha must be a finite number above zero, not {alpha}.");
+        if (!(alpha > 0) || !double.IsFinite(alpha) || T.CreateChecked(alpha) == T.Zero || !T.IsFinite(T.CreateChecked(alpha)))
+            throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha must be a finite number above zero in {typeof(T).Name}, not {alpha}.");
     }
 
     // A rate set after construction (by a schedule) may also be 0: a rate too small for T rounds to it.
-    internal static T CheckedRate(T alpha) => alpha >= T.Zero && T.IsFinite(alpha) ? alpha
+    internal static T CheckedRate(double alpha) => alpha >= 0 && double.IsFinite(alpha) ? T.CreateChecked(alpha)
         : throw new ArgumentOutOfRangeException(nameof(alpha), $"The learning rate must be a finite number, 0 or more, not {alpha}.");
 
     /// <inheritdoc/>
-    public T Alpha { get; set => field = CheckedRate(value); }
+    public double LearningRate { get; set { _alpha = CheckedRate(value); field = value; } }
 
     /// <inheritdoc/>
     public void Update(ReadOnlySpan<Parameter<T>> parameters, Compute? compute = null)
@@ -31,7 +33,7 @@ public sealed class Sgd<T> : IResumableOptimizer<T> where T : unmanaged, IFloati
         foreach (var p in parameters)
         {
             // w - (alpha * g), in that order: numpy's weights -= alpha * weight_delta, to the last digit.
-            Elementwise.SubtractScaled(p.Value.Span, Alpha, p.Gradient.Span, compute);
+            Elementwise.SubtractScaled(p.Value.Span, _alpha, p.Gradient.Span, compute);
         }
     }
 

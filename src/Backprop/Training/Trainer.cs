@@ -13,8 +13,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private ParameterSnapshot<T>? _lastGood, _best;
     // The network's parameters (fixed when it was built), as the optimizer takes them: no interface calls per step.
     private readonly Parameter<T>[] _parameters;
-    // The optimizer's rate when the trainer was made: where each Fit's schedule starts unless InitialRate says otherwise.
-    private readonly double _constructedRate;
     // Which relu layers have had a unit on in this epoch's training forwards (each epoch's DeadLayers).
     private readonly DeadLayerWatch<T> _deadLayers;
 
@@ -26,10 +24,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _parameters = [.. network.Parameters];
-        _constructedRate = double.CreateChecked(optimizer.Alpha);
         _deadLayers = new DeadLayerWatch<T>(network);
         // Cross-entropy on outputs that are not probabilities "trains" to a negative loss: refuse it here.
-        if (LossCatalog.OutputProblem(loss.Name, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
+        if (LossCatalog.OutputProblem(loss.Kind, network.OutputActivation) is string problem) throw new ArgumentException(problem, nameof(loss));
     }
 
     /// <summary>The network being trained.</summary>
@@ -58,19 +55,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// How the learning rate changes from epoch to epoch (default <see cref="LearningRateSchedules.Constant"/>, which
-    /// leaves the optimizer's rate alone): at the start of every epoch <see cref="Fit"/> sets the optimizer's
-    /// <see cref="IOptimizer{T}.Alpha"/> to the schedule's rate, and after it gives the schedule the monitored loss
+    /// leaves the optimizer's rate alone): each <see cref="Fit"/> starts the schedule from the optimizer's
+    /// <see cref="IOptimizer{T}.LearningRate"/>, sets that rate at the start of every epoch to the schedule's, and after it gives the schedule the monitored loss
     /// (validation loss if given, else training loss). Each epoch's rate is in its <see cref="EpochResult.LearningRate"/>.
     /// </summary>
     public LearningRateSchedule Schedule { get; init => field = value ?? throw new ArgumentNullException(nameof(Schedule)); } = LearningRateSchedules.Constant;
 
-    /// <summary>
-    /// The rate each <see cref="Fit"/> starts its schedule from, in float64; null for the optimizer's alpha when the
-    /// trainer was made (for float32, that float widened: give the rate here to have the schedule work from 0.001 itself).
-    /// </summary>
-    public double? InitialRate { get; init; }
-
-    internal double StartRate => InitialRate ?? _constructedRate;
 
     /// <summary>Raised after each epoch with its results, so a caller can watch learning happen.</summary>
     public event Action<EpochResult>? EpochCompleted;
@@ -203,14 +193,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
     }
 
-    // Sets the optimizer's rate for the epoch from a schedule and returns it. A constant schedule leaves the optimizer
-    // alone, as before schedules (code may change its Alpha between epochs): the rate is then the optimizer's, shown as
-    // the float64 rate it was made from while it still is that one (0.001 rather than float32's 0.0010000000474974513).
+    // Sets the optimizer's rate for the epoch from a schedule and returns it; a constant schedule leaves the optimizer
+    // alone (code may change its rate between epochs, as before schedules).
     private double EpochRate(double scheduled)
     {
-        T alpha = T.CreateChecked(scheduled);
-        if (Schedule is not ConstantSchedule) Optimizer.Alpha = alpha;
-        return Optimizer.Alpha == alpha ? scheduled : double.CreateChecked(Optimizer.Alpha);
+        if (Schedule is not ConstantSchedule) Optimizer.LearningRate = scheduled;
+        return Optimizer.LearningRate;
     }
 
     // The best epoch's parameters (early stopping), allocated on first use and reused across Fit calls.

@@ -36,7 +36,7 @@ public static class NpzExport
     internal static List<(string Name, byte[] Npy)> Arrays(Model model)
     {
         model.Validate();
-        string descr = model.Precision == "f32" ? "<f4" : "<f8";
+        string descr = model.Precision == Precision.F32 ? "<f4" : "<f8";
         var spec = model.Spec;
         var arrays = new List<(string, byte[])>
         {

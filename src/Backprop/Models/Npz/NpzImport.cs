@@ -38,8 +38,8 @@ public static class NpzImport
         var layout = NpzLayout.Find(path, reader.Names);
         var layers = NpzLayers.Read(path, reader, layout);
         int inputs = layers[0].Inputs;
-        string precision = options.Precision
-            ?? (layers.All(l => l.Weights.Descr == "<f4" && l.Bias is not { Descr: not "<f4" }) ? "f32" : "f64");
+        var precision = options.Precision
+            ?? (layers.All(l => l.Weights.Descr == "<f4" && l.Bias is not { Descr: not "<f4" }) ? Precision.F32 : Precision.F64);
         bool bias = layers.Any(l => l.Bias is not null);
         var spec = new NetworkSpec(inputs, layers.SkipLast(1).Select(l => l.Outputs).ToArray(), layers[^1].Outputs)
         {
@@ -51,7 +51,7 @@ public static class NpzImport
         // A layer without a bias in a network whose other layers have one adds zeros: it computes the same.
         var biases = layers.Select(l => !bias ? null : l.Bias is null ? new double[l.Outputs] : Narrow(path, l.Bias, l.Bias.Values, precision)).ToArray();
         var model = new Model(spec, precision, NpzLayers.ReadScaling(path, reader, layout, inputs), options.FeatureNames.ToArray(),
-            options.TargetNames.ToArray(), options.ClassNames?.ToArray(), options.Loss is null ? DefaultLoss(options.OutputActivation) : LossCatalog.Canonical(options.Loss),
+            options.TargetNames.ToArray(), options.ClassNames?.ToArray(), options.Loss ?? DefaultLoss(options.OutputActivation),
             weights, biases);
         if (model.FindProblem() is { } problem)
             throw new DataException(path, MessageText.OneLine($"{problem} (the archive's network is {string.Join("-", [inputs, .. spec.Hidden, spec.Outputs])})"));
@@ -59,31 +59,31 @@ public static class NpzImport
     }
 
     /// <summary>The loss a model imported without one evaluates with: cross-entropy after softmax, binary-cross-entropy after sigmoid, mse otherwise.</summary>
-    public static string DefaultLoss(Activation output) => output switch
+    public static LossKind DefaultLoss(Activation output) => output switch
     {
-        Activation.Softmax => "cross-entropy",
-        Activation.Sigmoid => "binary-cross-entropy",
-        _ => "mse",
+        Activation.Softmax => LossKind.CrossEntropy,
+        Activation.Sigmoid => LossKind.BinaryCrossEntropy,
+        _ => LossKind.Mse,
     };
 
     private static void CheckOptions(NpzImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!Activations.HiddenNames.Contains(Activations.Name(options.HiddenActivation)))
-            throw new ArgumentException($"The hidden activation is {Activations.Name(options.HiddenActivation)}; hidden layers take {string.Join(", ", Activations.HiddenNames)}.", nameof(options));
-        if (!Activations.OutputNames.Contains(Activations.Name(options.OutputActivation)))
-            throw new ArgumentException($"The output activation is {Activations.Name(options.OutputActivation)}; an output takes {string.Join(", ", Activations.OutputNames)}.", nameof(options));
-        if (options.Precision is not null && !Model.Precisions.Contains(options.Precision))
-            throw new ArgumentException($"The precision is '{options.Precision}'; expected f64 or f32.", nameof(options));
-        if (options.Loss is not null) LossCatalog.CheckOutput(LossCatalog.Canonical(options.Loss), options.OutputActivation);
+        if (!Activations.HiddenNames.Contains(Vocabulary.Name(options.HiddenActivation)))
+            throw new ArgumentException($"The hidden activation is {Vocabulary.Name(options.HiddenActivation)}; hidden layers take {string.Join(", ", Activations.HiddenNames)}.", nameof(options));
+        if (!Activations.OutputNames.Contains(Vocabulary.Name(options.OutputActivation)))
+            throw new ArgumentException($"The output activation is {Vocabulary.Name(options.OutputActivation)}; an output takes {string.Join(", ", Activations.OutputNames)}.", nameof(options));
+        if (options.Precision is { } p && !Enum.IsDefined(p))
+            throw new ArgumentException($"The precision is {p}; expected f64 or f32.", nameof(options));
+        if (options.Loss is { } loss) LossCatalog.CheckOutput(loss, options.OutputActivation);
         ArgumentNullException.ThrowIfNull(options.FeatureNames);
         ArgumentNullException.ThrowIfNull(options.TargetNames);
     }
 
     /// <summary>The values in the model's precision: float32 ones rounded to the nearest float32, which must be finite.</summary>
-    private static double[] Narrow(string path, NpyArray array, double[] values, string precision)
+    private static double[] Narrow(string path, NpyArray array, double[] values, Precision precision)
     {
-        if (precision == "f64" || array.Descr == "<f4") return values;
+        if (precision == Precision.F64 || array.Descr == "<f4") return values;
         var result = new double[values.Length];
         for (int i = 0; i < values.Length; i++)
         {

@@ -13,10 +13,10 @@ public sealed record NpzImportOptions
     public Activation OutputActivation { get; init; } = Activation.Identity;
 
     /// <summary>The loss the model evaluates with; null (default) for the output's: cross-entropy after softmax, binary-cross-entropy after sigmoid, mse otherwise.</summary>
-    public string? Loss { get; init; }
+    public LossKind? Loss { get; init; }
 
-    /// <summary>"f32" or "f64"; null (default) for f32 when every weight and bias array is float32, else f64. f32 rounds float64 values to the nearest float32.</summary>
-    public string? Precision { get; init; }
+    /// <summary>f32 or f64; null (default) for f32 when every weight and bias array is float32, else f64. f32 rounds float64 values to the nearest float32.</summary>
+    public Precision? Precision { get; init; }
 
     /// <summary>The input columns' names, one an input; empty (default) for none.</summary>
     public IReadOnlyList<string> FeatureNames { get; init; } = [];

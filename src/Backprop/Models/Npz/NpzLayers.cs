@@ -50,7 +50,7 @@ internal static class NpzLayers
         if (zero >= 0) throw Fail(path, scale, $"value {zero} is 0; inputs are divided by their scale");
         bool identity = offset.Values.All(v => v == 0) && scale.Values.All(v => v == 1);
         // An archive keeps the numbers of the scaling, not how they were fitted: "standard" stands for any scaling.
-        return new Normalization(identity ? "none" : "standard", offset.Values, scale.Values);
+        return new Normalization(identity ? NormalizationKind.None : NormalizationKind.Standard, offset.Values, scale.Values);
     }
 
     private static void CheckFinite(string path, NpyArray a)
