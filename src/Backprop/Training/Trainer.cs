@@ -71,9 +71,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>One update on one batch, x (B, in) and y (B, out); returns the batch's loss (summed over rows, each weighed by its class weight when the loss has them) before the update.</summary>
     public T Step(Matrix<T> x, Matrix<T> y) => Step(x, y, out _);
 
-    // Not inlined into Fit: with the whole step inlined, Fit's loop ran out of registers (3-4-1 Fit 98 -> 94 ns an update).
+    // Not inlined into a session's step: with the whole step inlined, the loop ran out of registers (3-4-1 Fit 98 -> 94 ns an update).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private T Step(Matrix<T> x, Matrix<T> y, out int correct)
+    internal T Step(Matrix<T> x, Matrix<T> y, out int correct)
     {
         var prediction = Network.Forward(x, training: true);
         _deadLayers.Observe();   // a look at the relu outputs only until each has shown a unit on this epoch
@@ -109,10 +109,22 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <paramref name="checkpointing"/> hands out the whole training state as it goes (and at the batch where
     /// cancellation stops it), or continues from such a state: the rest of the run is then bit for bit the same as
     /// the run that made it would have been, and the history returned includes that run's epochs.
+    /// It is <see cref="Start"/>, then <see cref="TrainingSession.Run"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The data is empty or the batch larger than it; or the checkpoint does not fit this trainer and data, or the optimizer cannot be checkpointed.</exception>
     public TrainingHistory Fit(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
-        CancellationToken cancellation = default, Checkpointing? checkpointing = null)
+        CancellationToken cancellation = default, Checkpointing? checkpointing = null) =>
+        Start(x, y, epochs, validation, checkpointing: checkpointing).Run(cancellation);
+
+    /// <summary>
+    /// A training session of up to <paramref name="epochs"/> passes over x (n, in) and y (n, out), not yet started:
+    /// step it a batch at a time, an epoch at a time, or run it. <paramref name="observers"/> watch it (after the
+    /// schedule, before the early stopping of <see cref="EarlyStoppingPatience"/> and the checkpoints of
+    /// <paramref name="checkpointing"/>), which may also give a checkpoint to go on from.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data is empty or the batch larger than it; or the checkpoint does not fit this trainer and data, or the optimizer cannot be checkpointed.</exception>
+    public TrainingSession<T> Start(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
+        IEnumerable<ITrainingObserver>? observers = null, Checkpointing? checkpointing = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -121,88 +133,22 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs cannot be negative ({epochs}).");
         if (EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), "Early-stopping patience must be at least 1.");
         if (checkpointing is { EveryBatches: < 0 }) throw new ArgumentOutOfRangeException(nameof(checkpointing), "Checkpoints every fewer than 0 batches.");
-        int n = x.Rows, batchSize = Batching.SizeFor(n);
-        if (batchSize > n) throw new ArgumentException($"Batch size {batchSize} is larger than the {n} examples.");
-
-        var write = checkpointing?.Write;
-        int every = checkpointing?.EveryBatches ?? 0;
-        var run = new FitRun<T>(this, n, epochs, _lastGood ??= new ParameterSnapshot<T>(Network), checkpointing?.ResumeFrom, write is not null);
-        var stopping = run.Stopping;
-        while (run.Epoch <= epochs)
-        {
-            if (run.Position == 0) run.StartEpoch();
-            double rate = EpochRate(run.Rate.Rate);
-            while (run.Position < n)
-            {
-                int rows = Math.Min(batchSize, n - run.Position);
-                var xb = _xBatch.Gather(x, run.Order, run.Position, rows, Network.Compute);
-                var yb = _yBatch.Gather(y, run.Order, run.Position, rows, Network.Compute);
-                run.Total += double.CreateChecked(Step(xb, yb, out int batchCorrect));
-                run.Correct += batchCorrect;
-                if (!double.IsFinite(run.Total))
-                {
-                    run.LastGood.Restore();
-                    return new TrainingHistory(run.History, StopReason.Diverged, run.History.Count, run.Epoch);
-                }
-                run.Position += rows;
-                BatchCompleted?.Invoke(new BatchProgress(run.Epoch, run.Position, n, run.Total / run.Position, CountClasses ? (double)run.Correct / run.Position : null));
-                if (cancellation.IsCancellationRequested)
-                {
-                    // Stopped mid-epoch: the checkpoint keeps this batch; the weights go back to the last finished epoch.
-                    write?.Invoke(run.Capture(_best));
-                    run.LastGood.Restore();
-                    return new TrainingHistory(run.History, StopReason.Cancelled, run.History.Count);
-                }
-                if (every > 0 && run.Position < n && run.Position / batchSize % every == 0) write?.Invoke(run.Capture(_best));
-            }
-
-            var result = new EpochResult(run.Epoch, run.Total, n)
-            {
-                TrainAccuracy = CountClasses ? (double)run.Correct / n : null, LearningRate = rate, DeadLayers = _deadLayers.NotSeenOn(),
-            };
-            if (validation is { } v)
-            {
-                // Validation measures the loss without class weights (as Keras does): the data as it is, not as trained.
-                var measured = Evaluation.Run(Network, Loss.Unweighted, v.X, v.Y);
-                result = result with
-                {
-                    ValidationLoss = measured.MeanLoss,
-                    ValidationAccuracy = CountClasses ? measured.Accuracy : null,
-                    ValidationMae = CountClasses ? null : measured.Overall.MeanAbsoluteError,
-                };
-            }
-            run.History.Add(result);
-            EpochCompleted?.Invoke(result);
-            run.LastGood.Take();
-
-            double monitored = result.ValidationLoss ?? result.MeanLoss;
-            run.Rate = Schedule.Next(run.Rate, run.Epoch, epochs, monitored);
-            if (stopping?.Observe(run.Epoch, monitored) is var (improved, stop))
-            {
-                if (improved) BestSnapshot().Take();
-                if (stop)
-                {
-                    _best!.Restore();
-                    return new TrainingHistory(run.History, StopReason.EarlyStopping, stopping.BestEpoch);
-                }
-            }
-            run.EndEpoch();
-            write?.Invoke(run.Capture(_best));   // after the last epoch too: the checkpoint of a finished run is at the epoch past the last
-        }
-        if (stopping is { BestEpoch: > 0 }) _best!.Restore();
-        return new TrainingHistory(run.History, StopReason.Completed, stopping is { BestEpoch: > 0 } ? stopping.BestEpoch : run.History.Count);
+        int batchSize = Batching.SizeFor(x.Rows);
+        if (batchSize > x.Rows) throw new ArgumentException($"Batch size {batchSize} is larger than the {x.Rows} examples.");
+        return new TrainingSession<T>(this, x, y, epochs, validation, checkpointing?.ResumeFrom, observers ?? [], checkpointing);
     }
 
-    // Sets the optimizer's rate for the epoch from a schedule and returns it; a constant schedule leaves the optimizer
-    // alone (code may change its rate between epochs, as before schedules).
-    private double EpochRate(double scheduled)
-    {
-        if (Schedule is not ConstantSchedule) Optimizer.LearningRate = scheduled;
-        return Optimizer.LearningRate;
-    }
-
-    // The best epoch's parameters (early stopping), allocated on first use and reused across Fit calls.
+    // The best epoch's parameters (early stopping) and the last finished epoch's, allocated on first use and reused across sessions.
     internal ParameterSnapshot<T> BestSnapshot() => _best ??= new ParameterSnapshot<T>(Network);
+    internal ParameterSnapshot<T> LastGoodSnapshot() => _lastGood ??= new ParameterSnapshot<T>(Network);
+
+    // The batch buffers a session gathers into, sized for the largest batch and reused.
+    internal BatchGatherer<T> XBatch => _xBatch;
+    internal BatchGatherer<T> YBatch => _yBatch;
+
+    internal bool HasBatchListeners => BatchCompleted is not null;
+    internal void RaiseBatchCompleted(BatchProgress progress) => BatchCompleted?.Invoke(progress);
+    internal void RaiseEpochCompleted(EpochResult result) => EpochCompleted?.Invoke(result);
 
     // The relu layers seen on so far this epoch: Fit starts it at each epoch's start (FitRun), and checkpoints carry it within one.
     internal DeadLayerWatch<T> DeadLayers => _deadLayers;
