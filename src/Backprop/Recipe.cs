@@ -217,27 +217,135 @@ public sealed record Recipe
     }
 
     /// <summary>
-    /// Resolves this recipe for <paramref name="train"/>, builds the network in the recipe's precision and trains it,
-    /// measuring <paramref name="validation"/> after each epoch when given.
+    /// Trains a network on <paramref name="data"/> as this recipe says, run as <paramref name="options"/> say (validation
+    /// data or a fraction of the rows held out, a model to start from or a checkpoint to go on from, checkpoints,
+    /// observers, cancellation): <see cref="Prepare"/>, then <see cref="Learner.Run"/>.
     /// </summary>
-    /// <exception cref="RecipeException">A setting does not fit the others or the data.</exception>
+    /// <exception cref="RecipeException">A setting does not fit the others or the data (<see cref="RecipeException.Setting"/> names it).</exception>
     /// <exception cref="DataException">The training or validation targets cannot be the loss's.</exception>
-    public Trained Fit(Dataset train, Dataset? validation = null, Action<EpochResult>? epochCompleted = null, CancellationToken cancellation = default)
-    {
-        var (recipe, chosen) = Resolve(train);
-        train = train.ForTask(recipe.Task!.Value);
-        validation = validation?.ForTask(recipe.Task.Value, train.ClassNames);
-        if (validation is not null && LossCatalog.TargetProblem(recipe.Loss!.Value, recipe.Output!.Value, validation.Targets) is string problem)
-            throw new DataException(validation.Source, problem);
-        return recipe.Precision == Tensors.Precision.F64 ? Run<double>() : Run<float>();
+    /// <exception cref="IOException">A checkpoint could not be written.</exception>
+    public Trained Fit(Dataset data, FitOptions? options = null) => Prepare(data, options).Run();
 
-        Trained Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    /// <summary>
+    /// Everything <see cref="Fit"/> does before the first epoch: the settings of a checkpoint to go on from or of a model
+    /// to start from taken in, the task read (<see cref="TaskFor"/>), every setting left unset chosen from the data and
+    /// checked (on the whole of <paramref name="data"/>, so that a message names its rows), the validation rows held
+    /// out when <see cref="FitOptions.ValidationFraction"/> asks, the inputs scaled and the network built in the
+    /// recipe's precision. Look at what was chosen (<see cref="Learner.Chosen"/>), then <see cref="Learner.Run"/> it.
+    /// </summary>
+    /// <exception cref="RecipeException">A setting does not fit; a checkpoint or start model that does not fit names
+    /// the setting "resume-from" or "start-from".</exception>
+    /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
+    public Learner Prepare(Dataset data, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new FitOptions();
+        if (options.Validation is not null && options.ValidationFraction is not null)
+            throw new ArgumentException("FitOptions gives both validation data and a fraction to hold out; give one.", nameof(options));
+        var recipe = this;
+        IReadOnlySet<string> fromModel = new HashSet<string>();
+        if (options.ResumeFrom is { } checkpoint) recipe = recipe.ContinuedFrom(checkpoint);
+        if (options.StartFrom is { } start) (recipe, fromModel) = recipe.StartingFrom(start);
+        Dataset train = data, whole = data;
+        Dataset? validation = options.Validation;
+        (Recipe Recipe, IReadOnlyList<string> Chosen) resolved;
+        try
         {
-            var learner = new Learner<T>(recipe, train);
-            if (epochCompleted is not null) learner.Trainer.EpochCompleted += epochCompleted;
-            var history = learner.Fit(validation, cancellation);
-            return new Trained(learner.ToModel(), history, recipe, chosen);
+            // A model's task fits the data when the data could be read either way (whole numbers); text or fractions cannot.
+            if (fromModel.Contains("task") && recipe.Task is { } modelTask && data.Task != modelTask && data.InferredTask is null)
+                throw new RecipeException("start-from", $"the model {(modelTask == TaskKind.Regression ? "predicts numbers" : "tells classes apart")}, but "
+                    + $"{data.Source}'s target column{(data.TargetNames.Count == 1 ? "" : "s")} {string.Join(", ", data.TargetNames.Select(n => $"'{n}'"))} "
+                    + $"hold{(data.TargetNames.Count == 1 ? "s" : "")} {(data.Task == TaskKind.Regression ? "numbers" : "labels")}");
+            // Checked on the whole data first, so that a problem with the targets names the file's row.
+            var task = recipe.Resolve(data).Recipe.Task!.Value;
+            whole = data.ForTask(task);
+            if (options.ValidationFraction is double fraction)
+            {
+                try { (train, validation) = whole.Split(fraction, options.ValidationSplit, recipe.Seed ?? 1); }
+                catch (ArgumentException e) { throw new RecipeException("validation", e.Message.Replace($" (Parameter '{e.ParamName}')", "")); }
+            }
+            else
+            {
+                train = whole;
+                validation = validation?.ForTask(task, train.ClassNames);
+            }
+            resolved = recipe.Resolve(train);
         }
+        catch (RecipeException e) when (fromModel.Contains(e.Setting))
+        {
+            throw new RecipeException("start-from", $"the model's {e.Setting} does not fit this data: {e.Message}");
+        }
+        catch (DataException e) when (fromModel.Contains("task"))
+        {
+            throw new RecipeException("start-from", $"the model predicts {(recipe.Task == TaskKind.Regression ? "numbers" : "classes")}, but {e.Message}");
+        }
+        var (ready, chosen) = resolved;
+        if (validation is not null && LossCatalog.TargetProblem(ready.Loss!.Value, ready.Output!.Value, validation.Targets) is string problem)
+            throw new DataException(validation.Source, problem);
+        string? missing = validation is null ? null : Dataset.MissingClasses(train, validation);
+        if (options.StartFrom is { } model && Learner<double>.StartProblem(model, ready.SpecFor(train.FeatureNames.Count, train.Targets.Columns), train) is string mismatch)
+            throw new RecipeException("start-from", mismatch);
+        Learner learner = ready.Precision == Tensors.Precision.F64 ? Make<double>() : Make<float>();
+        if (options.ResumeFrom is { } c && learner.ResumeProblem(c) is string resumeProblem)
+            throw new RecipeException("resume-from", resumeProblem);
+        return learner;
+
+        Learner Make<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+            new Learner<T>(ready, train, options.StartFrom) { Chosen = chosen, Options = options, Validation = validation, MissingClasses = missing };
+    }
+
+    /// <summary>
+    /// The recipe of <paramref name="checkpoint"/>'s run, to go on with it: every setting of this recipe that is set must
+    /// be the checkpoint's (but <see cref="Epochs"/>, which may grow, and the threads of <see cref="Compute"/>).
+    /// </summary>
+    /// <exception cref="RecipeException">A setting of this recipe is not the checkpoint's; it names the setting.</exception>
+    public Recipe ContinuedFrom(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var mine = Checkpoints.Settings(this);
+        foreach (var (name, value) in Checkpoints.Settings(checkpoint.Recipe))
+        {
+            if (name is "epochs") continue;
+            string? given = mine.First(s => s.Name == name).Value;
+            // Settings that have a value in an unset recipe (class weights none, l2 0, dropout 0, no early stopping,
+            // fused rounding) are compared only when this recipe sets them to something else.
+            if (given is not null && given != value && given != Checkpoints.Settings(new Recipe()).First(s => s.Name == name).Value)
+                throw new RecipeException(name, $"{given} conflicts with the checkpoint, made with {name} {value}; going on from a checkpoint takes its settings (leave {name} out)")
+                {
+                    Conflict = (given, value ?? ""),
+                };
+        }
+        var compute = checkpoint.Recipe.Compute! with { Threads = (Compute ?? Backprop.Compute.Default).Threads };
+        return checkpoint.Recipe with { Epochs = Epochs ?? checkpoint.Recipe.Epochs, Compute = compute };
+    }
+
+    /// <summary>
+    /// This recipe with the settings of <paramref name="model"/> where it leaves them unset (its task, layers, activations,
+    /// bias, loss, precision; its scaling's kind always), to fine-tune it; and the names of the settings taken from it.
+    /// </summary>
+    /// <exception cref="RecipeException">This recipe asks for another scaling than the model's (fine-tuning keeps the model's).</exception>
+    public (Recipe Recipe, IReadOnlySet<string> FromModel) StartingFrom(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (Normalize is { } n && n != model.Normalization.Kind)
+            throw new RecipeException("normalize", $"{Vocabulary.Name(n)} conflicts with the start model, whose inputs are scaled by {Vocabulary.Name(model.Normalization.Kind)} (fine-tuning keeps the model's scaling)");
+        var taken = new HashSet<string>();
+        TValue? Kept<TValue>(string name, TValue? given, TValue value) where TValue : struct { if (given is null) taken.Add(name); return given ?? value; }
+        TRef Keep<TRef>(string name, TRef? given, TRef value) where TRef : class { if (given is null) taken.Add(name); return given ?? value; }
+        var spec = model.Spec;
+        var recipe = this with
+        {
+            // Classes or numbers as the model predicts them (a column of whole numbers could be read either way).
+            Task = Kept("task", Task, model.ClassNames is null ? TaskKind.Regression : TaskKind.Classification),
+            Hidden = Keep("layers", Hidden, spec.Hidden),
+            Activation = Kept("activation", Activation, spec.HiddenActivation),
+            Output = Kept("output", Output, spec.OutputActivation),
+            Bias = Kept("bias", Bias, spec.Bias),
+            Loss = Kept("loss", Loss, model.Loss),
+            Precision = Kept("precision", Precision, model.Precision),
+            Normalize = model.Normalization.Kind,
+        };
+        return (recipe, taken);
     }
 
     /// <summary>The network this (resolved) recipe builds for <paramref name="inputs"/> inputs and <paramref name="outputs"/> outputs.</summary>

@@ -9,4 +9,8 @@ namespace Backprop;
 /// <param name="History">Each epoch's results and why training stopped.</param>
 /// <param name="Recipe">The recipe with every setting set.</param>
 /// <param name="Chosen">The settings chosen from the data because the recipe left them null, as "name value".</param>
-public sealed record Trained(Model Model, TrainingHistory History, Recipe Recipe, IReadOnlyList<string> Chosen);
+public sealed record Trained(Model Model, TrainingHistory History, Recipe Recipe, IReadOnlyList<string> Chosen)
+{
+    /// <summary>The last checkpoint written to <see cref="FitOptions.CheckpointPath"/> (its epoch and position say where a resumed run goes on), or null.</summary>
+    public Training.TrainingCheckpoint? LastCheckpoint { get; init; }
+}

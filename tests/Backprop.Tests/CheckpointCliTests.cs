@@ -140,7 +140,7 @@ public class CheckpointCliTests
         Assert.Equal(a.Spec, b.Spec);
         Assert.Equal(a.Normalization.Offset, b.Normalization.Offset);   // the model's scaling is kept
         var data = CsvLoader.Load(Flowers, new CsvOptions { TargetColumns = ["species"] });
-        Assert.Equal(a.Predict(data).Span.ToArray(), b.Predict(data).Span.ToArray());
+        Assert.Equal(a.Predict(data).Outputs.Span.ToArray(), b.Predict(data).Outputs.Span.ToArray());
     }
 
     [Fact]

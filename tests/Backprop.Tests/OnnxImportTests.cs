@@ -43,7 +43,7 @@ public sealed class OnnxImportTests : IDisposable
         var x = TestData.Matrix(expected.GetProperty("inputs"));
         var y = TestData.Matrix(expected.GetProperty("outputs"));
         var data = new Dataset(x, new Matrix<double>(x.Rows, 0), model.FeatureNames, [], null, file);
-        var predicted = model.Predict(data);
+        var predicted = model.Predict(data).Outputs;
         Assert.Equal(y.Shape, predicted.Shape);
         double tolerance = model.Precision == Precision.F32 ? F32Tolerance : F64Tolerance;
         for (int i = 0; i < y.Span.Length; i++)

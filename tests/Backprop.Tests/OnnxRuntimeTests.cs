@@ -95,7 +95,7 @@ public sealed class OnnxRuntimeTests(ITestOutputHelper output)
     private void CompareWithOnnxRuntime(Model model, Dataset? data = null)
     {
         data ??= OnnxTestModels.Inputs(model, rows: 40);
-        var expected = model.Predict(data);
+        var expected = model.Predict(data).Outputs;
         double[] actual = model.Precision == Precision.F32 ? Run<float>(model, data) : Run<double>(model, data);
         Assert.Equal(expected.Span.Length, actual.Length);
         double tolerance = model.Precision == Precision.F32 ? F32Tolerance : F64Tolerance;

@@ -70,7 +70,7 @@ public sealed class RecipeTests : IDisposable
         var x = Matrix.Array(new double[,] { { 0 }, { 1 } });
         var train = new Dataset(x, Matrix.Array(new double[,] { { 0.5, 0.5 }, { 1, 0 } }), ["x"], ["a", "b"], null, "train.csv");
         var validation = new Dataset(x, Matrix.Array(new double[,] { { 0.7, 0.7 }, { 1, 0 } }), ["x"], ["a", "b"], null, "valid.csv");
-        var e = Assert.Throws<DataException>(() => new Recipe { Loss = LossKind.CrossEntropy, Epochs = 1 }.Fit(train, validation));
+        var e = Assert.Throws<DataException>(() => new Recipe { Loss = LossKind.CrossEntropy, Epochs = 1 }.Fit(train, new FitOptions { Validation = validation }));
         Assert.Contains("valid.csv", e.Message);
         Assert.Contains("target row 1 sums to 1.4", e.Message);
     }
@@ -117,7 +117,7 @@ public sealed class RecipeTests : IDisposable
         Assert.Equal(trained.Model, model);
         Assert.Contains("softmax", Vocabulary.Name(model.Spec.OutputActivation));
         Assert.True(trained.Model.Evaluate(test).Accuracy > 0.9, output.ToString()); // the generated classes are easy
-        var p = model.Predict(test);
+        var p = model.Predict(test).Outputs;
         Assert.Equal((test.Count, train.ClassNames!.Count), (p.Rows, p.Columns));
         for (int r = 0; r < p.Rows; r++) Assert.Equal(1.0, p.RowSpan(r).ToArray().Sum(), 5); // softmax probabilities
     }

@@ -133,7 +133,7 @@ public sealed class TaskAndSplitTests : IDisposable
         var x = Matrix.Array(new double[,] { { 0, 1 }, { 1, 0 }, { 1, 1 }, { 0, 0 } });
         var y = Matrix.Array(new double[,] { { 1 }, { 2 }, { 1 }, { 2 } });
         var data = new Dataset(x, y, ["a", "b"], ["label"], null, "code");
-        var trained = new Recipe { Task = TaskKind.Classification, Epochs = 2, Hidden = [3] }.Fit(data, validation: data);
+        var trained = new Recipe { Task = TaskKind.Classification, Epochs = 2, Hidden = [3] }.Fit(data, new FitOptions { Validation = data });
         Assert.Equal(["1", "2"], trained.Model.ClassNames);
         Assert.Equal(Activation.Softmax, trained.Model.Spec.OutputActivation);
         Assert.NotNull(trained.History.Epochs[0].ValidationAccuracy);

@@ -6,8 +6,9 @@ namespace Backprop.Cli;
 
 /// <summary>
 /// train's flags for stopping and going on: <c>--checkpoint</c>, <c>--checkpoint-every</c>, <c>--resume</c> and
-/// <c>--init-from</c>. Resuming takes the training settings from the checkpoint (a flag that says otherwise is an
-/// error; <c>--epochs</c> may change); fine-tuning takes the architecture, precision, loss and input scaling from the model.
+/// <c>--init-from</c>. The library takes the training settings from the checkpoint (<see cref="Recipe.ContinuedFrom"/>:
+/// a flag that says otherwise is an error; <c>--epochs</c> may change), or the architecture, precision, loss and input
+/// scaling from the model (<see cref="Recipe.StartingFrom"/>).
 /// </summary>
 internal sealed class CheckpointFlags
 {
@@ -39,73 +40,5 @@ internal sealed class CheckpointFlags
     }
 
     /// <summary>Where training starts and what it writes as it goes.</summary>
-    internal sealed record Start(string? CheckpointPath, int Every, string? ResumePath, Checkpoint? Resume, string? InitFromPath, Model? InitFrom)
-    {
-        /// <summary>
-        /// The settings to train with: from the checkpoint when resuming (a training flag given with another value is an
-        /// error naming both), or with the model's architecture filled in when fine-tuning.
-        /// </summary>
-        public TrainSettings Apply(TrainSettings settings, ParseResult result, NetworkFlags flags)
-        {
-            if (Resume is { } c)
-            {
-                var given = Given(result, flags);
-                var mine = Checkpoints.Settings(settings.Recipe);
-                foreach (var (name, value) in Checkpoints.Settings(c.Recipe))
-                {
-                    if (name == "epochs" || !given.Contains(name)) continue;
-                    string? flag = mine.First(s => s.Name == name).Value;
-                    if (flag is not null && flag != value)
-                        throw new UsageException($"--{name} {flag} conflicts with the checkpoint {ResumePath}, made with --{name} {value}; --resume takes the training flags from the checkpoint (leave --{name} out)");
-                }
-                var compute = c.Recipe.Compute! with { Threads = (settings.Recipe.Compute ?? Backprop.Compute.Default).Threads };
-                // The target columns come from the checkpoint too (those made before they were kept need --target).
-                var targets = settings.Targets;
-                if (c.TargetNames is { } kept)
-                {
-                    if (targets.Count > 0 && !targets.SequenceEqual(kept))
-                        throw new UsageException($"--target {string.Join(",", targets)} conflicts with the checkpoint {ResumePath}, made with --target {string.Join(",", kept)}; --resume takes the target columns from the checkpoint (leave --target out)");
-                    targets = kept;
-                }
-                return settings with { Targets = targets, Recipe = c.Recipe with { Epochs = settings.Recipe.Epochs ?? c.Recipe.Epochs, Compute = compute } };
-            }
-            if (InitFrom is { } m)
-            {
-                var r = settings.Recipe;
-                if (r.Normalize is { } n && n != m.Normalization.Kind)
-                    throw new UsageException($"--normalize {Vocabulary.Name(n)} conflicts with --init-from {InitFromPath}, whose inputs are scaled by {Vocabulary.Name(m.Normalization.Kind)} (fine-tuning keeps the model's scaling)");
-                // What the flags leave out comes from the model; a setting of the model's that does not fit the data is
-                // then blamed on --init-from, not on a flag nobody gave.
-                var fromModel = new HashSet<string>();
-                T? Kept<T>(string name, T? given, T model) where T : struct { if (given is null) fromModel.Add(name); return given ?? model; }
-                TRef Keep<TRef>(string name, TRef? given, TRef model) where TRef : class { if (given is null) fromModel.Add(name); return given ?? model; }
-                return settings with
-                {
-                    FromModel = fromModel,
-                    FromModelPath = InitFromPath,
-                    Recipe = r with
-                    {
-                        // Classes or numbers as the model predicts them (a column of whole numbers could be read either way).
-                        Task = Kept("task", r.Task, m.ClassNames is null ? TaskKind.Regression : TaskKind.Classification),
-                        Hidden = Keep("layers", r.Hidden, m.Spec.Hidden),
-                        Activation = Kept("activation", r.Activation, m.Spec.HiddenActivation),
-                        Output = Kept("output", r.Output, m.Spec.OutputActivation),
-                        Bias = Kept("bias", r.Bias, m.Spec.Bias),
-                        Loss = Kept("loss", r.Loss, m.Loss),
-                        Precision = Kept("precision", r.Precision, m.Precision),
-                        Normalize = m.Normalization.Kind,
-                    },
-                };
-            }
-            return settings;
-        }
-
-        // The settings named on the command line, by their flags' names.
-        private static HashSet<string> Given(ParseResult result, NetworkFlags flags)
-        {
-            var options = new Option[] { flags.Task, flags.Layers, flags.Activation, flags.Output, flags.Loss, flags.ClassWeight, flags.Optimizer, flags.Alpha, flags.LrSchedule, flags.Batch, flags.Init, flags.Seed,
-                flags.Bias, flags.Shuffle, flags.Normalize, flags.L2, flags.Dropout, flags.EarlyStopping, flags.Precision, flags.Rounding };
-            return options.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name.TrimStart('-')).ToHashSet();
-        }
-    }
+    internal sealed record Start(string? CheckpointPath, int Every, string? ResumePath, Checkpoint? Resume, string? InitFromPath, Model? InitFrom);
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Numerics;
 using Backprop.Data;
 using Backprop.Models;
 
@@ -22,32 +21,27 @@ internal static class EvaluateCommand
         command.SetAction(result =>
         {
             var loaded = ModelFile.Load(result.GetValue(model)!);
-            var dataset = ModelData.Load(result.GetValue(data)!, loaded, withTargets: true, csvFlags.Read(result, new CsvOptions()));
-            return loaded.Precision == Precision.F64 ? Evaluate<double>(loaded, dataset, stdout) : Evaluate<float>(loaded, dataset, stdout);
+            var dataset = loaded.ReadData(result.GetValue(data)!, withTargets: true, csvFlags.Read(result, new CsvOptions()));
+            Render(loaded, dataset, loaded.Evaluate(dataset), stdout);
+            return 0;
         });
         return command;
     }
 
-    private static int Evaluate<T>(Model model, Dataset data, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
+    // What the library measured, as the terminal shows it.
+    private static void Render(Model model, Dataset data, EvaluationResult result, TextWriter stdout)
     {
-        var network = model.ToNetwork<T>();
-        var loss = LossCatalog.For<T>(model.Loss, model.Spec.OutputActivation);
-        var result = Evaluation.Run(network, loss, data.RowsAs<T>(model.Normalization), model.OutputTargets(data).Cast<T>());
         stdout.WriteLine($"{data.Source}: {data.Count} examples" + (data.DroppedRows > 0 ? $" ({data.DroppedRows} rows with missing cells dropped)" : ""));
         stdout.WriteLine($"loss ({Vocabulary.Name(model.Loss)}, mean an example): {Num(result.MeanLoss)}");
         if (model.ClassWeights is { } weights) stdout.WriteLine($"trained with class weights {weights} (the loss above is not weighted)");
-        // Classes are the class names, or for rows of probabilities (cross-entropy on several target columns) the columns.
-        var classes = model.ClassNames
-            ?? (LossCatalog.PredictsClasses(model.Loss, model.Spec.OutputActivation, model.Spec.Outputs) && model.TargetNames.Count == model.Spec.Outputs && model.Spec.Outputs > 1
-                ? model.TargetNames : null);
-        if (classes is null)
+        if (result.Classes is not { } classes)
         {
             WriteRegressionErrors(model.TargetNames, result, stdout);
-            return 0;
+            return;
         }
 
-        stdout.WriteLine($"accuracy: {Num(result.Accuracy)} ({result.Predicted.Zip(result.Actual).Count(p => p.First == p.Second)} of {data.Count})");
-        var confusion = Metrics.ConfusionMatrix(result.Actual, result.Predicted, classes.Count);
+        stdout.WriteLine($"accuracy: {Num(result.Accuracy)} ({result.CorrectCount} of {data.Count})");
+        var confusion = result.Confusion();
         stdout.WriteLine();
         stdout.WriteLine("confusion matrix (rows: actual class, columns: predicted class)");
         int width = Math.Max(classes.Max(c => c.Length), data.Count.ToString(CultureInfo.InvariantCulture).Length);
@@ -56,13 +50,12 @@ internal static class EvaluateCommand
             stdout.WriteLine(classes[a].PadLeft(width) + "  " + string.Join("  ", Enumerable.Range(0, classes.Count).Select(p => confusion[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(width))));
         stdout.WriteLine();
         stdout.WriteLine($"{"class".PadRight(width)}  precision  recall  examples");
-        var pr = Metrics.PrecisionRecall(confusion);
+        var pr = result.PrecisionRecall();
         for (int c = 0; c < classes.Count; c++)
         {
             int support = Enumerable.Range(0, classes.Count).Sum(p => confusion[c, p]);
             stdout.WriteLine($"{classes[c].PadRight(width)}  {Num(pr[c].Precision),9}  {Num(pr[c].Recall),6}  {support,8}");
         }
-        return 0;
     }
 
     // MAE, RMSE and R² of each target column, and their average over the columns when there are several.

@@ -30,23 +30,22 @@ internal static class GradcheckCommand
         command.SetAction(result =>
         {
             int n = Count(result.GetValue(rows), "--rows", 8);
+            // Gradients are checked in float64, without dropout's random masks, on the first rows.
+            static Recipe Exact(Recipe recipe) => recipe with { Precision = Precision.F64, Dropout = 0 };
             LoadedData loaded;
             if (result.GetValue(data) is string path)
             {
                 loaded = LoadedData.Load(path, result, flags);
-                var take = Enumerable.Range(0, Math.Min(n, loaded.Train.Count)).ToArray();
-                loaded = loaded with { Train = loaded.Train.Take(take) };
+                loaded = loaded.With(n, Exact(loaded.Settings.Recipe));
             }
             else
             {
                 int inputCount = Count(result.GetValue(inputs), "--inputs", 4), outputCount = Count(result.GetValue(outputs), "--outputs", 3);
                 bool classes = result.GetValue(flags.Loss) is "cross-entropy" || result.GetValue(flags.Output) is "softmax";
                 var settings = flags.Read(result);
-                loaded = new LoadedData(settings, RandomData(n, inputCount, outputCount, classes, settings.Recipe.Seed ?? 1), null, null, false);
+                loaded = LoadedData.Of(settings with { Recipe = Exact(settings.Recipe) }, RandomData(n, inputCount, outputCount, classes, settings.Recipe.Seed ?? 1));
             }
-            // Gradients are checked in float64, without dropout's random masks.
-            var exact = loaded.Settings with { Recipe = loaded.Settings.Recipe with { Precision = Precision.F64, Dropout = 0 } };
-            return Check(new Workbench<double>(loaded with { Settings = exact }), stdout);
+            return Check(new Workbench<double>(loaded), stdout);
         });
         return command;
     }

@@ -1,90 +1,134 @@
 using System.CommandLine;
 using Backprop.Data;
+using Backprop.Models;
 
 namespace Backprop.Cli;
 
-/// <summary>The data a network command works on, loaded and checked against the flags.</summary>
-internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset? Validation, Dataset? Test, bool IsImages)
+/// <summary>
+/// The data a network command works on, loaded and checked against the flags, and the library's <see cref="Learner"/>
+/// for it (<see cref="Recipe.Prepare"/>): every setting resolved and checked before anything trains.
+/// </summary>
+internal sealed class LoadedData
 {
-    /// <summary>A saved model whose weights the network starts from (train --init-from), or null.</summary>
-    public Backprop.Models.Model? StartFrom { get; init; }
+    private LoadedData(TrainSettings settings, Dataset data, Dataset? test, bool isImages, Learner learner)
+    {
+        (Settings, Data, Test, IsImages, Learner) = (settings, data, test, isImages, learner);
+    }
+
+    public TrainSettings Settings { get; }
+
+    /// <summary>DATA as loaded (before any rows are held out to validate on).</summary>
+    public Dataset Data { get; }
+
+    /// <summary>The test data (--test-data, or an IDX folder's t10k pair), as the task reads it, or null.</summary>
+    public Dataset? Test { get; }
+
+    public bool IsImages { get; }
+
+    /// <summary>The library's learner: the resolved recipe, the network, the training and validation data.</summary>
+    public Learner Learner { get; }
+
+    /// <summary>The training rows, as the task reads them.</summary>
+    public Dataset Train => Learner.Train;
+
+    /// <summary>The validation rows, as the task reads them, or null.</summary>
+    public Dataset? Validation => Learner.Validation;
 
     /// <summary>The rows of the data file left out for a missing cell (--missing drop).</summary>
-    public int Dropped { get; init; }
+    public int Dropped => Data.DroppedRows;
 
     /// <summary>
     /// Reads every flag (their mistakes come first, before any data is read), loads DATA and any validation/test
-    /// files, and has the library resolve the recipe for the data, so that every setting that does not fit is an error
-    /// before training starts.
+    /// files, and has the library prepare the recipe on them, so that every setting that does not fit is an error
+    /// before training starts. <paramref name="start"/> is train's --resume, --init-from and --checkpoint.
     /// </summary>
-    /// <param name="adjust">Changes the settings read from the flags before anything is loaded (train's --resume and --init-from).</param>
-    public static LoadedData Load(string path, ParseResult result, NetworkFlags flags, Func<TrainSettings, TrainSettings>? adjust = null)
+    public static LoadedData Load(string path, ParseResult result, NetworkFlags flags, CheckpointFlags.Start? start = null, CancellationToken cancellation = default)
     {
         var settings = flags.Read(result);
-        if (adjust is not null) settings = adjust(settings);
+        var recipe = settings.Recipe;
+        var targets = settings.Targets;
+        if (start?.Resume is { } checkpoint)
+        {
+            recipe = Library(start, () => recipe.ContinuedFrom(checkpoint));
+            // The target columns come from the checkpoint too (those made before they were kept need --target).
+            if (checkpoint.TargetNames is { } kept)
+            {
+                if (targets.Count > 0 && !targets.SequenceEqual(kept))
+                    throw new UsageException($"--target {string.Join(",", targets)} conflicts with the checkpoint {start.ResumePath}, made with --target {string.Join(",", kept)}; --resume takes the target columns from the checkpoint (leave --target out)");
+                targets = kept;
+            }
+            settings = settings with { Recipe = recipe, Targets = targets };
+        }
         // Output paths are checked before training, not after an hour of it.
         CheckOutputPath(settings.Save, "--save");
         CheckOutputPath(settings.History, "--history");
         CheckOutputPath(settings.Plot, "--plot");
         CheckOutputPath(settings.Html, "--html");
         if (settings.Plot is not null) PlotLibrary.Check("--plot");
-        // A task taken from an --init-from model is the model's: the file is read as it decides, then converted (below).
-        var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.FromModel.Contains("task") ? null : settings.Recipe.Task };
-        var (train, test, isImages) = DataFiles.LoadForTraining(path, csv);
-
-        // A model's task fits the file when the file could be read either way (whole numbers); text or fractions cannot.
-        if (settings.FromModel.Contains("task") && settings.Recipe.Task is { } modelTask && train.Task != modelTask && train.InferredTask is null)
-            throw new UsageException($"--init-from {settings.FromModelPath}: the model {(modelTask == TaskKind.Regression ? "predicts numbers" : "tells classes apart")}, but "
-                + $"{train.Source}'s target column{(train.TargetNames.Count == 1 ? "" : "s")} {string.Join(", ", train.TargetNames.Select(n => $"'{n}'"))} "
-                + $"hold{(train.TargetNames.Count == 1 ? "s" : "")} {(train.Task == TaskKind.Regression ? "numbers" : "labels")}");
-        var whole = train; // its rows are the file's, for error messages about targets
-        Dataset? validation = null;
-        if (settings.ValidationFraction is double fraction)
+        // The task as the flags (or the checkpoint) give it; one an --init-from model gives is the library's to apply.
+        var csv = settings.Csv with { TargetColumns = targets, Classes = settings.Classes, Task = recipe.Task };
+        var (data, test, isImages) = DataFiles.LoadForTraining(path, csv);
+        var validation = settings.ValidationData is string vpath ? DataFiles.LoadLike(vpath, data, csv) : null;
+        if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, data, csv);
+        var options = new FitOptions
         {
-            try { (train, validation) = train.Split(fraction, settings.ValidationSplit, settings.Recipe.Seed ?? 1); }
-            catch (ArgumentException e) { throw new UsageException($"--validation: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}"); }
-        }
-        else if (settings.ValidationData is string vpath)
-            validation = DataFiles.LoadLike(vpath, train, csv);
-        if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, train, csv);
-
-        Recipe recipe;
-        try
+            Validation = validation,
+            ValidationFraction = settings.ValidationFraction,
+            ValidationSplit = settings.ValidationSplit,
+            StartFrom = start?.InitFrom,
+            ResumeFrom = start?.Resume,
+            CheckpointPath = start?.CheckpointPath,
+            CheckpointEveryBatches = start?.Every ?? 0,
+            Cancellation = cancellation,
+        };
+        var learner = Library(start, () => recipe.Prepare(data, options));
+        if (test is not null)
         {
-            recipe = new LoadedData(settings, train, validation, test, isImages).Resolve(whole).Recipe;
-            // The data as the task reads it (whole numbers read as classes become numbers again for --loss sse or mse).
-            var task = recipe.Task!.Value;
-            train = train.ForTask(task);
-            validation = validation?.ForTask(task, train.ClassNames);
-            test = test?.ForTask(task, train.ClassNames);
+            test = test.ForTask(learner.Train.Task, learner.Train.ClassNames);
+            if (LossCatalog.TargetProblem(learner.Recipe.Loss!.Value, learner.Recipe.Output!.Value, test.Targets) is string problem)
+                throw new DataException(test.Source, problem);
         }
-        catch (DataException e) when (settings.FromModel.Contains("task"))
-        {
-            throw new UsageException($"--init-from {settings.FromModelPath}: the model predicts {(settings.Recipe.Task == TaskKind.Regression ? "numbers" : "classes")}, but {e.Message}");
-        }
-        if (validation is not null && Dataset.MissingClasses(train, validation) is string missing)
+        if (learner.MissingClasses is string missing)
         {
             string how = settings.ValidationFraction is null ? $"with --validation-data {settings.ValidationData}"
                 : settings.ValidationSplit == SplitKind.Last ? "with --validation-split last (the file's last rows; a file sorted by class needs the default, shuffled)"
                 : "with --validation (too few rows of those classes to hold out a share)";
             settings = settings with { Notes = [.. settings.Notes, $"warning: {missing} {how}"] };
         }
-        var loaded = new LoadedData(settings, train, validation, test, isImages) { Dropped = whole.DroppedRows };
-        foreach (var set in new[] { settings.ValidationData is null ? null : validation, test })
-            if (set is not null && LossCatalog.TargetProblem(recipe.Loss!.Value, recipe.Output!.Value, set.Targets) is string problem)
-                throw new DataException(set.Source, problem);
-        return loaded;
+        return new LoadedData(settings, data, test, isImages, learner);
     }
 
-    /// <summary>The library's resolution of the flags' recipe for the training data (or <paramref name="data"/>); a setting that does not fit is a usage error naming its flag.</summary>
-    public (Recipe Recipe, IReadOnlyList<string> Chosen) Resolve(Dataset? data = null)
+    /// <summary>This data's first <paramref name="rows"/> rows prepared again with <paramref name="recipe"/> (gradcheck: a few rows, float64, no dropout).</summary>
+    public LoadedData With(int rows, Recipe recipe)
     {
-        try { return Settings.Recipe.Resolve(data ?? Train); }
-        catch (RecipeException e) when (Settings.FromModel.Contains(e.Setting) && Settings.FromModelPath is string model)
+        var data = Data.Take([.. Enumerable.Range(0, Math.Min(rows, Data.Count))]);
+        return new LoadedData(Settings with { Recipe = recipe }, data, null, IsImages, Library(null, () => recipe.Prepare(data)));
+    }
+
+    /// <summary>Data made in code (gradcheck's random rows), prepared with the flags' recipe.</summary>
+    public static LoadedData Of(TrainSettings settings, Dataset data) =>
+        new(settings, data, null, false, Library(null, () => settings.Recipe.Prepare(data)));
+
+    /// <summary>
+    /// Runs a library call that resolves or checks settings; a setting that does not fit is a usage error naming its
+    /// flag (a start model's or a checkpoint's problem names --init-from or --resume and the file).
+    /// </summary>
+    public static T Library<T>(CheckpointFlags.Start? start, Func<T> call)
+    {
+        try { return call(); }
+        catch (RecipeException e) when (e.Conflict is var (given, kept) && start?.ResumePath is string resume)
         {
-            throw new UsageException($"--init-from {model}: the model's {e.Setting} does not fit this data: {e.Message}");
+            throw new UsageException($"--{e.Setting} {given} conflicts with the checkpoint {resume}, made with --{e.Setting} {kept}; --resume takes the training flags from the checkpoint (leave --{e.Setting} out)");
         }
-        catch (RecipeException e) { throw new UsageException($"--{e.Setting}: {e.Message}"); }
+        catch (RecipeException e)
+        {
+            throw new UsageException(e.Setting switch
+            {
+                "start-from" => $"--init-from {start?.InitFromPath}: {e.Message}",
+                "resume-from" => $"--resume {start?.ResumePath}: {e.Message}",
+                _ => $"--{e.Setting}: {e.Message}",
+            });
+        }
     }
 
     // An output is checked before training, not after an hour of it: the folder must exist, and a file must really be
@@ -104,7 +148,7 @@ internal sealed record LoadedData(TrainSettings Settings, Dataset Train, Dataset
             throw new UsageException($"{flag}: {path} is read-only");
         try
         {
-            if (Models.AtomicFile.WritesInPlace(path)) return;
+            if (AtomicFile.WritesInPlace(path)) return;
         }
         catch (IOException e) { throw new UsageException($"{flag}: {e.Message}"); }   // a block device or a socket
         string probe = Path.Combine(folder ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe.tmp");

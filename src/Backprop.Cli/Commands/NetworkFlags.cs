@@ -49,7 +49,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
     public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it); at most the number of cores. Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." + WrittenAs };
-    public Option<string?> History { get; } = new("--history") { Description = $"Write one CSV row an epoch, as each ends: {HistoryFile.Header} (lr: the learning rate the epoch used). A device, a named pipe or /dev/stdout works too." };
+    public Option<string?> History { get; } = new("--history") { Description = $"Write one CSV row an epoch, as each ends: {HistoryCsv.Header} (lr: the learning rate the epoch used). A device, a named pipe or /dev/stdout works too." };
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write a PNG chart of loss and accuracy per epoch (and of the learning rate with --lr-schedule)." + WrittenAs };
     public Option<string?> Html { get; } = new("--html") { Description = "Write a self-contained HTML page (opens from disk, fetches nothing)." + WrittenAs };
 

@@ -27,21 +27,15 @@ internal static class TrainCommand
     {
         var start = checkpointFlags.Read(result);
         LoadedData.CheckOutputPath(start.CheckpointPath, "--checkpoint");
-        var data = LoadedData.Load(path, result, flags, s => start.Apply(s, result, flags)) with { StartFrom = start.InitFrom };
-        if (start.InitFrom is { } model)
-        {
-            var recipe = data.Resolve().Recipe;
-            if (Learner<double>.StartProblem(model, recipe.SpecFor(data.Train.FeatureNames.Count, data.Train.Targets.Columns), data.Train) is string problem)
-                throw new UsageException($"--init-from {start.InitFromPath}: {problem}");
-        }
-        return Workbench<double>.ByPrecision(data, w => Train(w, start, stdout, stderr, interrupt), w => Train(w, start, stdout, stderr, interrupt));
+        var data = LoadedData.Load(path, result, flags, start, interrupt);
+        return Workbench<double>.ByPrecision(data, w => Train(w, start, stdout, stderr), w => Train(w, start, stdout, stderr));
     }
 
-    private static int Train<T>(Workbench<T> w, CheckpointFlags.Start start, TextWriter stdout, TextWriter stderr, CancellationToken interrupt) where T : unmanaged, IFloatingPointIeee754<T>
+    // Flags in, the library's learner run, what happened out: the lines before, each epoch as it ends, the stop, the outputs.
+    private static int Train<T>(Workbench<T> w, CheckpointFlags.Start start, TextWriter stdout, TextWriter stderr) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = w.Settings;
         var (train, validation, test) = (w.Data.Train, w.Data.Validation, w.Data.Test);
-        var (network, spec, normalization, trainer) = (w.Network, w.Spec, w.Normalization, w.Trainer);
         var view = TrainingView.Create(stdout, s.Quiet);
         var said = new List<string>(); // the lines about the run, for the page
         void Say(string line)
@@ -53,7 +47,6 @@ internal static class TrainCommand
         view.ShowRate = scheduled;
         view.EveryEpoch = s.Verbose;
         view.DeadNote = (layers, epoch) => DeadLayerNote.Train(layers, epoch, w.Recipe);
-        (IRowSource<T>, Matrix<T>)? validationData = validation is null ? null : w.Prepare(validation);
         Say(w.DataLine());
         Say(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) Say(defaults);
@@ -61,7 +54,6 @@ internal static class TrainCommand
         foreach (var note in s.Notes) Say(note);
         if (start.Resume is { } resume)
         {
-            if (w.Learner.ResumeProblem(resume, validation) is string problem) throw new UsageException($"--resume {start.ResumePath}: {problem}");
             // A finished run's checkpoint is at the epoch past its last: nothing to train unless --epochs asks for more.
             Say(resume.State.Epoch > w.Epochs
                 ? $"--resume {start.ResumePath}: the checkpoint is of a finished run: all {resume.State.History.Count} epochs done; nothing to resume (--epochs above {resume.State.History.Count} trains on)"
@@ -69,17 +61,21 @@ internal static class TrainCommand
         }
         if (start.InitFromPath is string initFrom) Say($"starting from the weights of {initFrom}");
 
-        using var historyFile = s.History is string historyPath ? new HistoryWriter(historyPath) : null;
-        foreach (var epoch in start.Resume?.State.History ?? []) historyFile?.Append(epoch);
-        var checkpoints = new CheckpointSaver<T>(w, start, validation);
-        trainer.BatchCompleted += p => view.Batch(p, w.Epochs);
-        trainer.EpochCompleted += e => { historyFile?.Append(e); view.Epoch(e, w.Epochs); view.EpochStarted(); };
-        TrainingHistory history = null!;
+        HistoryCsv? historyFile = null;
+        try { historyFile = s.History is string historyPath ? new HistoryCsv(historyPath, start.Resume?.State.History) : null; }
+        catch (IOException e) { throw new UsageException($"{s.History}: cannot write: {e.Message}"); }
+        using var closeHistory = historyFile;
         if ((start.Resume?.State.Epoch ?? 1) <= w.Epochs && view.SpacingLine(w.Epochs) is string spacing) view.Line(spacing);
         view.EpochStarted();
+        Trained trained = null!;
         using (Cli.ListenForInterrupt())
-            view.Run(() => history = trainer.Fit(w.Rows, w.Y, w.Epochs, validationData, interrupt, checkpoints.Checkpointing));
+            view.Run(() =>
+            {
+                try { trained = w.Learner.Run([new ViewObserver(view), .. historyFile is null ? Array.Empty<ITrainingObserver>() : [historyFile]]); }
+                catch (IOException e) { throw new UsageException($"--checkpoint {start.CheckpointPath}: cannot write the checkpoint: {e.Message}"); }
+            });
         view.Finish();
+        var history = trained.History;
 
         int exitCode = 0;
         string? interrupted = null, diverged = null;
@@ -102,9 +98,8 @@ internal static class TrainCommand
 
         if (test is not null && interrupted is null)
         {
-            var (tx, ty) = w.Prepare(test);
-            var (testLoss, testAccuracy) = trainer.Evaluate(tx, ty);
-            Say($"test: loss {TrainingView.F(testLoss)}" + (train.ClassNames is null ? "" : $"  accuracy {TrainingView.F(testAccuracy)}") + $"  ({test.Count} examples)");
+            var measured = trained.Model.Evaluate(test);
+            Say($"test: loss {TrainingView.F(measured.MeanLoss)}" + (train.ClassNames is null ? "" : $"  accuracy {TrainingView.F(measured.Accuracy)}") + $"  ({test.Count} examples)");
         }
 
         var kept = new List<string>();
@@ -116,8 +111,7 @@ internal static class TrainCommand
                 kept.Add($"nothing saved to {save}: no epoch had finished");
             else
             {
-                var model = w.Learner.ToModel();
-                try { ModelFile.Save(model, save); }
+                try { trained.Model.Save(save); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     throw new UsageException($"{save}: cannot save the model: {e.Message}");
@@ -126,14 +120,26 @@ internal static class TrainCommand
                 else Say($"saved model to {save}" + (history.Stop == StopReason.Diverged ? $" (the weights of epoch {history.Epochs.Count}, before the loss diverged)" : ""));
             }
         }
-        if (interrupted is not null && checkpoints.Last is { } last)
+        if (interrupted is not null && trained.LastCheckpoint is { } last)
             kept.Add($"checkpoint at epoch {last.Epoch}, example {last.Position} of {train.Count} in {start.CheckpointPath} (--resume it to go on)");
         if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
-        if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, Vocabulary.Name(trainer.Loss.Kind), showRate: scheduled);
+        if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, Vocabulary.Name(w.Learner.LossKind), showRate: scheduled);
         if (s.Html is string html && history.Epochs.Count > 0)
-            TrainPage.Write(html, w, history, [.. said, .. new[] { interrupted, diverged }.OfType<string>()], scheduled, validationData);
+            TrainPage.Write(html, w, trained, [.. said, .. new[] { interrupted, diverged }.OfType<string>()], scheduled);
         if (historyFile?.Failure is string failure) throw new UsageException(failure);
         if (interrupted is not null) stderr.WriteLine($"backprop: {interrupted}" + (kept.Count > 0 ? $"; {string.Join("; ", kept)}" : ""));
         return exitCode;
+    }
+
+    // The view as the session's observer: a progress bar and a line an epoch.
+    private sealed class ViewObserver(TrainingView view) : ITrainingObserver
+    {
+        public void BatchEnded(TrainingSession session, BatchProgress progress) => view.Batch(progress, session.Epochs);
+
+        public void EpochEnded(TrainingSession session, EpochResult result)
+        {
+            view.Epoch(result, session.Epochs);
+            view.EpochStarted();
+        }
     }
 }

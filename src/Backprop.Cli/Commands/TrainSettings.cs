@@ -22,10 +22,6 @@ internal sealed record TrainSettings
     /// <summary>--html: the page to write (train, trace and explain each write their own).</summary>
     public string? Html { get; init; }
     public bool Quiet { get; init; }
-    /// <summary>The settings that train --init-from took from the model because no flag gave them (their names, as the flags').</summary>
-    public IReadOnlySet<string> FromModel { get; init; } = new HashSet<string>();
-    /// <summary>The --init-from file those settings came from.</summary>
-    public string? FromModelPath { get; init; }
     /// <summary>--verbose: every epoch's line, however long the run.</summary>
     public bool Verbose { get; init; }
     /// <summary>How CSV files are read (delimiter, missing cells, unseen categories); targets and classes are set when loading.</summary>

@@ -7,23 +7,22 @@ namespace Backprop.Cli;
 /// <summary>The library's <see cref="Learner{T}"/> for the loaded data, with the lines that describe it on screen.</summary>
 internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public Workbench(LoadedData data) : this(data, data.Resolve()) { }
+    public Workbench(LoadedData data) : this(data, (Learner<T>)data.Learner) { }
 
-    private Workbench(LoadedData data, (Recipe Recipe, IReadOnlyList<string> Chosen) resolved)
+    private Workbench(LoadedData data, Learner<T> learner)
     {
         Data = data;
-        (Recipe, Chosen) = resolved;
-        Learner = new Learner<T>(Recipe, data.Train, data.StartFrom);
+        Learner = learner;
     }
 
     public LoadedData Data { get; }
     public TrainSettings Settings => Data.Settings;
 
     /// <summary>The recipe with every setting set.</summary>
-    public Recipe Recipe { get; }
+    public Recipe Recipe => Learner.Recipe;
 
     /// <summary>The settings the library chose because no flag named them.</summary>
-    public IReadOnlyList<string> Chosen { get; }
+    public IReadOnlyList<string> Chosen => Learner.Chosen;
 
     public Learner<T> Learner { get; }
     public Normalization Normalization => Learner.Normalization;
@@ -41,11 +40,12 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
     public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data) => Learner.Prepare(data);
 
     /// <summary>Runs <c>Run&lt;double&gt;</c> or <c>Run&lt;float&gt;</c> by the recipe's precision.</summary>
-    public static int ByPrecision(LoadedData data, Func<Workbench<double>, int> f64, Func<Workbench<float>, int> f32)
+    public static int ByPrecision(LoadedData data, Func<Workbench<double>, int> f64, Func<Workbench<float>, int> f32) => data.Learner switch
     {
-        var resolved = data.Resolve();
-        return resolved.Recipe.Precision == Precision.F64 ? f64(new Workbench<double>(data, resolved)) : f32(new Workbench<float>(data, resolved));
-    }
+        Learner<double> d => f64(new Workbench<double>(data, d)),
+        Learner<float> f => f32(new Workbench<float>(data, f)),
+        _ => throw new InvalidOperationException("A learner is float64 or float32."),
+    };
 
     /// <summary>One line describing the data, for the screen.</summary>
     public string DataLine()

@@ -15,11 +15,12 @@ internal static class TrainPage
     /// <summary>At most this many units of the first layer have their weights drawn as pictures.</summary>
     public const int MaxImages = 64;
 
-    /// <summary>Writes the page after training ended with <paramref name="history"/>; <paramref name="lines"/> are the terminal's lines about the run.</summary>
-    public static void Write<T>(string path, Workbench<T> w, TrainingHistory history, IReadOnlyList<string> lines, bool showRate,
-        (IRowSource<T> X, Matrix<T> Y)? validation) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Writes the page after training ended as <paramref name="trained"/> says; <paramref name="lines"/> are the terminal's lines about the run.</summary>
+    public static void Write<T>(string path, Workbench<T> w, Trained trained, IReadOnlyList<string> lines, bool showRate) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var history = trained.History;
         var epochs = history.Epochs;
+        (IRowSource<T> X, Matrix<T> Y)? validation = w.Data.Validation is { } v ? w.Prepare(v) : null;
         HtmlPage.Write(path, $"train: {Path.GetFileName(w.Data.Train.Source)}", "train.js", json =>
         {
             json.WriteStartObject();

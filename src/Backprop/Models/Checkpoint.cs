@@ -18,6 +18,12 @@ public sealed record Checkpoint(Recipe Recipe, DataFingerprint Train, DataFinger
     /// <summary>The training data's target columns (a class column, or the columns of numbers), so that resuming needs no --target; null in checkpoints made before they were kept.</summary>
     public IReadOnlyList<string>? TargetNames { get; init; }
 
+    /// <summary>Reads a checkpoint file (<see cref="CheckpointFile.Load"/>): a damaged or forged one is a <see cref="DataException"/> naming what is wrong.</summary>
+    public static Checkpoint Load(string path) => CheckpointFile.Load(path);
+
+    /// <summary>Writes this checkpoint to <paramref name="path"/>, written aside, then renamed (<see cref="CheckpointFile.Save"/>).</summary>
+    public void Save(string path) => CheckpointFile.Save(this, path);
+
     /// <summary>The network the recipe builds for the data: its parameters are what the state holds.</summary>
     public NetworkSpec Spec => Recipe.SpecFor(Train.Inputs, Train.Outputs);
 

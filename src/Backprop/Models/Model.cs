@@ -136,14 +136,18 @@ public sealed record Model(NetworkSpec Spec, Precision Precision, Normalization 
         return Precision == Precision.F64 ? Run<double>() : Run<float>();
 
         EvaluationResult Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-            Evaluation.Run(ToNetwork<T>(), LossCatalog.For<T>(Loss, Spec.OutputActivation), data.RowsAs<T>(Normalization), targets.Cast<T>());
+            Evaluation.Run(ToNetwork<T>(), LossCatalog.For<T>(Loss, Spec.OutputActivation), data.RowsAs<T>(Normalization), targets.Cast<T>()) with { Classes = Classes };
     }
 
-    /// <summary>The model's outputs for each row of <paramref name="data"/> (n, outputs): class probabilities for classes.</summary>
-    public Matrix<double> Predict(Dataset data)
+    /// <summary>
+    /// The model's prediction for each row of <paramref name="data"/> (scaled as the model's training data was, in the
+    /// model's precision): the class with each class's probability, or the values of the target columns.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's inputs do not fit the model.</exception>
+    public Predictions Predict(Dataset data)
     {
         CheckInputs(data);
-        return Precision == Precision.F64 ? Run<double>() : Run<float>();
+        return new Predictions(Precision == Precision.F64 ? Run<double>() : Run<float>(), ClassNames, TargetNames, IsBinaryClassifier);
 
         Matrix<double> Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -153,6 +157,55 @@ public sealed record Model(NetworkSpec Spec, Precision Precision, Normalization 
             return result;
         }
     }
+
+    /// <summary>The model's prediction for each row of the CSV or IDX file at <paramref name="path"/>, read with the model's own columns (<see cref="ReadData"/>).</summary>
+    /// <exception cref="DataException">The file cannot be read as the model's inputs.</exception>
+    public Predictions Predict(string path, CsvOptions? csv = null) => Predict(ReadData(path, withTargets: false, csv));
+
+    /// <summary>
+    /// Reads data for this model from <paramref name="path"/>: a CSV file's input columns found by the names the model
+    /// was trained on (text columns one-hot and missing cells handled as it was trained; other columns ignored), with
+    /// the target columns when <paramref name="withTargets"/> (to evaluate); or IDX images (a folder: its t10k pair).
+    /// </summary>
+    /// <param name="path">A CSV file with a header row, an IDX images file, or a folder of IDX pairs.</param>
+    /// <param name="withTargets">Read the target columns too (to evaluate), not only the inputs (to predict).</param>
+    /// <param name="csv">How to read a CSV file: its delimiter, and what a category the model has not seen does (<see cref="CsvOptions.Unknown"/>); the columns come from the model.</param>
+    /// <exception cref="DataException">The file is missing, or its columns or values do not fit the model; names the file, line and column.</exception>
+    public Dataset ReadData(string path, bool withTargets = false, CsvOptions? csv = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new DataException(path, "no such file or folder");
+        Dataset data;
+        if (Directory.Exists(path)) data = IdxLoader.LoadFolder(path).Test;
+        else if (IdxLoader.LooksLikeIdx(path)) data = IdxLoader.LoadPair(path);
+        else
+        {
+            if (withTargets && TargetNames.Count == 0)
+                throw new DataException(path, "the model names no target column, so its targets cannot be found in a CSV file");
+            data = CsvLoader.Load(path, (csv ?? new CsvOptions()) with
+            {
+                TargetColumns = withTargets ? TargetNames : [],
+                // A classifier's targets are its label column, or one column a class (one-hot, read as numbers).
+                Classes = withTargets && TargetNames.Count == 1 ? ClassNames : null,
+                // Numbers stay numbers, as the model was trained on them (a 0/1 column of a sigmoid model is not two classes).
+                Task = withTargets && TargetNames.Count == 1 && ClassNames is not null ? TaskKind.Classification : TaskKind.Regression,
+                ExpectFeatures = FeatureNames,
+                Schema = Inputs,
+            });
+        }
+        if (data.FeatureNames.Count != Spec.Inputs)
+            throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the model takes {Spec.Inputs}");
+        if (withTargets && OutputTargets(data).Columns != Spec.Outputs)
+            throw new DataException(path, $"has {data.Targets.Columns} outputs; the model gives {Spec.Outputs}");
+        return data;
+    }
+
+    /// <summary>
+    /// What the model's outputs name, when they name classes: its class names, or for rows of probabilities
+    /// (cross-entropy on several target columns) the target columns; null for a model of numbers.
+    /// </summary>
+    public IReadOnlyList<string>? Classes => ClassNames
+        ?? (LossCatalog.PredictsClasses(Loss, Spec.OutputActivation, Spec.Outputs) && TargetNames.Count == Spec.Outputs && Spec.Outputs > 1 ? TargetNames : null);
 
     private void CheckInputs(Dataset data)
     {

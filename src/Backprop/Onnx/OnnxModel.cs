@@ -14,7 +14,7 @@ public static class OnnxModel
     /// <summary>The name of the exported graph's input: a (rows, features) tensor of the model's precision, raw (unscaled) features.</summary>
     public const string InputName = OnnxWriter.InputName;
 
-    /// <summary>The name of the exported graph's output: a (rows, outputs) tensor, what <see cref="Model.Predict"/> gives.</summary>
+    /// <summary>The name of the exported graph's output: a (rows, outputs) tensor, what <see cref="Model.Predict(Data.Dataset)"/> gives.</summary>
     public const string OutputName = OnnxWriter.OutputName;
 
     /// <summary>The ONNX IR version <see cref="ToBytes"/> writes.</summary>

@@ -13,7 +13,7 @@ internal static class OnnxWriter
     /// <summary>The graph's input: one row of raw features a row, in the model's precision.</summary>
     public const string InputName = "input";
 
-    /// <summary>The graph's output: what <see cref="Model.Predict"/> gives.</summary>
+    /// <summary>The graph's output: what <see cref="Model.Predict(Data.Dataset)"/> gives.</summary>
     public const string OutputName = "output";
 
     /// <summary>The ONNX file's bytes for <paramref name="model"/>.</summary>

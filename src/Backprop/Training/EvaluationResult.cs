@@ -14,4 +14,17 @@ public sealed record EvaluationResult(double MeanLoss, double Accuracy, int[] Pr
 
     /// <summary>The uniform average of <see cref="Columns"/> (scikit-learn's default for several outputs).</summary>
     public RegressionErrors Overall => RegressionErrors.Average(Columns);
+
+    /// <summary>What the classes are, in output order, when the network predicts classes (set by <see cref="Models.Model.Evaluate"/>); null for numbers.</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>counts[actual, predicted] over the rows, for <see cref="Classes"/>.</summary>
+    /// <exception cref="InvalidOperationException">The result is not of classes.</exception>
+    public int[,] Confusion() => Metrics.ConfusionMatrix(Actual, Predicted, (Classes ?? throw new InvalidOperationException("A confusion matrix needs classes.")).Count);
+
+    /// <summary>Per class of <see cref="Classes"/>: precision (right among those predicted as it) and recall (found among those that are it); NaN where undefined.</summary>
+    public (double Precision, double Recall)[] PrecisionRecall() => Metrics.PrecisionRecall(Confusion());
+
+    /// <summary>The rows whose predicted class is the actual one.</summary>
+    public int CorrectCount => Predicted.Zip(Actual).Count(p => p.First == p.Second);
 }
