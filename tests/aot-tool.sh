@@ -4,11 +4,11 @@
 # and the top-level Backprop.Cli package that points to both), installs it into a temporary tool path, and fails unless
 #   - the builds print no warning at all (trim and AOT analysis included);
 #   - the installed command is the native binary and prints for `demo backprop` exactly what the framework-dependent
-#     tool (the plain `dotnet pack`, which CI's PackageTests install and run) prints; the "any" package's tool too;
+#     tool (the plain `dotnet pack`, which tests/package.sh's PackageTests install and run) prints; the "any" package's tool too;
 #   - `train --plot` draws a chart, and the binary copied alone (without libSkiaSharp.so) fails before training with
 #     one line naming --plot and libSkiaSharp.so, exit code 2.
 # Then it times startup, the median of 20 runs of each tool. Needs linux-x64 with clang and zlib (Native AOT's
-# linker). Takes a few minutes. `dotnet test` checks most of this too (PackageTests, NativeToolTests); this script adds
+# linker). Takes a few minutes. tests/package.sh checks most of this too (PackageTests, NativeToolTests); this script adds
 # the "any" package and the startup times, and shows every step.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Backprop.Tests;
+namespace Backprop.PackageTests;
 
 /// <summary>
 /// The two packages made as a user makes them (<c>dotnet pack</c> of src/Backprop and src/Backprop.Cli, Release), and
@@ -72,16 +72,8 @@ public class PackedTool : IDisposable
     /// <summary>What <c>dotnet tool install</c> printed.</summary>
     public string InstallOutput { get; }
 
-    /// <summary>The repository's root (the folder with Backprop.slnx), found upwards from the test assembly.</summary>
-    public static string Repository
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Backprop.slnx"))) return dir.FullName;
-            throw new InvalidOperationException($"no Backprop.slnx above {AppContext.BaseDirectory}");
-        }
-    }
+    /// <summary>The repository's root (the folder with Backprop.slnx).</summary>
+    public static string Repository => Repo.Root;
 
     /// <summary>The dotnet that runs these tests (set by <c>dotnet test</c>), or the one on the PATH.</summary>
     public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";

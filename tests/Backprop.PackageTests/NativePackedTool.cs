@@ -1,4 +1,4 @@
-namespace Backprop.Tests;
+namespace Backprop.PackageTests;
 
 /// <summary>
 /// The tool as a release would publish it (<c>-p:NativeTool=true</c>): the linux-x64 package, a Native AOT binary
@@ -6,7 +6,7 @@ namespace Backprop.Tests;
 /// to it, installed as <see cref="PackedTool"/> installs the framework-dependent tool. The third package, "any", is that
 /// framework-dependent tool again (tests/aot-tool.sh packs and runs it too). Made once for <see cref="NativeToolTests"/>.
 /// Native AOT compiles for the machine it runs on only, and links with clang and zlib: these tests need linux-x64 with
-/// both (the project's machines, CI's included, have clang-14 and zlib1g-dev).
+/// both (tests/package.sh installs them when they are missing).
 /// </summary>
 public sealed class NativePackedTool() : PackedTool("backprop-aot-",
     [["src/Backprop.Cli", "-p:NativeTool=true", "-r", "linux-x64"], ["src/Backprop.Cli", "-p:NativeTool=true"]]);

@@ -1,12 +1,12 @@
 using System.IO.Compression;
 using System.Xml.Linq;
 
-namespace Backprop.Tests;
+namespace Backprop.PackageTests;
 
 /// <summary>
 /// What a .NET developer gets: the library package (metadata, XML docs, symbols), the CLI as a .NET tool named
 /// <c>backprop</c>, installed from the packed folder into a temporary tool path and run. The packing and installing
-/// (<see cref="PackedTool"/>) happen once for the class; the Native AOT package is checked by tests/aot-tool.sh.
+/// (<see cref="PackedTool"/>) happen once for the class; the Native AOT package is checked by <see cref="NativeToolTests"/>.
 /// </summary>
 public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
 {
@@ -99,7 +99,7 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
     [Fact]
     public void The_installed_tool_prints_what_the_cli_prints_for_demo_backprop()
     {
-        var expected = CliTests.Run("demo", "backprop");
+        var expected = Repo.Cli("demo", "backprop");
         Assert.Equal(0, expected.Code);
         var (code, output, err) = packed.RunTool("demo", "backprop");
         Assert.True(code == 0, $"exit code {code}: {err}");
@@ -123,6 +123,7 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
 
     [Theory]
     [InlineData("tests/Backprop.Tests/Backprop.Tests.csproj")]
+    [InlineData("tests/Backprop.PackageTests/Backprop.PackageTests.csproj")]
     [InlineData("bench/Backprop.Bench/Backprop.Bench.csproj")]
     public void Tests_and_benchmarks_are_not_packable(string project)
     {

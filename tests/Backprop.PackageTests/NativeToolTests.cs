@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Xml.Linq;
 
-namespace Backprop.Tests;
+namespace Backprop.PackageTests;
 
 /// <summary>
 /// The Native AOT tool package for linux-x64, packed, installed and run (<see cref="NativePackedTool"/>): the build is
@@ -56,7 +56,7 @@ public sealed class NativeToolTests(NativePackedTool packed) : IClassFixture<Nat
         Assert.Equal(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }, head);
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(Binary)!, "backprop.dll")));
 
-        var expected = CliTests.Run("demo", "backprop");
+        var expected = Repo.Cli("demo", "backprop");
         var (code, output, err) = packed.RunTool("demo", "backprop");
         Assert.True(code == 0, $"exit code {code}: {err}");
         Assert.Equal("", err);
@@ -66,7 +66,7 @@ public sealed class NativeToolTests(NativePackedTool packed) : IClassFixture<Nat
     [Fact]
     public void Plot_draws_with_the_installed_binary_and_fails_before_training_with_the_binary_alone()
     {
-        string flowers = TestData.Path("csv", "flowers.csv");
+        string flowers = Repo.Csv("flowers.csv");
         string plot = Path.Combine(packed.Root, "loss.png");
         var drawn = packed.RunTool("train", flowers, "--target", "species", "--epochs", "3", "--quiet", "--plot", plot);
         Assert.True(drawn.Code == 0, drawn.Err);
