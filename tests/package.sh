@@ -2,7 +2,7 @@
 # The packages as a user gets them (tests/Backprop.PackageTests): `dotnet pack` of the library and the tool (one
 # package per platform), the tool installed into a temporary tool path and run, the library's symbols checked for
 # SourceLink, and the Native AOT package for linux-x64 packed, installed and run. Kept out of `dotnet test` because
-# packing takes minutes (about 6 on a 2-core machine). Native AOT links with clang and zlib: the script installs
+# packing takes minutes (8 to 10 on a busy 2-core machine). Native AOT links with clang and zlib: the script installs
 # Debian's clang and zlib1g-dev with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
