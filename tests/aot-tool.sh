@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The Native AOT tool package, as a release makes it and a user installs it. Packs Backprop.Cli as RID-specific tool
-# packages (-p:NativeTool=true: a Native AOT binary for linux-x64, the framework-dependent tool for any other platform,
-# and the top-level Backprop.Cli package that points to both), installs it into a temporary tool path, and fails unless
+# The Native AOT tool package, as a release makes it and a user installs it. Packs Backprop.Cli as the plain
+# `dotnet pack` does (the top-level package and one framework-dependent package per platform), then packs
+# Backprop.Cli.linux-x64 again as a Native AOT binary (-p:NativeTool=true -r linux-x64) over the plain one; installs
+# both sets into temporary tool paths, and fails unless
 #   - the builds print no warning at all (trim and AOT analysis included);
 #   - the installed command is the native binary and prints for `demo backprop` exactly what the framework-dependent
-#     tool (the plain `dotnet pack`, which CI's PackageTests install and run) prints; the "any" package's tool too;
+#     tool prints; the "any" package's tool too;
 #   - `train --plot` draws a chart, and the binary copied alone (without libSkiaSharp.so) fails before training with
 #     one line naming --plot and libSkiaSharp.so, exit code 2.
 # Then it times startup, the median of 20 runs of each tool. Needs linux-x64 with clang and zlib (Native AOT's
-# linker). Takes a few minutes. `dotnet test` checks most of this too (PackageTests, NativeToolTests); this script adds
-# the "any" package and the startup times, and shows every step.
+# linker). Takes a few minutes. tests/package.sh checks most of this too (PackageTests, NativeToolTests); this script
+# adds the release's order of packing and the startup times, and shows every step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $(uname -s) != Linux || $(uname -m) != x86_64 ]]; then
@@ -35,13 +36,14 @@ pack() { # into FOLDER, with the rest as arguments; each folder builds in its ow
   shift
   dotnet pack src/Backprop.Cli -c Release -o "$work/$into" --artifacts-path "$work/artifacts-$into" "$@" 2>&1 | tee -a "$work/pack.log"
 }
-echo "== packing Backprop.Cli $version (the Native AOT compile takes minutes)"
-pack native -p:NativeTool=true -r linux-x64
-pack native -p:NativeTool=true -r any
-pack native -p:NativeTool=true
+echo "== packing Backprop.Cli $version (one build per platform, then the Native AOT compile: minutes)"
 pack plain
+cp -r "$work/plain" "$work/native"
+pack native -p:NativeTool=true -r linux-x64
 if grep -E ': warning [A-Z]+[0-9]+' "$work/pack.log"; then fail "the builds printed the warnings above"; fi
 ls -l "$work/native" "$work/plain"
+cmp -s "$work/native/Backprop.Cli.linux-x64.$version.nupkg" "$work/plain/Backprop.Cli.linux-x64.$version.nupkg" \
+  && fail "the Native AOT pack did not replace the linux-x64 package"
 
 install() { # the packages in FOLDER into the tool path TOOLS, from a nuget.config that lists only FOLDER
   cat >"$work/$1.config" <<EOF
@@ -65,7 +67,7 @@ echo "== demo backprop through each tool"
 diff "$work/fdd.txt" "$work/aot.txt" || fail "the Native AOT tool prints something else for demo backprop"
 grep -qx 'Error:1.5055622665134859e-05' "$work/aot.txt" || fail "demo backprop does not end with the notes' error"
 mkdir "$work/any"
-unzip -q "$work/native/Backprop.Cli.any.$version.nupkg" -d "$work/any"
+unzip -q "$work/plain/Backprop.Cli.any.$version.nupkg" -d "$work/any"
 dotnet "$work/any/tools/net10.0/any/backprop.dll" demo backprop | diff "$work/fdd.txt" - || fail "the any package's tool prints something else"
 echo "the same $(wc -l <"$work/aot.txt") lines from the Native AOT tool, the framework-dependent tool and the any package"
 

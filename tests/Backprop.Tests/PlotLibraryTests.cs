@@ -5,7 +5,8 @@ namespace Backprop.Tests;
 /// <summary>
 /// <c>--plot</c> when the plotting native library cannot be loaded (a Native AOT binary copied alone): a one-line
 /// usage error naming --plot and the library, exit code 2, before any training, and nothing written. The missing
-/// library is simulated (<see cref="PlotLibrary.SimulateMissing"/>); tests/aot-tool.sh checks it with the real binary.
+/// library is simulated (<see cref="PlotLibrary.SimulateMissing"/>); tests/package.sh checks it with the real packages
+/// (the "any" package, and the Native AOT binary copied alone).
 /// </summary>
 public sealed class PlotLibraryTests : IDisposable
 {
@@ -27,6 +28,10 @@ public sealed class PlotLibraryTests : IDisposable
         Assert.Single(run.Err.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("backprop: --plot: ", run.Err);
         Assert.Contains(library + (OperatingSystem.IsWindows() ? ".dll" : OperatingSystem.IsMacOS() ? ".dylib" : ".so"), run.Err);
+        // Where the library does come with backprop: the platforms with a tool package of their own (the CLI project's
+        // ToolPackageRuntimeIdentifiers), and which platform this is.
+        Assert.Contains("(backprop's packages carry it for linux-x64, linux-arm64, linux-musl-x64, win-x64, win-arm64, osx-x64 and osx-arm64; "
+            + $"this is {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier})", run.Err);
         Assert.DoesNotContain("internal error", run.Err);
         Assert.Equal("", run.Out); // no data line, no epoch: training never started
         Assert.False(File.Exists(plot));

@@ -54,13 +54,43 @@ public sealed class TraceHtmlTests : IDisposable
             .Replace("{text}", _temp.Write("text.csv", "colour,size,y\nred,1,0\nblue,2,1\nred,,1\ngreen,3,0\n")))];
         var (terminal, html) = TraceAndPage(args);
 
-        // Expected: the terminal's own steps, in order, expression and text alike.
+        // Expected: the terminal's own steps, in order, expression and text alike. The two are made from the same
+        // records (TraceStep), so this checks the page's writing of them; that the records hold the right numbers is
+        // Notes_page_steps_show_the_notes_printed_values's check, against the notes themselves.
         var expected = TraceTests.Steps(terminal);
         var steps = Data(html).GetProperty("steps").EnumerateArray()
             .Select(s => (s.GetProperty("expression").GetString()!, s.GetProperty("text").GetString()!)).ToList();
         Assert.Equal(expected, steps);
         Assert.Contains(steps, s => s.Item1.StartsWith("weight_delta_0_1", StringComparison.Ordinal));
         Assert.Equal(terminal.Split('\n')[0], Data(html).GetProperty("network").GetString());
+    }
+
+    [Fact]
+    public void Notes_page_steps_show_the_notes_printed_values()
+    {
+        // Expected, independent of the trace code: every value the notes print in "One iteration of backprop"
+        // (Data/notes/chapter6.txt), read from the notes: a code block ending with a bare name, then its printed value.
+        string notes = TestData.Notes.Replace("\r", "");
+        int from = notes.IndexOf("### One iteration of backprop", StringComparison.Ordinal);
+        string section = notes[from..notes.IndexOf("\n### ", from + 1, StringComparison.Ordinal)];
+        var blocks = Regex.Matches(section, "```\n(.*?)\n```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+        var printed = new List<(string Name, string Value)>();
+        for (int i = 0; i + 1 < blocks.Count; i++)
+            if (Regex.IsMatch(blocks[i + 1], @"^(array\(|-?\d)"))
+                printed.Add((blocks[i].Split('\n')[^1].Trim(), blocks[++i]));
+        // The notes' data are integer arrays (array([[1, 0, 1]])) where the page's, read from a CSV file, are floats: those
+        // two (layer_0 and the goal) are left out. The rest: 12 values, in the notes' order.
+        printed.RemoveAll(p => p.Name is "walk_stop[0:1]" or "layer_0");
+        Assert.Equal(["weights_0_1", "weights_1_2", "layer_1", "layer_2", "layer_2_error", "layer_2_delta", "layer_1_delta", "layer_1_delta",
+            "weight_delta_1_2", "weight_delta_0_1", "weights_1_2", "weights_0_1"], printed.Select(p => p.Name));
+
+        // The page's steps that show those variables (its "error" is the notes' layer_2_error), in the page's order.
+        var shown = Data(TraceAndPage(NotesTrace()).Html).GetProperty("steps").EnumerateArray()
+            .Select(s => (Name: Regex.Match(s.GetProperty("expression").GetString()!, "^[a-z_0-9]+").Value, Value: s.GetProperty("text").GetString()!))
+            .Select(s => s with { Name = s.Name == "error" ? "layer_2_error" : s.Name })
+            .Where(s => printed.Any(p => p.Name == s.Name)).ToList();
+        static string C(string s) => Regex.Replace(s.Replace("\n", " "), @"\s+", " ").Replace("[ ", "[");   // numpy's padding differs with the digits
+        Assert.Equal(printed.Select(p => (p.Name, C(p.Value))), shown.Select(s => (s.Name, C(s.Value))));
     }
 
     [Fact]

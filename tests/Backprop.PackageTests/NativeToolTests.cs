@@ -1,13 +1,13 @@
 using System.IO.Compression;
 using System.Xml.Linq;
 
-namespace Backprop.Tests;
+namespace Backprop.PackageTests;
 
 /// <summary>
 /// The Native AOT tool package for linux-x64, packed, installed and run (<see cref="NativePackedTool"/>): the build is
 /// warning-free (trim and AOT analysis included), the installed command is a native binary that prints what the CLI
 /// prints, and <c>--plot</c> without the plotting library beside the binary fails before training. tests/aot-tool.sh
-/// does the same by hand, with the "any" package, and times startup.
+/// does the same by hand, beside the plain packages, and times startup.
 /// </summary>
 public sealed class NativeToolTests(NativePackedTool packed) : IClassFixture<NativePackedTool>
 {
@@ -33,9 +33,12 @@ public sealed class NativeToolTests(NativePackedTool packed) : IClassFixture<Nat
 
         using (var top = ZipFile.OpenRead(Package($"Backprop.Cli.{packed.Version}.nupkg")))
         {
+            // The same top-level package as the plain `dotnet pack` makes (PackageTests): one package per platform.
             var rids = Xml(top, "tools/any/any/DotnetToolSettings.xml").Descendants("RuntimeIdentifierPackage")
                 .Select(p => $"{p.Attribute("RuntimeIdentifier")?.Value}={p.Attribute("Id")?.Value}").ToArray();
-            Assert.Equal(new[] { "linux-x64=Backprop.Cli.linux-x64", "any=Backprop.Cli.any" }, rids);
+            Assert.Equal(["linux-x64=Backprop.Cli.linux-x64", "linux-arm64=Backprop.Cli.linux-arm64", "linux-musl-x64=Backprop.Cli.linux-musl-x64",
+                "win-x64=Backprop.Cli.win-x64", "win-arm64=Backprop.Cli.win-arm64", "osx-x64=Backprop.Cli.osx-x64", "osx-arm64=Backprop.Cli.osx-arm64",
+                "any=Backprop.Cli.any"], rids);
         }
         using var native = ZipFile.OpenRead(Package($"Backprop.Cli.linux-x64.{packed.Version}.nupkg"));
         var command = Xml(native, "tools/any/linux-x64/DotnetToolSettings.xml").Descendants("Command").Single();
@@ -56,7 +59,7 @@ public sealed class NativeToolTests(NativePackedTool packed) : IClassFixture<Nat
         Assert.Equal(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }, head);
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(Binary)!, "backprop.dll")));
 
-        var expected = CliTests.Run("demo", "backprop");
+        var expected = Repo.Cli("demo", "backprop");
         var (code, output, err) = packed.RunTool("demo", "backprop");
         Assert.True(code == 0, $"exit code {code}: {err}");
         Assert.Equal("", err);
@@ -66,7 +69,7 @@ public sealed class NativeToolTests(NativePackedTool packed) : IClassFixture<Nat
     [Fact]
     public void Plot_draws_with_the_installed_binary_and_fails_before_training_with_the_binary_alone()
     {
-        string flowers = TestData.Path("csv", "flowers.csv");
+        string flowers = Repo.Csv("flowers.csv");
         string plot = Path.Combine(packed.Root, "loss.png");
         var drawn = packed.RunTool("train", flowers, "--target", "species", "--epochs", "3", "--quiet", "--plot", plot);
         Assert.True(drawn.Code == 0, drawn.Err);
@@ -82,6 +85,7 @@ public sealed class NativeToolTests(NativePackedTool packed) : IClassFixture<Nat
         Assert.Single(err.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("backprop: --plot: ", err);
         Assert.Contains("libSkiaSharp.so", err);
+        Assert.Contains("(backprop's packages carry it for linux-x64, linux-arm64, linux-musl-x64, win-x64, win-arm64, osx-x64 and osx-arm64; this is linux-x64)", err);
         Assert.Equal("", output); // nothing trained
         Assert.False(File.Exists(lost));
     }

@@ -2,14 +2,16 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Backprop.Tests;
+namespace Backprop.PackageTests;
 
 /// <summary>
-/// The two packages made as a user makes them (<c>dotnet pack</c> of src/Backprop and src/Backprop.Cli, Release), and
-/// the tool installed from them as a user installs it (<c>dotnet tool install --tool-path</c>). Everything happens in
-/// a temporary folder of its own: the build output goes there (<c>--artifacts-path</c>, nothing is written into the
-/// repository), the tool goes into a tool path there (no global install), and a nuget.config there lists only the
-/// packed folder, so no other source (and no other run's package) can be picked. Made once for <see cref="PackageTests"/>.
+/// The packages made as a user makes them (<c>dotnet pack</c> of src/Backprop and src/Backprop.Cli, Release: the
+/// library, its symbols, and the tool's top-level package with one package per platform), packed as CI packs them
+/// (the environment variable CI=true: deterministic paths), and the tool installed from them as a user installs it
+/// (<c>dotnet tool install --tool-path</c>). Everything happens in a temporary folder of its own: the build output goes
+/// there (<c>--artifacts-path</c>, nothing is written into the repository), the tool goes into a tool path there (no
+/// global install), and a nuget.config there lists only the packed folder, so no other source (and no other run's
+/// package) can be picked. Made once for <see cref="PackageTests"/>.
 /// </summary>
 public class PackedTool : IDisposable
 {
@@ -33,7 +35,7 @@ public class PackedTool : IDisposable
         {
             // No build server (MSBuild nodes, the compiler server) is left running after the test.
             var run = Run(Dotnet, ["pack", Path.Combine(Repository, pack[0]), "-c", "Release", "-o", Packages, "--artifacts-path", artifacts,
-                "--disable-build-servers", .. pack[1..]]);
+                "--disable-build-servers", .. pack[1..]], new() { ["CI"] = "true" });
             if (run.Code != 0) throw new InvalidOperationException($"dotnet pack {string.Join(' ', pack)} failed:\n{run.Out}{run.Err}");
             output.Append(run.Out).Append(run.Err);
         }
@@ -66,22 +68,14 @@ public class PackedTool : IDisposable
     /// <summary>The tool path the tool was installed into.</summary>
     public string Tools { get; }
 
-    /// <summary>What the two <c>dotnet pack</c> runs printed.</summary>
+    /// <summary>What the <c>dotnet pack</c> runs printed.</summary>
     public string PackOutput { get; }
 
     /// <summary>What <c>dotnet tool install</c> printed.</summary>
     public string InstallOutput { get; }
 
-    /// <summary>The repository's root (the folder with Backprop.slnx), found upwards from the test assembly.</summary>
-    public static string Repository
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Backprop.slnx"))) return dir.FullName;
-            throw new InvalidOperationException($"no Backprop.slnx above {AppContext.BaseDirectory}");
-        }
-    }
+    /// <summary>The repository's root (the folder with Backprop.slnx).</summary>
+    public static string Repository => Repo.Root;
 
     /// <summary>The dotnet that runs these tests (set by <c>dotnet test</c>), or the one on the PATH.</summary>
     public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
@@ -90,12 +84,14 @@ public class PackedTool : IDisposable
     public (int Code, string Out, string Err) RunTool(params string[] args) => Run(Path.Combine(Tools, "backprop"), args);
 
     /// <summary>
-    /// Runs <paramref name="file"/> to its end (10 minutes at most) with the output captured; it returns when the
-    /// process exits, even if something it started still holds the output open.
+    /// Runs <paramref name="file"/> to its end (10 minutes at most) with the output captured, and with
+    /// <paramref name="environment"/> added to its environment; it returns when the process exits, even if something
+    /// it started still holds the output open.
     /// </summary>
-    public static (int Code, string Out, string Err) Run(string file, string[] args)
+    public static (int Code, string Out, string Err) Run(string file, string[] args, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         // The installed tool's launcher finds the runtime that runs these tests.
