@@ -87,8 +87,8 @@ public sealed record Recipe
     public Precision? Precision { get; init; }
 
     /// <summary>
-    /// Threads, and how products round (default <see cref="Backprop.Compute.Default"/>: every core, fused multiply-adds;
-    /// <see cref="Notes"/> uses <see cref="Backprop.Compute.Numpy"/>, numpy's rounding, for the notes' digits).
+    /// Threads, and how products round (default <see cref="Tensors.Compute.Default"/>: every core, fused multiply-adds;
+    /// <see cref="Notes"/> uses <see cref="Tensors.Compute.Numpy"/>, numpy's rounding, for the notes' digits).
     /// </summary>
     public Compute? Compute { get; init; }
 
@@ -99,8 +99,8 @@ public sealed record Recipe
     /// </summary>
     public static Recipe Notes { get; } = new()
     {
-        Activation = Backprop.Activation.Relu,
-        Output = Backprop.Activation.Identity,
+        Activation = Layers.Activation.Relu,
+        Output = Layers.Activation.Identity,
         Loss = LossKind.Sse,
         Optimizer = Training.Optimizer.Sgd,
         Batch = Batching.Stochastic,
@@ -110,7 +110,7 @@ public sealed record Recipe
         Shuffle = false,
         Normalize = NormalizationKind.None,
         Precision = Tensors.Precision.F64,
-        Compute = Backprop.Compute.Numpy,
+        Compute = Tensors.Compute.Numpy,
     };
 
     /// <summary>
@@ -146,7 +146,7 @@ public sealed record Recipe
         }
 
         var hidden = PickRef(Hidden, [64], "layers", "64");
-        var activation = Pick(Activation, Backprop.Activation.Relu, "activation", Vocabulary.Name);
+        var activation = Pick(Activation, Layers.Activation.Relu, "activation", Vocabulary.Name);
         var loss = Pick(Loss, classes ? LossKind.CrossEntropy : LossKind.Mse, "loss", Vocabulary.Name);
         var output = Pick(Output, LossCatalog.DefaultOutput(loss, classes, train.Targets.Columns), "output", Vocabulary.Name);
         var optimizer = PickRef(Optimizer, Training.Optimizer.Adam, "optimizer", "adam");
@@ -155,8 +155,8 @@ public sealed record Recipe
         // Enough epochs that the weights get at least 1000 updates (small data trains for longer), 20 at least.
         int batchesPerEpoch = (examples + batch.SizeFor(examples) - 1) / batch.SizeFor(examples);
         int epochs = Pick(Epochs, Math.Max(20, (1000 + batchesPerEpoch - 1) / batchesPerEpoch), "epochs", e => e.ToString(CultureInfo.InvariantCulture));
-        var init = PickRef(Init, activation == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier, "init",
-            activation == Backprop.Activation.Relu ? "he" : "xavier");
+        var init = PickRef(Init, activation == Layers.Activation.Relu ? Initializer.He : Initializer.Xavier, "init",
+            activation == Layers.Activation.Relu ? "he" : "xavier");
         uint seed = Pick(Seed, 1u, "seed", s => s.ToString(CultureInfo.InvariantCulture));
         var normalize = Pick(Normalize, train.IsImages ? NormalizationKind.None : NormalizationKind.Standard, "normalize", Vocabulary.Name);
         var precision = Pick(Precision, Tensors.Precision.F32, "precision", Vocabulary.Name);
@@ -183,7 +183,7 @@ public sealed record Recipe
         ArgumentNullException.ThrowIfNull(data);
         if (Task is TaskKind task) return task;
         // A loss or output for numbers says what the whole numbers are (the notes' sse on 0/1 targets, a sigmoid with binary cross-entropy).
-        bool numbers = Loss is { } loss && LossCatalog.ReadsNumbers(loss) || Output is Backprop.Activation.Identity or Backprop.Activation.Sigmoid;
+        bool numbers = Loss is { } loss && LossCatalog.ReadsNumbers(loss) || Output is Layers.Activation.Identity or Layers.Activation.Sigmoid;
         return data.InferredTask is { Task: TaskKind.Classification } && numbers ? TaskKind.Regression : data.Task;
     }
 
@@ -196,7 +196,7 @@ public sealed record Recipe
             throw new RecipeException("activation", $"{Vocabulary.Name(Activation.Value)} is not a hidden activation; hidden layers take {string.Join(", ", Activations.HiddenNames)}.");
         if (!Activations.OutputNames.Contains(Vocabulary.Name(Output!.Value)))
             throw new RecipeException("output", $"{Vocabulary.Name(Output.Value)} is not an output activation; outputs take {string.Join(", ", Activations.OutputNames)}.");
-        if (Output == Backprop.Activation.Softmax && train.Targets.Columns < 2)
+        if (Output == Layers.Activation.Softmax && train.Targets.Columns < 2)
             throw new RecipeException("output", "softmax needs at least two outputs; a single target column of numbers takes identity or sigmoid.");
         Setting("loss", () => LossCatalog.CheckOutput(Loss!.Value, Output.Value));
         if (LossCatalog.TargetProblem(Loss!.Value, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
@@ -315,7 +315,7 @@ public sealed record Recipe
                     Conflict = (given, value ?? ""),
                 };
         }
-        var compute = checkpoint.Recipe.Compute! with { Threads = (Compute ?? Backprop.Compute.Default).Threads };
+        var compute = checkpoint.Recipe.Compute! with { Threads = (Compute ?? Tensors.Compute.Default).Threads };
         return checkpoint.Recipe with { Epochs = Epochs ?? checkpoint.Recipe.Epochs, Compute = compute };
     }
 
@@ -351,12 +351,12 @@ public sealed record Recipe
     /// <summary>The network this (resolved) recipe builds for <paramref name="inputs"/> inputs and <paramref name="outputs"/> outputs.</summary>
     public NetworkSpec SpecFor(int inputs, int outputs) => new(inputs, Hidden ?? [64], outputs)
     {
-        HiddenActivation = Activation ?? Backprop.Activation.Relu,
-        OutputActivation = Output ?? Backprop.Activation.Identity,
+        HiddenActivation = Activation ?? Layers.Activation.Relu,
+        OutputActivation = Output ?? Layers.Activation.Identity,
         Bias = Bias ?? true,
-        Init = Init ?? ((Activation ?? Backprop.Activation.Relu) == Backprop.Activation.Relu ? Initializer.He : Initializer.Xavier),
+        Init = Init ?? ((Activation ?? Layers.Activation.Relu) == Layers.Activation.Relu ? Initializer.He : Initializer.Xavier),
         Dropout = Dropout,
-        Compute = Compute ?? Backprop.Compute.Default,
+        Compute = Compute ?? Tensors.Compute.Default,
     };
 
     // Sizes are checked before anything is allocated: every weight matrix must fit in one array, and the network with

@@ -16,7 +16,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     /// Where trace, explain and gradcheck start: a look inside the network as the notes build it (float64 with numpy's
     /// rounding, plain gradient descent, no bias), at its initial weights unless --epochs says otherwise.
     /// </summary>
-    public static Recipe LookInside { get; } = new() { Optimizer = Training.Optimizer.Sgd, Precision = Tensors.Precision.F64, Compute = Backprop.Compute.Numpy, Epochs = 0, Bias = false };
+    public static Recipe LookInside { get; } = new() { Optimizer = Training.Optimizer.Sgd, Precision = Tensors.Precision.F64, Compute = Tensors.Compute.Numpy, Epochs = 0, Bias = false };
 
     public Option<string?> Target { get; } = new("--target") { Description = "The output column(s) of a CSV file: COL[,COL...]. One column of labels becomes classes." };
     public Option<string?> Task { get; } = new("--task") { Description = inferClasses
@@ -46,7 +46,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
     public Option<string?> Dropout { get; } = new("--dropout") { Description = "Probability of dropping each hidden activation while training, 0 to below 1." };
     public Option<string?> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after PATIENCE epochs without a better validation loss, keeping the best weights." };
     public Option<string?> Precision { get; } = new("--precision") { Description = $"f64 or f32 (fast). Default {(preset.Precision is { } p ? Vocabulary.Name(p) : "f32")}." };
-    public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Backprop.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
+    public Option<string?> Rounding { get; } = new("--rounding") { Description = $"How float64 products round each multiply-add: fused (one rounding, fast, as BLAS) or numpy (a multiply then an add: numpy's digits). Default {((preset.Compute ?? Tensors.Compute.Default).Float64 == Summation.Fused ? "fused" : "numpy")}." };
     public Option<string?> Threads { get; } = new("--threads") { Description = "Threads for matrix products, batch gathering and large weight updates (results do not depend on it); at most the number of cores. Default all cores." };
     public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this file." + WrittenAs };
     public Option<string?> History { get; } = new("--history") { Description = $"Write one CSV row an epoch, as each ends: {HistoryCsv.Header} (lr: the learning rate the epoch used). A device, a named pipe or /dev/stdout works too." };
@@ -87,7 +87,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
 
         var optimizer = Ref(Optimizer, Training.Optimizer.Parse);
         bool biasGiven = result.GetResult(Bias) is { Implicit: false };
-        var compute = preset.Compute ?? Backprop.Compute.Default;
+        var compute = preset.Compute ?? Tensors.Compute.Default;
         var notes = new List<string>();
         if (Value(Threads, t => Count(t, min: 1)) is int threads)
         {

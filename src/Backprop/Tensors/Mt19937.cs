@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// The 32-bit Mersenne Twister (Matsumoto and Nishimura, 1998) exactly as numpy's

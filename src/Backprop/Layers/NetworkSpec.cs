@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// The shape of a multi-layer perceptron: inputs, hidden sizes, outputs, activations, bias, initial weights.
@@ -14,7 +14,7 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
 
     /// <summary>
     /// The notes' network (Grokking Deep Learning, chapter 6): relu hidden layers, an identity output, no biases,
-    /// weights drawn as <c>2 * np.random.random(shape) - 1</c>, and numpy's rounding (<see cref="Backprop.Compute.Numpy"/>).
+    /// weights drawn as <c>2 * np.random.random(shape) - 1</c>, and numpy's rounding (<see cref="Tensors.Compute.Numpy"/>).
     /// The demos use it to print the notes' numbers.
     /// </summary>
     public static NetworkSpec Notes(int inputs, IReadOnlyList<int> hidden, int outputs) => new(inputs, hidden, outputs)
@@ -59,8 +59,8 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<int> Hidden, int Outp
     public double Dropout { get; init; }
 
     /// <summary>
-    /// How the built network computes (default <see cref="Backprop.Compute.Default"/>: all cores, fused multiply-adds;
-    /// <see cref="Notes"/> uses <see cref="Backprop.Compute.Numpy"/>, numpy's rounding in float64). It is not the
+    /// How the built network computes (default <see cref="Tensors.Compute.Default"/>: all cores, fused multiply-adds;
+    /// <see cref="Notes"/> uses <see cref="Tensors.Compute.Numpy"/>, numpy's rounding in float64). It is not the
     /// network's shape: a model file does not keep it, and two specs that differ only here are equal.
     /// </summary>
     public Compute Compute { get; init; } = Compute.Default;

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Where a <see cref="NumpyRandom"/> stream stands, as numpy's <c>RandomState.get_state()</c> gives it:

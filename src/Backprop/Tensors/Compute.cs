@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Where and how a network's arithmetic runs: how many threads its large products and updates may use, and how its

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// A stack of blocks (dense weights, activation, dropout) that learns by backpropagation. Forward runs the blocks in

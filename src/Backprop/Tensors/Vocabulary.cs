@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// The names the command line's flags, model files and checkpoints give the library's settings, for any of its enums:

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// A bit-for-bit reproduction of numpy's legacy random stream (<c>np.random.seed(n)</c>,

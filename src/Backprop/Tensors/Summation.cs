@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>How a matrix product rounds each step c += a·b of its sums.</summary>
 public enum Summation

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>Activations by name: relu, sigmoid, tanh (hidden), identity, sigmoid, softmax (output).</summary>
 public static class Activations
