@@ -52,7 +52,7 @@ public sealed class Dataset
     /// or null when the data left no choice open (text labels, fractions, several columns) or the task was given. It stays
     /// with the data through <see cref="ForTask"/>, <see cref="Split"/> and <see cref="Take"/>.
     /// </summary>
-    public InferredTask? InferredTask { get; init; }
+    internal InferredTask? InferredTask { get; init; }
 
     /// <summary>What the targets are: <see cref="TaskKind.Classification"/> when <see cref="ClassNames"/> is set, else <see cref="TaskKind.Regression"/>.</summary>
     public TaskKind Task => ClassNames is null ? TaskKind.Regression : TaskKind.Classification;

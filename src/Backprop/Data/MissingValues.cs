@@ -6,7 +6,7 @@ namespace Backprop.Data;
 /// numpy's <c>np.nanmean</c> and <c>np.nanmedian</c> compute them: learned on training data only, then applied to
 /// it and to any other data (validation, test, prediction), so that all of them are filled the same way.
 /// </summary>
-public static class MissingValues
+internal static class MissingValues
 {
     /// <summary>
     /// <paramref name="train"/>'s schema with each numeric column's fill: the mean (sum over count, in row order) or

@@ -37,4 +37,4 @@ internal static class TaskKinds
 }
 
 /// <summary>How a loader read a single target column of whole numbers when no task was given: as <paramref name="Task"/>, because of <paramref name="Reason"/> ("column 'digit' holds 10 distinct whole numbers").</summary>
-public sealed record InferredTask(TaskKind Task, string Reason);
+internal sealed record InferredTask(TaskKind Task, string Reason);

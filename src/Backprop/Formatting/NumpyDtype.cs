@@ -1,7 +1,7 @@
 namespace Backprop.Formatting;
 
 /// <summary>The numpy element types the formatter knows how to print.</summary>
-public enum NumpyDtype
+internal enum NumpyDtype
 {
     /// <summary>numpy.float64 (implied in repr, no dtype suffix).</summary>
     Float64,

@@ -3,7 +3,7 @@ using System.Text;
 namespace Backprop.Formatting;
 
 /// <summary>numpy 1.24's <c>repr(arr)</c> and <c>str(arr)</c> with the default print options.</summary>
-public static class NumpyFormat
+internal static class NumpyFormat
 {
     private const int LineWidth = 75;
     private const int Threshold = 1000;

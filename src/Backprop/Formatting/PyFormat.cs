@@ -1,7 +1,7 @@
 namespace Backprop.Formatting;
 
 /// <summary>Python/numpy scalar float formatting: <c>repr(float)</c> and <c>str(np.float32(x))</c>.</summary>
-public static class PyFormat
+internal static class PyFormat
 {
     /// <summary>Python's <c>repr(float)</c> (same as <c>str(np.float64(x))</c>), e.g. "2.0", "0.1", "1.5055622665134859e-05".</summary>
     public static string Repr(double value) => Scalar(value, single: false);

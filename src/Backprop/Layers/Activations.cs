@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Layers;
 
 /// <summary>Activations by name: relu, sigmoid, tanh (hidden), identity, sigmoid, softmax (output).</summary>
-public static class Activations
+internal static class Activations
 {
     /// <summary>The activations a hidden layer can have.</summary>
     public static IReadOnlyList<string> HiddenNames { get; } = ["relu", "sigmoid", "tanh"];

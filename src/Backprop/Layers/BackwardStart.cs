@@ -4,7 +4,7 @@ namespace Backprop.Layers;
 /// Where backpropagation starts: a choice made by name, from the loss and the output activation
 /// (<see cref="ILoss{T}.FusedOutput"/>, <see cref="Network{T}.StartFor"/>).
 /// </summary>
-public enum BackwardStart
+internal enum BackwardStart
 {
     /// <summary>
     /// The loss's delta at the output (the notes' <c>layer_2_delta = layer_2 - goal</c> for squared error), carried

@@ -79,7 +79,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Activation OutputActivation => _blocks[^1].Activation;
 
     /// <summary>Where backpropagation starts for <paramref name="loss"/>: below the output activation when the loss names it as its fused output (softmax for cross-entropy, sigmoid for binary cross-entropy), else at the output.</summary>
-    public BackwardStart StartFor(ILoss<T> loss) =>
+    internal BackwardStart StartFor(ILoss<T> loss) =>
         loss.FusedOutput is { } fused && fused == OutputActivation ? BackwardStart.BelowOutputActivation : BackwardStart.AtOutput;
 
     /// <summary>input (B, in) -> output (B, out). The result is the last block's buffer: copy it to keep it past the next call.</summary>

@@ -4,7 +4,7 @@ namespace Backprop.Layers;
 
 /// <summary>The notes' relu: <c>(x &gt; 0) * x</c> forward, <c>delta * relu2deriv(output)</c> backward.</summary>
 /// <remarks>Both multiply by a 0/1 mask rather than select, so negative inputs give -0, as numpy prints them.</remarks>
-public sealed class Relu<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Relu<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
     public override Activation Kind => Activation.Relu;

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Layers;
 
 /// <summary>The logistic function 1 / (1 + e^-x); its derivative, written in terms of the output y, is y (1 - y).</summary>
-public sealed class Sigmoid<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Sigmoid<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
     public override Activation Kind => Activation.Sigmoid;

@@ -7,7 +7,7 @@ namespace Backprop.Layers;
 /// Softmax over each row: e^(x - max) / sum. Backward applies the full Jacobian, y ⊙ (d - (d·y)); with
 /// cross-entropy the network skips it and starts from prediction - target instead (<see cref="BackwardStart"/>).
 /// </summary>
-public sealed class Softmax<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Softmax<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
     public override Activation Kind => Activation.Softmax;

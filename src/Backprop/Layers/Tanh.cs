@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Layers;
 
 /// <summary>The hyperbolic tangent; its derivative, written in terms of the output y, is 1 - y².</summary>
-public sealed class Tanh<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Tanh<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
     public override Activation Kind => Activation.Tanh;

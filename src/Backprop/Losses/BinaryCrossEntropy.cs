@@ -6,7 +6,7 @@ namespace Backprop.Losses;
 /// Binary cross-entropy, -Σ y log p + (1 - y) log(1 - p), for independent probabilities from a sigmoid; with
 /// <see cref="ClassWeights"/>, each row's loss and delta times its row's class weight (see <see cref="Losses.ClassWeights"/>).
 /// </summary>
-public sealed class BinaryCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class BinaryCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private static readonly T Floor = T.CreateChecked(1e-12);
     private readonly RowWeights<T>? _weights;

@@ -6,7 +6,7 @@ namespace Backprop.Losses;
 /// Categorical cross-entropy, -Σ target · log(prediction), for probabilities from a softmax and one-hot targets;
 /// with <see cref="ClassWeights"/>, each row's loss and delta times its row's class weight (see <see cref="Losses.ClassWeights"/>).
 /// </summary>
-public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     // log(0) is -inf; a prediction is held at least this far from 0 so that one confident mistake gives a large, finite loss.
     private static readonly T Floor = T.CreateChecked(1e-12);

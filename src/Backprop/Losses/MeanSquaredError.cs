@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Losses;
 
 /// <summary>Mean squared error: the mean of (prediction - target)² over a row's outputs; delta = 2 (prediction - target) / outputs.</summary>
-public sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
     public LossKind Kind => LossKind.Mse;

@@ -6,7 +6,7 @@ namespace Backprop.Losses;
 /// The notes' error: sum of (prediction - goal)² over a row's outputs; delta = prediction - goal, which is the
 /// derivative of half that error (<see cref="DeltaScale"/> = ½), as in the notes.
 /// </summary>
-public sealed class SquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class SquaredError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
     public LossKind Kind => LossKind.Sse;

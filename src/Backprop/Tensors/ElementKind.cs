@@ -5,7 +5,7 @@ using Backprop.Formatting;
 namespace Backprop.Tensors;
 
 /// <summary>What a matrix's elements stand for, as numpy's dtype would say: it changes printing only.</summary>
-public enum ElementKind
+internal enum ElementKind
 {
     /// <summary>Floating-point values (numpy float64 or float32).</summary>
     Float,

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace Backprop.Tensors;
 
 /// <summary>Element-wise kernels on spans that numpy's results depend on to the last digit.</summary>
-public static class Elementwise
+internal static class Elementwise
 {
     /// <summary>
     /// numpy's float summation: +0 plus numpy's pairwise sum (8 running partial sums in blocks of up to 128,

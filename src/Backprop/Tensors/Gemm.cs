@@ -14,7 +14,7 @@ namespace Backprop.Tensors;
 /// blocking and any thread count (up to <see cref="Compute.Threads"/>), so a result does not depend on the size of
 /// the product, the processor's vector width or the number of threads.
 /// </remarks>
-public static class Gemm
+internal static class Gemm
 {
     /// <summary>c (m,n) = a (m,k) · b (k,n).</summary>
     public static void Multiply<T>(Compute compute, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)

@@ -31,7 +31,7 @@ public sealed partial class Matrix<TFloat> : IRowSource<TFloat> where TFloat : u
     public int Rank { get; }
 
     /// <summary>What the elements stand for (float, integer, boolean); it affects printing only.</summary>
-    public ElementKind Kind { get; init; } = ElementKind.Float;
+    internal ElementKind Kind { get; init; } = ElementKind.Float;
 
     /// <summary>Creates a zero-filled matrix of the given shape.</summary>
     public Matrix(int rows, int columns) : this(rows, columns, 2) { }

@@ -3,4 +3,4 @@ using System.Numerics;
 namespace Backprop.Tensors;
 
 /// <summary>Thrown when two arrays' shapes do not fit an operation; the message names both shapes.</summary>
-public sealed class ShapeMismatchException(string message) : ArgumentException(message);
+internal sealed class ShapeMismatchException(string message) : ArgumentException(message);

@@ -21,7 +21,7 @@ namespace Backprop.Training;
 /// be below the smallest normal number; and v becomes 0 where it is below the smallest normal number. It is plain
 /// arithmetic, the same on every instruction set, and it changes nothing in a run where no value is subnormal.
 /// </remarks>
-public sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Adam<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<Parameter<T>, (T[] M, T[] V)> _moments = [];
     private int _step;

@@ -1,7 +1,7 @@
 namespace Backprop.Training;
 
 /// <summary>The same rate every epoch (the default, and the notes' way).</summary>
-public sealed record ConstantSchedule : LearningRateSchedule
+internal sealed record ConstantSchedule : LearningRateSchedule
 {
     /// <inheritdoc/>
     public override string Name => "constant";

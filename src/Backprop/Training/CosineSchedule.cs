@@ -7,7 +7,7 @@ namespace Backprop.Training;
 /// rate · (1 + cos(π e / T)) / (1 + cos(π (e-1) / T)) after epoch e. The last epoch's rate is small but above 0.
 /// </summary>
 /// <remarks>The rates depend on the number of epochs: a run resumed from a checkpoint must keep it.</remarks>
-public sealed record CosineSchedule : LearningRateSchedule
+internal sealed record CosineSchedule : LearningRateSchedule
 {
     /// <inheritdoc/>
     public override string Name => "cosine";

@@ -13,7 +13,7 @@ namespace Backprop.Training;
 /// A layer is looked at only until one of its units is seen on in the epoch: a network that learns has one in its
 /// first batch, so the look costs one scan of one batch's output a layer an epoch.
 /// </remarks>
-public sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class DeadLayerWatch<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ActivationLayer<T>[] _relus;
     private readonly int[] _layers;

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Training;
 
 /// <summary>Runs a network over a dataset in evaluation mode (no dropout, no updates), in chunks to bound memory: loss, classes, and regression errors.</summary>
-public static class Evaluation
+internal static class Evaluation
 {
     /// <summary>Evaluates <paramref name="network"/> on inputs x (n, in) and targets y (n, out).</summary>
     public static EvaluationResult Run<T>(Network<T> network, ILoss<T> loss, IRowSource<T> x, Matrix<T> y, int chunkRows = 1000)

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Training;
 
 /// <summary>Accuracy and its relatives, for networks that predict classes.</summary>
-public static class Metrics
+internal static class Metrics
 {
     /// <summary>
     /// The class a row stands for: the index of its largest value (first on ties), or for a single column,

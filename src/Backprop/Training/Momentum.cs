@@ -10,7 +10,7 @@ namespace Backprop.Training;
 /// below the smallest normal number is set to zero instead of decaying through subnormal numbers (slow on x64); a run
 /// with no subnormal value is unchanged.
 /// </remarks>
-public sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Momentum<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<Parameter<T>, T[]> _velocity = [];
     private T _tiny;

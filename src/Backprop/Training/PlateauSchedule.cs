@@ -8,7 +8,7 @@ namespace Backprop.Training;
 /// a loss is better when below best · (1 - 1e-4); after a reduction the count of bad epochs starts again (no
 /// cooldown); the rate has no floor but is not reduced when the change would be 1e-8 or less.
 /// </summary>
-public sealed record PlateauSchedule : LearningRateSchedule
+internal sealed record PlateauSchedule : LearningRateSchedule
 {
     /// <summary>PyTorch's relative threshold: a loss must be below best · (1 - Threshold) to count as better.</summary>
     public const double Threshold = 1e-4;

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Training;
 
 /// <summary>The notes' plain gradient descent: <c>weights -= alpha * weight_delta</c>.</summary>
-public sealed class Sgd<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class Sgd<T> : IResumableOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T _alpha;
 

@@ -7,7 +7,7 @@ namespace Backprop.Training;
 /// <c>StepLR(step_size=EVERY, gamma=FACTOR)</c>: epoch e's rate is the initial rate multiplied by FACTOR once for each
 /// multiple of EVERY below e, one multiplication at a time (PyTorch's digits, not a power's).
 /// </summary>
-public sealed record StepSchedule : LearningRateSchedule
+internal sealed record StepSchedule : LearningRateSchedule
 {
     /// <summary>A step schedule: every <paramref name="every"/> epochs (1 or more) the rate is multiplied by <paramref name="factor"/> (above 0, below 1).</summary>
     /// <exception cref="ArgumentOutOfRangeException">EVERY below 1, or FACTOR not above 0 and below 1.</exception>
