@@ -43,6 +43,6 @@ public static class CheckpointFile
     internal static Checkpoint Read(string path, Stream file)
     {
         byte[] body = ChecksummedFile.ReadBody(path, file, Kind);
-        return JsonBody.Read(path, body, JsonBody.Indented.CheckpointJson, "checkpoint", maxDepth: 8, dto => dto.ToCheckpoint());
+        return JsonBody.Read(path, body, c => c.CheckpointJson, "checkpoint", maxDepth: 8, dto => dto.ToCheckpoint());
     }
 }

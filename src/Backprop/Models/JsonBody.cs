@@ -8,7 +8,7 @@ using Backprop.Data;
 namespace Backprop.Models;
 
 /// <summary>The source-generated (AOT-safe) serialization of the bodies of model files and checkpoints: <see cref="ModelJson"/>, <see cref="CheckpointJson"/>.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(NumberConverter)])]
 [JsonSerializable(typeof(ModelJson))]
 [JsonSerializable(typeof(CheckpointJson))]
 internal sealed partial class BodyJsonContext : JsonSerializerContext;
@@ -40,11 +40,14 @@ internal sealed class NumbersConverter : JsonConverter<Numbers>
     public override Numbers Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException();
-        var values = new List<double>();
+        var values = _values ??= [];   // reused: each array is allocated once, at its length
+        values.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             values.Add(reader.TokenType != JsonTokenType.Number ? throw new JsonException() : reader.TryGetDouble(out double v) ? v : double.PositiveInfinity);
         return new Numbers([.. values]);
     }
+
+    [ThreadStatic] private static List<double>? _values;
 
     public override void Write(Utf8JsonWriter writer, Numbers value, JsonSerializerOptions options)
     {
@@ -55,6 +58,28 @@ internal sealed class NumbersConverter : JsonConverter<Numbers>
             else writer.WriteNumberValue(v);   // the shortest text that reads back as v, as double.ToString("R")
         }
         writer.WriteEndArray();
+    }
+}
+
+/// <summary>
+/// A single number: a JSON number within float64's range, or the string "NaN", "Infinity" or "-Infinity" (what a
+/// checkpoint writes for those, which JSON numbers cannot be).
+/// </summary>
+internal sealed class NumberConverter : JsonConverter<double>
+{
+    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetDouble(out double v) && double.IsFinite(v) => v,
+        JsonTokenType.String when reader.ValueTextEquals("NaN"u8) => double.NaN,
+        JsonTokenType.String when reader.ValueTextEquals("Infinity"u8) => double.PositiveInfinity,
+        JsonTokenType.String when reader.ValueTextEquals("-Infinity"u8) => double.NegativeInfinity,
+        _ => throw new JsonException(),
+    };
+
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    {
+        if (double.IsFinite(value)) writer.WriteNumberValue(value);   // the shortest text that reads back as value
+        else writer.WriteStringValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
 
@@ -71,12 +96,23 @@ internal static class JsonBody
     public static readonly BodyJsonContext Compact = new(new JsonSerializerOptions(BodyJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>
-    /// Reads <paramref name="body"/> (already checked against its header) as <typeparamref name="TDto"/> and turns it
-    /// into the result with <paramref name="make"/>. The text must be UTF-8 and JSON (at most <paramref name="maxDepth"/>
-    /// deep, no member twice in an object); messages say "malformed THING JSON" (located), "malformed THING" (a member
-    /// missing, of the wrong kind or out of range) or what <paramref name="make"/> says.
+    /// For reading a body as Backprop writes it, in one pass: a member it does not know, or one twice, stops it, and
+    /// <see cref="Read"/> then checks the text as JSON first (a document that it can point into) and reads it again.
     /// </summary>
-    public static TResult Read<TDto, TResult>(string path, byte[] body, JsonTypeInfo<TDto> info, string thing, int maxDepth, Func<TDto, TResult> make)
+    private static readonly BodyJsonContext Strict = new(new JsonSerializerOptions(BodyJsonContext.Default.Options)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    });
+
+    /// <summary>
+    /// Reads <paramref name="body"/> (already checked against its header) as the DTO that <paramref name="info"/> picks
+    /// and turns it into the result with <paramref name="make"/>. The text must be UTF-8 and JSON (at most
+    /// <paramref name="maxDepth"/> deep, no member twice in an object; members it does not know are ignored); messages
+    /// say "malformed THING JSON" (located), "malformed THING" (a member missing, of the wrong kind or out of range) or
+    /// what <paramref name="make"/> says.
+    /// </summary>
+    public static TResult Read<TDto, TResult>(string path, byte[] body, Func<BodyJsonContext, JsonTypeInfo<TDto>> info, string thing, int maxDepth, Func<TDto, TResult> make)
     {
         if (ChecksummedFile.InvalidUtf8At(body) is int bad)
         {
@@ -84,10 +120,36 @@ internal static class JsonBody
             int lineNumber = body.AsSpan(0, bad).Count((byte)'\n') + 2;   // +1 for the header, +1 to count from 1
             throw Fail(path, $"malformed {thing} JSON: the text is not valid UTF-8 (byte 0x{body[bad]:X2})", lineNumber, bad - lineStart + 1);
         }
-        JsonDocument document;
+        TDto? dto = default;
+        try { dto = JsonSerializer.Deserialize(body, info(Strict)); }
+        catch (JsonException) { }   // read again below, where the document says what is wrong
+        JsonDocument? document = null;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
+            if (dto is null)
+            {
+                document = Parse(path, body, thing, maxDepth);
+                if (document.RootElement.ValueKind != JsonValueKind.Object) throw new BodyProblem($"malformed {thing}: the content is not a JSON object");
+                try { dto = document.RootElement.Deserialize(info(Indented))!; }
+                catch (JsonException e) { throw Fail(path, $"malformed {thing}: {Explain(document.RootElement, info(Indented), e.Path)}"); }
+            }
+            return make(dto);
+        }
+        catch (MemberProblem p)
+        {
+            document ??= Parse(path, body, thing, maxDepth);
+            throw Fail(path, $"malformed {thing}: {Describe(document.RootElement, p.At, p.Expected)}");
+        }
+        catch (BodyProblem p) { throw Fail(path, p.Message); }
+        finally { document?.Dispose(); }
+    }
+
+    /// <summary>The body as a JSON document; a <see cref="DataException"/> located at what is not JSON, or a member twice in one object.</summary>
+    private static JsonDocument Parse(string path, byte[] body, string thing, int maxDepth)
+    {
+        try
+        {
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -99,18 +161,6 @@ internal static class JsonBody
         {
             // Looking for repeated members, the reader unescapes every member name, and throws this for "\ud800".
             throw Fail(path, $"malformed {thing} JSON: a member name is not valid text (it escapes half of a UTF-16 surrogate pair)");
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            try
-            {
-                if (root.ValueKind != JsonValueKind.Object) throw new BodyProblem($"malformed {thing}: the content is not a JSON object");
-                return make(root.Deserialize(info)!);
-            }
-            catch (JsonException e) { throw Fail(path, $"malformed {thing}: {Explain(root, info, e.Path)}"); }
-            catch (MemberProblem p) { throw Fail(path, $"malformed {thing}: {Describe(root, p.At, p.Expected)}"); }
-            catch (BodyProblem p) { throw Fail(path, p.Message); }
         }
     }
 

@@ -57,7 +57,7 @@ public static class ModelFile
     internal static Model Read(string path, Stream file)
     {
         byte[] body = ChecksummedFile.ReadBody(path, file, Kind);
-        return JsonBody.Read(path, body, JsonBody.Indented.ModelJson, "model", maxDepth: 16, dto => dto.ToModel(body.Length));
+        return JsonBody.Read(path, body, c => c.ModelJson, "model", maxDepth: 16, dto => dto.ToModel(body.Length));
     }
 
     /// <summary>What the frame around a model's JSON must say (<see cref="ChecksummedFile"/>).</summary>
