@@ -33,7 +33,7 @@ public static class CheckpointFile
 
     /// <summary>The body of the file for <paramref name="checkpoint"/>: its JSON, indented, then a line feed.</summary>
     internal static byte[] Body(Checkpoint checkpoint) =>
-        [.. JsonSerializer.SerializeToUtf8Bytes(CheckpointJson.From(checkpoint), JsonBody.Indented.CheckpointJson), (byte)'\n'];
+        [.. JsonSerializer.SerializeToUtf8Bytes(CheckpointJson.From(checkpoint), JsonBody.Info<CheckpointJson>(JsonBody.Indented)), (byte)'\n'];
 
     /// <summary>Reads the checkpoint at <paramref name="path"/>.</summary>
     /// <exception cref="DataException">A missing, foreign, damaged, other-version or inconsistent file, on one line naming the file.</exception>
@@ -43,6 +43,6 @@ public static class CheckpointFile
     internal static Checkpoint Read(string path, Stream file)
     {
         byte[] body = ChecksummedFile.ReadBody(path, file, Kind);
-        return JsonBody.Read(path, body, c => c.CheckpointJson, "checkpoint", maxDepth: 8, dto => dto.ToCheckpoint());
+        return JsonBody.Read<CheckpointJson, Checkpoint>(path, body, "checkpoint", maxDepth: 8, dto => dto.ToCheckpoint());
     }
 }

@@ -13,12 +13,7 @@ namespace Backprop.Models;
 /// form, or "NaN", "Infinity", "-Infinity". <see cref="From"/> makes one of a checkpoint; <see cref="ToCheckpoint"/>
 /// checks one, every array's length against the network the recipe builds for the data, and makes the checkpoint.
 /// </summary>
-internal sealed record CheckpointJson(
-    [property: JsonRequired] RecipeJson? Recipe,
-    [property: JsonRequired] DataJson? TrainData,
-    [property: JsonRequired] DataJson? ValidationData,
-    [property: JsonRequired] NormalizationJson? Normalization,
-    [property: JsonRequired] StateJson? State)
+internal sealed record CheckpointJson(RecipeJson Recipe, DataJson TrainData, [property: JsonRequired] DataJson? ValidationData, NormalizationJson Normalization, StateJson State)
 {
     /// <summary>The body for <paramref name="c"/>.</summary>
     public static CheckpointJson From(Checkpoint c)
@@ -33,13 +28,13 @@ internal sealed record CheckpointJson(
             Vocabulary.Name(r.Precision!.Value), Rounding(r));
         var s = c.State;
         var state = new StateJson(s.Epoch, s.Position, s.TotalLoss, s.Correct, s.Order is null ? null : Base64(s.Order.Length, 4, (b, i) => BinaryPrimitives.WriteInt32LittleEndian(b, s.Order[i])),
-            Floats(s.Parameters, f32), Floats(s.LastGood, f32), new OptimizerJson(s.Optimizer.Name, s.Optimizer.Steps, Floats(s.Optimizer.Buffers, f32)),
+            Floats(s.Parameters, f32), s.LastGood is null ? null : Floats(s.LastGood, f32), new OptimizerJson(s.Optimizer.Name, s.Optimizer.Steps, Floats(s.Optimizer.Buffers, f32)),
             [.. s.Randoms.Select(x => new RandomJson(Base64(x.Key.Length, 4, (b, i) => BinaryPrimitives.WriteUInt32LittleEndian(b, x.Key[i])), x.Position, x.HasGauss, x.Gauss))],
-            s.EarlyStopping is { } e ? new EarlyStoppingJson(e.BestLoss, e.BestEpoch, Floats(e.BestParameters, f32)) : null,
+            s.EarlyStopping is { } e ? new EarlyStoppingJson(e.BestLoss, e.BestEpoch, e.BestParameters is null ? null : Floats(e.BestParameters, f32)) : null,
             s.LearningRate is { } lr ? new LearningRateJson(lr.Schedule, lr.Initial, lr.Rate, lr.Best, lr.BadEpochs) : null,
-            s.DeadSoFar?.Select(k => (int?)k).ToArray(),
+            s.DeadSoFar?.ToArray(),
             [.. s.History.Select(h => new EpochJson(h.Epoch, h.TotalLoss, h.Examples, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy,
-                h.ValidationMae, h.LearningRate, h.DeadLayers?.Select(k => (int?)k).ToArray()))]);
+                h.ValidationMae, h.LearningRate, h.DeadLayers?.ToArray()))]);
         return new CheckpointJson(recipe, DataJson.From(c.Train, c.TargetNames), c.Validation is null ? null : DataJson.From(c.Validation, null),
             new NormalizationJson(Vocabulary.Name(c.Normalization.Kind), new Numbers(c.Normalization.Offset), new Numbers(c.Normalization.Scale)), state);
     }
@@ -50,16 +45,15 @@ internal sealed record CheckpointJson(
     /// <summary>The checkpoint this body holds, checked in one pass ("malformed checkpoint: ..." or "inconsistent checkpoint: ...").</summary>
     public Checkpoint ToCheckpoint()
     {
-        var recipe = JsonBody.Need(Recipe, "recipe", Expect.Object).ToRecipe();
-        var trainData = JsonBody.Need(TrainData, "train_data", Expect.Object);
-        var train = trainData.ToFingerprint("train_data");
+        var recipe = Recipe.ToRecipe();
+        var train = TrainData.ToFingerprint("train_data");
         // Checkpoints made before tasks have none: a single target column was then always one number.
         if (recipe.Task is null && train.Outputs == 1) recipe = recipe with { Task = TaskKind.Regression };
-        var targets = trainData.Targets?.Select((n, i) => n is { Length: > 0 } name ? name
+        var targets = TrainData.Targets?.Select((n, i) => n is { Length: > 0 } name ? name
             : throw new BodyProblem($"malformed checkpoint: \"train_data.targets[{i}]\" is not a column name")).ToArray();
         var validation = ValidationData?.ToFingerprint("validation_data");
-        var norm = JsonBody.Need(Normalization, "normalization", Expect.Object);
-        string kind = JsonBody.Need(norm.Kind, "normalization.kind", Expect.Text);
+        var norm = Normalization;
+        string kind = norm.Kind;
         if (!Vocabulary.Names<NormalizationKind>().Contains(kind))
             throw new BodyProblem($"malformed checkpoint: \"normalization.kind\" is {MessageText.Quote(kind)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
         var normalization = new Normalization(Vocabulary.Parse<NormalizationKind>(kind), JsonBody.Finite(norm.Offset, "normalization.offset"), JsonBody.Finite(norm.Scale, "normalization.scale"));
@@ -69,7 +63,7 @@ internal sealed record CheckpointJson(
         NetworkSpec spec;
         try { spec = recipe.SpecFor(train.Inputs, train.Outputs); _ = spec.Init; }
         catch (ArgumentException e) { throw new BodyProblem($"inconsistent checkpoint: {e.Message}"); }
-        var state = JsonBody.Need(State, "state", Expect.Object).ToState(recipe, spec, train.Rows);
+        var state = State.ToState(recipe, spec, train.Rows);
         if (targets is not null && (targets.Length == 0 || targets.Length > train.Outputs))
             throw new BodyProblem($"inconsistent checkpoint: {targets.Length} target columns for {train.Outputs} outputs");
         return new Checkpoint(recipe, train, validation, normalization, state) { TargetNames = targets };
@@ -92,12 +86,12 @@ internal sealed record CheckpointJson(
     }
 
     /// <summary>An integer from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    internal static int Int(int? value, string at, int min, int max) =>
-        JsonBody.Need(value, at, Expect.Integer) is int v && v >= min && v <= max ? v
+    internal static int Int(int value, string at, int min, int max) =>
+        value >= min && value <= max ? value
         : throw new BodyProblem($"malformed checkpoint: \"{at}\" is not a whole number from {min} to {max}");
 
-    /// <summary>Raw little-endian values, base64: float32 (4 bytes) or float64 (8 bytes) each; null for null.</summary>
-    private static string[]? Floats(IReadOnlyList<double[]>? arrays, bool f32) => arrays?.Select(a => f32
+    /// <summary>Raw little-endian values, base64: float32 (4 bytes) or float64 (8 bytes) each.</summary>
+    private static string[] Floats(IReadOnlyList<double[]> arrays, bool f32) => arrays.Select(a => f32
         ? Base64(a.Length, 4, (b, i) => BinaryPrimitives.WriteSingleLittleEndian(b, (float)a[i]))
         : Base64(a.Length, 8, (b, i) => BinaryPrimitives.WriteDoubleLittleEndian(b, a[i]))).ToArray();
 
@@ -121,10 +115,9 @@ internal sealed record CheckpointJson(
     }
 
     /// <summary>Arrays of raw float32 or float64 values, one a length in <paramref name="lengths"/>.</summary>
-    internal static double[][] Floats(string?[]? arrays, string at, int[] lengths, bool f32)
+    internal static double[][] Floats(string[] arrays, string at, int[] lengths, bool f32)
     {
-        JsonBody.Need(arrays, at, Expect.Array);
-        if (arrays!.Length != lengths.Length) throw new BodyProblem($"inconsistent checkpoint: \"{at}\" has {arrays.Length} arrays; the network needs {lengths.Length}");
+        if (arrays.Length != lengths.Length) throw new BodyProblem($"inconsistent checkpoint: \"{at}\" has {arrays.Length} arrays; the network needs {lengths.Length}");
         int size = f32 ? 4 : 8;
         return [.. arrays.Select((text, i) =>
         {
@@ -137,10 +130,10 @@ internal sealed record CheckpointJson(
     }
 
     /// <summary>Layer numbers: k of layer_k for relu layers 1 to <paramref name="reluLayers"/>, ascending, at least one.</summary>
-    internal static int[]? Layers(int?[]? layers, string at, int reluLayers)
+    internal static int[]? Layers(int[]? layers, string at, int reluLayers)
     {
         if (layers is null) return null;
-        var result = layers.Select((k, i) => k is int n && n >= 1 && n <= reluLayers ? n
+        var result = layers.Select((k, i) => k >= 1 && k <= reluLayers ? k
             : throw new BodyProblem(reluLayers == 0 ? $"inconsistent checkpoint: \"{at}\" names a layer; the network has no relu layer"
                 : $"inconsistent checkpoint: \"{at}[{i}]\" is not a relu layer of the network (1 to {reluLayers})")).ToArray();
         if (result.Length == 0) throw new BodyProblem($"malformed checkpoint: \"{at}\" is empty; it is left out when no layer is");
@@ -153,67 +146,50 @@ internal sealed record CheckpointJson(
 /// <summary>"recipe": the resolved settings, by the flags' names.</summary>
 internal sealed record RecipeJson(
     [property: JsonIgnore(Condition = WhenWritingNull)] string? Task,   // missing in checkpoints made before tasks
-    [property: JsonRequired] int?[]? Hidden,
-    [property: JsonRequired] string? Activation,
-    [property: JsonRequired] string? Output,
-    [property: JsonRequired] string? Loss,
+    int[] Hidden, string Activation, string Output, string Loss,
     [property: JsonIgnore(Condition = WhenWritingNull)] string? ClassWeight,   // left out without: older readers' files stay as they were
-    [property: JsonRequired] string? Optimizer,
-    double? MomentumBeta,
-    [property: JsonRequired] double? Alpha,
+    string Optimizer,
+    double? MomentumBeta,   // read for momentum only
+    double Alpha,
     string? LrSchedule,   // missing in checkpoints made before schedules
-    [property: JsonRequired] int? Epochs,
-    [property: JsonRequired] string? Batch,
-    [property: JsonRequired] string? Init,
-    [property: JsonRequired] uint? Seed,
-    [property: JsonRequired] bool? Bias,
-    [property: JsonRequired] bool? Shuffle,
-    [property: JsonRequired] string? Normalize,
-    [property: JsonRequired] double? L2,
-    [property: JsonRequired] double? Dropout,
-    [property: JsonRequired] int? EarlyStopping,
-    [property: JsonRequired] string? Precision,
-    [property: JsonRequired] string? Rounding)
+    int Epochs, string Batch, string Init, uint Seed, bool Bias, bool Shuffle, string Normalize, double L2, double Dropout,
+    [property: JsonRequired] int? EarlyStopping,   // null without early stopping
+    string Precision, string Rounding)
 {
     /// <summary>The recipe; a setting that does not parse is "malformed checkpoint: in "recipe": ...".</summary>
     public Recipe ToRecipe()
     {
-        string Text(string? value, string name) => JsonBody.Need(value, "recipe." + name, Expect.Text);
-        double Number(double? value, string name) => JsonBody.Need(value, "recipe." + name, Expect.Number);
-        bool Flag(bool? value, string name) => JsonBody.Need(value, "recipe." + name, Expect.Boolean);
         try
         {
-            var hidden = JsonBody.Need(Hidden, "recipe.hidden", Expect.Array).Select((h, i) => h is int n && n > 0 ? n
+            var hidden = Hidden.Select((h, i) => h > 0 ? h
                 : throw new BodyProblem($"malformed checkpoint: \"recipe.hidden[{i}]\" is not a layer size")).ToArray();
-            var optimizer = Training.Optimizer.Parse(Text(Optimizer, "optimizer"));
-            if (optimizer.Name == "momentum") optimizer = Training.Optimizer.Momentum(Number(MomentumBeta, "momentum_beta"));
-            string precision = Text(Precision, "precision");
-            if (precision is not ("f32" or "f64")) throw new BodyProblem($"malformed checkpoint: \"recipe.precision\" is {MessageText.Quote(precision)}; expected f32 or f64");
-            string rounding = Text(Rounding, "rounding");
-            if (rounding is not ("fused" or "numpy")) throw new BodyProblem($"malformed checkpoint: \"recipe.rounding\" is {MessageText.Quote(rounding)}; expected fused or numpy");
+            var optimizer = Training.Optimizer.Parse(Optimizer);
+            if (optimizer.Name == "momentum") optimizer = Training.Optimizer.Momentum(MomentumBeta ?? throw new MemberProblem("recipe.momentum_beta", Expect.Number));
+            if (Precision is not ("f32" or "f64")) throw new BodyProblem($"malformed checkpoint: \"recipe.precision\" is {MessageText.Quote(Precision)}; expected f32 or f64");
+            if (Rounding is not ("fused" or "numpy")) throw new BodyProblem($"malformed checkpoint: \"recipe.rounding\" is {MessageText.Quote(Rounding)}; expected fused or numpy");
             return new Recipe
             {
                 Task = Task is null ? null : Vocabulary.Parse<TaskKind>(Task),
                 Hidden = hidden,
-                Activation = Activations.Parse(Text(Activation, "activation"), Activations.HiddenNames),
-                Output = Activations.Parse(Text(Output, "output"), Activations.OutputNames),
-                Loss = Vocabulary.Parse<LossKind>(Text(Loss, "loss")),
+                Activation = Activations.Parse(Activation, Activations.HiddenNames),
+                Output = Activations.Parse(Output, Activations.OutputNames),
+                Loss = Vocabulary.Parse<LossKind>(Loss),
                 ClassWeight = ClassWeight is null ? null : ClassWeighting.Parse(ClassWeight),
                 Optimizer = optimizer,
-                Alpha = Number(Alpha, "alpha"),
+                Alpha = Alpha,
                 Schedule = LrSchedule is null ? LearningRateSchedules.Constant : LearningRateSchedules.Parse(LrSchedule),
                 Epochs = CheckpointJson.Int(Epochs, "recipe.epochs", 1, int.MaxValue),
-                Batch = Batching.Parse(Text(Batch, "batch")),
-                Init = Initializer.Parse(Text(Init, "init")),
-                Seed = JsonBody.Need(Seed, "recipe.seed", Expect.Integer),
-                Bias = Flag(Bias, "bias"),
-                Shuffle = Flag(Shuffle, "shuffle"),
-                Normalize = Vocabulary.Parse<NormalizationKind>(Text(Normalize, "normalize")),
-                L2 = Number(L2, "l2"),
-                Dropout = Number(Dropout, "dropout"),
-                Patience = EarlyStopping is null ? null : CheckpointJson.Int(EarlyStopping, "recipe.early_stopping", 1, int.MaxValue),
-                Precision = Vocabulary.Parse<Precision>(precision),
-                Compute = rounding == "fused" ? Compute.Default : Compute.Default with { Float64 = Summation.NumpySeparate },
+                Batch = Batching.Parse(Batch),
+                Init = Initializer.Parse(Init),
+                Seed = Seed,
+                Bias = Bias,
+                Shuffle = Shuffle,
+                Normalize = Vocabulary.Parse<NormalizationKind>(Normalize),
+                L2 = L2,
+                Dropout = Dropout,
+                Patience = EarlyStopping is int patience ? CheckpointJson.Int(patience, "recipe.early_stopping", 1, int.MaxValue) : null,
+                Precision = Vocabulary.Parse<Precision>(Precision),
+                Compute = Rounding == "fused" ? Compute.Default : Compute.Default with { Float64 = Summation.NumpySeparate },
             };
         }
         catch (Exception e) when (e is FormatException or ArgumentException) { throw new BodyProblem($"malformed checkpoint: in \"recipe\": {e.Message}"); }
@@ -221,12 +197,8 @@ internal sealed record RecipeJson(
 }
 
 /// <summary>"train_data" and "validation_data": the data's fingerprint, and the training data's target columns.</summary>
-internal sealed record DataJson(
-    [property: JsonRequired] int? Rows,
-    [property: JsonRequired] int? Inputs,
-    [property: JsonRequired] int? Outputs,
-    [property: JsonRequired] string? Sha256,
-    [property: JsonIgnore(Condition = WhenWritingNull)] string?[]? Targets)   // missing in checkpoints made before they were kept
+internal sealed record DataJson(int Rows, int Inputs, int Outputs, string Sha256,
+    [property: JsonIgnore(Condition = WhenWritingNull)] string[]? Targets)   // missing in checkpoints made before they were kept
 {
     /// <summary>The body's record of <paramref name="d"/> and its <paramref name="targets"/>.</summary>
     public static DataJson From(DataFingerprint d, IReadOnlyList<string>? targets) => new(d.Rows, d.Inputs, d.Outputs, d.Sha256, targets?.ToArray());
@@ -234,28 +206,24 @@ internal sealed record DataJson(
     /// <summary>The fingerprint (<paramref name="at"/> names this member in messages).</summary>
     public DataFingerprint ToFingerprint(string at)
     {
-        string sha = JsonBody.Need(Sha256, at + ".sha256", Expect.Text);
-        if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit)) throw new BodyProblem($"malformed checkpoint: \"{at}.sha256\" is not 64 hex digits");
+        if (Sha256.Length != 64 || !Sha256.All(char.IsAsciiHexDigit)) throw new BodyProblem($"malformed checkpoint: \"{at}.sha256\" is not 64 hex digits");
         return new DataFingerprint(CheckpointJson.Int(Rows, at + ".rows", 1, int.MaxValue), CheckpointJson.Int(Inputs, at + ".inputs", 1, int.MaxValue),
-            CheckpointJson.Int(Outputs, at + ".outputs", 1, int.MaxValue), sha);
+            CheckpointJson.Int(Outputs, at + ".outputs", 1, int.MaxValue), Sha256);
     }
 }
 
 /// <summary>"state": where training stood.</summary>
 internal sealed record StateJson(
-    [property: JsonRequired] int? Epoch,
-    [property: JsonRequired] int? Position,
-    [property: JsonRequired] double? TotalLoss,
-    [property: JsonRequired] int? Correct,
-    [property: JsonRequired] string? Order,
-    [property: JsonRequired] string?[]? Parameters,
-    [property: JsonRequired] string?[]? LastGood,
-    [property: JsonRequired] OptimizerJson? Optimizer,
-    [property: JsonRequired] RandomJson?[]? Randoms,
-    [property: JsonRequired] EarlyStoppingJson? EarlyStopping,
+    int Epoch, int Position, double TotalLoss, int Correct,
+    [property: JsonRequired] string? Order,   // null at an epoch's start or without shuffling
+    string[] Parameters,
+    [property: JsonRequired] string[]? LastGood,   // null at an epoch's start
+    OptimizerJson Optimizer,
+    RandomJson[] Randoms,
+    [property: JsonRequired] EarlyStoppingJson? EarlyStopping,   // null without early stopping
     LearningRateJson? LearningRate,   // missing in checkpoints made before schedules
-    [property: JsonIgnore(Condition = WhenWritingNull)] int?[]? DeadSoFar,   // left out when there are none, and before dead layers were watched
-    [property: JsonRequired] EpochJson?[]? History)
+    [property: JsonIgnore(Condition = WhenWritingNull)] int[]? DeadSoFar,   // left out when there are none, and before dead layers were watched
+    EpochJson[] History)
 {
     /// <summary>The trainer's state, every array's length checked against <paramref name="spec"/>'s parameters.</summary>
     public TrainingCheckpoint ToState(Recipe recipe, NetworkSpec spec, int rows)
@@ -270,41 +238,40 @@ internal sealed record StateJson(
             order = new int[rows];
             for (int i = 0; i < rows; i++) order[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4 * i));
         }
-        var optimizerJson = JsonBody.Need(Optimizer, "state.optimizer", Expect.Object);
-        string name = JsonBody.Need(optimizerJson.Name, "state.optimizer.name", Expect.Text);
+        var optimizerJson = Optimizer;
+        string name = optimizerJson.Name;
         int perParameter = name switch { "sgd" => 0, "momentum" => 1, "adam" => 2, _ => throw new BodyProblem($"malformed checkpoint: \"state.optimizer.name\" is {MessageText.Quote(name)}") };
         if (name != recipe.Optimizer!.Name) throw new BodyProblem($"inconsistent checkpoint: the optimizer state is {name}'s; the recipe's optimizer is {recipe.Optimizer.Name}");
         var buffers = CheckpointJson.Floats(optimizerJson.Buffers, "state.optimizer.buffers", lengths.SelectMany(l => Enumerable.Repeat(l, perParameter)).ToArray(), f32);
-        var randoms = JsonBody.Need(Randoms, "state.randoms", Expect.Array).Select((r, i) => JsonBody.Need(r, $"state.randoms[{i}]", Expect.Object).ToState($"state.randoms[{i}]")).ToArray();
+        var randoms = Randoms.Select((r, i) => JsonBody.Need(r, $"state.randoms[{i}]", Expect.Object).ToState($"state.randoms[{i}]")).ToArray();
         EarlyStoppingState? stopping = null;
         if (EarlyStopping is { } es)
         {
             int bestEpoch = CheckpointJson.Int(es.BestEpoch, "state.early_stopping.best_epoch", 0, epoch);
-            stopping = new EarlyStoppingState(JsonBody.Need(es.BestLoss, "state.early_stopping.best_loss", Expect.Number), bestEpoch,
-                bestEpoch > 0 ? CheckpointJson.Floats(es.BestParameters, "state.early_stopping.best_parameters", lengths, f32) : null);
+            stopping = new EarlyStoppingState(es.BestLoss, bestEpoch, bestEpoch > 0
+                ? CheckpointJson.Floats(JsonBody.Need(es.BestParameters, "state.early_stopping.best_parameters", Expect.Array), "state.early_stopping.best_parameters", lengths, f32) : null);
         }
         LearningRateState? rate = null;
         if (LearningRate is { } lr)
         {
-            string schedule = JsonBody.Need(lr.Schedule, "state.learning_rate.schedule", Expect.Text);
+            string schedule = lr.Schedule;
             string recipeSchedule = (recipe.Schedule ?? LearningRateSchedules.Constant).Name;
             if (schedule != recipeSchedule) throw new BodyProblem($"inconsistent checkpoint: the learning-rate state is {MessageText.Quote(schedule)}'s; the recipe's schedule is {recipeSchedule}");
-            double rateNow = JsonBody.Need(lr.Rate, "state.learning_rate.rate", Expect.Number), best = JsonBody.Need(lr.Best, "state.learning_rate.best", Expect.Number);
+            double rateNow = lr.Rate, best = lr.Best;
             if (!(rateNow >= 0 && double.IsFinite(rateNow))) throw new BodyProblem("malformed checkpoint: \"state.learning_rate.rate\" is not a finite number, 0 or more");
             if (double.IsNaN(best)) throw new BodyProblem("malformed checkpoint: \"state.learning_rate.best\" is NaN");
-            rate = new LearningRateState(schedule, JsonBody.Need(lr.Initial, "state.learning_rate.initial", Expect.Number), rateNow, best,
+            rate = new LearningRateState(schedule, lr.Initial, rateNow, best,
                 CheckpointJson.Int(lr.BadEpochs, "state.learning_rate.bad_epochs", 0, int.MaxValue));
         }
         else if (recipe.Schedule is not null and not ConstantSchedule)
             throw new BodyProblem("malformed checkpoint: \"state.learning_rate\" is missing; the recipe has a learning-rate schedule");
         // The layers that can be dead: the hidden layers, when they are relu (the output never is, in a recipe's network).
         int reluLayers = spec.HiddenActivation == Activation.Relu ? spec.Hidden.Count : 0;
-        var history = JsonBody.Need(History, "state.history", Expect.Array)
-            .Select((h, i) => JsonBody.Need(h, $"state.history[{i}]", Expect.Object).ToResult($"state.history[{i}]", reluLayers)).ToArray();
+        var history = History.Select((h, i) => JsonBody.Need(h, $"state.history[{i}]", Expect.Object).ToResult($"state.history[{i}]", reluLayers)).ToArray();
         int[]? deadSoFar = CheckpointJson.Layers(DeadSoFar, "state.dead_so_far", reluLayers);
         if (deadSoFar is not null && position == 0) throw new BodyProblem("inconsistent checkpoint: \"state.dead_so_far\" is given at an epoch's start (position 0)");
         if (history.Length != epoch - 1) throw new BodyProblem($"inconsistent checkpoint: it is in epoch {epoch} with {history.Length} epochs of history");
-        return new TrainingCheckpoint(epoch, position, order, JsonBody.Need(TotalLoss, "state.total_loss", Expect.Number), CheckpointJson.Int(Correct, "state.correct", 0, position),
+        return new TrainingCheckpoint(epoch, position, order, TotalLoss, CheckpointJson.Int(Correct, "state.correct", 0, position),
             CheckpointJson.Floats(Parameters, "state.parameters", lengths, f32),
             LastGood is null ? null : CheckpointJson.Floats(LastGood, "state.last_good", lengths, f32),
             new OptimizerState(name, CheckpointJson.Int(optimizerJson.Steps, "state.optimizer.steps", 0, int.MaxValue), buffers), randoms, stopping, history, rate, deadSoFar);
@@ -312,10 +279,10 @@ internal sealed record StateJson(
 }
 
 /// <summary>"state.optimizer": its name, steps (Adam's t) and buffers.</summary>
-internal sealed record OptimizerJson([property: JsonRequired] string? Name, [property: JsonRequired] int? Steps, [property: JsonRequired] string?[]? Buffers);
+internal sealed record OptimizerJson(string Name, int Steps, string[] Buffers);
 
 /// <summary>One of "state.randoms": a random stream, as numpy's RandomState.get_state().</summary>
-internal sealed record RandomJson([property: JsonRequired] string? Key, [property: JsonRequired] int? Position, [property: JsonRequired] bool? HasGauss, [property: JsonRequired] double? Gauss)
+internal sealed record RandomJson(string Key, int Position, bool HasGauss, double Gauss)
 {
     /// <summary>The stream's state (<paramref name="at"/> names it in messages).</summary>
     public NumpyRandomState ToState(string at)
@@ -324,36 +291,29 @@ internal sealed record RandomJson([property: JsonRequired] string? Key, [propert
         var words = new uint[NumpyRandomState.KeyLength];
         for (int i = 0; i < words.Length; i++) words[i] = BinaryPrimitives.ReadUInt32LittleEndian(key.AsSpan(4 * i));
         return new NumpyRandomState(words, CheckpointJson.Int(Position, at + ".position", 0, NumpyRandomState.KeyLength),
-            JsonBody.Need(HasGauss, at + ".has_gauss", Expect.Boolean), JsonBody.Need(Gauss, at + ".gauss", Expect.Number));
+            HasGauss, Gauss);
     }
 }
 
 /// <summary>"state.early_stopping": the best loss so far, its epoch and its parameters.</summary>
-internal sealed record EarlyStoppingJson([property: JsonRequired] double? BestLoss, [property: JsonRequired] int? BestEpoch, string?[]? BestParameters);
+internal sealed record EarlyStoppingJson(double BestLoss, int BestEpoch, string[]? BestParameters);
 
 /// <summary>"state.learning_rate": the schedule's state.</summary>
-internal sealed record LearningRateJson(
-    [property: JsonRequired] string? Schedule,
-    [property: JsonRequired] double? Initial,
-    [property: JsonRequired] double? Rate,
-    [property: JsonRequired] double? Best,
-    [property: JsonRequired] int? BadEpochs);
+internal sealed record LearningRateJson(string Schedule, double Initial, double Rate, double Best, int BadEpochs);
 
 /// <summary>One of "state.history": a finished epoch.</summary>
 internal sealed record EpochJson(
-    [property: JsonRequired] int? Epoch,
-    [property: JsonRequired] double? TotalLoss,
-    [property: JsonRequired] int? Examples,
-    [property: JsonRequired] double? TrainAccuracy,
+    int Epoch, double TotalLoss, int Examples,
+    [property: JsonRequired] double? TrainAccuracy,   // these four null where they do not apply
     [property: JsonRequired] double? ValidationLoss,
     [property: JsonRequired] double? ValidationAccuracy,
     [property: JsonRequired] double? ValidationMae,
     double? LearningRate,   // missing in checkpoints made before schedules
-    [property: JsonIgnore(Condition = WhenWritingNull)] int?[]? DeadLayers)   // left out when none, and before dead layers were watched
+    [property: JsonIgnore(Condition = WhenWritingNull)] int[]? DeadLayers)   // left out when none, and before dead layers were watched
 {
     /// <summary>The epoch's result (<paramref name="at"/> names it in messages).</summary>
     public EpochResult ToResult(string at, int reluLayers) =>
-        new(CheckpointJson.Int(Epoch, at + ".epoch", 1, int.MaxValue), JsonBody.Need(TotalLoss, at + ".total_loss", Expect.Number), CheckpointJson.Int(Examples, at + ".examples", 1, int.MaxValue))
+        new(CheckpointJson.Int(Epoch, at + ".epoch", 1, int.MaxValue), TotalLoss, CheckpointJson.Int(Examples, at + ".examples", 1, int.MaxValue))
         {
             DeadLayers = CheckpointJson.Layers(DeadLayers, at + ".dead_layers", reluLayers),
             TrainAccuracy = TrainAccuracy,

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using Backprop.Data;
 
 namespace Backprop.Models;
@@ -16,7 +18,10 @@ internal sealed partial class BodyJsonContext : JsonSerializerContext;
 /// <summary>A member of a body that is missing, of the wrong kind or out of range: where it is and what it must be (<see cref="JsonBody"/> says what it is instead).</summary>
 internal sealed class MemberProblem(string at, Expect expected) : Exception(at)
 {
+    /// <summary>Where the member is: "layers[0].weights[2]".</summary>
     public string At { get; } = at;
+
+    /// <summary>What it must be.</summary>
     public Expect Expected { get; } = expected;
 }
 
@@ -44,7 +49,9 @@ internal sealed class NumbersConverter : JsonConverter<Numbers>
         values.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             values.Add(reader.TokenType != JsonTokenType.Number ? throw new JsonException() : reader.TryGetDouble(out double v) ? v : double.PositiveInfinity);
-        return new Numbers([.. values]);
+        var numbers = new Numbers([.. values]);
+        if (values.Capacity > 1 << 16) _values = null;   // a long array's buffer is not kept
+        return numbers;
     }
 
     [ThreadStatic] private static List<double>? _values;
@@ -89,30 +96,51 @@ internal sealed class NumberConverter : JsonConverter<double>
 /// </summary>
 internal static class JsonBody
 {
-    /// <summary>For reading both bodies and writing a checkpoint's: indented two spaces, text escaped as Utf8JsonWriter's default does.</summary>
-    public static readonly BodyJsonContext Indented = new(new JsonSerializerOptions(BodyJsonContext.Default.Options) { WriteIndented = true });
+    /// <summary>For writing a checkpoint's body (indented two spaces, text escaped as Utf8JsonWriter's default does), and reading a body the one-pass reader stopped at.</summary>
+    public static readonly JsonSerializerOptions Indented = Options(o => o.WriteIndented = true);
 
     /// <summary>For writing a model's body, before <see cref="Lay"/> lays it out: text escaped only where JSON requires it.</summary>
-    public static readonly BodyJsonContext Compact = new(new JsonSerializerOptions(BodyJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    public static readonly JsonSerializerOptions Compact = Options(o => o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 
     /// <summary>
     /// For reading a body as Backprop writes it, in one pass: a member it does not know, or one twice, stops it, and
     /// <see cref="Read"/> then checks the text as JSON first (a document that it can point into) and reads it again.
     /// </summary>
-    private static readonly BodyJsonContext Strict = new(new JsonSerializerOptions(BodyJsonContext.Default.Options)
+    private static readonly JsonSerializerOptions Strict = Options(o =>
     {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        AllowDuplicateProperties = false,
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.AllowDuplicateProperties = false;
     });
 
     /// <summary>
-    /// Reads <paramref name="body"/> (already checked against its header) as the DTO that <paramref name="info"/> picks
-    /// and turns it into the result with <paramref name="make"/>. The text must be UTF-8 and JSON (at most
-    /// <paramref name="maxDepth"/> deep, no member twice in an object; members it does not know are ignored); messages
-    /// say "malformed THING JSON" (located), "malformed THING" (a member missing, of the wrong kind or out of range) or
-    /// what <paramref name="make"/> says.
+    /// The DTOs' contract: snake_case names; a member whose type is not nullable must be there and not null, as must one
+    /// marked [JsonRequired] (which may be null); the others may be left out.
     /// </summary>
-    public static TResult Read<TDto, TResult>(string path, byte[] body, Func<BodyJsonContext, JsonTypeInfo<TDto>> info, string thing, int maxDepth, Func<TDto, TResult> make)
+    private static JsonSerializerOptions Options(Action<JsonSerializerOptions> set)
+    {
+        var options = new JsonSerializerOptions(BodyJsonContext.Default.Options)
+        {
+            RespectNullableAnnotations = true,
+            TypeInfoResolver = BodyJsonContext.Default.WithAddedModifier(type =>
+            {
+                foreach (var member in type.Properties) member.IsRequired |= !member.IsSetNullable;
+            }),
+        };
+        set(options);
+        options.MakeReadOnly();
+        return options;
+    }
+
+    /// <summary>The contract of <typeparamref name="T"/> under <paramref name="options"/>.</summary>
+    public static JsonTypeInfo<T> Info<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+
+    /// <summary>
+    /// Reads <paramref name="body"/> (already checked against its header) as <typeparamref name="TDto"/> and turns it
+    /// into the result with <paramref name="make"/>. The text must be UTF-8 and JSON (at most <paramref name="maxDepth"/>
+    /// deep, no member twice in an object; members it does not know are ignored); messages say "malformed THING JSON"
+    /// (located), "malformed THING" (a member missing, of the wrong kind or out of range) or what <paramref name="make"/> says.
+    /// </summary>
+    public static TResult Read<TDto, TResult>(string path, byte[] body, string thing, int maxDepth, Func<TDto, TResult> make)
     {
         if (ChecksummedFile.InvalidUtf8At(body) is int bad)
         {
@@ -121,7 +149,7 @@ internal static class JsonBody
             throw Fail(path, $"malformed {thing} JSON: the text is not valid UTF-8 (byte 0x{body[bad]:X2})", lineNumber, bad - lineStart + 1);
         }
         TDto? dto = default;
-        try { dto = JsonSerializer.Deserialize(body, info(Strict)); }
+        try { dto = JsonSerializer.Deserialize(body, Info<TDto>(Strict)); }
         catch (JsonException) { }   // read again below, where the document says what is wrong
         JsonDocument? document = null;
         try
@@ -130,8 +158,8 @@ internal static class JsonBody
             {
                 document = Parse(path, body, thing, maxDepth);
                 if (document.RootElement.ValueKind != JsonValueKind.Object) throw new BodyProblem($"malformed {thing}: the content is not a JSON object");
-                try { dto = document.RootElement.Deserialize(info(Indented))!; }
-                catch (JsonException e) { throw Fail(path, $"malformed {thing}: {Explain(document.RootElement, info(Indented), e.Path)}"); }
+                try { dto = document.RootElement.Deserialize(Info<TDto>(Indented))!; }
+                catch (JsonException e) { throw Fail(path, $"malformed {thing}: {Explain(document.RootElement, Info<TDto>(Indented), e.Path)}"); }
             }
             return make(dto);
         }
@@ -167,9 +195,6 @@ internal static class JsonBody
     /// <summary><paramref name="value"/>, or a <see cref="MemberProblem"/> when it is null (missing, or null in the file).</summary>
     public static T Need<T>(T? value, string at, Expect expected) where T : class => value ?? throw new MemberProblem(at, expected);
 
-    /// <summary>As <see cref="Need{T}(T?, string, Expect)"/>, for a number, integer or true/false.</summary>
-    public static T Need<T>(T? value, string at, Expect expected) where T : struct => value ?? throw new MemberProblem(at, expected);
-
     /// <summary>The values of <paramref name="numbers"/>, each finite (and a float32 when <paramref name="f32"/>, rounded to the nearest).</summary>
     public static double[] Finite(Numbers? numbers, string at, bool f32 = false)
     {
@@ -183,12 +208,11 @@ internal static class JsonBody
         return values;
     }
 
-    /// <summary>The strings of <paramref name="texts"/>, none null.</summary>
-    public static string[] Texts(string?[]? texts, string at)
+    /// <summary><paramref name="texts"/>, none of them null.</summary>
+    public static string[] Texts(string[] texts, string at)
     {
-        var values = Need(texts, at, Expect.Array);
-        for (int i = 0; i < values.Length; i++) Need(values[i], $"{at}[{i}]", Expect.Text);
-        return values!;
+        for (int i = 0; i < texts.Length; i++) Need<string>(texts[i], $"{at}[{i}]", Expect.Text);
+        return texts;
     }
 
     /// <summary>
@@ -285,17 +309,9 @@ internal static class JsonBody
             (Expect.Float32, JsonValueKind.Number) => $"\"{at}\" is {ChecksummedFile.Show(value)}, out of range for float32",
             (Expect.Integer, _) => $"\"{at}\" is {ChecksummedFile.Show(value)}; expected an integer",
             (Expect.Boolean, _) => $"\"{at}\" is {ChecksummedFile.Show(value)}; expected true or false",
-            _ => $"\"{at}\" is {ChecksummedFile.Describe(value.ValueKind)}; expected {Expected(expected)}",
+            _ => $"\"{at}\" is {ChecksummedFile.Describe(value.ValueKind)}; expected {expected switch { Expect.Object => "an object", Expect.Array => "an array", Expect.Text => "a string", _ => "a number" }}",
         };
     }
-
-    private static string Expected(Expect expected) => expected switch
-    {
-        Expect.Object => "an object",
-        Expect.Array => "an array",
-        Expect.Text => "a string",
-        _ => "a number",
-    };
 
     /// <summary>The value at <paramref name="at"/> ("layers[0].weights[2][1]"; "" for the root), or null when there is none.</summary>
     private static JsonElement? Find(JsonElement root, string at)
@@ -310,17 +326,9 @@ internal static class JsonBody
         return value;
     }
 
-    /// <summary>The steps of a path: member names (index 0) and array indexes (name null).</summary>
-    private static IEnumerable<(string? Name, int Index)> Steps(string at)
-    {
-        foreach (string part in at.Split('.', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int bracket = part.IndexOf('[');
-            if (bracket != 0) yield return (bracket < 0 ? part : part[..bracket], 0);
-            for (int i = bracket; i >= 0; i = part.IndexOf('[', i + 1))
-                yield return (null, int.Parse(part.AsSpan(i + 1, part.IndexOf(']', i) - i - 1), System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
+    /// <summary>The steps of a path ("layers[0].weights"): member names (index 0) and array indexes (name null).</summary>
+    private static IEnumerable<(string? Name, int Index)> Steps(string at) =>
+        Regex.Matches(at, @"(\w+)|\[(\d+)\]").Select(m => m.Groups[1].Success ? (m.Value, 0) : ((string?)null, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
 
     private static string Join(string at, string name) => at.Length == 0 ? name : $"{at}.{name}";
 

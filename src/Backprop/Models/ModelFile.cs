@@ -16,9 +16,6 @@ public static class ModelFile
     /// <summary>The header's "format" value, which marks a file as a Backprop model.</summary>
     public const string FormatName = "backprop-model";
 
-    /// <summary>The longest header line a reader looks for before deciding a file is not a model.</summary>
-    internal const int MaxHeaderBytes = ChecksummedFile.MaxHeaderBytes;
-
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically: a temporary file in the same directory, flushed to disk, renamed over it.</summary>
     /// <remarks>
     /// On any failure the temporary file is deleted and a file already at <paramref name="path"/> is left as it was.
@@ -53,7 +50,7 @@ public static class ModelFile
     internal static Model Read(string path, Stream file)
     {
         byte[] body = ChecksummedFile.ReadBody(path, file, Kind);
-        return JsonBody.Read(path, body, c => c.ModelJson, "model", maxDepth: 16, dto => dto.ToModel(body.Length));
+        return JsonBody.Read<ModelJson, Model>(path, body, "model", maxDepth: 16, dto => dto.ToModel(body.Length));
     }
 
     /// <summary>What the frame around a model's JSON must say (<see cref="ChecksummedFile"/>).</summary>
@@ -64,7 +61,7 @@ public static class ModelFile
     internal static byte[] Serialize(Model model)
     {
         model.Validate();
-        return ChecksummedFile.Compose(Kind, JsonBody.Lay(JsonSerializer.SerializeToUtf8Bytes(ModelJson.From(model), JsonBody.Compact.ModelJson)));
+        return ChecksummedFile.Compose(Kind, JsonBody.Lay(JsonSerializer.SerializeToUtf8Bytes(ModelJson.From(model), JsonBody.Info<ModelJson>(JsonBody.Compact))));
     }
 
     /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/>.</summary>

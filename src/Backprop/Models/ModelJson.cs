@@ -9,16 +9,16 @@ namespace Backprop.Models;
 /// writer; <see cref="From"/> makes one of a model and <see cref="ToModel"/> checks one and makes the model.
 /// </summary>
 internal sealed record ModelJson(
-    [property: JsonRequired] string? Precision,
-    [property: JsonRequired] ArchitectureJson? Architecture,
-    [property: JsonRequired] string? Loss,
+    string Precision,
+    ArchitectureJson Architecture,
+    string Loss,
     [property: JsonIgnore(Condition = WhenWritingNull)] ClassWeightsJson? ClassWeights,   // left out without class weights, as before they existed
-    [property: JsonRequired] NormalizationJson? Normalization,
-    [property: JsonRequired] string?[]? Features,
-    [property: JsonRequired] string?[]? Targets,
-    string?[]? Classes,
+    NormalizationJson Normalization,
+    string[] Features,
+    string[] Targets,
+    string[]? Classes,
     [property: JsonIgnore(Condition = WhenWritingNull)] InputsJson? Inputs,   // left out for numeric columns, as before it existed
-    [property: JsonRequired] LayerJson?[]? Layers)
+    LayerJson[] Layers)
 {
     /// <summary>The body for <paramref name="model"/> (already checked): float32 numbers written as float32 in an f32 model.</summary>
     public static ModelJson From(Model model)
@@ -55,30 +55,30 @@ internal sealed record ModelJson(
     /// </summary>
     public Model ToModel(int contentBytes)
     {
-        string precisionName = Text(Precision, "precision");
+        string precisionName = Precision;
         if (precisionName is not ("f64" or "f32")) throw new BodyProblem($"malformed model: precision is {MessageText.Quote(precisionName)}; expected f64 or f32");
         var precision = Vocabulary.Parse<Precision>(precisionName);
         bool f32 = precision == Backprop.Tensors.Precision.F32;
 
-        var arch = JsonBody.Need(Architecture, "architecture", Expect.Object);
+        var arch = Architecture;
         int inputs = Size(arch.Inputs, "architecture.inputs"), outputs = Size(arch.Outputs, "architecture.outputs");
-        var hidden = JsonBody.Need(arch.Hidden, "architecture.hidden", Expect.Array).Select((h, i) => Size(h, $"architecture.hidden[{i}]")).ToArray();
+        var hidden = arch.Hidden.Select((h, i) => Size(h, $"architecture.hidden[{i}]")).ToArray();
         var spec = new NetworkSpec(inputs, hidden, outputs)
         {
             HiddenActivation = ActivationValue(arch.HiddenActivation, "hidden_activation"),
             OutputActivation = ActivationValue(arch.OutputActivation, "output_activation"),
-            Bias = JsonBody.Need(arch.Bias, "architecture.bias", Expect.Boolean),
-            Init = InitValue(Text(arch.Init, "architecture.init")),
+            Bias = arch.Bias,
+            Init = InitValue(arch.Init),
         };
         CheckRoom(inputs, hidden, outputs, spec.Bias, contentBytes);
 
-        string lossName = Text(Loss, "loss");
+        string lossName = Loss;
         if (lossName.Trim().Length == 0) throw new BodyProblem("inconsistent model: the loss has no name");
         if (!Vocabulary.Names<LossKind>().Contains(lossName))
             throw new BodyProblem($"inconsistent model: the loss {MessageText.Quote(lossName)} is not one of {string.Join(", ", Vocabulary.Names<LossKind>())}");
         var classWeights = ClassWeights is { } cw ? cw.ToClassWeights() : null;
-        var norm = JsonBody.Need(Normalization, "normalization", Expect.Object);
-        string kindName = Text(norm.Kind, "normalization.kind");
+        var norm = Normalization;
+        string kindName = norm.Kind;
         if (!Vocabulary.Names<NormalizationKind>().Contains(kindName))
             throw new BodyProblem($"inconsistent model: normalization kind is {MessageText.Quote(kindName)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
         var normalization = new Normalization(Vocabulary.Parse<NormalizationKind>(kindName),
@@ -89,7 +89,7 @@ internal sealed record ModelJson(
         string[]? classes = Classes is null ? null : JsonBody.Texts(Classes, "classes");
         var schema = Inputs?.ToSchema();
 
-        var layers = JsonBody.Need(Layers, "layers", Expect.Array);
+        var layers = Layers;
         if (layers.Length != hidden.Length + 1)
             throw new BodyProblem($"inconsistent model: {layers.Length} layers; the architecture has {hidden.Length + 1} dense layers");
         var weights = new double[layers.Length][];
@@ -100,10 +100,10 @@ internal sealed record ModelJson(
             string at = $"layers[{i}]";
             int fanOut = i < hidden.Length ? hidden[i] : outputs;
             var layer = JsonBody.Need(layers[i], at, Expect.Object);
-            int layerIn = JsonBody.Need(layer.Inputs, at + ".inputs", Expect.Integer), layerOut = JsonBody.Need(layer.Outputs, at + ".outputs", Expect.Integer);
+            int layerIn = layer.Inputs, layerOut = layer.Outputs;
             if (layerIn != fanIn || layerOut != fanOut)
                 throw new BodyProblem($"inconsistent model: {at} is {layerIn}x{layerOut}; the architecture says {fanIn}x{fanOut}");
-            var rows = JsonBody.Need(layer.Weights, at + ".weights", Expect.Array);
+            var rows = layer.Weights;
             if (rows.Length != fanIn)
                 throw new BodyProblem($"inconsistent model: {at}.weights has {rows.Length} rows; the layer has {fanIn} inputs");
             var w = new double[fanIn * fanOut];   // as many numbers as the rows hold, once each has fanOut (CheckRoom bounds it too)
@@ -128,21 +128,13 @@ internal sealed record ModelJson(
         return model;
     }
 
-    private static string Text(string? text, string at) => JsonBody.Need(text, at, Expect.Text);
-
     /// <summary>A layer size in the architecture: an integer of at least 1.</summary>
-    private static int Size(int? size, string at)
-    {
-        int value = JsonBody.Need(size, at, Expect.Integer);
-        return value >= 1 ? value : throw new BodyProblem($"malformed model: \"{at}\" is {value}; expected an integer of at least 1");
-    }
+    private static int Size(int size, string at) =>
+        size >= 1 ? size : throw new BodyProblem($"malformed model: \"{at}\" is {size}; expected an integer of at least 1");
 
-    private static Activation ActivationValue(string? name, string member)
-    {
-        string text = Text(name, "architecture." + member);
-        return Vocabulary.Names<Activation>().Contains(text) ? Vocabulary.Parse<Activation>(text)
+    private static Activation ActivationValue(string text, string member) =>
+        Vocabulary.Names<Activation>().Contains(text) ? Vocabulary.Parse<Activation>(text)
             : throw new BodyProblem($"malformed model: \"architecture.{member}\" is {MessageText.Quote(text)}; expected one of {string.Join(", ", Vocabulary.Names<Activation>())}");
-    }
 
     private static Initializer InitValue(string text)
     {
@@ -184,56 +176,47 @@ internal sealed record ModelJson(
 }
 
 /// <summary>"architecture": the network's shape.</summary>
-internal sealed record ArchitectureJson(
-    [property: JsonRequired] int? Inputs,
-    [property: JsonRequired] int?[]? Hidden,
-    [property: JsonRequired] int? Outputs,
-    [property: JsonRequired] string? HiddenActivation,
-    [property: JsonRequired] string? OutputActivation,
-    [property: JsonRequired] bool? Bias,
-    [property: JsonRequired] string? Init);
+internal sealed record ArchitectureJson(int Inputs, int[] Hidden, int Outputs, string HiddenActivation, string OutputActivation, bool Bias, string Init);
 
 /// <summary>"class_weights": what was asked, the classes, a weight each.</summary>
-internal sealed record ClassWeightsJson([property: JsonRequired] string? Weighting, [property: JsonRequired] string?[]? Classes, [property: JsonRequired] Numbers? Weights)
+internal sealed record ClassWeightsJson(string Weighting, string[] Classes, Numbers Weights)
 {
     /// <summary>The class weights (the model checks that they fit it).</summary>
     public ClassWeights ToClassWeights()
     {
-        string text = JsonBody.Need(Weighting, "class_weights.weighting", Expect.Text);
         ClassWeighting weighting;
-        try { weighting = ClassWeighting.Parse(text); }
-        catch (FormatException e) { throw new BodyProblem($"malformed model: \"class_weights.weighting\" is {MessageText.Quote(text)}: {e.Message}"); }
+        try { weighting = ClassWeighting.Parse(Weighting); }
+        catch (FormatException e) { throw new BodyProblem($"malformed model: \"class_weights.weighting\" is {MessageText.Quote(Weighting)}: {e.Message}"); }
         return new ClassWeights(weighting, JsonBody.Texts(Classes, "class_weights.classes"), JsonBody.Finite(Weights, "class_weights.weights"));
     }
 }
 
 /// <summary>"normalization": how raw inputs are scaled (model files and checkpoints alike).</summary>
-internal sealed record NormalizationJson([property: JsonRequired] string? Kind, [property: JsonRequired] Numbers? Offset, [property: JsonRequired] Numbers? Scale);
+internal sealed record NormalizationJson(string Kind, Numbers Offset, Numbers Scale);
 
 /// <summary>"inputs": how a table's columns become the inputs.</summary>
-internal sealed record InputsJson([property: JsonRequired] string? Missing, [property: JsonRequired] ColumnJson?[]? Columns)
+internal sealed record InputsJson(string Missing, ColumnJson[] Columns)
 {
     /// <summary>The schema (the model checks the policy, names and fills).</summary>
     public InputSchema ToSchema()
     {
-        string missing = JsonBody.Need(Missing, "inputs.missing", Expect.Text);
-        var columns = JsonBody.Need(Columns, "inputs.columns", Expect.Array).Select((c, i) =>
+        var columns = Columns.Select((c, i) =>
         {
             string at = $"inputs.columns[{i}]";
             var column = JsonBody.Need(c, at, Expect.Object);
-            return new InputColumn(JsonBody.Need(column.Name, at + ".name", Expect.Text),
+            return new InputColumn(column.Name,
                 column.Categories is null ? null : JsonBody.Texts(column.Categories, at + ".categories"),
                 column.Fill is double fill && !double.IsFinite(fill) ? throw new MemberProblem(at + ".fill", Expect.Number) : column.Fill);
         }).ToArray();
-        return new InputSchema(columns, missing);
+        return new InputSchema(columns, Missing);
     }
 }
 
 /// <summary>One column of "inputs.columns": its name, and its categories (text) or fill (numbers under mean or median).</summary>
 internal sealed record ColumnJson(
-    [property: JsonRequired] string? Name,
-    [property: JsonIgnore(Condition = WhenWritingNull)] string?[]? Categories,
+    string Name,
+    [property: JsonIgnore(Condition = WhenWritingNull)] string[]? Categories,
     [property: JsonIgnore(Condition = WhenWritingNull)] double? Fill);
 
 /// <summary>One dense layer: its size, its weights a row an input, its bias or null.</summary>
-internal sealed record LayerJson([property: JsonRequired] int? Inputs, [property: JsonRequired] int? Outputs, [property: JsonRequired] Numbers?[]? Weights, Numbers? Bias);
+internal sealed record LayerJson(int Inputs, int Outputs, Numbers[] Weights, Numbers? Bias);
