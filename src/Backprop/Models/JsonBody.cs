@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -223,46 +223,47 @@ internal static class JsonBody
     public static byte[] Lay(byte[] compact)
     {
         using var document = JsonDocument.Parse(compact);
-        var text = new StringBuilder(compact.Length * 5 / 4);
+        var text = new MemoryStream(compact.Length * 5 / 4);
         Write(text, document.RootElement, "", inArray: false);
-        return Encoding.UTF8.GetBytes(text.Append('\n').ToString());
+        text.WriteByte((byte)'\n');
+        return text.ToArray();
     }
 
-    private static void Write(StringBuilder text, JsonElement value, string indent, bool inArray)
+    private static void Write(MemoryStream text, JsonElement value, string indent, bool inArray)
     {
         static bool Nested(JsonElement e) => e.ValueKind == JsonValueKind.Object
             || (e.ValueKind == JsonValueKind.Array && e.EnumerateArray().Any(x => x.ValueKind is JsonValueKind.Array or JsonValueKind.Object));
+        void Put(string ascii) { foreach (char c in ascii) text.WriteByte((byte)c); }
         string inner = indent + "  ";
+        bool first = true;
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
                 bool block = !inArray || value.EnumerateObject().Any(p => Nested(p.Value));
-                text.Append(block ? "{\n" : "{");
-                bool first = true;
+                Put(block ? "{\n" : "{");
                 foreach (var member in value.EnumerateObject())
                 {
-                    text.Append(first ? "" : block ? ",\n" : ", ").Append(block ? inner : "").Append('"').Append(member.Name).Append("\": ");
+                    Put(first ? "" : block ? ",\n" : ", ");
+                    Put(block ? inner : "");
+                    Put($"\"{member.Name}\": ");   // the DTOs' names: ASCII
                     Write(text, member.Value, inner, inArray: false);
                     first = false;
                 }
-                text.Append(block ? "\n" + indent + "}" : "}");
+                Put(block ? "\n" + indent + "}" : "}");
                 break;
-            case JsonValueKind.Array when Nested(value):
-                text.Append("[\n");
-                first = true;
+            case JsonValueKind.Array:
+                bool lines = Nested(value);
+                Put(lines ? "[\n" : "[");
                 foreach (var element in value.EnumerateArray())
                 {
-                    text.Append(first ? inner : ",\n" + inner);
+                    Put(first ? (lines ? inner : "") : lines ? ",\n" + inner : ", ");
                     Write(text, element, inner, inArray: true);
                     first = false;
                 }
-                text.Append('\n').Append(indent).Append(']');
-                break;
-            case JsonValueKind.Array:
-                text.Append('[').AppendJoin(", ", value.EnumerateArray().Select(e => e.GetRawText())).Append(']');
+                Put(lines ? "\n" + indent + "]" : "]");
                 break;
             default:
-                text.Append(value.GetRawText());
+                text.Write(JsonMarshal.GetRawUtf8Value(value));   // numbers and strings as written, escapes and all
                 break;
         }
     }
