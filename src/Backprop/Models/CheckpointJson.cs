@@ -53,10 +53,9 @@ internal sealed record CheckpointJson(RecipeJson Recipe, DataJson TrainData, [pr
             : throw new BodyProblem($"malformed checkpoint: \"train_data.targets[{i}]\" is not a column name")).ToArray();
         var validation = ValidationData?.ToFingerprint("validation_data");
         var norm = Normalization;
-        string kind = norm.Kind;
-        if (!Vocabulary.Names<NormalizationKind>().Contains(kind))
-            throw new BodyProblem($"malformed checkpoint: \"normalization.kind\" is {MessageText.Quote(kind)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
-        var normalization = new Normalization(Vocabulary.Parse<NormalizationKind>(kind), JsonBody.Finite(norm.Offset, "normalization.offset"), JsonBody.Finite(norm.Scale, "normalization.scale"));
+        if (!Vocabulary.Names<NormalizationKind>().Contains(norm.Kind))
+            throw new BodyProblem($"malformed checkpoint: \"normalization.kind\" is {MessageText.Quote(norm.Kind)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
+        var normalization = new Normalization(Vocabulary.Parse<NormalizationKind>(norm.Kind), JsonBody.Finite(norm.Offset, "normalization.offset"), JsonBody.Finite(norm.Scale, "normalization.scale"));
         if (normalization.Offset.Length != train.Inputs || normalization.Scale.Length != train.Inputs)
             throw new BodyProblem($"inconsistent checkpoint: the normalization has {normalization.Offset.Length} offsets and {normalization.Scale.Length} scales for {train.Inputs} inputs");
 
@@ -238,11 +237,10 @@ internal sealed record StateJson(
             order = new int[rows];
             for (int i = 0; i < rows; i++) order[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4 * i));
         }
-        var optimizerJson = Optimizer;
-        string name = optimizerJson.Name;
+        string name = Optimizer.Name;
         int perParameter = name switch { "sgd" => 0, "momentum" => 1, "adam" => 2, _ => throw new BodyProblem($"malformed checkpoint: \"state.optimizer.name\" is {MessageText.Quote(name)}") };
         if (name != recipe.Optimizer!.Name) throw new BodyProblem($"inconsistent checkpoint: the optimizer state is {name}'s; the recipe's optimizer is {recipe.Optimizer.Name}");
-        var buffers = CheckpointJson.Floats(optimizerJson.Buffers, "state.optimizer.buffers", lengths.SelectMany(l => Enumerable.Repeat(l, perParameter)).ToArray(), f32);
+        var buffers = CheckpointJson.Floats(Optimizer.Buffers, "state.optimizer.buffers", lengths.SelectMany(l => Enumerable.Repeat(l, perParameter)).ToArray(), f32);
         var randoms = Randoms.Select((r, i) => JsonBody.Need(r, $"state.randoms[{i}]", Expect.Object).ToState($"state.randoms[{i}]")).ToArray();
         EarlyStoppingState? stopping = null;
         if (EarlyStopping is { } es)
@@ -254,8 +252,7 @@ internal sealed record StateJson(
         LearningRateState? rate = null;
         if (LearningRate is { } lr)
         {
-            string schedule = lr.Schedule;
-            string recipeSchedule = (recipe.Schedule ?? LearningRateSchedules.Constant).Name;
+            string schedule = lr.Schedule, recipeSchedule = (recipe.Schedule ?? LearningRateSchedules.Constant).Name;
             if (schedule != recipeSchedule) throw new BodyProblem($"inconsistent checkpoint: the learning-rate state is {MessageText.Quote(schedule)}'s; the recipe's schedule is {recipeSchedule}");
             double rateNow = lr.Rate, best = lr.Best;
             if (!(rateNow >= 0 && double.IsFinite(rateNow))) throw new BodyProblem("malformed checkpoint: \"state.learning_rate.rate\" is not a finite number, 0 or more");
@@ -274,7 +271,7 @@ internal sealed record StateJson(
         return new TrainingCheckpoint(epoch, position, order, TotalLoss, CheckpointJson.Int(Correct, "state.correct", 0, position),
             CheckpointJson.Floats(Parameters, "state.parameters", lengths, f32),
             LastGood is null ? null : CheckpointJson.Floats(LastGood, "state.last_good", lengths, f32),
-            new OptimizerState(name, CheckpointJson.Int(optimizerJson.Steps, "state.optimizer.steps", 0, int.MaxValue), buffers), randoms, stopping, history, rate, deadSoFar);
+            new OptimizerState(name, CheckpointJson.Int(Optimizer.Steps, "state.optimizer.steps", 0, int.MaxValue), buffers), randoms, stopping, history, rate, deadSoFar);
     }
 }
 

@@ -55,9 +55,8 @@ internal sealed record ModelJson(
     /// </summary>
     public Model ToModel(int contentBytes)
     {
-        string precisionName = Precision;
-        if (precisionName is not ("f64" or "f32")) throw new BodyProblem($"malformed model: precision is {MessageText.Quote(precisionName)}; expected f64 or f32");
-        var precision = Vocabulary.Parse<Precision>(precisionName);
+        if (Precision is not ("f64" or "f32")) throw new BodyProblem($"malformed model: precision is {MessageText.Quote(Precision)}; expected f64 or f32");
+        var precision = Vocabulary.Parse<Precision>(Precision);
         bool f32 = precision == Backprop.Tensors.Precision.F32;
 
         var arch = Architecture;
@@ -78,10 +77,9 @@ internal sealed record ModelJson(
             throw new BodyProblem($"inconsistent model: the loss {MessageText.Quote(lossName)} is not one of {string.Join(", ", Vocabulary.Names<LossKind>())}");
         var classWeights = ClassWeights is { } cw ? cw.ToClassWeights() : null;
         var norm = Normalization;
-        string kindName = norm.Kind;
-        if (!Vocabulary.Names<NormalizationKind>().Contains(kindName))
-            throw new BodyProblem($"inconsistent model: normalization kind is {MessageText.Quote(kindName)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
-        var normalization = new Normalization(Vocabulary.Parse<NormalizationKind>(kindName),
+        if (!Vocabulary.Names<NormalizationKind>().Contains(norm.Kind))
+            throw new BodyProblem($"inconsistent model: normalization kind is {MessageText.Quote(norm.Kind)}; expected {string.Join(", ", Vocabulary.Names<NormalizationKind>())}");
+        var normalization = new Normalization(Vocabulary.Parse<NormalizationKind>(norm.Kind),
             JsonBody.Finite(norm.Offset, "normalization.offset"), JsonBody.Finite(norm.Scale, "normalization.scale"));
 
         var features = JsonBody.Texts(Features, "features");
