@@ -182,7 +182,7 @@ public sealed class DeadLayerTests : IDisposable
         Assert.Equal([1], loaded.DeadSoFar!);
 
         // The members as the format says, and a body without them (a file written before them) loads with none.
-        var body = JsonNode.Parse(CheckpointWriter.Body(learner.Checkpoint(last, null)))!;
+        var body = JsonNode.Parse(CheckpointFile.Body(learner.Checkpoint(last, null)))!;
         var state = body["state"]!;
         Assert.Equal("[1]", state["dead_so_far"]!.ToJsonString());
         Assert.Equal("[1]", state["history"]![3]!["dead_layers"]!.ToJsonString());

@@ -28,8 +28,12 @@ public static class CheckpointFile
     public static byte[] Serialize(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return ChecksummedFile.Compose(Kind, CheckpointWriter.Body(checkpoint));
+        return ChecksummedFile.Compose(Kind, Body(checkpoint));
     }
+
+    /// <summary>The body of the file for <paramref name="checkpoint"/>: its JSON, indented, then a line feed.</summary>
+    internal static byte[] Body(Checkpoint checkpoint) =>
+        [.. JsonSerializer.SerializeToUtf8Bytes(CheckpointJson.From(checkpoint), JsonBody.Info<CheckpointJson>(JsonBody.Indented)), (byte)'\n'];
 
     /// <summary>Reads the checkpoint at <paramref name="path"/>.</summary>
     /// <exception cref="DataException">A missing, foreign, damaged, other-version or inconsistent file, on one line naming the file.</exception>
@@ -39,15 +43,6 @@ public static class CheckpointFile
     internal static Checkpoint Read(string path, Stream file)
     {
         byte[] body = ChecksummedFile.ReadBody(path, file, Kind);
-        try
-        {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
-            return CheckpointReader.Read(document.RootElement);
-        }
-        catch (JsonException e) { throw Fail(path, $"malformed checkpoint JSON: {MessageText.Shorten(e.Message.Split(" LineNumber:")[0], 160)}"); }
-        catch (InvalidOperationException) { throw Fail(path, "malformed checkpoint JSON: a name is not valid text"); }
-        catch (CheckpointReader.Problem p) { throw Fail(path, p.Message); }
+        return JsonBody.Read<CheckpointJson, Checkpoint>(path, body, "checkpoint", maxDepth: 8, dto => dto.ToCheckpoint());
     }
-
-    private static DataException Fail(string path, string problem) => new(path, MessageText.OneLine(problem));
 }

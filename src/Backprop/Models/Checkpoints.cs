@@ -36,7 +36,7 @@ public static class Checkpoints
             ("dropout", Num(r.Dropout)),
             ("early-stopping", r.Patience?.ToString(CultureInfo.InvariantCulture) ?? "off"),
             ("precision", r.Precision is { } p ? Vocabulary.Name(p) : null),
-            ("rounding", CheckpointWriter.Rounding(r)),
+            ("rounding", CheckpointJson.Rounding(r)),
         ];
     }
 }
