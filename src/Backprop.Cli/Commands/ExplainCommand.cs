@@ -53,8 +53,11 @@ internal static class ExplainCommand
         int weightCount = w.Network.DenseLayers.Sum(d => d.Weights.Value.Length);
         int top = topAsked ?? (weightCount > ListAllUpTo ? DefaultTop : 0);
 
+        // The library's measures: correlations of the data, pressure at the weights after --epochs (the initial ones by default).
+        if (w.Epochs > 0) w.Learner.Run();
+        var explanation = Explanation.Of(w.Learner);
+        var correlation = explanation.Correlations;
         stdout.WriteLine($"correlation of each input with each target over {train.Count} examples (before training):");
-        var correlation = ErrorAttribution.Correlations(train.Features, train.Targets);
         int width = Math.Max(12, inputNames.Max(n => n.Length));
         var inputs = PressureText.MostCorrelated(correlation, top);
         stdout.WriteLine("input".PadRight(width) + string.Concat(targetNames.Select(t => "  " + t.PadLeft(Math.Max(8, t.Length)))));
@@ -65,9 +68,8 @@ internal static class ExplainCommand
         stdout.WriteLine("(1 or -1: the input alone predicts the target; near 0: no direct correlation, which a hidden layer may still find; - : a constant input)");
         stdout.WriteLine();
 
-        if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs);
         string when = w.Epochs > 0 ? $"after {w.Epochs} epochs" : "at the initial weights";
-        var pressure = ErrorAttribution.Pressure(w.Network, w.Loss, w.X, w.Y);
+        var pressure = explanation.Pressure;
         string[] lines = [w.NetworkLine(), $"pressure on each weight {when}: the sum over the {train.Count} examples of -weight_delta, the step each example asks for, split into up and down"];
         foreach (string line in lines) stdout.WriteLine(line);
         var listed = PressureText.Listed(pressure, top);
@@ -100,7 +102,7 @@ internal static class ExplainCommand
         }
         if (w.Settings.Html is string html)
         {
-            ExplainPage.Write(html, w, correlation, pressure, [.. lines, Legend]);
+            ExplainPage.Write(html, explanation, [.. lines, Legend]);
             stdout.WriteLine($"wrote {html}");
         }
         return 0;

@@ -60,19 +60,12 @@ internal static class TraceCommand
             if (w.DefaultsLine() is string d) stdout.WriteLine(d);
             foreach (var note in s.Notes) stdout.WriteLine(note);
         }
-        if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs); // look inside a network that has already learned a while
-
-        // The page draws the weights as they were before the update, then as updated.
-        var before = s.Html is null ? null : w.Network.DenseLayers.Select(dense => dense.Weights.Value.Copy()).ToArray();
-        var steps = new List<TraceStep>();
-        new TraceIteration<T>(w, start, end).Run(step =>
-        {
-            steps.Add(step);
-            step.WriteTo(stdout);
-        });
+        if (w.Epochs > 0) w.Learner.Run(); // look inside a network that has already learned a while
+        var trace = IterationTrace.Run(w.Learner, start, end);
+        trace.WriteTo(stdout);
         if (s.Html is string html)
         {
-            TracePage.Write(html, w, steps, before!);
+            TracePage.Write(html, w, trace);
             if (!s.Quiet) stdout.WriteLine($"wrote {html}");
         }
         return 0;

@@ -34,15 +34,14 @@ internal static class ExplainPage
     /// <summary>How many examples (the first ones) get their per-example steps on the page.</summary>
     public static int ExamplesKept(int examples, int weights) => weights > DetailBudget ? 0 : Math.Min(examples, ExampleBudget / weights);
 
-    /// <summary>Writes the page for the pressure measured on <paramref name="w"/>'s network; <paramref name="lines"/> are the terminal's lines above the tables.</summary>
-    public static void Write<T>(string path, Workbench<T> w, double[,] correlation, IReadOnlyList<LayerPressure> pressure, IReadOnlyList<string> lines)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Writes the page of <paramref name="explanation"/>; <paramref name="lines"/> are the terminal's lines above the tables.</summary>
+    public static void Write(string path, Explanation explanation, IReadOnlyList<string> lines)
     {
-        var train = w.Data.Train;
+        var (train, correlation, pressure) = (explanation.Data, explanation.Correlations, explanation.Pressure);
         var targetNames = train.ClassNames ?? train.TargetNames;
         int weights = pressure.Sum(p => p.Weights.Length);
-        int kept = ExamplesKept(train.Count, weights);
-        var steps = kept == 0 ? null : ErrorAttribution.StepsByExample(w.Network, w.Loss, w.X[0..kept], w.Y[0..kept]);
+        int kept = Math.Min(ExamplesKept(train.Count, weights), explanation.ExamplesWithSteps);
+        var steps = kept == 0 ? null : explanation.Steps;
         HtmlPage.Write(path, $"explain: {Path.GetFileName(train.Source)}", "explain.js", json =>
         {
             json.WriteStartObject();
@@ -63,7 +62,7 @@ internal static class ExplainPage
             {
                 bool draw = drawn + pressure[d].Weights.Length <= DrawBudget;
                 if (draw) drawn += pressure[d].Weights.Length;
-                WriteLayer(json, pressure, d, train.FeatureNames, targetNames, weights <= DetailBudget, draw, steps?[d]);
+                WriteLayer(json, pressure, d, train.FeatureNames, targetNames, weights <= DetailBudget, draw, steps?[d], kept);
             }
             json.WriteEndArray();
             json.WriteEndObject();
@@ -71,7 +70,7 @@ internal static class ExplainPage
     }
 
     private static void WriteLayer(Utf8JsonWriter json, IReadOnlyList<LayerPressure> pressure, int d, IReadOnlyList<string> inputNames,
-        IReadOnlyList<string> targetNames, bool detail, bool draw, LayerSteps? steps)
+        IReadOnlyList<string> targetNames, bool detail, bool draw, LayerSteps? steps, int kept)
     {
         var p = pressure[d];
         var rows = PressureText.RowNames(pressure, d, inputNames);
@@ -111,10 +110,10 @@ internal static class ExplainPage
         {
             // Per weight (row-major), the step each kept example asks of it; per example, the inputs that were 0 (no blame).
             json.WriteStartArray("steps");
-            foreach (var (i, o) in all) json.Strings(null, Enumerable.Range(0, steps.Examples).Select(e => PressureText.Num(steps.Step(e, i, o))));
+            foreach (var (i, o) in all) json.Strings(null, Enumerable.Range(0, kept).Select(e => PressureText.Num(steps.Step(e, i, o))));
             json.WriteEndArray();
             json.WriteStartArray("noBlame");
-            foreach (int e in Enumerable.Range(0, steps.Examples))
+            foreach (int e in Enumerable.Range(0, kept))
             {
                 json.WriteStartArray();
                 for (int i = 0; i < p.Weights.Rows; i++) if (steps.NoBlame(e, i)) json.WriteNumberValue(i);

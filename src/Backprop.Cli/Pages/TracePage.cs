@@ -10,14 +10,11 @@ namespace Backprop.Cli;
 /// </summary>
 internal static class TracePage
 {
-    /// <summary>
-    /// Writes the page of <paramref name="steps"/>, traced on <paramref name="w"/>'s network, whose weights were
-    /// <paramref name="before"/> before the iteration's update (and are the network's now).
-    /// </summary>
-    public static void Write<T>(string path, Workbench<T> w, IReadOnlyList<TraceStep> steps, IReadOnlyList<Matrix<T>> before)
+    /// <summary>Writes the page of <paramref name="trace"/>, traced on <paramref name="w"/>'s network.</summary>
+    public static void Write<T>(string path, Workbench<T> w, IterationTrace trace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var after = w.Network.DenseLayers.Select(d => d.Weights.Value).ToArray();
+        var (steps, before, after) = (trace.Steps, trace.WeightsBefore.Select(m => m.Cast<T>()).ToArray(), trace.WeightsAfter.Select(m => m.Cast<T>()).ToArray());
         var drawn = new DrawnNetwork(after.Select(m => (m.Rows, m.Columns)).ToArray());
         var labels = UnitLabels(w.Data.Train, drawn.Sizes);
         string source = Path.GetFileName(Path.TrimEndingDirectorySeparator(w.Data.Train.Source));
