@@ -132,8 +132,8 @@ internal sealed class PlaygroundServer : IAsyncDisposable
             w.WriteStartObject();
             w.WriteString("name", set.Name);
             w.WriteString("title", set.Title);
-            w.WriteString("layers", set.Layers);
-            w.WriteString("alpha", set.Alpha);
+            w.WriteString("layers", string.Join(",", set.Layers));
+            w.WriteString("alpha", NetworkFlags.Num(set.Alpha));
             w.WriteNumber("examples", set.Data.Count);
             w.WriteBoolean("twoD", set.IsTwoD);
             w.WriteEndObject();
