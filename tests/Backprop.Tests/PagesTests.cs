@@ -99,5 +99,60 @@ public sealed class PagesTests : IDisposable
         Assert.DoesNotContain(typeof(Recipe).Assembly.GetReferencedAssemblies(), a => a.Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 
+    // README.md's and src/Backprop.Pages/PACKAGE.md's pages from C#: both must hold these lines verbatim, so that their
+    // code is the code that runs here (with this test's files).
+    private const string ReadmeCode = """
+        var flowers = CsvLoader.Load("flowers.csv", new CsvOptions { TargetColumns = ["species"] });
+        var trained = new Recipe().Fit(flowers, new FitOptions { ValidationFraction = 0.2 });
+        TrainPage.Write("train.html", trained);                            // loss and accuracy per epoch, the held-out rows' confusion matrix
+
+        var lights = CsvLoader.Load("lights.csv", new CsvOptions { TargetColumns = ["walk"] });
+        var learner = (Recipe.Notes with { Hidden = [3], Alpha = 0.2 }).Prepare(lights);
+        TracePage.Write("trace.html", IterationTrace.Run(learner, 0, 1));  // the notes' "One iteration of backprop", step by step
+        """;
+
+    [Fact]
+    public void The_readme_snippet_writes_a_train_page_and_a_trace_page_from_csharp()
+    {
+        foreach (string document in new[] { "README.md", Path.Combine("src", "Backprop.Pages", "PACKAGE.md") })
+            Assert.Contains(ReadmeCode.Replace("\r", ""), File.ReadAllText(Path.Combine(RecipeTests.RepositoryRoot(), document)).Replace("\r", ""));
+        string flowersCsv = TestData.Path("csv", "flowers.csv"), lightsCsv = Lights(), trainHtml = _temp.File("train.html"), traceHtml = _temp.File("trace.html");
+
+        // The README's statements, with this test's files.
+        var flowers = CsvLoader.Load(flowersCsv, new CsvOptions { TargetColumns = ["species"] });
+        var trained = new Recipe().Fit(flowers, new FitOptions { ValidationFraction = 0.2 });
+        TrainPage.Write(trainHtml, trained);                            // loss and accuracy per epoch, the held-out rows' confusion matrix
+
+        var lights = CsvLoader.Load(lightsCsv, new CsvOptions { TargetColumns = ["walk"] });
+        var learner = (Recipe.Notes with { Hidden = [3], Alpha = 0.2 }).Prepare(lights);
+        TracePage.Write(traceHtml, IterationTrace.Run(learner, 0, 1));  // the notes' "One iteration of backprop", step by step
+
+        // The train page: the epochs train ran (as many as it chose), the confusion matrix of the 18 held-out rows of 90,
+        // the one evaluate prints for them.
+        var page = HtmlPageDataTests.PageData(trainHtml);
+        Assert.Equal(trained.History.Epochs.Count, page.GetProperty("epochNumbers").GetArrayLength());
+        var confusion = page.GetProperty("confusion");
+        Assert.Contains("the validation data (18 examples)", confusion.GetProperty("caption").GetString());
+        Assert.Equal(18, confusion.GetProperty("counts").EnumerateArray().Sum(r => r.EnumerateArray().Sum(c => c.GetInt32())));
+        string model = _temp.File("m.model"), held = _temp.File("held.csv");
+        trained.Model.Save(model);
+        var rows = File.ReadAllLines(flowersCsv);
+        File.WriteAllLines(held, [rows[0], .. Enumerable.Range(0, trained.Validation!.Count).Select(r => Row(trained.Validation, r))]);
+        string evaluated = Ok("evaluate", model, held);
+        Assert.Equal(evaluated.Split('\n').Single(l => l.StartsWith("accuracy: ", StringComparison.Ordinal)), confusion.GetProperty("accuracy").GetString());
+
+        // The trace page: the steps backprop trace prints for the notes' network, the notes' numbers among them.
+        string terminal = Ok("trace", lightsCsv, "--target", "walk", "--layers", "3", "--init", "uniform:-1,1", "--seed", "1", "--alpha", "0.2",
+            "--normalize", "none", "--loss", "sse", "--output", "identity");
+        Assert.Equal(TraceTests.Steps(terminal), HtmlPageDataTests.PageData(traceHtml).GetProperty("steps").EnumerateArray()
+            .Select(s => (s.GetProperty("expression").GetString()!, s.GetProperty("text").GetString()!)));
+        Assert.Contains("-0.13469566", File.ReadAllText(traceHtml));
+    }
+
+    // A row of flowers.csv as the file writes it (length, width, noise, species), from the dataset's values.
+    private static string Row(Dataset data, int r) =>
+        string.Join(",", [.. Enumerable.Range(0, data.FeatureNames.Count).Select(c => TestData.Num(data.Features[r, c])),
+            data.ClassNames![Enumerable.Range(0, data.ClassNames.Count).MaxBy(c => data.Targets[r, c])]]);
+
     private string WriteText(string html) => _temp.Write($"page{Guid.NewGuid():N}.html", html);
 }
