@@ -81,7 +81,9 @@ public abstract class Learner
     public Trained Run(params IEnumerable<ITrainingObserver> observers)
     {
         var history = Start(observers).Run(Options.Cancellation);
-        return new Trained(ToModel(), history, Recipe, Chosen) { LastCheckpoint = LastCheckpoint };
+        // The validation rows with their missing cells filled as the training rows' were (as the session measured them).
+        var validation = Validation is { Schema: not null } && Schema is not null ? MissingValues.Fill(Validation, Schema) : Validation;
+        return new Trained(ToModel(), history, Recipe, Chosen) { LastCheckpoint = LastCheckpoint, Train = Train, Validation = validation };
     }
 
     // Each checkpoint the session hands out becomes the checkpoint file, written aside and renamed (a kill while it is

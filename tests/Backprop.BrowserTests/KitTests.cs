@@ -1,4 +1,5 @@
 using Backprop.Cli;
+using Backprop.Pages;
 
 namespace Backprop.BrowserTests;
 

@@ -6,7 +6,8 @@ using System.Xml.Linq;
 namespace Backprop.PackageTests;
 
 /// <summary>
-/// What a .NET developer gets: the library package (metadata, its own readme, XML docs, symbols with SourceLink), the
+/// What a .NET developer gets: the library package and the pages package (metadata, their own readmes, XML docs, symbols
+/// with SourceLink; a console project that adds the pages package from the packed folder writes pages), the
 /// CLI as a .NET tool named <c>backprop</c> in one package per platform, installed from the packed folder into a
 /// temporary tool path and run. The packing and installing (<see cref="PackedTool"/>) happen once for the class; the
 /// Native AOT package is checked by <see cref="NativeToolTests"/>.
@@ -44,14 +45,15 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
     private string Package(string name) => Path.Combine(packed.Packages, name);
 
     [Fact]
-    public void Dotnet_pack_makes_the_library_its_symbols_and_the_tool_for_each_platform_with_one_version_and_no_warnings()
+    public void Dotnet_pack_makes_the_libraries_their_symbols_and_the_tool_for_each_platform_with_one_version_and_no_warnings()
     {
         string[] files = Directory.GetFiles(packed.Packages).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
-        string[] expected = [$"Backprop.{packed.Version}.nupkg", $"Backprop.{packed.Version}.snupkg", $"Backprop.Cli.{packed.Version}.nupkg",
+        string[] expected = [$"Backprop.{packed.Version}.nupkg", $"Backprop.{packed.Version}.snupkg",
+            $"Backprop.Pages.{packed.Version}.nupkg", $"Backprop.Pages.{packed.Version}.snupkg", $"Backprop.Cli.{packed.Version}.nupkg",
             .. Platforms.Select(p => $"Backprop.Cli.{p.Rid}.{packed.Version}.nupkg"), $"Backprop.Cli.any.{packed.Version}.nupkg"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), files);
         Assert.Matches(@"^\d+\.\d+\.\d+", packed.Version);
-        // Release builds of both projects, with the library's trim/AOT analyzers (IsAotCompatible) and the CLI's.
+        // Release builds of the three projects, with the libraries' trim/AOT analyzers (IsAotCompatible) and the CLI's.
         Assert.DoesNotContain(": warning ", packed.PackOutput);
         Assert.DoesNotContain(": error ", packed.PackOutput);
     }
@@ -89,11 +91,121 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
     }
 
     [Fact]
-    public void The_symbols_map_every_source_to_its_commit_on_github_and_no_path_of_this_machine()
+    public void The_pages_package_carries_its_metadata_readme_docs_symbols_and_assets_and_needs_only_the_library()
     {
-        using var symbols = ZipFile.OpenRead(Package($"Backprop.{packed.Version}.snupkg"));
+        using var package = ZipFile.OpenRead(Package($"Backprop.Pages.{packed.Version}.nupkg"));
+        var metadata = Nuspec(package);
+        Assert.Equal("Backprop.Pages", Value(metadata, "id"));
+        Assert.Equal(packed.Version, Value(metadata, "version"));
+        Assert.Equal("The Backprop authors", Value(metadata, "authors"));
+        Assert.Equal("MIT", Element(metadata, "license")?.Value);
+        Assert.Equal("PACKAGE.md", Value(metadata, "readme"));
+        string description = Value(metadata, "description")!;
+        Assert.NotEqual("Package Description", description);
+        Assert.Contains("HTML", description);
+        Assert.Equal(Head(), Element(metadata, "repository")?.Attribute("commit")?.Value);
+        // It depends on the library of the same version, and on nothing else: no ASP.NET Core, no framework reference.
+        var dependencies = Element(metadata, "dependencies")!.Descendants().Where(d => d.Name.LocalName == "dependency")
+            .Select(d => (d.Attribute("id")?.Value, d.Attribute("version")?.Value)).ToArray();
+        Assert.Equal([("Backprop", packed.Version)], dependencies);
+        Assert.Null(Element(metadata, "frameworkReferences"));
+
+        var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("LICENSE", entries);
+        Assert.Contains("lib/net10.0/Backprop.Pages.dll", entries);
+        Assert.Contains("lib/net10.0/Backprop.Pages.xml", entries);
+        Assert.Equal(File.ReadAllText(Path.Combine(PackedTool.Repository, "src", "Backprop.Pages", "PACKAGE.md")), Text(package, "PACKAGE.md"));
+        // The pages' style and scripts are in the assembly (a page fetches nothing), each the repository's file.
+        using var dll = new MemoryStream();
+        using (var entry = package.GetEntry("lib/net10.0/Backprop.Pages.dll")!.Open()) entry.CopyTo(dll);
+        dll.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+        var reader = pe.GetMetadataReader();
+        var resources = reader.ManifestResources.Select(h => reader.GetString(reader.GetManifestResource(h).Name)).Order(StringComparer.Ordinal).ToArray();
+        string[] assets = [.. Directory.GetFiles(Path.Combine(PackedTool.Repository, "src", "Backprop.Pages", "Assets")).Select(f => "Backprop.Pages." + Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+        Assert.Equal(assets, resources);
+        Assert.Contains("Backprop.Pages.trace.js", resources);
+
+        using var symbols = ZipFile.OpenRead(Package($"Backprop.Pages.{packed.Version}.snupkg"));
+        Assert.Contains("lib/net10.0/Backprop.Pages.pdb", symbols.Entries.Select(e => e.FullName));
+    }
+
+    [Fact]
+    public void A_project_that_adds_the_pages_package_from_the_packed_folder_writes_a_train_page_and_a_trace_page()
+    {
+        // A user's console project: Backprop.Pages (and with it Backprop) from the packed folder alone; the packages it
+        // restores go into a folder of this test's (not the machine's cache, where another run's 0.1.0 could be), and
+        // the few from nuget.org it needs (System.Numerics.Tensors) are read from the machine's cache as a local source.
+        string project = Path.Combine(packed.Root, "consumer");
+        Directory.CreateDirectory(project);
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } c ? c
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="packed" value="{packed.Packages}" />
+                <add key="cache" value="{cache}" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="packed"><package pattern="Backprop" /><package pattern="Backprop.*" /></packageSource>
+                <packageSource key="cache"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(project, "consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Backprop.Pages" Version="{packed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        // The README's statements, with files given as arguments (and three epochs, to be quick).
+        File.WriteAllText(Path.Combine(project, "Program.cs"), """
+            using Backprop;
+            using Backprop.Data;
+            using Backprop.Pages;
+
+            var flowers = CsvLoader.Load(args[0], new CsvOptions { TargetColumns = ["species"] });
+            var trained = new Recipe { Epochs = 3 }.Fit(flowers, new FitOptions { ValidationFraction = 0.2 });
+            TrainPage.Write(args[1], trained);
+
+            var lights = CsvLoader.Load(args[2], new CsvOptions { TargetColumns = ["walk"] });
+            var learner = (Recipe.Notes with { Hidden = [3], Alpha = 0.2 }).Prepare(lights);
+            TracePage.Write(args[3], IterationTrace.Run(learner, 0, 1));
+            """);
+        string lights = Path.Combine(packed.Root, "lights.csv"), train = Path.Combine(packed.Root, "train.html"), trace = Path.Combine(packed.Root, "trace.html");
+        File.WriteAllText(lights, "a,b,c,walk\n1,0,1,1\n0,1,1,1\n0,0,1,0\n1,1,1,1\n");
+        var (code, output, err) = PackedTool.Run(PackedTool.Dotnet, ["run", "--project", project, "--disable-build-servers", "--", Repo.Csv("flowers.csv"), train, lights, trace],
+            new() { ["NUGET_PACKAGES"] = Path.Combine(packed.Root, "consumer-packages") });
+        Assert.True(code == 0, $"exit code {code}:\n{output}{err}");
+        Assert.True(Directory.Exists(Path.Combine(packed.Root, "consumer-packages", "backprop.pages", packed.Version)), "Backprop.Pages was not restored from the packed folder");
+
+        string trainPage = File.ReadAllText(train), tracePage = File.ReadAllText(trace);
+        Assert.StartsWith("<!DOCTYPE html>", trainPage);
+        Assert.Contains("<title>train: flowers.csv</title>", trainPage);
+        Assert.Contains("\"confusion\":", trainPage);
+        Assert.Contains("layer_1_delta *= relu2deriv(layer_1)", tracePage);
+        // The trace page holds what the command line traces for the same network: the notes' updated weights_1_2[1].
+        Assert.Contains("-0.13469566", tracePage);
+        Assert.Contains(File.ReadAllText(Path.Combine(PackedTool.Repository, "src", "Backprop.Pages", "Assets", "trace.js")), tracePage);
+    }
+
+    [Theory]
+    [InlineData("Backprop", "Backprop.Core", "/_/src/Backprop/Recipe.cs", 100)]
+    [InlineData("Backprop.Pages", "Backprop.Pages", "/_/src/Backprop.Pages/TracePage.cs", 5)]
+    public void The_symbols_map_every_source_to_its_commit_on_github_and_no_path_of_this_machine(string id, string assembly, string source, int atLeast)
+    {
+        using var symbols = ZipFile.OpenRead(Package($"{id}.{packed.Version}.snupkg"));
         using var pdb = new MemoryStream();
-        using (var entry = symbols.GetEntry("lib/net10.0/Backprop.Core.pdb")!.Open()) entry.CopyTo(pdb);
+        using (var entry = symbols.GetEntry($"lib/net10.0/{assembly}.pdb")!.Open()) entry.CopyTo(pdb);
         pdb.Position = 0;
         using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
         var reader = provider.GetMetadataReader();
@@ -131,8 +243,8 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
             Assert.True(File.Exists(Path.Combine(PackedTool.Repository, name[3..])), $"{name} is neither in the repository nor embedded");
             linked++;
         }
-        Assert.True(linked > 100, $"only {linked} sources linked");
-        Assert.Contains(reader.Documents, d => reader.GetString(reader.GetDocument(d).Name) == "/_/src/Backprop/Recipe.cs");
+        Assert.True(linked > atLeast, $"only {linked} sources linked");
+        Assert.Contains(reader.Documents, d => reader.GetString(reader.GetDocument(d).Name) == source);
     }
 
     // The commit checked out, which the package and its symbols must name.
@@ -145,6 +257,7 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
 
     [Theory]
     [InlineData("src/Backprop/PACKAGE.md")]
+    [InlineData("src/Backprop.Pages/PACKAGE.md")]
     [InlineData("src/Backprop.Cli/PACKAGE.md")]
     public void Each_package_page_readme_links_only_absolute_addresses_and_shows_no_image(string path)
     {
@@ -197,6 +310,7 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
         var entries = package.Entries.Select(e => e.FullName).ToArray();
         Assert.Contains(folder + "backprop.dll", entries);
         Assert.Contains(folder + "Backprop.Core.dll", entries);
+        Assert.Contains(folder + "Backprop.Pages.dll", entries);                                       // the pages it writes with --html
         Assert.DoesNotContain(entries, e => e.EndsWith("Backprop.Core.xml", StringComparison.Ordinal)); // docs are the library package's
         Assert.DoesNotContain(entries, e => e.EndsWith(".resources.dll", StringComparison.Ordinal)); // messages are English only
         Assert.DoesNotContain(entries, e => e.Contains("/runtimes/", StringComparison.Ordinal));       // no other platform's libraries
@@ -293,7 +407,9 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
     [InlineData("tests/Backprop.PackageTests/Backprop.PackageTests.csproj", "IsPackable", "false")]
     [InlineData("bench/Backprop.Bench/Backprop.Bench.csproj", "IsPackable", "false")]
     [InlineData("src/Backprop/Backprop.csproj", "EnablePackageValidation", "true")]
-    public void Tests_and_benchmarks_are_not_packable_and_the_library_is_validated_when_packed(string project, string property, string value)
+    [InlineData("src/Backprop.Pages/Backprop.Pages.csproj", "EnablePackageValidation", "true")]
+    [InlineData("src/Backprop.Pages/Backprop.Pages.csproj", "IsAotCompatible", "true")]
+    public void Tests_and_benchmarks_are_not_packable_and_the_libraries_are_validated_when_packed(string project, string property, string value)
     {
         var (code, output, err) = PackedTool.Run(PackedTool.Dotnet, ["msbuild", Path.Combine(PackedTool.Repository, project), $"-getProperty:{property}"]);
         Assert.True(code == 0, err);

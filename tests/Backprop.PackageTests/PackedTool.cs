@@ -5,8 +5,9 @@ using System.Runtime.InteropServices;
 namespace Backprop.PackageTests;
 
 /// <summary>
-/// The packages made as a user makes them (<c>dotnet pack</c> of src/Backprop and src/Backprop.Cli, Release: the
-/// library, its symbols, and the tool's top-level package with one package per platform), packed as CI packs them
+/// The packages made as a user makes them (<c>dotnet pack</c> of src/Backprop, src/Backprop.Pages and src/Backprop.Cli,
+/// Release: the library and the pages library with their symbols, and the tool's top-level package with one package per
+/// platform), packed as CI packs them
 /// (the environment variable CI=true: deterministic paths), and the tool installed from them as a user installs it
 /// (<c>dotnet tool install --tool-path</c>). Everything happens in a temporary folder of its own: the build output goes
 /// there (<c>--artifacts-path</c>, nothing is written into the repository), the tool goes into a tool path there (no
@@ -15,7 +16,7 @@ namespace Backprop.PackageTests;
 /// </summary>
 public class PackedTool : IDisposable
 {
-    public PackedTool() : this("backprop-pack-", [["src/Backprop"], ["src/Backprop.Cli"]]) { }
+    public PackedTool() : this("backprop-pack-", [["src/Backprop"], ["src/Backprop.Pages"], ["src/Backprop.Cli"]]) { }
 
     /// <summary>
     /// Runs <c>dotnet pack</c> once for each of <paramref name="packs"/> (a project folder, then any extra arguments)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Backprop.Cli;
+using Backprop.Pages;
 
 namespace Backprop.Tests;
 

@@ -29,7 +29,7 @@ public sealed class PlaygroundTests : IDisposable
     private (int Code, string Out, string Err) Trace(PlaygroundSettings settings, params string[] more)
     {
         string file = _temp.Write(settings.Set.Name + ".csv", settings.Set.Csv());
-        return CliTests.Run(["trace", file, .. settings.Flags(), .. more]);
+        return CliTests.Run(["trace", file, .. settings.TraceFlags(), .. more]);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class PlaygroundTests : IDisposable
 
         string history = _temp.File("history.csv");
         string data = _temp.Write("streetlights6.csv", settings.Set.Csv());
-        var (code, _, err) = CliTests.Run(["train", data, .. settings.Flags(), "--optimizer", "sgd", "--precision", "f64", "--rounding", "numpy", "--epochs", "1", "--history", history, "--quiet"]);
+        var (code, _, err) = CliTests.Run(["train", data, .. settings.TraceFlags(), "--optimizer", "sgd", "--precision", "f64", "--rounding", "numpy", "--epochs", "1", "--history", history, "--quiet"]);
         Assert.True(code == 0, err);
         string trainLoss = File.ReadAllLines(history)[1].Split(',')[1];
         lock (session.Gate)
@@ -90,6 +90,43 @@ public sealed class PlaygroundTests : IDisposable
             Assert.Equal((1, 0, 3), (session.Epochs, session.Position, session.Steps));
             Assert.Equal(trainLoss, session.Losses[0].ToString("R", CultureInfo.InvariantCulture));
         }
+    }
+
+    [Fact]
+    public void A_diverging_run_stops_as_the_training_session_says_and_a_step_then_asks_for_a_reset()
+    {
+        var settings = Settings("streetlights", "4", "1e150");
+        using var session = new PlaygroundSession(settings);
+        for (int i = 0; i < 40; i++)
+        {
+            lock (session.Gate) if (session.Problem is not null) break;
+            session.Step();
+        }
+        lock (session.Gate)
+        {
+            Assert.Equal("the loss overflowed (lower alpha)", session.Problem);
+            Assert.False(session.Running);
+            // What train says of the same run: the epoch its loss became infinite or NaN, and no epoch finished before it.
+            var (code, _, err) = CliTests.Run(["train", _temp.Write("streetlights.csv", settings.Set.Csv()), .. settings.TraceFlags(), "--optimizer", "sgd", "--precision", "f64", "--rounding", "numpy", "--epochs", "5", "--quiet"]);
+            Assert.Equal(2, code);
+            Assert.StartsWith($"backprop: training diverged in epoch {session.Epochs + 1}: ", err);
+        }
+        var e = Assert.Throws<Backprop.Cli.UsageException>(session.Step);
+        Assert.Equal("the loss overflowed (lower alpha): reset first", e.Message);
+        session.Reset(settings with { Alpha = 0.2 });
+        session.Step();
+        lock (session.Gate) Assert.Equal((null, 1), (session.Problem, session.Steps));
+    }
+
+    [Fact]
+    public void The_settings_are_typed_and_the_trace_command_writes_them_as_the_library_names_them()
+    {
+        var settings = Settings("xor", " 8, 4", "0.10", "mini-batch", 10, "tanh", seed: "07");
+        Assert.Equal([8, 4], settings.Layers);
+        Assert.Equal((Activation.Tanh, 0.1, 7u), (settings.Activation, settings.Alpha, settings.Seed));
+        Assert.Equal(Batching.MiniBatch(10), settings.Recipe.Batch);
+        Assert.Equal("backprop trace xor.csv --target label --normalize none --loss binary-cross-entropy --output sigmoid --bias true "
+            + "--layers 8,4 --activation tanh --alpha 0.1 --batch 10 --seed 7 --batch-rows 0:10", settings.TraceCommand());
     }
 
     [Theory]

@@ -149,7 +149,7 @@ public sealed class RecipeTests : IDisposable
         return bytes;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Backprop.slnx"))) return dir.FullName;

@@ -62,7 +62,7 @@ public sealed class TraceHtmlTests : IDisposable
             .Select(s => (s.GetProperty("expression").GetString()!, s.GetProperty("text").GetString()!)).ToList();
         Assert.Equal(expected, steps);
         Assert.Contains(steps, s => s.Item1.StartsWith("weight_delta_0_1", StringComparison.Ordinal));
-        Assert.Equal(terminal.Split('\n')[0], Data(html).GetProperty("network").GetString());
+        Assert.Equal(terminal.Split('\n')[0], Data(html).GetProperty("lines")[0].GetString());
     }
 
     [Fact]

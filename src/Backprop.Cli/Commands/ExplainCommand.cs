@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
+using Backprop.Pages;
 using ScottPlot;
 
 namespace Backprop.Cli;
@@ -53,8 +54,11 @@ internal static class ExplainCommand
         int weightCount = w.Network.DenseLayers.Sum(d => d.Weights.Value.Length);
         int top = topAsked ?? (weightCount > ListAllUpTo ? DefaultTop : 0);
 
+        // The library's measures: correlations of the data, pressure at the weights after --epochs (the initial ones by default).
+        if (w.Epochs > 0) w.Learner.Run();
+        var explanation = Explanation.Of(w.Learner);
+        var correlation = explanation.Correlations;
         stdout.WriteLine($"correlation of each input with each target over {train.Count} examples (before training):");
-        var correlation = ErrorAttribution.Correlations(train.Features, train.Targets);
         int width = Math.Max(12, inputNames.Max(n => n.Length));
         var inputs = PressureText.MostCorrelated(correlation, top);
         stdout.WriteLine("input".PadRight(width) + string.Concat(targetNames.Select(t => "  " + t.PadLeft(Math.Max(8, t.Length)))));
@@ -65,10 +69,9 @@ internal static class ExplainCommand
         stdout.WriteLine("(1 or -1: the input alone predicts the target; near 0: no direct correlation, which a hidden layer may still find; - : a constant input)");
         stdout.WriteLine();
 
-        if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs);
         string when = w.Epochs > 0 ? $"after {w.Epochs} epochs" : "at the initial weights";
-        var pressure = ErrorAttribution.Pressure(w.Network, w.Loss, w.X, w.Y);
-        string[] lines = [w.NetworkLine(), $"pressure on each weight {when}: the sum over the {train.Count} examples of -weight_delta, the step each example asks for, split into up and down"];
+        var pressure = explanation.Pressure;
+        string[] lines = [w.NetworkLine(), PressureText.Heading(when, train.Count)];
         foreach (string line in lines) stdout.WriteLine(line);
         var listed = PressureText.Listed(pressure, top);
         for (int d = 0; d < pressure.Count; d++)
@@ -91,7 +94,7 @@ internal static class ExplainCommand
             stdout.WriteLine($"listed: the {shown} weights with the largest pressure (up + |down|) of {weightCount}, each layer's largest first; {weightCount - shown} left out (--top 0 lists all)");
         }
         stdout.WriteLine();
-        stdout.WriteLine(Legend);
+        stdout.WriteLine(PressureText.Legend);
 
         if (w.Settings.Plot is string plot)
         {
@@ -100,15 +103,13 @@ internal static class ExplainCommand
         }
         if (w.Settings.Html is string html)
         {
-            ExplainPage.Write(html, w, correlation, pressure, [.. lines, Legend]);
+            OutputFile.WriteText(html, ExplainPage.Render(explanation, [.. lines, PressureText.Legend]));
             stdout.WriteLine($"wrote {html}");
         }
         return 0;
     }
 
     private static string Num(double v, string format = "0.0000") => PressureText.Num(v, format);
-
-    private const string Legend = "up/down: how hard the examples push a weight up or down; conflicting: pushed both ways about equally (regularisation, --l2, turns such weights down); zero input: examples where the weight's input was 0, so the error could not be its fault";
 
     // Two heat maps a dense layer: its net pressure and its weights (rows: inputs, columns: outputs).
     private static void SavePlot(string path, IReadOnlyList<LayerPressure> pressure)

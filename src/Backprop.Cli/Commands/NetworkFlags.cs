@@ -115,8 +115,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
             Epochs = Value(Epochs, t => Count(t, min: 1)) ?? preset.Epochs,
             Batch = Value(Batch, Batching.Parse) ?? preset.Batch,
             Init = Ref(Init, Initializer.Parse) ?? preset.Init,
-            Seed = Value(Seed, t => uint.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out uint s) ? s
-                : throw new FormatException($"'{t}' is not a seed (a whole number from 0 to {uint.MaxValue}).")) ?? preset.Seed,
+            Seed = Value(Seed, ParseSeed) ?? preset.Seed,
             Bias = biasGiven ? result.GetValue(Bias) : preset.Bias,
             Shuffle = result.GetValue(Shuffle) ? true : preset.Shuffle,
             Normalize = Value(Normalize, Vocabulary.Parse<NormalizationKind>) ?? preset.Normalize,
@@ -163,6 +162,10 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
 
     internal static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>--seed: a whole number from 0 to 2^32-1; a mistake is a FormatException.</summary>
+    internal static uint ParseSeed(string text) => uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint s) ? s
+        : throw new FormatException($"'{text}' is not a seed (a whole number from 0 to {uint.MaxValue}).");
+
     private static IReadOnlyList<string> Split(string? text) =>
         text is null ? [] : text.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
 
@@ -182,7 +185,8 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
         return twice is null ? names : throw new FormatException($"{what} '{twice.Key}' is given twice.");
     }
 
-    private static IReadOnlyList<int> ParseLayers(string text) =>
+    /// <summary>--layers: sizes such as 128,64 (empty for none); a mistake is a FormatException saying what a size is.</summary>
+    internal static IReadOnlyList<int> ParseLayers(string text) =>
         text.Trim().Length == 0 ? [] : text.Split(',').Select(s => int.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
             ? n : throw new FormatException($"'{s.Trim()}' in '{text}' is not a layer size (a whole number above 0).")).ToArray();
 
@@ -196,7 +200,8 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
             ? v : throw new FormatException($"'{text}' is not a number.");
 
-    private static double Positive(string text)
+    /// <summary>A number above 0 (--alpha); a mistake is a FormatException.</summary>
+    internal static double Positive(string text)
     {
         double v = Number(text);
         return v > 0 ? v : throw new FormatException($"'{text}' must be above zero.");

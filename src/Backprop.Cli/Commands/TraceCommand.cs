@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
+using Backprop.Pages;
 
 namespace Backprop.Cli;
 
@@ -54,25 +55,15 @@ internal static class TraceCommand
     private static int Trace<T>(Workbench<T> w, int start, int end, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = w.Settings;
+        string[] lines = [w.NetworkLine(), .. w.DefaultsLine() is string d ? [d] : Array.Empty<string>(), .. s.Notes];
         if (!s.Quiet)
-        {
-            stdout.WriteLine(w.NetworkLine());
-            if (w.DefaultsLine() is string d) stdout.WriteLine(d);
-            foreach (var note in s.Notes) stdout.WriteLine(note);
-        }
-        if (w.Epochs > 0) w.Trainer.Fit(w.X, w.Y, w.Epochs); // look inside a network that has already learned a while
-
-        // The page draws the weights as they were before the update, then as updated.
-        var before = s.Html is null ? null : w.Network.DenseLayers.Select(dense => dense.Weights.Value.Copy()).ToArray();
-        var steps = new List<TraceStep>();
-        new TraceIteration<T>(w, start, end).Run(step =>
-        {
-            steps.Add(step);
-            step.WriteTo(stdout);
-        });
+            foreach (string line in lines) stdout.WriteLine(line);
+        if (w.Epochs > 0) w.Learner.Run(); // look inside a network that has already learned a while
+        var trace = IterationTrace.Run(w.Learner, start, end);
+        trace.WriteTo(stdout);
         if (s.Html is string html)
         {
-            TracePage.Write(html, w, steps, before!);
+            OutputFile.WriteText(html, TracePage.Render(trace, lines));
             if (!s.Quiet) stdout.WriteLine($"wrote {html}");
         }
         return 0;

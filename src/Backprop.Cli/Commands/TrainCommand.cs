@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using Backprop.Data;
 using Backprop.Models;
+using Backprop.Pages;
 
 namespace Backprop.Cli;
 
@@ -125,7 +126,7 @@ internal static class TrainCommand
         if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
         if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, Vocabulary.Name(w.Learner.LossKind), showRate: scheduled);
         if (s.Html is string html && history.Epochs.Count > 0)
-            TrainPage.Write(html, w, trained, [.. said, .. new[] { interrupted, diverged }.OfType<string>()], scheduled);
+            OutputFile.WriteText(html, TrainPage.Render(trained, [.. said, .. new[] { interrupted, diverged }.OfType<string>()]));
         if (historyFile?.Failure is string failure) throw new UsageException(failure);
         if (interrupted is not null) stderr.WriteLine($"backprop: {interrupted}" + (kept.Count > 0 ? $"; {string.Join("; ", kept)}" : ""));
         return exitCode;

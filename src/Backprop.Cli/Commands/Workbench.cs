@@ -60,15 +60,8 @@ internal sealed class Workbench<T> where T : unmanaged, IFloatingPointIeee754<T>
             + (Data.Dropped > 0 ? $"; {Data.Dropped} row{(Data.Dropped == 1 ? "" : "s")} with missing cells dropped" : "");
     }
 
-    /// <summary>One line describing the network and how it trains, for the screen.</summary>
-    public string NetworkLine() =>
-        $"network: {string.Join("-", new[] { Spec.Inputs }.Concat(Spec.Hidden).Append(Spec.Outputs))}, "
-        + (Spec.Hidden.Count == 0 ? "no hidden layer, " : $"{Vocabulary.Name(Spec.HiddenActivation)} hidden, ")
-        + $"{Vocabulary.Name(Spec.OutputActivation)} output, loss {Vocabulary.Name(Loss.Kind)}, "
-        + $"{Recipe.Optimizer} alpha {NetworkFlags.Num(Recipe.Alpha!.Value)}"
-        + (Recipe.Schedule is { } schedule and not ConstantSchedule ? $" lr-schedule {schedule.Name}" : "")
-        + $", batch {Recipe.Batch}, {Epochs} epochs, {Vocabulary.Name(Recipe.Precision!.Value)}"
-        + (Recipe.Precision == Precision.F64 && Network.Compute.Float64 == Summation.NumpySeparate ? " (numpy rounding)" : "");
+    /// <summary>One line describing the network and how it trains, for the screen (and the pages, which write it the same way).</summary>
+    public string NetworkLine() => Pages.PageText.Network(Recipe, Spec);
 
     /// <summary>The class weights as resolved on the training rows ("class weights balanced: a 0.667, b 2"), or null without them.</summary>
     public string? ClassWeightsLine() => Learner.ClassWeights is { } weights ? $"class weights {weights}" : null;

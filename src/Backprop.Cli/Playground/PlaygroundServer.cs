@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Backprop.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,7 @@ internal sealed class PlaygroundServer : IAsyncDisposable
     private PlaygroundServer(WebApplication app, PlaygroundSession session)
     {
         (_app, Session) = (app, session);
-        _page = HtmlPage.Render("backprop playground", "playground.js", WritePageData, talksToServer: true);
+        _page = HtmlPage.RenderScript("backprop playground", HtmlPage.Resource(typeof(PlaygroundServer).Assembly, "Backprop.Cli.Playground.playground.js"), WritePageData, talksToServer: true);
         // The page's own policy (its meta element) is sent as a header as well.
         const string Marker = "Content-Security-Policy\" content=\"";
         int start = _page.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length;
@@ -131,8 +132,8 @@ internal sealed class PlaygroundServer : IAsyncDisposable
             w.WriteStartObject();
             w.WriteString("name", set.Name);
             w.WriteString("title", set.Title);
-            w.WriteString("layers", set.Layers);
-            w.WriteString("alpha", set.Alpha);
+            w.WriteString("layers", string.Join(",", set.Layers));
+            w.WriteString("alpha", NetworkFlags.Num(set.Alpha));
             w.WriteNumber("examples", set.Data.Count);
             w.WriteBoolean("twoD", set.IsTwoD);
             w.WriteEndObject();

@@ -1,9 +1,10 @@
 namespace Backprop.Cli.Playground;
 
 /// <summary>
-/// The playground's one learner: the library's <see cref="Learner{T}"/> built from the page's settings (float64, as
-/// trace builds it), stepped one batch at a time by the library's <see cref="Trainer{T}.Step"/>, in dataset order,
-/// by the buttons or by a background task while running. Every read and write of the state holds <see cref="Gate"/>.
+/// The playground's one learner: the library's <see cref="Learner{T}"/> prepared from the page's typed recipe (float64,
+/// as trace builds it) and its <see cref="TrainingSession{T}"/>, run until stopped and stepped one batch at a time
+/// (<see cref="TrainingSession.Step"/>, in dataset order) by the buttons or by a background task while running. The
+/// epochs' losses, their dead layers and a divergence are the session's. Every read and write of the state holds <see cref="Gate"/>.
 /// </summary>
 internal sealed class PlaygroundSession : IDisposable
 {
@@ -17,9 +18,7 @@ internal sealed class PlaygroundSession : IDisposable
     private readonly Task _loop;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<double> _losses = [];
-    // The relu layers seen on in this epoch's steps: an epoch without one is a dead layer, said once (Dead).
-    private DeadLayerWatch<double> _watch = null!;
-    private double _epochTotal;
+    private TrainingSession<double> _session = null!;
     // Batches owed to the running speed: a tick adds a tenth of a second's worth and steps the whole ones.
     private double _owed;
 
@@ -45,11 +44,11 @@ internal sealed class PlaygroundSession : IDisposable
     /// <summary>Epochs finished since the reset.</summary>
     public int Epochs => _losses.Count;
 
-    /// <summary>Each finished epoch's loss: the epoch's total loss (each batch's before its update) over its examples.</summary>
+    /// <summary>Each finished epoch's loss (<see cref="EpochResult.MeanLoss"/>): the epoch's total loss (each batch's before its update) over its examples.</summary>
     public IReadOnlyList<double> Losses => _losses;
 
     /// <summary>Examples of the current epoch already stepped through.</summary>
-    public int Position { get; private set; }
+    public int Position => _session.Position;
 
     /// <summary>Steps (weight updates) since the reset.</summary>
     public int Steps { get; private set; }
@@ -71,12 +70,15 @@ internal sealed class PlaygroundSession : IDisposable
     /// <summary>Builds the network anew from <paramref name="settings"/> (the seed draws its weights) and pauses.</summary>
     public void Reset(PlaygroundSettings settings)
     {
-        var learner = new Learner<double>(settings.Recipe(), settings.Set.Data);
+        Learner<double> learner;
+        try { learner = (Learner<double>)settings.Recipe.Prepare(settings.Set.Data); }
+        catch (RecipeException e) { throw new UsageException($"--{e.Setting}: {e.Message}"); }
         lock (Gate)
         {
-            (Settings, Learner, _watch) = (settings, learner, new DeadLayerWatch<double>(learner.Network));
+            (Settings, Learner) = (settings, learner);
+            _session = (TrainingSession<double>)learner.Start(new EpochWatch(this));
             _losses.Clear();
-            (_epochTotal, _owed, Position, Steps, LastStepLoss, Running, Problem, Dead) = (0, 0, 0, 0, null, false, null, null);
+            (_owed, Steps, LastStepLoss, Running, Problem, Dead) = (0, 0, null, false, null, null);
             Generation++;
             Changed();
         }
@@ -121,24 +123,22 @@ internal sealed class PlaygroundSession : IDisposable
         lock (Gate) return Version != seen ? Task.CompletedTask : _changed.Task.WaitAsync(cancellation);
     }
 
-    // One batch of the epoch, in dataset order, as Trainer.Fit takes it without shuffling: loss, backpropagation, update.
+    // One batch of the epoch, in dataset order, as the session takes it: loss, backpropagation, update (the epoch's end
+    // after its last batch: its loss and dead layers to EpochWatch).
     private void StepOnce()
     {
-        var (x, y) = (Learner.X, Learner.Y);
-        int n = x.Rows, rows = Math.Min(Learner.Recipe.Batch!.Value.SizeFor(n), n - Position);
-        double loss = Learner.Trainer.Step(x[Position..(Position + rows)], y[Position..(Position + rows)]);
-        _watch.Observe();
-        (LastStepLoss, _epochTotal, Position, Steps) = (loss, _epochTotal + loss, Position + rows, Steps + 1);
-        if (!double.IsFinite(loss))
+        if (_session.Step() is not double loss) return;
+        (LastStepLoss, Steps) = (loss, Steps + 1);
+        if (_session.Stopped == StopReason.Diverged) (Running, Problem) = (false, "the loss overflowed (lower alpha)");
+    }
+
+    // The session's epochs as they end: the loss of each, and the first dead layer said.
+    private sealed class EpochWatch(PlaygroundSession owner) : ITrainingObserver
+    {
+        public void EpochEnded(TrainingSession session, EpochResult result)
         {
-            (Running, Problem) = (false, "the loss overflowed (lower alpha)");
-            return;
-        }
-        if (Position == n)
-        {
-            _losses.Add(_epochTotal / n);
-            (_epochTotal, Position) = (0, 0);
-            if (_watch.EndEpoch() is { } dead) Dead ??= DeadLayerNote.Playground(dead, Epochs);
+            owner._losses.Add(result.MeanLoss);
+            if (result.DeadLayers is { } dead) owner.Dead ??= DeadLayerNote.Playground(dead, result.Epoch);
         }
     }
 
@@ -160,7 +160,7 @@ internal sealed class PlaygroundSession : IDisposable
                 lock (Gate)
                 {
                     if (!Running) continue;
-                    int n = Learner.X.Rows, size = Learner.Recipe.Batch!.Value.SizeFor(n);
+                    int n = _session.Examples, size = _session.BatchSize;
                     _owed += (n + size - 1) / size * Speed / 10.0;
                     for (; _owed >= 1 && Running; _owed--) StepOnce();
                     Changed();

@@ -36,7 +36,7 @@ internal static class PlaygroundState
         w.WriteNumber("epochs", session.Epochs);
         w.WriteNumber("steps", session.Steps);
         w.WriteNumber("position", session.Position);
-        w.WriteNumber("examples", learner.X.Rows);
+        w.WriteNumber("examples", settings.Set.Data.Count);
         w.WriteNumber("lossesFrom", lossesFrom);
         w.WriteStartArray("losses");
         foreach (double loss in session.Losses.Skip(lossesFrom)) w.WriteNumberValue(loss);
@@ -98,12 +98,12 @@ internal static class PlaygroundState
         w.WriteStartObject("shape");
         w.WriteStartObject("settings");
         w.WriteString("dataset", set.Name);
-        w.WriteString("layers", settings.Layers);
-        w.WriteString("activation", settings.Activation);
-        w.WriteString("alpha", settings.Alpha);
+        w.WriteString("layers", string.Join(",", settings.Layers));
+        w.WriteString("activation", Vocabulary.Name(settings.Activation));
+        w.WriteString("alpha", NetworkFlags.Num(settings.Alpha));
         w.WriteString("descent", settings.Descent);
         w.WriteNumber("batch", settings.BatchSize);
-        w.WriteString("seed", settings.Seed);
+        w.WriteString("seed", settings.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         w.WriteEndObject();
         w.WriteString("title", set.Title);
         w.WriteBoolean("twoD", set.IsTwoD);

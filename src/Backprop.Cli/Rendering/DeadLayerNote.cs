@@ -2,7 +2,7 @@ namespace Backprop.Cli;
 
 /// <summary>
 /// The one line that says a relu layer is dead (every unit output 0, the notes' "off" units, for every example) and
-/// what to try: as train prints it, as trace prints it for the rows it traces, and as the playground shows it.
+/// what to try: as train prints it and as the playground shows it (trace's, for the rows it traces, is the library's IterationTrace's).
 /// </summary>
 internal static class DeadLayerNote
 {
@@ -12,12 +12,6 @@ internal static class DeadLayerNote
         + (layers.Count == 1 ? "the layer is dead, so the network gives every example the same output and nothing below the layer can learn; "
             : "those layers are dead, so the network gives every example the same output and nothing below them can learn; ")
         + Try(recipe);
-
-    /// <summary>trace's note for <paramref name="layers"/> off for every row from <paramref name="start"/> to <paramref name="end"/>-1, as a Python comment.</summary>
-    public static string Trace(IReadOnlyList<int> layers, int start, int end, Recipe recipe) =>
-        $"# note: every unit of {Names(layers)} (relu) output 0 for {(end - start == 1 ? $"row {start}" : $"rows {start} to {end - 1}")}: "
-        + $"no delta flows back through {(layers.Count == 1 ? "it" : "them")}, so nothing below learns from this iteration; "
-        + $"a layer that does this for every training example is dead: {Try(recipe)}";
 
     /// <summary>The playground's status message for <paramref name="layers"/> dead in <paramref name="epoch"/>: the page's own fields to change.</summary>
     public static string Playground(IReadOnlyList<int> layers, int epoch) =>

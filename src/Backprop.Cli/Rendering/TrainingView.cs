@@ -120,7 +120,8 @@ internal abstract class TrainingView
             Line($"lowest {(best.Validation ? "validation loss" : "loss")}: {best.Line}");
     }
 
-    internal static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+    /// <summary>A loss or accuracy in four decimals (the pages write theirs with the same <see cref="Pages.PageText.F"/>).</summary>
+    internal static string F(double v) => Pages.PageText.F(v);
 
     /// <summary>Two different numbers with as many decimals (four at least) as it takes to tell them apart: (0.09071, 0.09074), not (0.0907, 0.0907).</summary>
     internal static (string, string) Apart(double a, double b)
@@ -135,7 +136,7 @@ internal abstract class TrainingView
     }
 
     /// <summary>A learning rate, in four significant digits (0.001, 0.0004523, 1.25E-05).</summary>
-    internal static string Rate(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+    internal static string Rate(double v) => Pages.PageText.Rate(v);
 
     private sealed class QuietView : TrainingView
     {

@@ -1,49 +1,64 @@
 using System.Globalization;
-using System.Numerics;
 using System.Text.Json;
 
-namespace Backprop.Cli;
+namespace Backprop.Pages;
 
 /// <summary>
-/// <c>explain --html</c>: the correlation table and, for each dense layer, the pressure on every weight as a heat map
-/// whose weights show their up, down and net pressure and the step each example asks of them. Large networks keep the
-/// page under 2 MB: per-example steps only while examples × weights stays within <see cref="ExampleBudget"/>, and each
-/// weight's numbers only while the network has at most <see cref="DetailBudget"/> weights (beyond, the heat map's
-/// colours and each layer's largest pressures).
+/// The page of an <see cref="Explanation"/> (the notes' error attribution): the correlation table and, for each dense
+/// layer, the pressure on every weight as a heat map whose weights show their up, down and net pressure and the step
+/// each example asks of them, with the numbers <c>backprop explain</c> prints. One self-contained HTML file: it opens from
+/// disk and fetches nothing. Large networks keep the page under 2 MB: per-example steps only while examples × weights
+/// stays within 100,000, and each weight's numbers only while the network has at most 10,000 weights (beyond, the heat
+/// map's colours and each layer's largest pressures); the page says what it left out.
 /// </summary>
-internal static class ExplainPage
+/// <example>
+/// <code>
+/// var learner = new Recipe { Hidden = [4], Epochs = 20 }.Prepare(data);
+/// learner.Run();
+/// ExplainPage.Write("explain.html", Explanation.Of(learner));
+/// </code>
+/// </example>
+public static class ExplainPage
 {
     /// <summary>At most this many per-example steps (examples × weights) are on a page.</summary>
-    public const int ExampleBudget = 100_000;
+    internal const int ExampleBudget = 100_000;
 
     /// <summary>Networks of at most this many weights have each weight's numbers on the page.</summary>
-    public const int DetailBudget = 10_000;
+    internal const int DetailBudget = 10_000;
 
     /// <summary>A layer of at most this many weights is drawn as cells that take the focus one by one; larger ones on a canvas.</summary>
-    public const int CellLimit = 1_024;
+    internal const int CellLimit = 1_024;
 
     /// <summary>Each layer's table lists at most this many weights (the largest pressure first when it has more).</summary>
-    public const int TableRows = 200;
+    internal const int TableRows = 200;
 
     /// <summary>The correlation table holds at most this many correlations (inputs × targets); beyond, the inputs most correlated with a target.</summary>
-    public const int CorrelationBudget = 20_000;
+    internal const int CorrelationBudget = 20_000;
 
     /// <summary>A layer of more weights than this has no heat map (its table lists its largest pressures); so has any layer once the page holds this many heat-map cells.</summary>
-    public const int DrawBudget = 1_000_000;
+    internal const int DrawBudget = 1_000_000;
 
     /// <summary>How many examples (the first ones) get their per-example steps on the page.</summary>
-    public static int ExamplesKept(int examples, int weights) => weights > DetailBudget ? 0 : Math.Min(examples, ExampleBudget / weights);
+    internal static int ExamplesKept(int examples, int weights) => weights > DetailBudget ? 0 : Math.Min(examples, ExampleBudget / weights);
 
-    /// <summary>Writes the page for the pressure measured on <paramref name="w"/>'s network; <paramref name="lines"/> are the terminal's lines above the tables.</summary>
-    public static void Write<T>(string path, Workbench<T> w, double[,] correlation, IReadOnlyList<LayerPressure> pressure, IReadOnlyList<string> lines)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The page of <paramref name="explanation"/>, as HTML text.</summary>
+    /// <param name="explanation">The measures, as <see cref="Explanation.Of"/> took them.</param>
+    /// <param name="lines">
+    /// The page's lines of text, as <c>backprop explain</c> prints them: the network at the top, then the heading of the
+    /// pressure and its legend above the heat maps (more lines follow as notes). A line not given is the page's own: a
+    /// description of the network, "pressure on each weight: the sum over the N examples of -weight_delta ...", the legend.
+    /// </param>
+    public static string Render(Explanation explanation, IReadOnlyList<string>? lines = null)
     {
-        var train = w.Data.Train;
+        ArgumentNullException.ThrowIfNull(explanation);
+        var (train, correlation, pressure) = (explanation.Data, explanation.Correlations, explanation.Pressure);
+        IReadOnlyList<string> own = [PageText.Network(explanation.Recipe, train), PressureText.Heading(null, train.Count), PressureText.Legend];
+        lines = lines is null ? own : [.. lines, .. own.Skip(lines.Count)];
         var targetNames = train.ClassNames ?? train.TargetNames;
         int weights = pressure.Sum(p => p.Weights.Length);
-        int kept = ExamplesKept(train.Count, weights);
-        var steps = kept == 0 ? null : ErrorAttribution.StepsByExample(w.Network, w.Loss, w.X[0..kept], w.Y[0..kept]);
-        HtmlPage.Write(path, $"explain: {Path.GetFileName(train.Source)}", "explain.js", json =>
+        int kept = Math.Min(ExamplesKept(train.Count, weights), explanation.ExamplesWithSteps);
+        var steps = kept == 0 ? null : explanation.Steps;
+        return HtmlPage.Render($"explain: {PageText.Source(train)}", "explain.js", json =>
         {
             json.WriteStartObject();
             json.Strings("lines", lines);
@@ -63,15 +78,19 @@ internal static class ExplainPage
             {
                 bool draw = drawn + pressure[d].Weights.Length <= DrawBudget;
                 if (draw) drawn += pressure[d].Weights.Length;
-                WriteLayer(json, pressure, d, train.FeatureNames, targetNames, weights <= DetailBudget, draw, steps?[d]);
+                WriteLayer(json, pressure, d, train.FeatureNames, targetNames, weights <= DetailBudget, draw, steps?[d], kept);
             }
             json.WriteEndArray();
             json.WriteEndObject();
         });
     }
 
+    /// <summary>Writes <see cref="Render"/>'s page to <paramref name="path"/> (UTF-8).</summary>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Write(string path, Explanation explanation, IReadOnlyList<string>? lines = null) => HtmlPage.Write(path, Render(explanation, lines));
+
     private static void WriteLayer(Utf8JsonWriter json, IReadOnlyList<LayerPressure> pressure, int d, IReadOnlyList<string> inputNames,
-        IReadOnlyList<string> targetNames, bool detail, bool draw, LayerSteps? steps)
+        IReadOnlyList<string> targetNames, bool detail, bool draw, LayerSteps? steps, int kept)
     {
         var p = pressure[d];
         var rows = PressureText.RowNames(pressure, d, inputNames);
@@ -111,10 +130,10 @@ internal static class ExplainPage
         {
             // Per weight (row-major), the step each kept example asks of it; per example, the inputs that were 0 (no blame).
             json.WriteStartArray("steps");
-            foreach (var (i, o) in all) json.Strings(null, Enumerable.Range(0, steps.Examples).Select(e => PressureText.Num(steps.Step(e, i, o))));
+            foreach (var (i, o) in all) json.Strings(null, Enumerable.Range(0, kept).Select(e => PressureText.Num(steps.Step(e, i, o))));
             json.WriteEndArray();
             json.WriteStartArray("noBlame");
-            foreach (int e in Enumerable.Range(0, steps.Examples))
+            foreach (int e in Enumerable.Range(0, kept))
             {
                 json.WriteStartArray();
                 for (int i = 0; i < p.Weights.Rows; i++) if (steps.NoBlame(e, i)) json.WriteNumberValue(i);
@@ -159,9 +178,9 @@ internal static class ExplainPage
     {
         string target = train.ClassNames is { } classes
             ? $"{train.TargetNames[0]} {classes[Enumerable.Range(0, classes.Count).MaxBy(c => train.Targets[e, c])]}"
-            : string.Join(", ", train.TargetNames.Select((t, j) => $"{t} {NetworkFlags.Num(train.Targets[e, j])}"));
+            : string.Join(", ", train.TargetNames.Select((t, j) => $"{t} {PageText.Num(train.Targets[e, j])}"));
         string inputs = !train.IsImages && train.FeatureNames.Count <= 8
-            ? string.Join(", ", train.FeatureNames.Select((f, i) => $"{f} {NetworkFlags.Num(train.Features[e, i])}")) + " "
+            ? string.Join(", ", train.FeatureNames.Select((f, i) => $"{f} {PageText.Num(train.Features[e, i])}")) + " "
             : "";
         return $"{e + 1}: {inputs}→ {target}";
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Backprop.Cli;
+namespace Backprop.Pages;
 
 /// <summary>
 /// Writing a page's data: arrays of the strings the terminal prints, numbers for drawing only, and heat-map levels

@@ -24,11 +24,9 @@
   const before = matrices(d.before), after = matrices(d.after);
   const weightsAt = step => before.map((m, k) => step.updated.includes(k) ? after[k] : m);
 
-  // The header: the lines the terminal prints before the steps.
-  Page.main.append(
-    el("p", {}, el("code", { class: "trace-line" }, d.network)),
-    d.defaults ? el("p", {}, el("code", { class: "trace-line" }, d.defaults)) : null,
-    ...d.notes.map(n => el("p", { class: "note" }, n)));
+  // The header: the lines the terminal prints before the steps (the network, the defaults chosen) as code, its notes as notes.
+  Page.main.append(...d.lines.map(line => /^(note|warning): /.test(line)
+    ? el("p", { class: "note" }, line) : el("p", {}, el("code", { class: "trace-line" }, line))));
 
   // One step at a time: the controls, the step's expression and value, and the drawing.
   const drawing = Page.drawNetwork({ layers: layers.map(l => ({ name: l.name, units: spread(l.size, l.shown, l.units) })), weights: before },

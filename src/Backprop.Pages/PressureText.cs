@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backprop.Cli;
+namespace Backprop.Pages;
 
 /// <summary>
 /// How <c>explain</c> names and writes the pressure on each weight, shared by its terminal tables and its page: the rows
@@ -8,6 +8,13 @@ namespace Backprop.Cli;
 /// </summary>
 internal static class PressureText
 {
+    /// <summary>What up, down, conflicting and zero input mean, below the pressure tables.</summary>
+    public const string Legend = "up/down: how hard the examples push a weight up or down; conflicting: pushed both ways about equally (regularisation, --l2, turns such weights down); zero input: examples where the weight's input was 0, so the error could not be its fault";
+
+    /// <summary>The heading of the pressure tables: "pressure on each weight after 20 epochs: the sum over the 6 examples of -weight_delta, ...", <paramref name="when"/> left out when null.</summary>
+    public static string Heading(string? when, int examples) =>
+        $"pressure on each weight{(when is null ? "" : " " + when)}: the sum over the {examples} examples of -weight_delta, the step each example asks for, split into up and down";
+
     /// <summary>A number as explain prints it ("0.0000" by default; -0 as 0: the step of a weight whose input was 0); "-" for NaN (a constant input's correlation).</summary>
     public static string Num(double v, string format = "0.0000") => double.IsNaN(v) ? "-" : (v == 0 ? 0.0 : v).ToString(format, CultureInfo.InvariantCulture);
 

@@ -18,7 +18,7 @@
 
   const pressure = Page.section("Pressure on each weight",
     el("p", {}, d.lines[1]),
-    el("p", { class: "note" }, d.lines[2]),
+    ...d.lines.slice(2).map(line => el("p", { class: "note" }, line)),
     el("p", { class: "note", id: "examples-note" }, d.examplesNote),
     el("p", { class: "legend" }, el("span", { class: "pos" }, "+ pushed up (net pressure above 0)"), el("span", { class: "neg" }, "- pushed down")));
 

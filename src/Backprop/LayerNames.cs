@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Backprop.Cli;
+namespace Backprop;
 
 /// <summary>The notes' names for what each layer computes, forward and backward: layer_1 = relu(np.dot(layer_0, weights_0_1)), ...</summary>
 internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFloatingPointIeee754<T>
@@ -27,6 +27,7 @@ internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFl
         _ => layer.Name,
     } : layer.Name;
 
+    /// <summary>What layer i computes, as the notes write it: <c>layer_1 = relu(np.dot(layer_0, weights_0_1))</c>.</summary>
     public string Forward(int i)
     {
         int k = Block(i);
@@ -35,11 +36,12 @@ internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFl
         return layers[i] switch
         {
             Dense<T> => name + dot,
-            Dropout<T> d => $"layer_{k + 1} *= dropout_mask  # keeps each value with probability {NetworkFlags.Num(1 - d.P)}, scaled by 1/{NetworkFlags.Num(1 - d.P)}",
+            Dropout<T> d => $"layer_{k + 1} *= dropout_mask  # keeps each value with probability {Num(1 - d.P)}, scaled by 1/{Num(1 - d.P)}",
             var activation => name + $"{activation.Name}({dot})",
         };
     }
 
+    /// <summary>The error of the output layer, as numpy computes it: <c>np.sum((layer_2 - goal) ** 2)</c>.</summary>
     public string LossExpression(ILoss<T> loss)
     {
         string n = $"layer_{network.Blocks.Count}";
@@ -73,4 +75,7 @@ internal sealed class LayerNames<T>(Network<T> network) where T : unmanaged, IFl
         var above = layers[i + 1];
         return above is Dropout<T> ? $"{delta} *= dropout_mask" : $"{delta} *= {Derivative(above, $"layer_{k + 1}")}";
     }
+
+    // Python's repr of a float, as the notes print alpha.
+    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Numerics;
 using System.Text.Json;
 
-namespace Backprop.Cli;
+namespace Backprop.Pages;
 
 /// <summary>
-/// What a page needs to draw a network with <c>Page.drawNetwork</c> (Pages/Assets/network.js), for the units it draws only:
+/// What a page needs to draw a network with <c>Page.drawNetwork</c> (Assets/network.js), for the units it draws only:
 /// a layer wider than <see cref="MaxUnits"/> is drawn as that many evenly spaced units (network.js picks the same ones), so a
 /// page of a 784-input network holds 24 input names and 24 rows of weights, not 784.
 /// </summary>
@@ -69,9 +68,10 @@ internal sealed class DrawnNetwork
 
     /// <summary>
     /// The weight matrices as <c>[{ name: "weights_0_1", values: [[w]] }]</c>, values[a][b] joining the a-th shown unit of
-    /// layer k to the b-th shown unit of layer k+1 (null for a value that is not finite).
+    /// layer k to the b-th shown unit of layer k+1 (null for a value that is not finite); with <paramref name="f32"/>, the
+    /// values (float32 widened) are written as float32's shortest digits (0.1, not 0.10000000149011612).
     /// </summary>
-    public void WriteWeights<T>(Utf8JsonWriter writer, IReadOnlyList<Matrix<T>> weights) where T : unmanaged, IFloatingPointIeee754<T>
+    public void WriteWeights(Utf8JsonWriter writer, IReadOnlyList<Matrix<double>> weights, bool f32)
     {
         writer.WriteStartArray();
         for (int k = 0; k < weights.Count; k++)
@@ -83,7 +83,7 @@ internal sealed class DrawnNetwork
             foreach (int i in Shown[k])
             {
                 writer.WriteStartArray();
-                foreach (int j in Shown[k + 1]) WriteNumber(writer, weights[k][i, j]);
+                foreach (int j in Shown[k + 1]) WriteNumber(writer, weights[k][i, j], f32);
                 writer.WriteEndArray();
             }
             writer.WriteEndArray();
@@ -117,10 +117,10 @@ internal sealed class DrawnNetwork
     }
 
     // float32 as float32's shortest digits (0.1, not 0.10000000149011612); a value that is not finite as null.
-    private static void WriteNumber<T>(Utf8JsonWriter writer, T value) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WriteNumber(Utf8JsonWriter writer, double value, bool f32)
     {
-        if (!T.IsFinite(value)) writer.WriteNullValue();
-        else if (typeof(T) == typeof(float)) writer.WriteNumberValue(float.CreateTruncating(value));
-        else writer.WriteNumberValue(double.CreateTruncating(value));
+        if (!double.IsFinite(value)) writer.WriteNullValue();
+        else if (f32) writer.WriteNumberValue((float)value);
+        else writer.WriteNumberValue(value);
     }
 }
