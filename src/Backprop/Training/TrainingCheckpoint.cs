@@ -5,7 +5,7 @@ namespace Backprop.Training;
 /// numbers as a run that never stopped: the parameters, the optimizer's state, the random streams (shuffling and
 /// dropout), the position in the epoch with that epoch's order and running totals, early stopping's bookkeeping with
 /// the weights it keeps, the learning-rate schedule's state, and the history so far. Values are in float64 (float32 widened: they narrow back exactly).
-/// <see cref="Backprop.Models.CheckpointFile"/> writes it to a file with what it was trained on.
+/// the root namespace's CheckpointFile writes it to a file with what it was trained on.
 /// </summary>
 /// <param name="Epoch">The epoch in progress, from 1 (one past the last when training is at its end).</param>
 /// <param name="Position">Examples of that epoch already trained on (0: the epoch has not started; its order is drawn on resuming).</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backprop.Models;
+namespace Backprop;
 
 /// <summary>A resolved recipe's training settings by the command line's flag names, as checkpoints compare them.</summary>
 public static class Checkpoints

@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Text.Json.Serialization;
 using Backprop.Data;
+using Backprop.Models;
+using MessageText = Backprop.Models.MessageText;   // the model file's quoting, as checkpoints have always been worded
 using Backprop.Training;
 using static System.Text.Json.Serialization.JsonIgnoreCondition;
 
-namespace Backprop.Models;
+namespace Backprop;
 
 /// <summary>
 /// A checkpoint's body (docs/model-format.md, "Checkpoint files"), member for member, for the source-generated reader
@@ -320,3 +322,8 @@ internal sealed record EpochJson(
             LearningRate = LearningRate,
         };
 }
+
+/// <summary>The source-generated (AOT-safe) serialization of a checkpoint's body, <see cref="CheckpointJson"/>, with a model file's options (<see cref="BodyJsonContext"/>).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(NumberConverter)])]
+[JsonSerializable(typeof(CheckpointJson))]
+internal sealed partial class CheckpointJsonContext : JsonSerializerContext;

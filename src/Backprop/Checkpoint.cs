@@ -1,7 +1,7 @@
 using Backprop.Data;
 using Backprop.Training;
 
-namespace Backprop.Models;
+namespace Backprop;
 
 /// <summary>
 /// A checkpoint file's contents (docs/model-format.md, "Checkpoint files"): the resolved recipe, fingerprints of the
