@@ -1,4 +1,5 @@
 using Backprop.Data;
+using Backprop.Layers;
 using Backprop.Training;
 
 namespace Backprop;

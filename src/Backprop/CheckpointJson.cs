@@ -1,8 +1,11 @@
 using System.Buffers.Binary;
 using System.Text.Json.Serialization;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
 using MessageText = Backprop.Models.MessageText;   // the model file's quoting, as checkpoints have always been worded
+using Backprop.Tensors;
 using Backprop.Training;
 using static System.Text.Json.Serialization.JsonIgnoreCondition;
 

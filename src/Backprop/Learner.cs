@@ -1,4 +1,6 @@
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
 using Backprop.Training;
 

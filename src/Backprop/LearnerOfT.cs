@@ -1,6 +1,9 @@
 using System.Numerics;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
+using Backprop.Tensors;
 using Backprop.Training;
 
 namespace Backprop;

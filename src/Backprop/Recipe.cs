@@ -1,6 +1,10 @@
 using System.Globalization;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
+using Backprop.Tensors;
+using Backprop.Training;
 
 namespace Backprop;
 

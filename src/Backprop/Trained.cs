@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backprop.Data;
 using Backprop.Models;
+using Backprop.Training;
 
 namespace Backprop;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Tensors;
 
 namespace Backprop.Losses;
 

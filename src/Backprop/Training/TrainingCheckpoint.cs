@@ -1,3 +1,5 @@
+using Backprop.Tensors;
+
 namespace Backprop.Training;
 
 /// <summary>
@@ -12,7 +14,7 @@ namespace Backprop.Training;
 /// <param name="Order">The epoch's order of examples when shuffling and <paramref name="Position"/> is above 0; else null.</param>
 /// <param name="TotalLoss">The epoch's loss summed so far.</param>
 /// <param name="Correct">The epoch's right classes counted so far.</param>
-/// <param name="Parameters">The network's parameters, in <see cref="Network{T}.Parameters"/> order, row-major.</param>
+/// <param name="Parameters">The network's parameters, in <see cref="Backprop.Layers.Network{T}.Parameters"/> order, row-major.</param>
 /// <param name="LastGood">The parameters at the end of the last finished epoch (what divergence and Ctrl-C go back to), or null when they are <paramref name="Parameters"/> (at an epoch's start).</param>
 /// <param name="Optimizer">The optimizer's running state.</param>
 /// <param name="Randoms">The random streams the trainer and its dropout layers draw from, in <see cref="Trainer{T}"/>'s order.</param>

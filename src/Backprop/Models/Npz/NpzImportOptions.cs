@@ -1,3 +1,7 @@
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
+
 namespace Backprop.Models;
 
 /// <summary>
