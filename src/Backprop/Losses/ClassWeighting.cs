@@ -1,6 +1,5 @@
 using System.Globalization;
 using Backprop.Data;
-using Backprop.Layers;
 using Backprop.Tensors;
 
 namespace Backprop.Losses;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Backprop.Layers;
 using Backprop.Tensors;
 
 namespace Backprop.Losses;

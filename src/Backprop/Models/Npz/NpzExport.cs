@@ -1,3 +1,4 @@
+using Backprop.Data;
 using Backprop.Tensors;
 
 namespace Backprop.Models;

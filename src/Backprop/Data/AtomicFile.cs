@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace Backprop.Models;
+namespace Backprop.Data;
 
 /// <summary>
 /// Writes a file so that a failure never leaves a half-written file in place of a good one: the contents go to a
