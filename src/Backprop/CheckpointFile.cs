@@ -9,7 +9,7 @@ namespace Backprop;
 /// format name, version, content length and SHA-256, as a model file's, then the checkpoint as JSON. Saving is atomic
 /// (<see cref="AtomicFile"/>): a process killed while it writes leaves the previous checkpoint in place.
 /// </summary>
-public static class CheckpointFile
+internal static class CheckpointFile
 {
     /// <summary>The format version this build writes, and the only one it reads.</summary>
     public const int FormatVersion = 1;

@@ -4,7 +4,7 @@ using Backprop.Tensors;
 namespace Backprop;
 
 /// <summary>A resolved recipe's training settings by the command line's flag names, as checkpoints compare them.</summary>
-public static class Checkpoints
+internal static class Checkpoints
 {
     /// <summary>
     /// Each setting that shapes training, by its flag's name (task, layers, activation, output, loss, class-weight, optimizer, alpha, lr-schedule, epochs,

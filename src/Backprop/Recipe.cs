@@ -54,7 +54,7 @@ public sealed record Recipe
     /// <summary>Learning rate (default 0.001 for adam, 0.01 otherwise).</summary>
     public double? Alpha { get; init; }
 
-    /// <summary>How the learning rate changes from epoch to epoch, from <see cref="Alpha"/> (default <see cref="LearningRateSchedules.Constant"/>).</summary>
+    /// <summary>How the learning rate changes from epoch to epoch, from <see cref="Alpha"/> (default <see cref="LearningRateSchedule.Constant"/>).</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Passes over the training data (default 20, or more on small data so that the weights get at least 1000 updates).</summary>
@@ -170,7 +170,7 @@ public sealed record Recipe
         var resolved = this with
         {
             Task = task, Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = LossCatalog.Resolve(loss, output), Optimizer = optimizer,
-            Alpha = alpha, Schedule = Schedule ?? LearningRateSchedules.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
+            Alpha = alpha, Schedule = Schedule ?? LearningRateSchedule.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
             Normalize = normalize, Precision = precision,
         };
         resolved.Check(train);

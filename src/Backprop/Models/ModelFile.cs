@@ -8,7 +8,7 @@ namespace Backprop.Models;
 /// Saves and loads <see cref="Model"/>s in the Backprop model file format (docs/model-format.md): a one-line JSON
 /// header carrying the format name, version, content length and SHA-256, then the model as indented JSON.
 /// </summary>
-public static class ModelFile
+internal static class ModelFile
 {
     /// <summary>The format version this build writes, and the only one it reads.</summary>
     public const int FormatVersion = 1;
