@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 
@@ -10,7 +11,7 @@ namespace Backprop.Training;
 /// <see cref="TrainingCheckpoint"/> of itself and starts from one, so that a resumed run is bit for bit the one that
 /// never stopped.
 /// </summary>
-public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Trainer<T> _trainer;
     private readonly IRowSource<T> _x;
@@ -210,7 +211,7 @@ public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IF
     }
 
     /// <inheritdoc/>
-    public override TrainingCheckpoint Capture()
+    internal override TrainingCheckpoint Capture()
     {
         var network = _trainer.Network;
         var optimizer = _trainer.Optimizer as IResumableOptimizer<T>
