@@ -181,9 +181,10 @@ public sealed partial class ReadmeSnippetTests(PackedTool packed)
             Assert.True(holding.Length == 1, $"the check marked {mark} should find one snippet of README.md; it finds {holding.Length} ({string.Join(", ", holding)})");
         }
         // Every file the snippets name is in the table, and every entry of the table is used (a stale entry is noticed).
-        var named = snippets.SelectMany(s => PathsIn(s.Code)).ToHashSet(StringComparer.Ordinal);
-        Assert.Empty(named.Except(Files.Keys));
-        Assert.Empty(Files.Keys.Except(named));
+        string[] unknown = snippets.SelectMany(s => PathsIn(s.Code).Where(p => !Files.ContainsKey(p)).Select(p => $"{s.Name}: \"{p}\"")).ToArray();
+        Assert.True(unknown.Length == 0, $"files ReadmeSnippetTests.Files does not know (add each, with a way to make the ones read):\n{string.Join('\n', unknown)}");
+        string[] unused = Files.Keys.Except(snippets.SelectMany(s => PathsIn(s.Code))).ToArray();
+        Assert.True(unused.Length == 0, $"ReadmeSnippetTests.Files names files no snippet names (remove them): {string.Join(", ", unused)}");
     }
 
     [Theory]
@@ -201,6 +202,8 @@ public sealed partial class ReadmeSnippetTests(PackedTool packed)
         Assert.True(diagnostics.Length == 0 && File.Exists(dll),
             $"{snippet.Name}'s snippet does not build cleanly against the packed packages:\n{string.Join('\n', diagnostics)}\n\n" +
             $"the code built:\n{File.ReadAllText(Path.Combine(built.Root, snippet.Folder, "project", "Program.cs"))}\n`dotnet build` printed:\n{built.Output}");
+
+        Assert.True(Directory.Exists(Path.Combine(built.Root, "packages", "backprop", packed.Version)), "Backprop was not restored from the packed folder");
 
         // Its run, in its folder (the invariant culture: numbers print as the README shows them on any machine).
         string folder = Path.Combine(built.Root, snippet.Folder, "run");
