@@ -112,7 +112,7 @@ public class PackedTool : IDisposable
     public (int Code, string Out, string Err) RunTool(params string[] args) => Run(Path.Combine(Tools, "backprop"), args);
 
     /// <summary>
-    /// Runs <paramref name="file"/> to its end (<paramref name="timeout"/>, 10 minutes unless given, at most) with the
+    /// Runs <paramref name="file"/> to its end (<paramref name="timeout"/>, 20 minutes unless given, at most) with the
     /// output captured, and with <paramref name="environment"/> added to its environment, in
     /// <paramref name="workingDirectory"/> when given; it returns when the process exits, even if something it started
     /// still holds the output open.
@@ -138,7 +138,7 @@ public class PackedTool : IDisposable
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var limit = timeout ?? TimeSpan.FromMinutes(10);
+        var limit = timeout ?? TimeSpan.FromMinutes(20);
         if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
