@@ -118,15 +118,17 @@ public sealed class Predictor
     /// value, which the model fills or refuses as it was trained to.
     /// </summary>
     /// <exception cref="DataException">A column is missing or unknown, or a value does not fit its column; names the column.</exception>
-    public Prediction Predict(IReadOnlyDictionary<string, object?> values) => Predict([values])[0];
+    public Prediction Predict(IReadOnlyDictionary<string, object?> values) => Predict([values], single: true)[0];
 
     /// <summary>The predictions for rows of named values (see <see cref="Predict(IReadOnlyDictionary{string, object?})"/>), in order.</summary>
     /// <exception cref="DataException">A row does not fit the model; names the row (from 1) and the column.</exception>
-    public Predictions Predict(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+    public Predictions Predict(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows) => Predict(rows, single: false);
+
+    private Predictions Predict(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, bool single)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var raw = new Matrix<double>(rows.Count, Inputs);
-        for (int r = 0; r < rows.Count; r++) Read(rows[r], raw.RowSpan(r), rows.Count == 1 ? "the row" : $"row {r + 1}");
+        for (int r = 0; r < rows.Count; r++) Read(rows[r], raw.RowSpan(r), single ? "the row" : $"row {r + 1}");
         return Predict(raw);
     }
 
