@@ -19,6 +19,7 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
     private readonly Activation[] _activations;
     private readonly Compute _compute;
     private readonly double[] _offset, _scale;
+    private readonly bool _identity;          // the scaling changes nothing: offsets 0, scales 1
     private readonly int _widest;             // the widest hidden layer (0 without hidden layers)
     private readonly Scratch?[] _pool = new Scratch?[Math.Max(4, 2 * Environment.ProcessorCount)];
 
@@ -33,6 +34,7 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
         _compute = network.Compute;
         _offset = (double[])model.Normalization.Offset.Clone();
         _scale = (double[])model.Normalization.Scale.Clone();
+        _identity = _offset.All(o => o == 0) && _scale.All(s => s == 1);
         _widest = _sizes.Length > 2 ? _sizes[1..^1].Max() : 0;
     }
 
@@ -40,15 +42,26 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
 
     public int Outputs => _sizes[^1];
 
-    /// <summary>Scales raw inputs (as a file holds them) into <paramref name="x"/>, in float64 then converted: what <see cref="Data.Normalization.Apply{T}(Matrix{double})"/> computes.</summary>
-    public void Scale(ReadOnlySpan<double> raw, Span<T> x)
+    /// <summary>
+    /// Scales raw rows (as a file holds them) into <paramref name="x"/>: (raw - offset) / scale in float64, then
+    /// converted, what <see cref="Data.Normalization.Apply{T}(Matrix{double})"/> computes (a vector's subtraction and
+    /// division round each element as the scalar ones do); no arithmetic at all when the scaling is the identity.
+    /// </summary>
+    private void Scale(ReadOnlySpan<double> raw, Span<T> x, Span<double> row)
     {
-        double[] offset = _offset, scale = _scale;
-        int columns = offset.Length;
-        for (int i = 0; i < raw.Length; i++)
+        int columns = Inputs;
+        for (int start = 0; start < raw.Length; start += columns)
         {
-            int c = i % columns;
-            x[i] = T.CreateChecked((raw[i] - offset[c]) / scale[c]);
+            ReadOnlySpan<double> from = raw.Slice(start, columns);
+            if (!_identity)
+            {
+                TensorPrimitives.Subtract(from, _offset, row);
+                TensorPrimitives.Divide(row, _scale, row);
+                from = row;
+            }
+            Span<T> to = x.Slice(start, columns);
+            if (typeof(T) == typeof(double)) from.CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(to));
+            else for (int c = 0; c < to.Length; c++) to[c] = T.CreateTruncating(from[c]);
         }
     }
 
@@ -59,7 +72,7 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
         try
         {
             Span<T> x = scratch.Input.AsSpan(0, Inputs);
-            Scale(raw, x);
+            Scale(raw, x, scratch.Row);
             Forward(x, output, 1, scratch);
         }
         finally { Return(scratch); }
@@ -72,8 +85,9 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
         try
         {
             Span<T> x = scratch.Input.AsSpan(0, Inputs);
-            double[] offset = _offset, scale = _scale;
-            for (int i = 0; i < x.Length; i++) x[i] = T.CreateChecked((raw[i] - offset[i]) / scale[i]);
+            Span<double> wide = scratch.Wide;
+            for (int i = 0; i < wide.Length; i++) wide[i] = raw[i];
+            Scale(wide, x, scratch.Row);
             Forward(x, output, 1, scratch);
         }
         finally { Return(scratch); }
@@ -106,7 +120,7 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
             {
                 int count = Math.Min(Chunk, rows - start);
                 Span<T> x = scratch.Input.AsSpan(0, count * Inputs);
-                Scale(raw.Slice(start * Inputs, count * Inputs), x);
+                Scale(raw.Slice(start * Inputs, count * Inputs), x, scratch.Row);
                 Forward(x, output.Slice(start * Outputs, count * Outputs), count, scratch);
             }
         }
@@ -144,6 +158,7 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
         public readonly T[] Input = new T[rows * inputs];
         public readonly T[] A = new T[rows * widest];
         public readonly T[] B = new T[rows * widest];
+        public readonly double[] Row = new double[inputs], Wide = new double[inputs];
     }
 
     // A scratch for at least `rows` rows: one from the pool when there is one, else a new one.
