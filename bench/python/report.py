@@ -754,6 +754,53 @@ def doc_tta(res, e, w):
         w("")
 
 
+def doc_serving(res, w):
+    """Sections g (the Predictor against ONNX Runtime) and h (backprop serve under load)."""
+    # g. predicting against ONNX Runtime
+    w("## g. Predicting: Backprop's Predictor and ONNX Runtime")
+    w("")
+    rows = predict_rows(res.predict[0]) if res.predict else []
+    if rows:
+        w("The same model, exported by `OnnxModel.ToBytes`, run by Backprop's `Predictor` and by ONNX Runtime's "
+          "`InferenceSession` (Microsoft.ML.OnnxRuntime 1.31.1, default graph optimizations, `IntraOpNumThreads` = "
+          f"{res.machine.get('cpus', 'all')} cores as Backprop's `Compute.Default`, inputs and outputs bound once as "
+          "`OrtValue`s), float32, the same raw inputs: one row (latency; the predictor's span call, which allocates "
+          "nothing) and 1,000 rows (throughput; the predictor's batch call, which allocates its result). BenchmarkDotNet "
+          "in one process (`dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*PredictVsOnnxRuntime*'`), "
+          "medians. 784-128-10: relu, softmax, no scaling (pixels 0 to 1); tabular-10: 10-32-16-3, relu, softmax, "
+          "standard scaling (in the graph for ONNX Runtime).")
+        w("")
+        w("| model | work | Backprop | ONNX Runtime | Backprop's time ÷ ONNX Runtime's | target ≤ 1× |")
+        w("|---|---|---:|---:|---:|---|")
+        for network, category, ours, theirs in rows:
+            r = ours / theirs
+            w(f"| {network} | {category} | {fmt_ns(ours)} | {fmt_ns(theirs)} | {r:.2f}× | {'met' if r <= 1 else '**missed**'} |")
+        w("")
+    else:
+        w("Not run this time (`bench/run.sh` runs it with the micro-benchmarks, or `--only predict`).")
+        w("")
+
+    # h. serving under load
+    w("## h. `backprop serve` under load")
+    w("")
+    sl = res.serve_load
+    if sl:
+        w(f"`{sl['command']}`: `backprop serve` (Release) of a 3-column model (one text column, missing values filled) on "
+          f"127.0.0.1, driven by `wrk` with {sl['threads']} threads and {sl['connections']} keep-alive connections for "
+          f"{sl['duration_s']} s, each request 20 rows or 1 row in turn, while another client sent {sl['bad_requests']} bad "
+          "requests (each answered with its 4xx); every answer was checked byte for byte against one checked against "
+          f"`predict`. Server and load generator share the machine's {sl['cores']} cores.")
+        w("")
+        w("| requests | requests a second | p50 | p90 | p99 | max |")
+        w("|---:|---:|---:|---:|---:|---:|")
+        w(f"| {sl['requests']:,} | {sl['rps']:,.0f} | {sl['p50_us'] / 1000:.2f} ms | {sl['p90_us'] / 1000:.2f} ms | "
+          f"{sl['p99_us'] / 1000:.2f} ms | {sl['max_us'] / 1000:.2f} ms |")
+        w("")
+    else:
+        w("Not run this time (`bench/run.sh` runs it, or `--only serve`; alone: `tests/serve-load.sh --out FILE.json`).")
+        w("")
+
+
 def doc(res, path, chart_name):
     m = res.machine
     out = []
@@ -1076,49 +1123,7 @@ def doc(res, path, chart_name):
               "feature matrix's bytes: " + "; ".join(f"{NAMES.get(i, 'Sylvan.Data.Csv')} {v:.2f}" for i, v in csv_mem.items()) + ".")
             w("")
 
-    # g. predicting against ONNX Runtime
-    w("## g. Predicting: Backprop's Predictor and ONNX Runtime")
-    w("")
-    rows = predict_rows(res.predict[0]) if res.predict else []
-    if rows:
-        w("The same model, exported by `OnnxModel.ToBytes`, run by Backprop's `Predictor` and by ONNX Runtime's "
-          "`InferenceSession` (Microsoft.ML.OnnxRuntime 1.31.1, default graph optimizations, `IntraOpNumThreads` = "
-          f"{res.machine.get('cpus', 'all')} cores as Backprop's `Compute.Default`, inputs and outputs bound once as "
-          "`OrtValue`s), float32, the same raw inputs: one row (latency; the predictor's span call, which allocates "
-          "nothing) and 1,000 rows (throughput; the predictor's batch call, which allocates its result). BenchmarkDotNet "
-          "in one process (`dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*PredictVsOnnxRuntime*'`), "
-          "medians. 784-128-10: relu, softmax, no scaling (pixels 0 to 1); tabular-10: 10-32-16-3, relu, softmax, "
-          "standard scaling (in the graph for ONNX Runtime).")
-        w("")
-        w("| model | work | Backprop | ONNX Runtime | Backprop's time ÷ ONNX Runtime's | target ≤ 1× |")
-        w("|---|---|---:|---:|---:|---|")
-        for network, category, ours, theirs in rows:
-            r = ours / theirs
-            w(f"| {network} | {category} | {fmt_ns(ours)} | {fmt_ns(theirs)} | {r:.2f}× | {'met' if r <= 1 else '**missed**'} |")
-        w("")
-    else:
-        w("Not run this time (`bench/run.sh` runs it with the micro-benchmarks, or `--only predict`).")
-        w("")
-
-    # h. serving under load
-    w("## h. `backprop serve` under load")
-    w("")
-    sl = res.serve_load
-    if sl:
-        w(f"`{sl['command']}`: `backprop serve` (Release) of a 3-column model (one text column, missing values filled) on "
-          f"127.0.0.1, driven by `wrk` with {sl['threads']} threads and {sl['connections']} keep-alive connections for "
-          f"{sl['duration_s']} s, each request 20 rows or 1 row in turn, while another client sent {sl['bad_requests']} bad "
-          "requests (each answered with its 4xx); every answer was checked byte for byte against one checked against "
-          f"`predict`. Server and load generator share the machine's {sl['cores']} cores.")
-        w("")
-        w("| requests | requests a second | p50 | p90 | p99 | max |")
-        w("|---:|---:|---:|---:|---:|---:|")
-        w(f"| {sl['requests']:,} | {sl['rps']:,.0f} | {sl['p50_us'] / 1000:.2f} ms | {sl['p90_us'] / 1000:.2f} ms | "
-          f"{sl['p99_us'] / 1000:.2f} ms | {sl['max_us'] / 1000:.2f} ms |")
-        w("")
-    else:
-        w("Not run this time (`bench/run.sh` runs it, or `--only serve`; alone: `tests/serve-load.sh --out FILE.json`).")
-        w("")
+    doc_serving(res, w)
 
     # micro
     w("## Micro-benchmarks (BenchmarkDotNet)")
