@@ -77,14 +77,20 @@ public sealed class PredictorTests
     }
 
     [Theory]
-    [InlineData("f32")]
-    [InlineData("f64")]
-    public void A_784_128_10_model_gives_what_its_network_gives(string precision)
+    [InlineData("f32", "standard")]
+    [InlineData("f64", "standard")]
+    [InlineData("f32", "none")]
+    [InlineData("f64", "minmax")]
+    public void A_784_128_10_model_gives_what_its_network_gives(string precision, string scaling)
     {
-        // The network's own forward pass (Network.Forward, as Model.Predict ran it before the predictor) is the reference.
-        var model = OnnxTestModels.Make(precision, Tensors.Activation.Relu, Tensors.Activation.Softmax, [784, 128, 10], seed: 5);
+        // The network's own forward pass (Network.Forward, as Model.Predict ran it before the predictor) is the reference,
+        // for a dataset, rows of numbers and one row at a time.
+        var model = OnnxTestModels.Make(precision, Tensors.Activation.Relu, Tensors.Activation.Softmax, [784, 128, 10], kind: scaling, seed: 5);
         var data = OnnxTestModels.Inputs(model, 37);
-        var predictions = new Predictor(model).Predict(data);
+        var predictor = new Predictor(model);
+        var predictions = predictor.Predict(data);
+        var fromRows = predictor.Predict(data.Features);
+        var one = new double[10];
         if (precision == "f32") Check<float>();
         else Check<double>();
 
@@ -94,8 +100,16 @@ public sealed class PredictorTests
             var x = data.RowsAs<T>(model.Normalization);
             foreach (var (start, prediction) in Evaluation.Predictions(network, x, chunkRows: 10))
                 for (int r = 0; r < prediction.Rows; r++)
+                {
+                    predictor.Predict(data.Features.RowSpan(start + r), one);
                     for (int c = 0; c < 10; c++)
-                        Assert.Equal(double.CreateTruncating(prediction[r, c]), predictions.Outputs[start + r, c]);
+                    {
+                        double expected = double.CreateTruncating(prediction[r, c]);
+                        Assert.Equal(expected, predictions.Outputs[start + r, c]);
+                        Assert.Equal(expected, fromRows.Outputs[start + r, c]);
+                        Assert.Equal(expected, one[c]);
+                    }
+                }
         }
     }
 

@@ -61,7 +61,8 @@ internal sealed class PredictorEngine<T> where T : unmanaged, IFloatingPointIeee
             }
             Span<T> to = x.Slice(start, columns);
             if (typeof(T) == typeof(double)) from.CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(to));
-            else for (int c = 0; c < to.Length; c++) to[c] = T.CreateTruncating(from[c]);
+            // Each element rounded to nearest, as the scalar conversion (float)x rounds it.
+            else TensorPrimitives.ConvertTruncating<double, T>(from, to);
         }
     }
 
