@@ -88,7 +88,7 @@ def predict_rows(path):
 
 
 def fmt_ns(value):
-    return f"{value / 1e3:,.1f} µs" if value < 1e6 else f"{value / 1e6:,.2f} ms"
+    return f"{value:,.0f} ns" if value < 1e3 else f"{value / 1e3:,.1f} µs" if value < 1e6 else f"{value / 1e6:,.2f} ms"
 
 
 class Results:
@@ -1299,7 +1299,7 @@ def doc(res, path, chart_name):
     w("```sh")
     w("bench/run.sh            # everything: installs peers (apt-get), builds, runs, regenerates this page")
     w("bench/run.sh --quick    # fewer repetitions, 1 epoch (e: 1 seed, 2 epochs), no BenchmarkDotNet; prints, does not rewrite the doc")
-    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv)")
+    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv, predict, serve)")
     w("dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*TrainerStep*'   # BenchmarkDotNet alone")
     w("```")
     w("")
