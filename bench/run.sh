@@ -3,8 +3,9 @@
 #
 #   bench/run.sh                      full run (over an hour): every workload, BenchmarkDotNet, the doc
 #   bench/run.sh --quick              fewer repetitions, 1 Fashion-MNIST epoch (2 for tta), no BenchmarkDotNet, no doc
-#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro, csv (no doc unless --doc)
-#                                     (csv: loading a 60000x785 CSV against Sylvan.Data.Csv)
+#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro, csv, predict, serve (no doc unless --doc)
+#                                     (csv: loading a 60000x785 CSV against Sylvan.Data.Csv; predict: the Predictor against
+#                                     ONNX Runtime, BenchmarkDotNet, also part of micro; serve: tests/serve-load.sh, wrk)
 #   options: --doc (write the doc even for --quick/--only), --no-doc, --no-install
 #
 # Raw results go to bench/results/ (git-ignored). Python is Debian's /usr/bin/python3 (set BENCH_PYTHON to change),
@@ -18,7 +19,7 @@ cd "$ROOT"
 
 COMMAND="bench/run.sh${*:+ $*}"
 QUICK=0
-ONLY="tta,streetlights,fashion,gemm,micro,csv"
+ONLY="tta,streetlights,fashion,gemm,micro,csv,serve"
 SUBSET=0
 DOC=auto
 INSTALL=1
@@ -85,6 +86,8 @@ wants streetlights && rm -f "$RESULTS"/streetlights-*
 wants fashion && rm -f "$RESULTS"/fashion-*
 wants gemm && rm -f "$RESULTS"/gemm-*
 wants micro && rm -rf "$RESULTS/micro"
+wants predict && rm -rf "$RESULTS/predict"
+wants serve && rm -f "$RESULTS/serve-load.json"
 wants csv && rm -f "$RESULTS"/csv-*
 
 say "Building bench/Backprop.Bench (Release)"
@@ -242,6 +245,22 @@ if wants micro; then
   mark_start
   "${BP[@]}" micro --artifacts "$RESULTS/micro" || fail "micro: BenchmarkDotNet failed"
   mark_end micro
+fi
+
+# ------------------------------------------------------------------ g. the Predictor against ONNX Runtime (alone; micro runs it too)
+if wants predict && ! wants micro; then
+  say "g. Predicting: Backprop's Predictor against ONNX Runtime's InferenceSession (BenchmarkDotNet, in process)"
+  mark_start
+  "${BP[@]}" micro --filter '*PredictVsOnnxRuntime*' --artifacts "$RESULTS/predict" || fail "predict: BenchmarkDotNet failed"
+  mark_end predict
+fi
+
+# ------------------------------------------------------------------ h. backprop serve under load (wrk, 127.0.0.1)
+if wants serve; then
+  say "h. backprop serve under load: wrk, 32 keep-alive connections on 127.0.0.1, bad requests mixed in"
+  mark_start
+  tests/serve-load.sh --duration $( ((QUICK)) && echo 5 || echo 20 ) --out "$RESULTS/serve-load.json" || fail "serve: tests/serve-load.sh failed"
+  mark_end serve
 fi
 
 # ------------------------------------------------------------------ f. loading a CSV file, against Sylvan.Data.Csv

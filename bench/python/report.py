@@ -69,6 +69,28 @@ def kernel_limit_text(limit):
             + ": a `NumpySeparate` product cannot pass that share of a fusing BLAS on this machine, whatever the blocking.")
 
 
+def predict_rows(path):
+    """(network, category, Backprop median ns, ONNX Runtime median ns) from BenchmarkDotNet's CSV report."""
+    import csv as csvmod
+    with open(path, newline="") as f:
+        table = list(csvmod.DictReader(f))
+    def ns(text):
+        value, unit = text.replace(",", "").split()
+        return float(value) * {"ns": 1, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
+    medians = {(r["Network"], r["Categories"], r["Method"].startswith("Backprop")): ns(r.get("Median") or r["Mean"]) for r in table}
+    rows = []
+    for network in ("784-128-10", "tabular-10"):
+        for category in ("one row", "1000 rows"):
+            ours, theirs = medians.get((network, category, True)), medians.get((network, category, False))
+            if ours and theirs:
+                rows.append((network, category, ours, theirs))
+    return rows
+
+
+def fmt_ns(value):
+    return f"{value:,.0f} ns" if value < 1e3 else f"{value / 1e3:,.1f} µs" if value < 1e6 else f"{value / 1e6:,.2f} ms"
+
+
 class Results:
     def __init__(self, folder):
         self.folder = folder
@@ -91,7 +113,11 @@ class Results:
                     parts = line.split()
                     if len(parts) >= 2:
                         self.load[parts[0]] = parts[1:]
-        self.micro = sorted(glob.glob(os.path.join(folder, "micro", "results", "*-report-github.md")))
+        self.micro = sorted(p for p in glob.glob(os.path.join(folder, "micro", "results", "*-report-github.md"))
+                            if "PredictVsOnnxRuntime" not in p)
+        self.predict = (glob.glob(os.path.join(folder, "micro", "results", "*PredictVsOnnxRuntime-report.csv"))
+                        + glob.glob(os.path.join(folder, "predict", "results", "*PredictVsOnnxRuntime-report.csv")))
+        self.serve_load = load_json(os.path.join(folder, "serve-load.json"))
         self.failures = []
         path = os.path.join(folder, "failures.txt")
         if os.path.exists(path):
@@ -728,6 +754,53 @@ def doc_tta(res, e, w):
         w("")
 
 
+def doc_serving(res, w):
+    """Sections g (the Predictor against ONNX Runtime) and h (backprop serve under load)."""
+    # g. predicting against ONNX Runtime
+    w("## g. Predicting: Backprop's Predictor and ONNX Runtime")
+    w("")
+    rows = predict_rows(res.predict[0]) if res.predict else []
+    if rows:
+        w("The same model, exported by `OnnxModel.ToBytes`, run by Backprop's `Predictor` and by ONNX Runtime's "
+          "`InferenceSession` (Microsoft.ML.OnnxRuntime 1.31.1, default graph optimizations, `IntraOpNumThreads` = "
+          f"{res.machine.get('cpus', 'all')} cores as Backprop's `Compute.Default`, inputs and outputs bound once as "
+          "`OrtValue`s), float32, the same raw inputs: one row (latency; the predictor's span call, which allocates "
+          "nothing) and 1,000 rows (throughput; the predictor's batch call, which allocates its result). BenchmarkDotNet "
+          "in one process (`dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*PredictVsOnnxRuntime*'`), "
+          "medians. 784-128-10: relu, softmax, no scaling (pixels 0 to 1); tabular-10: 10-32-16-3, relu, softmax, "
+          "standard scaling (in the graph for ONNX Runtime).")
+        w("")
+        w("| model | work | Backprop | ONNX Runtime | Backprop's time ÷ ONNX Runtime's | target ≤ 1× |")
+        w("|---|---|---:|---:|---:|---|")
+        for network, category, ours, theirs in rows:
+            r = ours / theirs
+            w(f"| {network} | {category} | {fmt_ns(ours)} | {fmt_ns(theirs)} | {r:.2f}× | {'met' if r <= 1 else '**missed**'} |")
+        w("")
+    else:
+        w("Not run this time (`bench/run.sh` runs it with the micro-benchmarks, or `--only predict`).")
+        w("")
+
+    # h. serving under load
+    w("## h. `backprop serve` under load")
+    w("")
+    sl = res.serve_load
+    if sl:
+        w(f"`{sl['command']}`: `backprop serve` (Release) of a 3-column model (one text column, missing values filled) on "
+          f"127.0.0.1, driven by `wrk` with {sl['threads']} threads and {sl['connections']} keep-alive connections for "
+          f"{sl['duration_s']} s, each request 20 rows or 1 row in turn, while another client sent {sl['bad_requests']} bad "
+          "requests (each answered with its 4xx); every answer was checked byte for byte against one checked against "
+          f"`predict`. Server and load generator share the machine's {sl['cores']} cores.")
+        w("")
+        w("| requests | requests a second | p50 | p90 | p99 | max |")
+        w("|---:|---:|---:|---:|---:|---:|")
+        w(f"| {sl['requests']:,} | {sl['rps']:,.0f} | {sl['p50_us'] / 1000:.2f} ms | {sl['p90_us'] / 1000:.2f} ms | "
+          f"{sl['p99_us'] / 1000:.2f} ms | {sl['max_us'] / 1000:.2f} ms |")
+        w("")
+    else:
+        w("Not run this time (`bench/run.sh` runs it, or `--only serve`; alone: `tests/serve-load.sh --out FILE.json`).")
+        w("")
+
+
 def doc(res, path, chart_name):
     m = res.machine
     out = []
@@ -1050,6 +1123,8 @@ def doc(res, path, chart_name):
               "feature matrix's bytes: " + "; ".join(f"{NAMES.get(i, 'Sylvan.Data.Csv')} {v:.2f}" for i, v in csv_mem.items()) + ".")
             w("")
 
+    doc_serving(res, w)
+
     # micro
     w("## Micro-benchmarks (BenchmarkDotNet)")
     w("")
@@ -1224,7 +1299,7 @@ def doc(res, path, chart_name):
     w("```sh")
     w("bench/run.sh            # everything: installs peers (apt-get), builds, runs, regenerates this page")
     w("bench/run.sh --quick    # fewer repetitions, 1 epoch (e: 1 seed, 2 epochs), no BenchmarkDotNet; prints, does not rewrite the doc")
-    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv)")
+    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv, predict, serve)")
     w("dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*TrainerStep*'   # BenchmarkDotNet alone")
     w("```")
     w("")

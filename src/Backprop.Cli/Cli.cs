@@ -50,6 +50,7 @@ internal static class Cli
         root.Subcommands.Add(ExportCommand.Create(stdout));
         root.Subcommands.Add(ImportCommand.Create(stdout));
         root.Subcommands.Add(PlaygroundCommand.Create(stdout, interrupt));
+        root.Subcommands.Add(ServeCommand.Create(stdout, interrupt));
 
         if (args.Length == 0)
         {

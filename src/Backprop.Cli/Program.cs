@@ -9,4 +9,11 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     interrupt.Cancel();
 };
+// SIGTERM (a service manager, `kill`, a container stopping) does what Ctrl-C does: `serve` and `playground` stop cleanly.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    if (!Cli.ListeningForInterrupt || interrupt.IsCancellationRequested) return;
+    context.Cancel = true;
+    interrupt.Cancel();
+});
 return Cli.Run(args, Console.Out, Console.Error, interrupt.Token);

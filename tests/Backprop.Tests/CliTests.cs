@@ -119,9 +119,10 @@ public class CliTests
         Assert.Contains("  export <model> <out>  ", output);
         Assert.Contains("  import <file>  ", output);
         Assert.Contains("  playground  ", output);
+        Assert.Contains("  serve <model>  ", output);
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
-        Assert.Equal(10, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import, playground
+        Assert.Equal(11, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import, playground, serve
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 

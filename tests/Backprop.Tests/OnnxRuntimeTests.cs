@@ -92,6 +92,54 @@ public sealed class OnnxRuntimeTests(ITestOutputHelper output)
         Assert.Equal("backprop", session.ModelMetadata.ProducerName);
     }
 
+    [Theory]
+    [InlineData("messy_f32_classweights")]   // a text column, missing numbers filled with the mean, float32
+    [InlineData("messy_f64_regression")]     // the same with the median, float64
+    public void A_model_with_text_columns_and_fills_takes_the_files_columns_in_onnx_runtime_as_predict(string name)
+    {
+        // The expected values are what predict printed before the predictor (Data/predict, see PredictorTests).
+        var model = Model.Load(TestData.Path("models", name + ".bpm"));
+        var expected = File.ReadAllLines(TestData.Path("predict", name + ".csv")).Skip(1).Where(l => l.Length > 0)
+            .Select(l => l.Split(',').Skip(model.ClassNames is null ? 0 : 1).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var lines = File.ReadAllLines(TestData.Path("csv", "messy.csv")).Where(l => l.Length > 0).ToArray();
+        var header = lines[0].Split(';');
+        var cells = lines.Skip(1).Select(l => l.Split(';')).ToArray();
+        int rows = cells.Length;
+        using var session = new InferenceSession(OnnxModel.ToBytes(model));
+        Assert.Equal(["x1", "colour", "x2"], session.InputMetadata.Keys);
+        var inputs = new List<NamedOnnxValue>();
+        foreach (var (column, metadata) in session.InputMetadata)
+        {
+            int at = Array.IndexOf(header, column);
+            string[] text = cells.Select(r => r[at].Trim()).ToArray();
+            // A missing cell: "" for text (no category), NaN for a number (filled in the graph).
+            bool missing(string t) => t.Length == 0 || t.Equals("na", StringComparison.OrdinalIgnoreCase) || t.Equals("n/a", StringComparison.OrdinalIgnoreCase)
+                                      || t.Equals("nan", StringComparison.OrdinalIgnoreCase) || t.Equals("null", StringComparison.OrdinalIgnoreCase);
+            double number(string t) => missing(t) ? double.NaN : double.Parse(t, System.Globalization.CultureInfo.InvariantCulture);
+            if (metadata.ElementType == typeof(string))
+                inputs.Add(NamedOnnxValue.CreateFromTensor(column, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(text.Select(t => missing(t) ? "" : t).ToArray(), [rows, 1])));
+            else if (metadata.ElementType == typeof(float))
+                inputs.Add(NamedOnnxValue.CreateFromTensor(column, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(text.Select(t => (float)number(t)).ToArray(), [rows, 1])));
+            else
+                inputs.Add(NamedOnnxValue.CreateFromTensor(column, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<double>(text.Select(number).ToArray(), [rows, 1])));
+        }
+        using var results = session.Run(inputs);
+        var result = results.Single(r => r.Name == OnnxModel.OutputName);
+        double[] actual = model.Precision == Precision.F32 ? result.AsEnumerable<float>().Select(v => (double)v).ToArray() : result.AsEnumerable<double>().ToArray();
+        Assert.Equal(rows * model.Spec.Outputs, actual.Length);
+        double tolerance = model.Precision == Precision.F32 ? F32Tolerance : F64Tolerance, worst = 0;
+        for (int r = 0; r < rows; r++)
+            for (int o = 0; o < model.Spec.Outputs; o++)
+            {
+                // A yes/no model's one output is the second class's probability (predict prints both).
+                double e = expected[r][model.IsBinaryClassifier ? 1 : o], a = actual[r * model.Spec.Outputs + o];
+                double difference = Math.Abs(a - e) / Math.Max(1, Math.Abs(e));
+                worst = Math.Max(worst, difference);
+                Assert.True(difference <= tolerance, $"row {r + 1}, output {o}: ONNX Runtime {a:R}, predict {e:R}");
+            }
+        output.WriteLine($"{name}: largest difference {worst:E2} (tolerance {tolerance:E0})");
+    }
+
     private void CompareWithOnnxRuntime(Model model, Dataset? data = null)
     {
         data ??= OnnxTestModels.Inputs(model, rows: 40);

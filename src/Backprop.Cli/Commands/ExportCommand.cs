@@ -28,13 +28,17 @@ internal static class ExportCommand
                 throw new UsageException($"{path}: export writes {string.Join(" or ", Formats.Select(f => $"{f.Extension} ({f.Format})"))} files; the name ends in {(extension.Length == 0 ? "no extension" : $"'{extension}'")}");
             var loaded = ModelFile.Load(result.GetValue(model)!);
             // Text columns and missing-cell fills are the model file's: the exported network takes their results.
-            if (loaded.Inputs is { IsPlain: false })
+            // In ONNX they are in the graph, which takes the file's columns.
+            if (loaded.Inputs is { IsPlain: false } && extension != ".onnx")
                 stdout.WriteLine($"note: the exported network takes the model's inputs after its text columns are one-hot and missing cells filled ({Shorten(string.Join(",", loaded.FeatureNames))}); that step is in the model file, not in {Path.GetFileName(path)}");
             string type = loaded.Precision == Precision.F32 ? "float" : "double";
             if (extension == ".onnx")
             {
                 OutputFile.Write(path, temp => File.WriteAllBytes(temp, OnnxModel.ToBytes(loaded)));
-                stdout.WriteLine($"wrote {path}: ONNX (IR {OnnxModel.IrVersion}, opset {OnnxModel.Opset}); input '{OnnxModel.InputName}' {type} (rows, {loaded.Spec.Inputs}), output '{OnnxModel.OutputName}' {type} (rows, {loaded.Spec.Outputs})");
+                string inputs = loaded.Inputs is { IsPlain: false } schema
+                    ? $"inputs one a column of the file, {Shorten(string.Join(", ", schema.Columns.Select(c => $"'{c.Name}' {(c.IsCategorical ? "string" : type)}")))} (rows, 1) (text columns one-hot and missing values filled in the graph)"
+                    : $"input '{OnnxModel.InputName}' {type} (rows, {loaded.Spec.Inputs})";
+                stdout.WriteLine($"wrote {path}: ONNX (IR {OnnxModel.IrVersion}, opset {OnnxModel.Opset}); {inputs}, output '{OnnxModel.OutputName}' {type} (rows, {loaded.Spec.Outputs})");
                 return 0;
             }
             try { loaded.ExportNpz(path); }

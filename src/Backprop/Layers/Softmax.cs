@@ -16,18 +16,19 @@ internal sealed class Softmax<T> : ActivationLayer<T> where T : unmanaged, IFloa
     /// <inheritdoc/>
     protected override void Apply(Matrix<T> input, Matrix<T> output)
     {
-        for (int r = 0; r < input.Rows; r++)
-        {
-            ReadOnlySpan<T> x = input.RowSpan(r);
-            Span<T> y = output.RowSpan(r);
-            // Subtracting the row's maximum keeps exp from overflowing; it does not change the result. The exponential
-            // and the sum give the same bits at every vector width (TensorPrimitives' Exp and Sum do not: the sum's
-            // order follows the width), so the probabilities do too; the sum is numpy's order, as np.sum's.
-            TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
-            ElementMath.Exp<T>(y, y);
-            TensorPrimitives.Divide(y, Elementwise.PairwiseSum<T>(y), y);
-            FlushTiny(y);
-        }
+        for (int r = 0; r < input.Rows; r++) ApplyRow(input.RowSpan(r), output.RowSpan(r));
+    }
+
+    /// <summary>The softmax of one row, <paramref name="x"/> into <paramref name="y"/> (the same span or another): what <see cref="Apply"/> does to each row.</summary>
+    internal static void ApplyRow(ReadOnlySpan<T> x, Span<T> y)
+    {
+        // Subtracting the row's maximum keeps exp from overflowing; it does not change the result. The exponential
+        // and the sum give the same bits at every vector width (TensorPrimitives' Exp and Sum do not: the sum's
+        // order follows the width), so the probabilities do too; the sum is numpy's order, as np.sum's.
+        TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
+        ElementMath.Exp<T>(y, y);
+        TensorPrimitives.Divide(y, Elementwise.PairwiseSum<T>(y), y);
+        FlushTiny(y);
     }
 
     // Probabilities below 2^-100 become 0. A confident network's wrong classes get e^-90 and less, subnormal numbers in

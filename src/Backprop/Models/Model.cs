@@ -144,21 +144,14 @@ public sealed partial record Model(NetworkSpec Spec, Precision Precision, Normal
 
     /// <summary>
     /// The model's prediction for each row of <paramref name="data"/> (scaled as the model's training data was, in the
-    /// model's precision): the class with each class's probability, or the values of the target columns.
+    /// model's precision): the class with each class's probability, or the values of the target columns. A
+    /// <see cref="Predictor"/> made for the call computes them; make one and keep it to predict again and again.
     /// </summary>
     /// <exception cref="ArgumentException">The data's inputs do not fit the model.</exception>
     public Predictions Predict(Dataset data)
     {
         CheckInputs(data);
-        return new Predictions(Precision == Precision.F64 ? Run<double>() : Run<float>(), ClassNames, TargetNames, IsBinaryClassifier);
-
-        Matrix<double> Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var result = new Matrix<double>(data.Count, Spec.Outputs);
-            foreach (var (start, prediction) in Evaluation.Predictions(ToNetwork<T>(), data.RowsAs<T>(Normalization)))
-                for (int i = 0; i < prediction.Length; i++) result.Span[start * Spec.Outputs + i] = double.CreateTruncating(prediction.Span[i]);
-            return result;
-        }
+        return new Predictor(this).Predict(data);
     }
 
     /// <summary>The model's prediction for each row of the CSV or IDX file at <paramref name="path"/>, read with the model's own columns (<see cref="ReadData"/>).</summary>

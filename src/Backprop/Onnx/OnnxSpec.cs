@@ -14,10 +14,10 @@ internal static class OnnxSpec
     public const long Opset = 13;
 
     // TensorProto.DataType
-    public const int Float = 1, Double = 11;
+    public const int Float = 1, Double = 11, String = 8, Int64 = 7;
 
     // AttributeProto.AttributeType
-    public const int AttributeFloat = 1, AttributeInt = 2;
+    public const int AttributeFloat = 1, AttributeInt = 2, AttributeStrings = 8;
 
     /// <summary>ModelProto fields.</summary>
     public static class Model
@@ -52,7 +52,7 @@ internal static class OnnxSpec
     /// <summary>AttributeProto fields.</summary>
     public static class Attribute
     {
-        public const int Name = 1, F = 2, I = 3, Type = 20;
+        public const int Name = 1, F = 2, I = 3, Strings = 9, Type = 20;
     }
 
     /// <summary>TensorProto fields.</summary>

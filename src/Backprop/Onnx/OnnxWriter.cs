@@ -8,7 +8,8 @@ using Backprop.Tensors;
 namespace Backprop.Onnx;
 
 /// <summary>
-/// Writes a <see cref="Model"/> as an ONNX model (IR 8, opset 13): its input scaling, then each dense layer (Gemm, or
+/// Writes a <see cref="Model"/> as an ONNX model (IR 8, opset 13): for a model with text columns or filled missing
+/// values, one input a column with the one-hot encoding and fills; its input scaling, then each dense layer (Gemm, or
 /// MatMul without a bias) and its activation. docs/onnx.md shows the graph.
 /// </summary>
 internal static class OnnxWriter
@@ -30,7 +31,18 @@ internal static class OnnxWriter
         var nodes = new List<ProtoWriter>();
         var initializers = new List<ProtoWriter>();
 
-        string current = InputName;
+        // A model that reads text columns or fills missing values takes the file's own columns, one graph input each,
+        // and the graph one-hot encodes and fills them; any other takes the one (rows, inputs) matrix.
+        var schema = model.Inputs;
+        bool byColumn = schema is not null && !schema.IsPlain && schema.Width == spec.Inputs;
+        var graphInputs = new List<ProtoWriter>();
+        string current;
+        if (byColumn) current = Columns(schema!, type, nodes, initializers, graphInputs);
+        else
+        {
+            current = InputName;
+            graphInputs.Add(ValueInfo(InputName, type, spec.Inputs));
+        }
         int step = 0;   // names the value each node gives, until the last, which gives "output"
         int last = CountNodes(model) - 1;
         string Next(string name) => step++ == last ? OutputName : name;
@@ -73,7 +85,7 @@ internal static class OnnxWriter
         graph.String(OnnxSpec.Graph.Name, "backprop");
         foreach (var node in nodes) graph.Message(OnnxSpec.Graph.Node, node);
         foreach (var tensor in initializers) graph.Message(OnnxSpec.Graph.Initializer, tensor);
-        graph.Message(OnnxSpec.Graph.Input, ValueInfo(InputName, type, spec.Inputs));
+        foreach (var input in graphInputs) graph.Message(OnnxSpec.Graph.Input, input);
         graph.Message(OnnxSpec.Graph.Output, ValueInfo(OutputName, type, spec.Outputs));
 
         var file = new ProtoWriter()
@@ -82,9 +94,71 @@ internal static class OnnxWriter
             .String(OnnxSpec.Model.ProducerVersion, ProducerVersion())
             .Message(OnnxSpec.Model.Graph, graph)
             .Message(OnnxSpec.Model.OpsetImport, new ProtoWriter().String(OnnxSpec.OpsetId.Domain, "").Int(OnnxSpec.OpsetId.Version, OnnxSpec.Opset));
+        if (byColumn && schema!.Columns.Any(c => c.IsCategorical))
+            file.Message(OnnxSpec.Model.OpsetImport, new ProtoWriter().String(OnnxSpec.OpsetId.Domain, MlDomain).Int(OnnxSpec.OpsetId.Version, 1));
         foreach (var (key, value) in OnnxMetadata.Of(model))
             file.Message(OnnxSpec.Model.MetadataProps, new ProtoWriter().String(OnnxSpec.Entry.Key, key).String(OnnxSpec.Entry.Value, value));
         return file.ToArray();
+    }
+
+    /// <summary>The domain of ONNX's standard machine-learning operators (OneHotEncoder).</summary>
+    private const string MlDomain = "ai.onnx.ml";
+
+    /// <summary>
+    /// One graph input a column of the file, named as the column, [batch, 1]: a number column in the model's precision
+    /// (a missing value is NaN, filled in the graph when the model fills it: Where(IsNaN(x), fill, x)), a text column
+    /// as strings (one-hot encoded in the graph by ai.onnx.ml's OneHotEncoder over the model's categories: a value that
+    /// is none of them, a missing one included, gives all zeros). Concatenated, they are the network's inputs in order.
+    /// </summary>
+    private static string Columns(InputSchema schema, int type, List<ProtoWriter> nodes, List<ProtoWriter> initializers, List<ProtoWriter> graphInputs)
+    {
+        var names = schema.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (string reserved in (string[])[InputName, OutputName, "columns"])
+            if (names.Contains(reserved))
+                throw new ArgumentException($"The model's input column '{reserved}' has the name of a value of the exported graph; rename the column to export the model to ONNX.");
+        var parts = new List<string>();
+        for (int c = 0; c < schema.Columns.Count; c++)
+        {
+            var column = schema.Columns[c];
+            if (column.Categories is { } categories)
+            {
+                graphInputs.Add(ValueInfo(column.Name, OnnxSpec.String, 1));
+                string encoded = Node(nodes, "OneHotEncoder", $"column_{c}_one_hot", [column.Name], $"column_{c}_one_hot", MlDomain,
+                                      Strings("cats_strings", categories), Int("zeros", 1));
+                initializers.Add(Int64Tensor($"column_{c}_shape", [-1, categories.Count]));
+                string flat = Node(nodes, "Reshape", $"column_{c}_reshape", [encoded, $"column_{c}_shape"], $"column_{c}_inputs");
+                // OneHotEncoder gives float32 (0 and 1, exact in either precision).
+                parts.Add(type == OnnxSpec.Float ? flat : Node(nodes, "Cast", $"column_{c}_cast", [flat], $"column_{c}_inputs_f64", Int("to", type)));
+                continue;
+            }
+            graphInputs.Add(ValueInfo(column.Name, type, 1));
+            if (column.Fill is double fill)
+            {
+                initializers.Add(Tensor($"column_{c}_fill", [1], type, [fill]));
+                string missing = Node(nodes, "IsNaN", $"column_{c}_is_missing", [column.Name], $"column_{c}_missing");
+                parts.Add(Node(nodes, "Where", $"column_{c}_fill", [missing, $"column_{c}_fill", column.Name], $"column_{c}_filled"));
+            }
+            else parts.Add(column.Name);
+        }
+        return Node(nodes, "Concat", "columns", [.. parts], "columns", Int("axis", 1));
+    }
+
+    private static ProtoWriter Strings(string name, IEnumerable<string> values)
+    {
+        var attribute = new ProtoWriter().String(OnnxSpec.Attribute.Name, name);
+        foreach (string value in values) attribute.String(OnnxSpec.Attribute.Strings, value);
+        return attribute.Int(OnnxSpec.Attribute.Type, OnnxSpec.AttributeStrings);
+    }
+
+    private static ProtoWriter Int64Tensor(string name, long[] values)
+    {
+        var raw = new byte[values.Length * 8];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * 8), values[i]);
+        return new ProtoWriter()
+            .PackedInts(OnnxSpec.Tensor.Dims, [values.Length])
+            .Int(OnnxSpec.Tensor.DataType, OnnxSpec.Int64)
+            .String(OnnxSpec.Tensor.Name, name)
+            .Bytes(OnnxSpec.Tensor.RawData, raw);
     }
 
     /// <summary>How many nodes <see cref="Write"/> writes for <paramref name="model"/>.</summary>
@@ -96,12 +170,17 @@ internal static class OnnxWriter
     }
 
     /// <summary>Adds a node giving <paramref name="output"/>; returns <paramref name="output"/>.</summary>
-    private static string Node(List<ProtoWriter> nodes, string op, string name, string[] inputs, string output, params ProtoWriter[] attributes)
+    private static string Node(List<ProtoWriter> nodes, string op, string name, string[] inputs, string output, params ProtoWriter[] attributes) =>
+        Node(nodes, op, name, inputs, output, "", attributes);
+
+    /// <summary>Adds a node of operator set <paramref name="domain"/> ("" for the default one) giving <paramref name="output"/>.</summary>
+    private static string Node(List<ProtoWriter> nodes, string op, string name, string[] inputs, string output, string domain, params ProtoWriter[] attributes)
     {
         var node = new ProtoWriter();
         foreach (string input in inputs) node.String(OnnxSpec.Node.Input, input);
         node.String(OnnxSpec.Node.Output, output).String(OnnxSpec.Node.Name, name).String(OnnxSpec.Node.OpType, op);
         foreach (var attribute in attributes) node.Message(OnnxSpec.Node.Attribute, attribute);
+        if (domain.Length > 0) node.String(OnnxSpec.Node.Domain, domain);
         nodes.Add(node);
         return output;
     }

@@ -38,7 +38,8 @@ internal static class Gemm
     }
 
     // Below this many multiply-adds the packing costs more than it saves: the plain loop, same order, runs instead.
-    // Above it, results at most one vector wide (10 classes) go to NarrowGemm, the rest to PackedGemm.
+    // Above it, a few rows of A by B (no transposes, one example predicted) go to FewRowsGemm, results at most one
+    // vector wide (10 classes) to NarrowGemm, the rest to PackedGemm.
     private const long SmallProduct = 32 * 32 * 32;
 
     /// <summary>c (m,n) = op(a) · op(b), rounded as <paramref name="mode"/> says, on up to <paramref name="threads"/> threads.</summary>
@@ -56,6 +57,14 @@ internal static class Gemm
             ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rc = ref MemoryMarshal.GetReference(c);
             if (mode == Summation.Fused) SmallGemm.Run<T, Fused>(ref ra, transA, ref rb, transB, ref rc, m, k, n);
             else SmallGemm.Run<T, Separate>(ref ra, transA, ref rb, transB, ref rc, m, k, n);
+            return;
+        }
+        if (FewRowsGemm.Takes<T>(transA, transB, m, n))
+        {
+            // One example (or a few) by a large B, as predicting one row: B read in place, not packed.
+            ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rc = ref MemoryMarshal.GetReference(c);
+            if (mode == Summation.Fused) FewRowsGemm.Run<T, Fused>(ref ra, ref rb, ref rc, m, k, n);
+            else FewRowsGemm.Run<T, Separate>(ref ra, ref rb, ref rc, m, k, n);
             return;
         }
         RunLarge(a, transA, b, transB, c, m, k, n, work, mode, threads);
