@@ -234,7 +234,8 @@ public sealed record Recipe
     /// recipe's precision. Look at what was chosen (<see cref="Learner.Chosen"/>), then <see cref="Learner.Run"/> it.
     /// </summary>
     /// <exception cref="RecipeException">A setting does not fit; a checkpoint or start model that does not fit names
-    /// the setting "resume-from" or "start-from".</exception>
+    /// the setting "resume-from" or "start-from", and a checkpoint at <see cref="FitOptions.CheckpointPath"/> of another
+    /// run (with <see cref="FitOptions.ContinueIfSameRun"/>) names "checkpoint".</exception>
     /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
     public Learner Prepare(Dataset data, FitOptions? options = null)
     {
@@ -242,6 +243,8 @@ public sealed record Recipe
         options ??= new FitOptions();
         if (options.Validation is not null && options.ValidationFraction is not null)
             throw new ArgumentException("FitOptions gives both validation data and a fraction to hold out; give one.", nameof(options));
+        if (options.ContinueIfSameRun && options.ResumeFrom is null && options.CheckpointPath is string path && File.Exists(path) && !AtomicFile.WritesInPlace(path))
+            return ContinueSameRun(data, options, path);
         var recipe = this;
         IReadOnlySet<string> fromModel = new HashSet<string>();
         if (options.ResumeFrom is { } checkpoint) recipe = recipe.ContinuedFrom(checkpoint);
@@ -292,6 +295,18 @@ public sealed record Recipe
 
         Learner Make<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
             new Learner<T>(ready, train, options.StartFrom) { Chosen = chosen, Options = options, Validation = validation, MissingClasses = missing };
+    }
+
+    // FitOptions.ContinueIfSameRun with a checkpoint at the path: the run prepared afresh, as a first run of this call
+    // would be, must be the checkpoint's (Learner.ResumeProblem: every setting as resolved, the data, the validation
+    // data, the scaling); then it is prepared again to go on from it.
+    private Learner ContinueSameRun(Dataset data, FitOptions options, string path)
+    {
+        var saved = Checkpoint.Load(path);
+        var fresh = Prepare(data, options with { ContinueIfSameRun = false });
+        if (fresh.ResumeProblem(saved) is string problem)
+            throw new RecipeException("checkpoint", $"{path} holds another run's checkpoint: {problem}; give the same settings and data to continue it, or name another file (or remove it) to start afresh");
+        return Prepare(data, options with { ResumeFrom = saved });
     }
 
     /// <summary>
