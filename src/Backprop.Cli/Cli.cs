@@ -42,6 +42,7 @@ internal static class Cli
         var root = new RootCommand("Backprop: neural networks that learn by gradient descent and backpropagation.");
         root.Subcommands.Add(DemoCommand.Create(stdout));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr, interrupt));
+        root.Subcommands.Add(CvCommand.Create(stdout, stderr, interrupt));
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
         root.Subcommands.Add(PredictCommand.Create(stdout));
         root.Subcommands.Add(TraceCommand.Create(stdout));

@@ -227,6 +227,35 @@ public sealed record Recipe
     public Trained Fit(Dataset data, FitOptions? options = null) => Prepare(data, options).Run();
 
     /// <summary>
+    /// k-fold cross-validation of this recipe on <paramref name="data"/>: the rows dealt into folds
+    /// (<see cref="FoldAssignment.Of"/>: stratified after the seed for classes, as scikit-learn's <c>StratifiedKFold</c>),
+    /// and for each fold a model trained on the other folds' rows and measured on its own after every epoch
+    /// (<see cref="PrepareCrossValidation"/>, then <see cref="CrossValidator.Run"/>).
+    /// </summary>
+    /// <exception cref="RecipeException">A setting does not fit the data; the folds cannot be dealt (setting "folds").</exception>
+    /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
+    public CrossValidation CrossValidate(Dataset data, CrossValidationOptions? options = null) => PrepareCrossValidation(data, options).Run();
+
+    /// <summary>
+    /// Everything <see cref="CrossValidate"/> does before the first epoch: the task read (<see cref="TaskFor"/>), the rows
+    /// dealt into folds after the recipe's seed, and the recipe resolved on fold 1's training rows (the fewest) and
+    /// prepared for fold 1; every fold then trains with that resolved recipe.
+    /// </summary>
+    /// <exception cref="RecipeException">A setting does not fit the data; the folds cannot be dealt (setting "folds").</exception>
+    /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
+    public CrossValidator PrepareCrossValidation(Dataset data, CrossValidationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new CrossValidationOptions();
+        var whole = data.ForTask(TaskFor(data));
+        FoldAssignment folds;
+        try { folds = FoldAssignment.Of(whole, options.Folds, options.Split, Seed ?? 1); }
+        catch (ArgumentException e) { throw new RecipeException("folds", e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)); }
+        var first = CrossValidator.Prepare(this, whole, folds, 1, options);
+        return new CrossValidator(whole, folds, options, first);
+    }
+
+    /// <summary>
     /// Everything <see cref="Fit"/> does before the first epoch: the settings of a checkpoint to go on from or of a model
     /// to start from taken in, the task read (<see cref="TaskFor"/>), every setting left unset chosen from the data and
     /// checked (on the whole of <paramref name="data"/>, so that a message names its rows), the validation rows held

@@ -121,7 +121,8 @@ public class CliTests
         Assert.Contains("  playground  ", output);
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
-        Assert.Equal(10, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import, playground
+        Assert.Contains("  cv <data>  ", output);
+        Assert.Equal(11, table.Length);   // demo, train, cv, evaluate, predict, trace, gradcheck, explain, export, import, playground
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 
