@@ -122,7 +122,8 @@ public class CliTests
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
         Assert.Contains("  cv <data>  ", output);
-        Assert.Equal(11, table.Length);   // demo, train, cv, evaluate, predict, trace, gradcheck, explain, export, import, playground
+        Assert.Contains("  sweep <data>  ", output);
+        Assert.Equal(12, table.Length);   // demo, train, cv, sweep, evaluate, predict, trace, gradcheck, explain, export, import, playground
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 

@@ -159,7 +159,7 @@ public sealed class CrossValidationTests : IDisposable
     [InlineData("backprop: --folds: '1' must be a whole number of at least 2.", "--folds", "1")]
     [InlineData("backprop: --folds: 91 folds need at least 91 rows; {0} has 90.", "--folds", "91")]
     [InlineData("backprop: --fold-split: 'last' is not one of shuffled, contiguous.", "--fold-split", "last")]
-    [InlineData("backprop: cv does not take --validation (it is an option of train); see 'backprop cv --help'", "--validation", "0.2")]
+    [InlineData("backprop: cv does not take --validation (it is an option of train and sweep); see 'backprop cv --help'", "--validation", "0.2")]
     [InlineData("backprop: --out: the folder /no/such/folder does not exist", "--out", "/no/such/folder/cv.csv")]
     public void Cv_mistakes_are_one_line_naming_the_flag(string message, params string[] flags)
     {
