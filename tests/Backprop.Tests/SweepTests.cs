@@ -245,4 +245,56 @@ public sealed class SweepTests : IDisposable
         (code, _, err) = CliTests.Run(["sweep", Flowers, .. Grid, .. Base, "--out", folder, "--jobs", "2", "--quiet"]);
         Assert.True(code == 0, err);
     }
+
+    [Fact]
+    public void Slurm_writes_a_job_array_whose_tasks_run_the_plan_and_submit_hands_it_and_the_collection_to_sbatch()
+    {
+        string folder = _temp.File("slurm"), local = _temp.File("local");
+        Assert.Equal(0, Sweep("--out", local, "--quiet").Code);
+        var (code, output, err) = Sweep("--out", folder, "--slurm", "--per-task", "3");
+        Assert.True(code == 0, err);
+        string script = Path.Combine(folder, "sweep.sbatch");
+        Assert.Contains($"wrote {script}: a job array of 2 tasks (3 trials each)\n", output);
+        string text = File.ReadAllText(script);
+        Assert.StartsWith("#!/bin/bash\n", text);
+        Assert.Contains("\n#SBATCH --array=0-1\n", text);
+        Assert.Contains($"\n#SBATCH --output={Path.Combine(folder, "slurm")}/%A_%a.out\n", text);
+        Assert.EndsWith($"\nexec $BACKPROP sweep run {folder} --per-task 3\n", text);
+        Assert.True(Directory.Exists(Path.Combine(folder, "slurm")));
+        // Run as Slurm runs it: bash, once for each index of the array (here this test's program is $BACKPROP's default).
+        foreach (string index in new[] { "0", "1" })
+        {
+            var info = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            info.Environment["SLURM_ARRAY_TASK_ID"] = index;
+            using var p = Process.Start(info)!;
+            string said = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+            Assert.StartsWith(index == "0" ? "task 0: trials 1 to 3 of 4\n" : "task 1: trial 4 of 4\n", said);
+        }
+        Assert.Equal(0, CliTests.Run("sweep", "collect", folder).Code);
+        Assert.Equal(WithoutSeconds(Path.Combine(local, "results.csv")), WithoutSeconds(Path.Combine(folder, "results.csv")));
+        foreach (string model in Models(local))
+            Assert.Equal(File.ReadAllBytes(Path.Combine(local, "trials", model)), File.ReadAllBytes(Path.Combine(folder, "trials", model)));
+
+        // --submit: sbatch (here a stand-in on the PATH that records its arguments) gets the script, then the collection after it.
+        string bin = Directory.CreateDirectory(_temp.File("bin")).FullName, calls = _temp.File("calls.txt");
+        File.WriteAllText(Path.Combine(bin, "sbatch"), $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> {calls}\nwc -l < {calls} | awk '{{print 4240 + $1 \";cluster\"}}'\n");
+        File.SetUnixFileMode(Path.Combine(bin, "sbatch"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string submitted = _temp.File("submitted");
+        var run = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "sweep", Flowers, .. Base, .. Grid, "--out", submitted, "--slurm", "--submit"])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+        run.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        using (var p = Process.Start(run)!)
+        {
+            string said = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+            Assert.Contains($"submitted job array 4241 (4 tasks) and job 4242, which collects the results after it into {Path.Combine(submitted, "results.csv")}\n", said);
+        }
+        string[] sbatch = File.ReadAllLines(calls);
+        Assert.Equal($"--parsable {Path.Combine(submitted, "sweep.sbatch")}", sbatch[0]);
+        Assert.StartsWith($"--parsable --dependency=afterany:4241 --job-name=backprop-sweep-collect --output={Path.Combine(submitted, "slurm")}/collect-%j.out --wrap=", sbatch[1]);
+        Assert.EndsWith($" sweep collect {submitted}", sbatch[1]);
+    }
 }
