@@ -207,7 +207,8 @@ public sealed record Sweep
             {
                 Folds = k,
                 Split = FoldSplit,
-                FitFor = f => new FitOptions { StartFrom = StartFrom, CheckpointPath = stem is null ? null : $"{stem}-fold{f}.ckpt", ContinueIfSameRun = true, Cancellation = cancel },
+                FitFor = f => new FitOptions { StartFrom = StartFrom, CheckpointPath = stem is null ? null : $"{stem}-fold{f}.ckpt", ContinueIfSameRun = true,
+                    CheckpointInterval = options.CheckpointInterval, Cancellation = cancel },
             });
             if (!cv.Finished) return null;
             std = HistoryMetrics.Names.ToDictionary(n => n, _ => (double?)null);
@@ -227,7 +228,7 @@ public sealed record Sweep
             var trained = recipe.Fit(data, new FitOptions
             {
                 ValidationFraction = ValidationFraction, ValidationSplit = ValidationSplit, Validation = validation, StartFrom = StartFrom,
-                CheckpointPath = stem is null ? null : stem + ".ckpt", ContinueIfSameRun = true, Cancellation = cancel,
+                CheckpointPath = stem is null ? null : stem + ".ckpt", ContinueIfSameRun = true, CheckpointInterval = options.CheckpointInterval, Cancellation = cancel,
             });
             if (trained.History.Stop == StopReason.Cancelled) return null;
             var fold = new FoldResult(1, trained);

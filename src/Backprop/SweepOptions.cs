@@ -15,6 +15,13 @@ public sealed record SweepOptions
     /// </summary>
     public int Jobs { get; init; } = 1;
 
+    /// <summary>
+    /// With a folder, a trial's checkpoint is written at an epoch's end once this much time has passed since its last
+    /// one (and after its last epoch, and when cancelled): a kill loses at most this much of each running trial's
+    /// training (default 10 seconds; zero: every epoch, which costs a file write an epoch).
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The numbers of the trials to run (a cluster task's share); null for every trial.</summary>
     public IReadOnlyCollection<int>? Only { get; init; }
 

@@ -115,4 +115,25 @@ public sealed class ContinueSameRunTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(checkpoint));
         Assert.False(File.Exists(model));
     }
+
+    [Fact]
+    public void A_minimum_interval_skips_epoch_checkpoints_but_the_last_and_the_cancelled_ones()
+    {
+        // Counted, not timed: an interval of an hour skips every epoch's checkpoint but the last's; zero writes every one.
+        var train = CsvLoader.Load(Flowers, new CsvOptions { TargetColumns = ["species"] });
+        var recipe = new Recipe { Hidden = [4], Epochs = 5, Batch = Batching.MiniBatch(30) }.Resolve(train).Recipe;
+        var written = new List<TrainingCheckpoint>();
+        new Learner<float>(recipe, train).Fit(checkpointing: new Checkpointing { Write = written.Add, MinInterval = TimeSpan.FromHours(1) });
+        Assert.Equal([6], written.Select(c => c.Epoch));
+        written.Clear();
+        new Learner<float>(recipe, train).Fit(checkpointing: new Checkpointing { Write = written.Add });
+        Assert.Equal([2, 3, 4, 5, 6], written.Select(c => c.Epoch));
+        // Cancelled in epoch 3: that batch's checkpoint is written whatever the interval.
+        written.Clear();
+        using var cancel = new CancellationTokenSource();
+        var learner = new Learner<float>(recipe, train);
+        learner.Trainer.BatchCompleted += p => { if (p.Epoch == 3) cancel.Cancel(); };
+        learner.Fit(cancellation: cancel.Token, checkpointing: new Checkpointing { Write = written.Add, MinInterval = TimeSpan.FromHours(1) });
+        Assert.Equal([(3, 30)], written.Select(c => (c.Epoch, c.Position)));
+    }
 }

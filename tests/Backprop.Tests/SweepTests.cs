@@ -159,9 +159,9 @@ public sealed class SweepTests : IDisposable
     {
         string whole = _temp.File("whole"), killed = _temp.File("killed");
         Assert.Equal(0, Sweep("--out", whole, "--quiet").Code);
-        // The built program, pausing 40 ms inside each checkpoint write (so that a trial takes half a second), killed
-        // with SIGKILL while trial 2 trains, after trial 1's result was written.
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "sweep", Flowers, .. Base, .. Grid, "--out", killed, "--quiet"])
+        // The built program, writing a checkpoint every epoch and pausing 40 ms inside each write (so that a trial takes
+        // half a second), killed with SIGKILL while trial 2 trains, after trial 1's result was written.
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "sweep", Flowers, .. Base, .. Grid, "--out", killed, "--checkpoint-interval", "0", "--quiet"])
             { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["BACKPROP_TEST_CHECKPOINT_PAUSE_MS"] = "40";
         string second = Path.Combine(killed, "trials", "002.ckpt");

@@ -41,11 +41,11 @@ internal static class SweepCommand
                 return 0;
             }
         }
-        return RunTrials(setup, control.Out, control.Jobs, only: null, screen, stderr, interrupt, writeResults: true);
+        return RunTrials(setup, control.Out, control.Jobs, control.CheckpointInterval, only: null, screen, stderr, interrupt, writeResults: true);
     }
 
     /// <summary>Runs <paramref name="only"/> (or every) trial of the sweep, a line as each ends; then the ranked table and the best trial, when every trial has a result.</summary>
-    internal static int RunTrials(SweepSetup setup, string? folder, int jobs, IReadOnlyCollection<int>? only, TextWriter screen, TextWriter stderr, CancellationToken interrupt, bool writeResults)
+    internal static int RunTrials(SweepSetup setup, string? folder, int jobs, TimeSpan checkpointInterval, IReadOnlyCollection<int>? only, TextWriter screen, TextWriter stderr, CancellationToken interrupt, bool writeResults)
     {
         var sweep = setup.Sweep;
         int count = only?.Count ?? sweep.Trials.Count;
@@ -66,6 +66,7 @@ internal static class SweepCommand
             Folder = folder,
             Jobs = jobs,
             Only = only,
+            CheckpointInterval = checkpointInterval,
             Cancellation = interrupt,
             TrialEnded = r =>
             {

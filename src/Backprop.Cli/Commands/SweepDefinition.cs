@@ -23,10 +23,11 @@ internal sealed class SweepDefinition
     public Option<bool> Plan { get; } = new("--plan") { Description = "Write the plan to --out DIR without running any trial, for 'sweep run DIR' (a cluster's tasks) and 'sweep collect DIR'." };
     public Option<bool> Slurm { get; } = new("--slurm") { Description = "Plan, and write DIR/sweep.sbatch: a Slurm job array of one task per trial (or per --per-task K trials) running 'backprop sweep run DIR', and collecting at the end." };
     public Option<bool> Submit { get; } = new("--submit") { Description = "With --slurm: submit the script with sbatch and print the job's id." };
+    public Option<string?> CheckpointInterval { get; } = new("--checkpoint-interval") { Description = "With --out: seconds between a trial's checkpoints (written at an epoch's end once this long has passed, after its last epoch, and at Ctrl-C); a kill loses at most this much of each running trial. 0 writes one every epoch. Default 10." };
     public Option<string?> PerTask { get; } = new("--per-task") { Description = "With --slurm: trials each array task runs (pack short trials: scheduling a task costs more than a sub-second trial). Default 1." };
 
     /// <summary>The options not kept in the plan: how this run goes, not what the trials are (threads never change results).</summary>
-    private Option[] NotInPlan => [Out, Jobs, Plan, Slurm, Submit, PerTask, Flags.Quiet, Flags.Threads];
+    private Option[] NotInPlan => [Out, Jobs, Plan, Slurm, Submit, PerTask, CheckpointInterval, Flags.Quiet, Flags.Threads];
 
     /// <summary>Options of sweep that train does not take, left out of the ready train command.</summary>
     private Option[] SweepOnly => [Grid, Random, Rank, Folds.Folds, Folds.FoldSplit];
@@ -43,7 +44,7 @@ internal sealed class SweepDefinition
         command.Arguments.Add(Data);
         Flags.AddTo(command, Flags.TestData, Flags.Save, Flags.History, Flags.Plot, Flags.Html, Flags.Verbose);
         Folds.AddTo(command);
-        foreach (var option in new Option[] { Grid, Random, Rank, InitFrom, Out, Jobs, Plan, Slurm, Submit, PerTask }) command.Options.Add(option);
+        foreach (var option in new Option[] { Grid, Random, Rank, InitFrom, Out, Jobs, CheckpointInterval, Plan, Slurm, Submit, PerTask }) command.Options.Add(option);
     }
 
     /// <summary>How this run goes: --out, --jobs, --plan, --slurm, --submit, --per-task.</summary>
@@ -62,7 +63,7 @@ internal sealed class SweepDefinition
             string? parent = Path.GetDirectoryName(Path.GetFullPath(folder));
             if (parent is not null && !Directory.Exists(parent)) throw new UsageException($"--out: the folder {parent} does not exist");
         }
-        return new Control(folder, jobs, plan, slurm, submit, perTask);
+        return new Control(folder, jobs, plan, slurm, submit, perTask, Seconds(result.GetValue(CheckpointInterval)));
     }
 
     /// <summary>
@@ -152,6 +153,14 @@ internal sealed class SweepDefinition
         return args;
     }
 
+    /// <summary>--checkpoint-interval: seconds, 0 or more (default 10).</summary>
+    public static TimeSpan Seconds(string? text)
+    {
+        if (text is null) return TimeSpan.FromSeconds(10);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0 && s <= 1e9
+            ? TimeSpan.FromSeconds(s) : throw new UsageException($"--checkpoint-interval: '{text}' is not a number of seconds (0 or more).");
+    }
+
     private static int Count(Option option, string text)
     {
         try { return NetworkFlags.Count(text, min: 1); }
@@ -160,7 +169,7 @@ internal sealed class SweepDefinition
 }
 
 /// <summary>How a sweep command's run goes (not part of the plan).</summary>
-internal sealed record Control(string? Out, int Jobs, bool PlanOnly, bool Slurm, bool Submit, int PerTask);
+internal sealed record Control(string? Out, int Jobs, bool PlanOnly, bool Slurm, bool Submit, int PerTask, TimeSpan CheckpointInterval);
 
 /// <summary>A sweep read from the flags: the library's sweep, the data (when loaded), and what the command line shows and keeps.</summary>
 /// <param name="PlanArgs">The options that define the trials, as the plan keeps them.</param>

@@ -19,9 +19,10 @@ internal static class SweepRun
         var perTask = new Option<string?>("--per-task") { Description = "Trials a task runs: task I runs trials I*K+1 to I*K+K (pack short trials into fewer tasks). Default 1." };
         var jobs = new Option<string?>("--jobs") { Description = "Trials of this task run at a time, the cores divided among them as threads. Default 1." };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors." };
+        var interval = new Option<string?>("--checkpoint-interval") { Description = definition.CheckpointInterval.Description };
         var command = new Command("run", "Runs one task's share of a planned sweep (its index from --index, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX); each trial's result goes to DIR/trials/.");
         command.Arguments.Add(folder);
-        foreach (var option in new Option[] { index, perTask, jobs, quiet }) command.Options.Add(option);
+        foreach (var option in new Option[] { index, perTask, jobs, interval, quiet }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string dir = result.GetValue(folder)!;
@@ -35,7 +36,7 @@ internal static class SweepRun
             int[] only = [.. Enumerable.Range(task * k + 1, Math.Min(k, trials - task * k))];
             var screen = result.GetValue(quiet) ? TextWriter.Null : stdout;
             screen.WriteLine($"task {task}: trial{(only.Length == 1 ? "" : "s")} {(only.Length == 1 ? $"{only[0]}" : $"{only[0]} to {only[^1]}")} of {trials}");
-            return SweepCommand.RunTrials(setup with { Quiet = result.GetValue(quiet) }, dir, n, only, screen, stderr, interrupt, writeResults: false);
+            return SweepCommand.RunTrials(setup with { Quiet = result.GetValue(quiet) }, dir, n, SweepDefinition.Seconds(result.GetValue(interval)), only, screen, stderr, interrupt, writeResults: false);
         });
         return command;
     }
