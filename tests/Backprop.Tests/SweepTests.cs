@@ -297,4 +297,27 @@ public sealed class SweepTests : IDisposable
         Assert.StartsWith($"--parsable --dependency=afterany:4241 --job-name=backprop-sweep-collect --output={Path.Combine(submitted, "slurm")}/collect-%j.out --wrap=", sbatch[1]);
         Assert.EndsWith($" sweep collect {submitted}", sbatch[1]);
     }
+
+    [Fact]
+    public void The_readme_snippet_cross_validates_and_sweeps()
+    {
+        // README.md, "Use it from C#": the same statements, with this test's files.
+        var lines = new List<string>();
+        string folder = _temp.File("sweep");
+
+        var data = CsvLoader.Load(Flowers, new CsvOptions { TargetColumns = ["species"] });
+        var cv = new Recipe { Hidden = [16], Epochs = 30 }.CrossValidate(data, new CrossValidationOptions { Folds = 5 });
+        lines.Add($"validation accuracy {cv.Mean("validation_accuracy"):0.000} ± {cv.Std("validation_accuracy"):0.000}");
+
+        var space = SweepSpace.Grid([SweepDimension.Of("alpha", "0.01", "0.001"), SweepDimension.Of("layers", "16", "32,16")]);
+        var sweep = new Sweep(new Recipe { Epochs = 30 }, space) { ValidationFraction = 0.2 };
+        var results = sweep.Run(data, new SweepOptions { Folder = folder, Jobs = 2 });
+        lines.Add($"best: {results.Best!.Trial}");
+
+        Assert.Matches(@"^validation accuracy [01]\.\d{3} ± 0\.\d{3}$", lines[0]);
+        Assert.Matches(@"^best: alpha 0\.0?01, layers (16|32,16)$", lines[1]);
+        Assert.Equal(5, cv.Results.Count);
+        Assert.Equal(4, results.Results.Count);
+        Assert.True(File.Exists(Path.Combine(folder, "results.csv")));
+    }
 }
