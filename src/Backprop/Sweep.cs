@@ -101,16 +101,24 @@ public sealed record Sweep
 
     /// <summary>
     /// Checks every trial's settings against <paramref name="data"/> before any trains (<see cref="Recipe.Resolve"/> on
-    /// the whole data): a setting that does not fit is a <see cref="RecipeException"/> naming it, its message starting
-    /// with the trial ("trial 3 (batch 200): ...").
+    /// the whole data, and a batch given against the rows a trial trains on): a setting that does not fit is a
+    /// <see cref="RecipeException"/> naming it, its message starting with the trial ("trial 3 (batch 200): ...").
     /// </summary>
     public void Check(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         Check();
+        // The rows a trial trains on: those left by the validation fraction, or by the largest fold (fold 1).
+        int rows = ValidationFraction is double f ? data.Count - (int)Math.Round(data.Count * f, MidpointRounding.AwayFromZero)
+            : Folds is int k ? data.Count - (data.Count + k - 1) / k : data.Count;
         foreach (var trial in Trials)
         {
-            try { (StartFrom is null ? trial.Recipe : trial.Recipe.StartingFrom(StartFrom).Recipe).Resolve(data); }
+            try
+            {
+                (StartFrom is null ? trial.Recipe : trial.Recipe.StartingFrom(StartFrom).Recipe).Resolve(data);
+                if (trial.Recipe.Batch is { } batch && batch.SizeFor(rows) > rows)
+                    throw new RecipeException("batch", $"{batch.SizeFor(rows)} is larger than the {rows} training examples.");
+            }
             catch (RecipeException e) { throw new RecipeException(e.Setting, $"trial {trial.Number} ({trial}): {e.Message}") { Conflict = e.Conflict }; }
         }
     }
@@ -143,7 +151,12 @@ public sealed record Sweep
             {
                 try
                 {
-                    results[i] = RunTrial(data, todo[i], options, threads, stop.Token);
+                    try { results[i] = RunTrial(data, todo[i], options, threads, stop.Token); }
+                catch (RecipeException e) when (!e.Message.StartsWith("trial ", StringComparison.Ordinal))
+                {
+                    // A setting that fits the whole data but not a trial's training rows (a batch larger than them).
+                    throw new RecipeException(e.Setting, $"trial {todo[i].Number} ({todo[i]}): {e.Message}") { Conflict = e.Conflict };
+                }
                     if (results[i] is { } r) options.TrialEnded?.Invoke(r);
                 }
                 catch (Exception e)

@@ -223,6 +223,8 @@ public sealed class SweepTests : IDisposable
     [InlineData("backprop: --grid alpha=0.0001..0.1: alpha=0.0001..0.1 is a range, which random sampling draws from; give --random N, or the values as V1|V2|...", "--grid", "alpha=0.0001..0.1", "--validation", "0.2")]
     [InlineData("backprop: --grid dropout=0.1..0.05: the range 0.1..0.05 is empty; give LOW..HIGH with LOW below HIGH.", "--grid", "dropout=0.1..0.05", "--random", "3", "--validation", "0.2")]
     [InlineData("backprop: --batch: trial 2 (batch 200): 200 is larger than the 90 training examples.", "--grid", "batch=10|200", "--validation", "0.2")]
+    [InlineData("backprop: --batch: trial 2 (batch 80): 80 is larger than the 72 training examples.", "--grid", "batch=10|80", "--validation", "0.2")]
+    [InlineData("backprop: --batch: trial 1 (batch 80): 80 is larger than the 60 training examples.", "--grid", "batch=80|10", "--folds", "3")]
     [InlineData("backprop: --plan writes the plan to a folder: give --out DIR.", "--grid", "alpha=0.1|0.01", "--validation", "0.2", "--plan")]
     [InlineData("backprop: --rank: 'accuracy' is not one of validation_loss, validation_accuracy, validation_mae.", "--grid", "alpha=0.1|0.01", "--validation", "0.2", "--rank", "accuracy")]
     public void Sweep_mistakes_are_one_line_naming_the_flag(string message, params string[] flags)
