@@ -22,7 +22,7 @@ internal sealed class SweepDefinition
     public Option<string?> Jobs { get; } = new("--jobs") { Description = "Trials run at a time on this machine, each with the cores divided among them as threads (the total never exceeds the cores). Default 1." };
     public Option<bool> Plan { get; } = new("--plan") { Description = "Write the plan to --out DIR without running any trial, for 'sweep run DIR' (a cluster's tasks) and 'sweep collect DIR'." };
     public Option<bool> Slurm { get; } = new("--slurm") { Description = "Plan, and write DIR/sweep.sbatch: a Slurm job array of one task per trial (or per --per-task K trials) running 'backprop sweep run DIR', and collecting at the end." };
-    public Option<bool> Submit { get; } = new("--submit") { Description = "With --slurm: submit the script with sbatch and print the job's id." };
+    public Option<bool> Submit { get; } = new("--submit") { Description = "With --slurm: submit the script with sbatch, and after it a job that collects the results (sbatch --dependency=afterany); prints both jobs' ids." };
     public Option<string?> CheckpointInterval { get; } = new("--checkpoint-interval") { Description = "With --out: seconds between a trial's checkpoints (written at an epoch's end once this long has passed, after its last epoch, and at Ctrl-C); a kill loses at most this much of each running trial. 0 writes one every epoch. Default 10." };
     public Option<string?> PerTask { get; } = new("--per-task") { Description = "With --slurm: trials each array task runs (pack short trials: scheduling a task costs more than a sub-second trial). Default 1." };
 
