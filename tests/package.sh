@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The packages as a user gets them (tests/Backprop.PackageTests): `dotnet pack` of the library and the tool (one
 # package per platform), the tool installed into a temporary tool path and run, the library's symbols checked for
-# SourceLink, and the Native AOT package for linux-x64 packed, installed and run. Kept out of `dotnet test` because
+# SourceLink, every C# block of README.md and of the packages' pages built against the packed packages and run, and the
+# Native AOT package for linux-x64 packed, installed and run. Kept out of `dotnet test` because
 # packing takes minutes (8 to 10 on a busy 2-core machine). Native AOT links with clang and zlib: the script installs
 # Debian's clang and zlib1g-dev with apt-get when they are missing.
 set -euo pipefail

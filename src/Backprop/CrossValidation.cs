@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Backprop.Data;
+using Backprop.Tensors;
 using Backprop.Training;
 
 namespace Backprop;

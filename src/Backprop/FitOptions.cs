@@ -1,5 +1,6 @@
 using Backprop.Data;
 using Backprop.Models;
+using Backprop.Training;
 
 namespace Backprop;
 

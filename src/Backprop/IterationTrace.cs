@@ -1,5 +1,6 @@
 using System.Numerics;
 using Backprop.Data;
+using Backprop.Tensors;
 
 namespace Backprop;
 

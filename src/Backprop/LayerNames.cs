@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
 
 namespace Backprop;
 

@@ -1,4 +1,6 @@
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
 using Backprop.Training;
 
@@ -37,7 +39,7 @@ public abstract class Learner
     public abstract Dataset Train { get; }
 
     /// <summary>How the training table's columns became inputs, with the fills learned on it; null for images.</summary>
-    public abstract InputSchema? Schema { get; }
+    internal abstract InputSchema? Schema { get; }
 
     /// <summary>The input scaling, fitted on the training data (or the start model's).</summary>
     public abstract Normalization Normalization { get; }
@@ -61,7 +63,7 @@ public abstract class Learner
     public abstract Model ToModel();
 
     /// <summary>A checkpoint file's contents for <paramref name="state"/>: it with the recipe, the data's fingerprints and the scaling.</summary>
-    public abstract Checkpoint Checkpoint(TrainingCheckpoint state);
+    internal abstract Checkpoint Checkpoint(TrainingCheckpoint state);
 
     /// <summary>
     /// Why <paramref name="checkpoint"/> cannot be resumed by this learner on its data, in words naming what differs (a
@@ -70,7 +72,7 @@ public abstract class Learner
     public abstract string? ResumeProblem(Checkpoint checkpoint);
 
     /// <summary>The last checkpoint written to <see cref="FitOptions.CheckpointPath"/> by <see cref="Run"/>, or null.</summary>
-    public TrainingCheckpoint? LastCheckpoint { get; private set; }
+    internal TrainingCheckpoint? LastCheckpoint { get; private set; }
 
     /// <summary>
     /// Trains to the end (every epoch, early stopping, divergence or cancellation) and gives the model with its history.

@@ -1,6 +1,9 @@
 using System.Numerics;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
+using Backprop.Tensors;
 using Backprop.Training;
 
 namespace Backprop;
@@ -55,7 +58,7 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
             L2 = recipe.L2,
             CountClasses = train.ClassNames is not null || LossCatalog.PredictsClasses(recipe.Loss.Value, Spec.OutputActivation, Spec.Outputs),
             EarlyStoppingPatience = recipe.Patience,
-            Schedule = recipe.Schedule ?? LearningRateSchedules.Constant,
+            Schedule = recipe.Schedule ?? LearningRateSchedule.Constant,
         };
     }
 
@@ -63,7 +66,7 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
     public override Dataset Train { get; }
 
     /// <inheritdoc/>
-    public override InputSchema? Schema { get; }
+    internal override InputSchema? Schema { get; }
 
     /// <inheritdoc/>
     public override Normalization Normalization { get; }
@@ -108,15 +111,16 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
         return (data.RowsAs<T>(Normalization), data.Targets.Cast<T>());
     }
 
-    /// <summary>
-    /// Trains for the recipe's epochs, measuring <paramref name="validation"/> after each when given; with
-    /// <paramref name="checkpointing"/>, hands out checkpoints or resumes from one (see <see cref="Trainer{T}.Fit"/>).
-    /// </summary>
-    public TrainingHistory Fit(Dataset? validation = null, CancellationToken cancellation = default, Checkpointing? checkpointing = null) =>
-        Trainer.Fit(Rows, Y, Recipe.Epochs ?? 20, validation is null ? null : Prepare(validation), cancellation, checkpointing);
+    /// <summary>Trains for the recipe's epochs, measuring <paramref name="validation"/> after each when given.</summary>
+    public TrainingHistory Fit(Dataset? validation = null, CancellationToken cancellation = default) =>
+        Trainer.Fit(Rows, Y, Recipe.Epochs ?? 20, validation is null ? null : Prepare(validation), cancellation);
+
+    /// <summary><see cref="Fit(Dataset?, CancellationToken)"/>, handing out checkpoints or resuming from one as <paramref name="checkpointing"/> says (see <see cref="Trainer{T}"/>).</summary>
+    internal TrainingHistory Fit(Checkpointing? checkpointing, Dataset? validation = null, CancellationToken cancellation = default) =>
+        Trainer.Fit(Rows, Y, Recipe.Epochs ?? 20, checkpointing, validation is null ? null : Prepare(validation), cancellation);
 
     /// <inheritdoc/>
-    public override TrainingSession<T> Start(params IEnumerable<ITrainingObserver> observers)
+    public override TrainingSession Start(params IEnumerable<ITrainingObserver> observers)
     {
         var checkpointing = Options.CheckpointPath is null && Options.ResumeFrom is null ? null : new Checkpointing
         {
@@ -126,19 +130,19 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
             ResumeFrom = Options.ResumeFrom?.State,
         };
         IEnumerable<ITrainingObserver> all = Options.EpochEnded is { } ended ? [new EpochCallback(ended), .. Options.Observers, .. observers] : [.. Options.Observers, .. observers];
-        return Trainer.Start(Rows, Y, Recipe.Epochs ?? 20, Validation is null ? null : _validation ??= Prepare(Validation), all, checkpointing);
+        return Trainer.Start(Rows, Y, Recipe.Epochs ?? 20, checkpointing, Validation is null ? null : _validation ??= Prepare(Validation), all);
     }
 
     private (IRowSource<T> X, Matrix<T> Y)? _validation;
 
     /// <inheritdoc/>
-    public override Checkpoint Checkpoint(TrainingCheckpoint state) =>
+    internal override Checkpoint Checkpoint(TrainingCheckpoint state) =>
         new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), Validation is null ? null : _validationFingerprint ??= DataFingerprint.Of(Validation), Normalization, state) { TargetNames = Train.TargetNames };
 
     private DataFingerprint? _validationFingerprint;
 
     /// <summary>A checkpoint file's contents for <paramref name="state"/>, measured with <paramref name="validation"/>.</summary>
-    public Checkpoint Checkpoint(TrainingCheckpoint state, Dataset? validation) =>
+    internal Checkpoint Checkpoint(TrainingCheckpoint state, Dataset? validation) =>
         new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), validation is null ? null : DataFingerprint.Of(validation), Normalization, state) { TargetNames = Train.TargetNames };
 
     /// <summary>

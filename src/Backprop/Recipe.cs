@@ -1,6 +1,10 @@
 using System.Globalization;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
+using Backprop.Tensors;
+using Backprop.Training;
 
 namespace Backprop;
 
@@ -50,7 +54,7 @@ public sealed record Recipe
     /// <summary>Learning rate (default 0.001 for adam, 0.01 otherwise).</summary>
     public double? Alpha { get; init; }
 
-    /// <summary>How the learning rate changes from epoch to epoch, from <see cref="Alpha"/> (default <see cref="LearningRateSchedules.Constant"/>).</summary>
+    /// <summary>How the learning rate changes from epoch to epoch, from <see cref="Alpha"/> (default <see cref="LearningRateSchedule.Constant"/>).</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Passes over the training data (default 20, or more on small data so that the weights get at least 1000 updates).</summary>
@@ -99,8 +103,8 @@ public sealed record Recipe
     /// </summary>
     public static Recipe Notes { get; } = new()
     {
-        Activation = Layers.Activation.Relu,
-        Output = Layers.Activation.Identity,
+        Activation = Tensors.Activation.Relu,
+        Output = Tensors.Activation.Identity,
         Loss = LossKind.Sse,
         Optimizer = Training.Optimizer.Sgd,
         Batch = Batching.Stochastic,
@@ -146,7 +150,7 @@ public sealed record Recipe
         }
 
         var hidden = PickRef(Hidden, [64], "layers", "64");
-        var activation = Pick(Activation, Layers.Activation.Relu, "activation", Vocabulary.Name);
+        var activation = Pick(Activation, Tensors.Activation.Relu, "activation", Vocabulary.Name);
         var loss = Pick(Loss, classes ? LossKind.CrossEntropy : LossKind.Mse, "loss", Vocabulary.Name);
         var output = Pick(Output, LossCatalog.DefaultOutput(loss, classes, train.Targets.Columns), "output", Vocabulary.Name);
         var optimizer = PickRef(Optimizer, Training.Optimizer.Adam, "optimizer", "adam");
@@ -155,8 +159,8 @@ public sealed record Recipe
         // Enough epochs that the weights get at least 1000 updates (small data trains for longer), 20 at least.
         int batchesPerEpoch = (examples + batch.SizeFor(examples) - 1) / batch.SizeFor(examples);
         int epochs = Pick(Epochs, Math.Max(20, (1000 + batchesPerEpoch - 1) / batchesPerEpoch), "epochs", e => e.ToString(CultureInfo.InvariantCulture));
-        var init = PickRef(Init, activation == Layers.Activation.Relu ? Initializer.He : Initializer.Xavier, "init",
-            activation == Layers.Activation.Relu ? "he" : "xavier");
+        var init = PickRef(Init, activation == Tensors.Activation.Relu ? Initializer.He : Initializer.Xavier, "init",
+            activation == Tensors.Activation.Relu ? "he" : "xavier");
         uint seed = Pick(Seed, 1u, "seed", s => s.ToString(CultureInfo.InvariantCulture));
         var normalize = Pick(Normalize, train.IsImages ? NormalizationKind.None : NormalizationKind.Standard, "normalize", Vocabulary.Name);
         var precision = Pick(Precision, Tensors.Precision.F32, "precision", Vocabulary.Name);
@@ -166,7 +170,7 @@ public sealed record Recipe
         var resolved = this with
         {
             Task = task, Hidden = hidden.ToArray(), Activation = activation, Output = output, Loss = LossCatalog.Resolve(loss, output), Optimizer = optimizer,
-            Alpha = alpha, Schedule = Schedule ?? LearningRateSchedules.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
+            Alpha = alpha, Schedule = Schedule ?? LearningRateSchedule.Constant, Epochs = epochs, Batch = batch, Init = init, Seed = seed, Bias = bias, Shuffle = shuffle,
             Normalize = normalize, Precision = precision,
         };
         resolved.Check(train);
@@ -183,7 +187,7 @@ public sealed record Recipe
         ArgumentNullException.ThrowIfNull(data);
         if (Task is TaskKind task) return task;
         // A loss or output for numbers says what the whole numbers are (the notes' sse on 0/1 targets, a sigmoid with binary cross-entropy).
-        bool numbers = Loss is { } loss && LossCatalog.ReadsNumbers(loss) || Output is Layers.Activation.Identity or Layers.Activation.Sigmoid;
+        bool numbers = Loss is { } loss && LossCatalog.ReadsNumbers(loss) || Output is Tensors.Activation.Identity or Tensors.Activation.Sigmoid;
         return data.InferredTask is { Task: TaskKind.Classification } && numbers ? TaskKind.Regression : data.Task;
     }
 
@@ -196,7 +200,7 @@ public sealed record Recipe
             throw new RecipeException("activation", $"{Vocabulary.Name(Activation.Value)} is not a hidden activation; hidden layers take {string.Join(", ", Activations.HiddenNames)}.");
         if (!Activations.OutputNames.Contains(Vocabulary.Name(Output!.Value)))
             throw new RecipeException("output", $"{Vocabulary.Name(Output.Value)} is not an output activation; outputs take {string.Join(", ", Activations.OutputNames)}.");
-        if (Output == Layers.Activation.Softmax && train.Targets.Columns < 2)
+        if (Output == Tensors.Activation.Softmax && train.Targets.Columns < 2)
             throw new RecipeException("output", "softmax needs at least two outputs; a single target column of numbers takes identity or sigmoid.");
         Setting("loss", () => LossCatalog.CheckOutput(Loss!.Value, Output.Value));
         if (LossCatalog.TargetProblem(Loss!.Value, Output.Value, train.Targets) is string problem) throw new DataException(train.Source, problem);
@@ -395,10 +399,10 @@ public sealed record Recipe
     /// <summary>The network this (resolved) recipe builds for <paramref name="inputs"/> inputs and <paramref name="outputs"/> outputs.</summary>
     public NetworkSpec SpecFor(int inputs, int outputs) => new(inputs, Hidden ?? [64], outputs)
     {
-        HiddenActivation = Activation ?? Layers.Activation.Relu,
-        OutputActivation = Output ?? Layers.Activation.Identity,
+        HiddenActivation = Activation ?? Tensors.Activation.Relu,
+        OutputActivation = Output ?? Tensors.Activation.Identity,
         Bias = Bias ?? true,
-        Init = Init ?? ((Activation ?? Layers.Activation.Relu) == Layers.Activation.Relu ? Initializer.He : Initializer.Xavier),
+        Init = Init ?? ((Activation ?? Tensors.Activation.Relu) == Tensors.Activation.Relu ? Initializer.He : Initializer.Xavier),
         Dropout = Dropout,
         Compute = Compute ?? Tensors.Compute.Default,
     };

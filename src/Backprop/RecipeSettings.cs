@@ -1,10 +1,15 @@
 using System.Globalization;
+using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
+using Backprop.Training;
 
 namespace Backprop;
 
 /// <summary>
 /// A recipe's settings by the command line's flag names, set from text as <c>train</c>'s flags read them: what a sweep
-/// varies (<c>--grid alpha=0.01|0.001</c>). The names are <see cref="Models.Checkpoints.Settings"/>': every setting
+/// varies (<c>--grid alpha=0.01|0.001</c>). The names are <see cref="Checkpoints.Settings"/>': every setting
 /// that shapes training (threads do not: results never depend on them).
 /// </summary>
 /// <example>
@@ -43,7 +48,7 @@ public static class RecipeSettings
                 "class-weight" => recipe with { ClassWeight = ClassWeighting.Parse(value) },
                 "optimizer" => recipe with { Optimizer = Optimizer.Parse(value) },
                 "alpha" => recipe with { Alpha = Number(value, v => v > 0, "above zero") },
-                "lr-schedule" => recipe with { Schedule = LearningRateSchedules.Parse(value) },
+                "lr-schedule" => recipe with { Schedule = LearningRateSchedule.Parse(value) },
                 "epochs" => recipe with { Epochs = Count(value, 1) },
                 "batch" => recipe with { Batch = Batching.Parse(value) },
                 "init" => recipe with { Init = Initializer.Parse(value) },

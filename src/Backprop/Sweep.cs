@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Backprop.Data;
+using Backprop.Models;
+using Backprop.Tensors;
 using Backprop.Training;
 
 namespace Backprop;

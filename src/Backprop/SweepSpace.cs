@@ -1,3 +1,5 @@
+using Backprop.Tensors;
+
 namespace Backprop;
 
 /// <summary>

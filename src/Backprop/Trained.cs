@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backprop.Data;
 using Backprop.Models;
+using Backprop.Training;
 
 namespace Backprop;
 
@@ -12,7 +13,7 @@ namespace Backprop;
 public sealed record Trained(Model Model, TrainingHistory History, Recipe Recipe, IReadOnlyList<string> Chosen)
 {
     /// <summary>The last checkpoint written to <see cref="FitOptions.CheckpointPath"/> (its epoch and position say where a resumed run goes on), or null.</summary>
-    public Training.TrainingCheckpoint? LastCheckpoint { get; init; }
+    internal Training.TrainingCheckpoint? LastCheckpoint { get; init; }
 
     /// <summary>The rows trained on, as the task reads them (what is left when a fraction was held out; missing cells filled as training filled them), or null.</summary>
     public Dataset? Train { get; init; }

@@ -9,10 +9,12 @@ namespace Backprop.PackageTests;
 /// What a .NET developer gets: the library package and the pages package (metadata, their own readmes, XML docs, symbols
 /// with SourceLink; a console project that adds the pages package from the packed folder writes pages), the
 /// CLI as a .NET tool named <c>backprop</c> in one package per platform, installed from the packed folder into a
-/// temporary tool path and run. The packing and installing (<see cref="PackedTool"/>) happen once for the class; the
-/// Native AOT package is checked by <see cref="NativeToolTests"/>.
+/// temporary tool path and run. The packing and installing (<see cref="PackedTool"/>) happen once for these tests and
+/// <see cref="ReadmeSnippetTests"/> (<see cref="PackedCollection"/>); the Native AOT package is checked by
+/// <see cref="NativeToolTests"/>.
 /// </summary>
-public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
+[Collection(PackedCollection.Name)]
+public sealed class PackageTests(PackedTool packed)
 {
     // The platforms with a tool package of their own (src/Backprop.Cli's ToolPackageRuntimeIdentifiers), and the
     // plotting library each carries.
@@ -135,25 +137,11 @@ public sealed class PackageTests(PackedTool packed) : IClassFixture<PackedTool>
     {
         // A user's console project: Backprop.Pages (and with it Backprop) from the packed folder alone; the packages it
         // restores go into a folder of this test's (not the machine's cache, where another run's 0.1.0 could be), and
-        // the few from nuget.org it needs (System.Numerics.Tensors) are read from the machine's cache as a local source.
+        // the few from nuget.org it needs (System.Numerics.Tensors) are read from the machine's cache as a local source
+        // (PackedTool.WriteConsumerNuGetConfig).
         string project = Path.Combine(packed.Root, "consumer");
         Directory.CreateDirectory(project);
-        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } c ? c
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="packed" value="{packed.Packages}" />
-                <add key="cache" value="{cache}" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="packed"><package pattern="Backprop" /><package pattern="Backprop.*" /></packageSource>
-                <packageSource key="cache"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        packed.WriteConsumerNuGetConfig(project);
         File.WriteAllText(Path.Combine(project, "consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

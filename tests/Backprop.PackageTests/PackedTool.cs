@@ -12,7 +12,8 @@ namespace Backprop.PackageTests;
 /// (<c>dotnet tool install --tool-path</c>). Everything happens in a temporary folder of its own: the build output goes
 /// there (<c>--artifacts-path</c>, nothing is written into the repository), the tool goes into a tool path there (no
 /// global install), and a nuget.config there lists only the packed folder, so no other source (and no other run's
-/// package) can be picked. Made once for <see cref="PackageTests"/>.
+/// package) can be picked. Made once for <see cref="PackageTests"/> and <see cref="ReadmeSnippetTests"/>
+/// (<see cref="PackedCollection"/>).
 /// </summary>
 public class PackedTool : IDisposable
 {
@@ -75,6 +76,32 @@ public class PackedTool : IDisposable
     /// <summary>What <c>dotnet tool install</c> printed.</summary>
     public string InstallOutput { get; }
 
+    /// <summary>
+    /// Writes the nuget.config of a user's project into <paramref name="folder"/>: Backprop and Backprop.* from the packed
+    /// folder alone, and the few packages from nuget.org they need (System.Numerics.Tensors) from the machine's package
+    /// cache read as a local source (so restoring needs no network). Restore such a project with NUGET_PACKAGES set to a
+    /// folder of the test's own, not the machine's cache, where another run's package of the same version could be.
+    /// </summary>
+    public void WriteConsumerNuGetConfig(string folder)
+    {
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } c ? c
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="packed" value="{Packages}" />
+                <add key="cache" value="{cache}" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="packed"><package pattern="Backprop" /><package pattern="Backprop.*" /></packageSource>
+                <packageSource key="cache"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+    }
+
     /// <summary>The repository's root (the folder with Backprop.slnx).</summary>
     public static string Repository => Repo.Root;
 
@@ -85,13 +112,16 @@ public class PackedTool : IDisposable
     public (int Code, string Out, string Err) RunTool(params string[] args) => Run(Path.Combine(Tools, "backprop"), args);
 
     /// <summary>
-    /// Runs <paramref name="file"/> to its end (10 minutes at most) with the output captured, and with
-    /// <paramref name="environment"/> added to its environment; it returns when the process exits, even if something
-    /// it started still holds the output open.
+    /// Runs <paramref name="file"/> to its end (<paramref name="timeout"/>, 20 minutes unless given, at most) with the
+    /// output captured, and with <paramref name="environment"/> added to its environment, in
+    /// <paramref name="workingDirectory"/> when given; it returns when the process exits, even if something it started
+    /// still holds the output open.
     /// </summary>
-    public static (int Code, string Out, string Err) Run(string file, string[] args, Dictionary<string, string>? environment = null)
+    public static (int Code, string Out, string Err) Run(string file, string[] args, Dictionary<string, string>? environment = null,
+        string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
@@ -108,10 +138,11 @@ public class PackedTool : IDisposable
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        var limit = timeout ?? TimeSpan.FromMinutes(20);
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 10 minutes");
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {limit.TotalMinutes} minutes");
         }
         // The last lines of output (waited for a while only, in case something the process started keeps the pipes open).
         outEnded.Wait(TimeSpan.FromSeconds(10));
@@ -125,4 +156,14 @@ public class PackedTool : IDisposable
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>
+/// The tests that share one <see cref="PackedTool"/> (one packing of the three projects, minutes): <see cref="PackageTests"/>
+/// and <see cref="ReadmeSnippetTests"/>. They run one after another.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PackedCollection : ICollectionFixture<PackedTool>
+{
+    public const string Name = "packed";
 }

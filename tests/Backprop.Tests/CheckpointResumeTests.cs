@@ -26,7 +26,7 @@ public class CheckpointResumeTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var learner = new Learner<T>(recipe.Resolve(train).Recipe, train);
-        var history = learner.Trainer.Fit(learner.Rows, learner.Y, recipe.Epochs!.Value, learner.Prepare(validation), cancel, checkpointing);
+        var history = learner.Trainer.Fit(learner.Rows, learner.Y, recipe.Epochs!.Value, checkpointing, learner.Prepare(validation), cancel);
         return new Outcome(learner.Network.Parameters.Select(p => p.Value.Span.ToArray().Select(v => double.CreateTruncating(v)).ToArray()).ToArray(),
             history.Epochs, history.Stop, history.BestEpoch);
     }
@@ -59,7 +59,7 @@ public class CheckpointResumeTests
         void Check<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             var (train, validation) = Flowers().Split(0.2);
-            var recipe = RecipeFor(optimizer, precision) with { Schedule = LearningRateSchedules.Parse(schedule) };
+            var recipe = RecipeFor(optimizer, precision) with { Schedule = LearningRateSchedule.Parse(schedule) };
             var expected = Run<T>(recipe, train, validation);
             Assert.Equal(5, expected.History.Count);   // the run goes the whole way: every checkpoint is mid-run
             Assert.Equal(schedule == "constant", expected.History.Select(e => e.LearningRate).Distinct().Count() == 1);   // a schedule changes the rate
@@ -92,7 +92,7 @@ public class CheckpointResumeTests
         var learner = new Learner<float>(recipe.Resolve(train).Recipe, train);
         int batches = 0;
         learner.Trainer.BatchCompleted += _ => { if (++batches == 17) cancel.Cancel(); };
-        var history = learner.Trainer.Fit(learner.Rows, learner.Y, 5, learner.Prepare(validation), cancel.Token, new Checkpointing { Write = c => last = c });
+        var history = learner.Trainer.Fit(learner.Rows, learner.Y, 5, new Checkpointing { Write = c => last = c }, learner.Prepare(validation), cancel.Token);
         Assert.Equal(StopReason.Cancelled, history.Stop);
         // 17 batches: epoch 1's 11, then 6 of epoch 2's (42 of its 72 examples)
         Assert.Equal((2, 42), (last!.Epoch, last.Position));

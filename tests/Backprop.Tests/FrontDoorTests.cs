@@ -85,7 +85,7 @@ public sealed class FrontDoorTests : IDisposable
     {
         var data = Load();
         var watcher = new Watcher { StopAfter = 3 };
-        var recipe = new Recipe { Epochs = 10, Alpha = 0.1, Optimizer = Optimizer.Sgd, Schedule = LearningRateSchedules.Parse("step:2,0.5") };
+        var recipe = new Recipe { Epochs = 10, Alpha = 0.1, Optimizer = Optimizer.Sgd, Schedule = LearningRateSchedule.Parse("step:2,0.5") };
         var trained = recipe.Fit(data, new FitOptions { Observers = [watcher] });
         // step:2,0.5 from 0.1: epochs 1-2 at 0.1, 3 at 0.05 (halving is exact in binary); the observer stops after epoch 3.
         Assert.Equal(["start 1 at 0.1", "end 1", "start 2 at 0.1", "end 2", "start 3 at 0.05", "end 3", "stop EarlyStopping"], watcher.Seen);

@@ -32,7 +32,7 @@ public class LearningRateScheduleTests
     public void Rates_are_pytorchs(string name)
     {
         var c = Cases("cases").Single(e => e.GetProperty("name").GetString() == name);
-        var schedule = LearningRateSchedules.Parse(c.GetProperty("schedule").GetString()!);
+        var schedule = LearningRateSchedule.Parse(c.GetProperty("schedule").GetString()!);
         int epochs = c.GetProperty("epochs").GetInt32();
         double[] expected = Doubles(c.GetProperty("rates"));
         double[] losses = c.TryGetProperty("losses", out var l) ? Doubles(l) : new double[epochs];
@@ -51,7 +51,7 @@ public class LearningRateScheduleTests
         // Their rates are products of the same doubles in the same order as PyTorch's; only cosine calls cos.
         foreach (var c in Cases("cases").Where(c => !c.GetProperty("schedule").GetString()!.StartsWith("cosine")))
         {
-            var schedule = LearningRateSchedules.Parse(c.GetProperty("schedule").GetString()!);
+            var schedule = LearningRateSchedule.Parse(c.GetProperty("schedule").GetString()!);
             int epochs = c.GetProperty("epochs").GetInt32();
             double[] losses = c.TryGetProperty("losses", out var l) ? Doubles(l) : new double[epochs];
             var state = schedule.Start(c.GetProperty("lr").GetDouble());
@@ -103,7 +103,7 @@ public class LearningRateScheduleTests
         var trainer = new Trainer<double>(network, new MeanSquaredError<double>(), optimizer)
         {
             Batching = Batching.Full,
-            Schedule = LearningRateSchedules.Parse(c.GetProperty("schedule").GetString()!),
+            Schedule = LearningRateSchedule.Parse(c.GetProperty("schedule").GetString()!),
         };
 
         var history = trainer.Fit(x, y, c.GetProperty("epochs").GetInt32());
@@ -132,9 +132,9 @@ public class LearningRateScheduleTests
     [InlineData("plateau:5, 0.25", "plateau:5,0.25")]
     public void Every_schedule_name_parses_back(string text, string name)
     {
-        var schedule = LearningRateSchedules.Parse(text);
+        var schedule = LearningRateSchedule.Parse(text);
         Assert.Equal(name, schedule.Name);
-        Assert.Equal(schedule, LearningRateSchedules.Parse(schedule.Name));
+        Assert.Equal(schedule, LearningRateSchedule.Parse(schedule.Name));
         Assert.Equal(name, schedule.ToString());
     }
 
@@ -153,7 +153,7 @@ public class LearningRateScheduleTests
     [InlineData("cosine:10", "'cosine:10': cosine takes no numbers.")]
     public void A_schedule_that_is_not_one_is_a_one_line_message(string text, string message)
     {
-        var e = Assert.Throws<FormatException>(() => LearningRateSchedules.Parse(text));
+        var e = Assert.Throws<FormatException>(() => LearningRateSchedule.Parse(text));
         Assert.Equal(message, e.Message);
     }
 
@@ -172,7 +172,7 @@ public class LearningRateScheduleTests
             return (trainer.Fit(x, y, 60).Epochs, [.. network.Parameters.SelectMany(p => p.Value.Span.ToArray())]);
         }
         var (plain, plainWeights) = Run(null);
-        var (constant, constantWeights) = Run(LearningRateSchedules.Constant);
+        var (constant, constantWeights) = Run(LearningRateSchedule.Constant);
         Assert.Equal(plain, constant);
         Assert.Equal(plainWeights, constantWeights);
         Assert.All(plain, e => Assert.Equal(0.2, e.LearningRate));

@@ -87,8 +87,9 @@ public class TrainingTests
 
         var streetlights = Matrix.Array(new[,] { { 1, 0, 1 }, { 0, 1, 1 }, { 0, 0, 1 }, { 1, 1, 1 } });
         var walk_vs_stop = Matrix.Array(new[,] { { 1, 1, 0, 0 } }).T;
-        var network = NetworkSpec.Notes(3, [4], 1).Build<double>(new NumpyRandom(1));
-        var trainer = new Trainer<double>(network, new SquaredError<double>(), new Sgd<double>(0.2));
+        // README.md's and src/Backprop/PACKAGE.md's network "by hand", with the public API only.
+        var network = NetworkSpec.Notes(inputs: 3, hidden: [4], outputs: 1).Build<double>(new NumpyRandom(1));
+        var trainer = new Trainer<double>(network, LossCatalog.Create<double>(LossKind.Sse), Optimizer.Sgd.Create<double>(0.2));
         var seen = new List<double>();
         trainer.EpochCompleted += e => { if (e.Epoch % 10 == 0) seen.Add(e.TotalLoss); };
 

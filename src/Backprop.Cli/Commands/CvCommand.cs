@@ -84,7 +84,7 @@ internal static class CvCommand
 
     private static bool AtomicFileWritesInPlace(string path)
     {
-        try { return Models.AtomicFile.WritesInPlace(path); }
+        try { return AtomicFile.WritesInPlace(path); }
         catch (IOException) { return false; }
     }
 

@@ -111,7 +111,7 @@ internal sealed class NetworkFlags(Recipe preset, bool inferClasses = true)
             ClassWeight = Ref(ClassWeight, ClassWeighting.Parse) ?? preset.ClassWeight,
             Optimizer = optimizer ?? preset.Optimizer,
             Alpha = Value(Alpha, t => Positive(t)) ?? preset.Alpha,
-            Schedule = Ref(LrSchedule, LearningRateSchedules.Parse) ?? preset.Schedule,
+            Schedule = Ref(LrSchedule, LearningRateSchedule.Parse) ?? preset.Schedule,
             Epochs = Value(Epochs, t => Count(t, min: 1)) ?? preset.Epochs,
             Batch = Value(Batch, Batching.Parse) ?? preset.Batch,
             Init = Ref(Init, Initializer.Parse) ?? preset.Init,

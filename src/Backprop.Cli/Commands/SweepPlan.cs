@@ -33,7 +33,7 @@ internal static class SweepPlan
         try
         {
             Directory.CreateDirectory(folder);
-            Models.AtomicFile.WriteText(path, text);
+            AtomicFile.WriteText(path, text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--out: cannot write {path}: {e.Message}"); }
         return path;

@@ -38,7 +38,7 @@ internal static class SweepSlurm
         try
         {
             Directory.CreateDirectory(logs);
-            Models.AtomicFile.WriteText(script, text);
+            AtomicFile.WriteText(script, text);
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }

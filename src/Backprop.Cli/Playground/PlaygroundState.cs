@@ -108,7 +108,7 @@ internal static class PlaygroundState
         w.WriteString("title", set.Title);
         w.WriteBoolean("twoD", set.IsTwoD);
         var (spec, recipe) = (learner.Spec, learner.Recipe);
-        w.WriteString("network", $"network {Backprop.Models.Checkpoint.Shape(spec)}, {(spec.Hidden.Count == 0 ? "no hidden layer" : Vocabulary.Name(spec.HiddenActivation) + " hidden")}, "
+        w.WriteString("network", $"network {Backprop.Checkpoint.Shape(spec)}, {(spec.Hidden.Count == 0 ? "no hidden layer" : Vocabulary.Name(spec.HiddenActivation) + " hidden")}, "
             + $"{Vocabulary.Name(spec.OutputActivation)} output, loss {Vocabulary.Name(learner.Loss.Kind)}, {recipe.Optimizer} alpha {NetworkFlags.Num(recipe.Alpha!.Value)}, batch {recipe.Batch}, "
             + $"{(spec.Bias ? "with" : "no")} bias, float64");
         w.WriteString("trace", settings.TraceCommand());

@@ -39,7 +39,7 @@ public sealed record CsvOptions
     /// are read as the training file was. Without it the columns are learned from this file: a column whose first
     /// value is a number holds numbers, one whose first value is text holds categories.
     /// </summary>
-    public InputSchema? Schema { get; init; }
+    internal InputSchema? Schema { get; init; }
 
     /// <summary>The field delimiter: one of , ; tab | or a space (<see cref="CsvRecordReader.Delimiters"/>; with a space, runs of spaces are one delimiter), or null to find it in the header line.</summary>
     public char? Delimiter { get; init; }

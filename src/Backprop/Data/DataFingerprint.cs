@@ -12,7 +12,7 @@ namespace Backprop.Data;
 /// <param name="Inputs">Input columns.</param>
 /// <param name="Outputs">Target columns (one a class for classes).</param>
 /// <param name="Sha256">Lowercase hex SHA-256 of the values.</param>
-public sealed record DataFingerprint(int Rows, int Inputs, int Outputs, string Sha256)
+internal sealed record DataFingerprint(int Rows, int Inputs, int Outputs, string Sha256)
 {
     /// <summary>The fingerprint of <paramref name="data"/>.</summary>
     public static DataFingerprint Of(Dataset data)

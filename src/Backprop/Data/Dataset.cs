@@ -1,3 +1,5 @@
+using Backprop.Tensors;
+
 namespace Backprop.Data;
 
 /// <summary>
@@ -36,7 +38,7 @@ public sealed class Dataset
     /// How a table's columns became <see cref="Features"/> (numbers, one-hot text categories, missing values), or null
     /// for data that is not a table (images) or was made in code.
     /// </summary>
-    public InputSchema? Schema { get; init; }
+    internal InputSchema? Schema { get; init; }
 
     /// <summary>The delimiter a CSV file was read with, or null when the data is not from a CSV file.</summary>
     public char? Delimiter { get; init; }

@@ -8,7 +8,7 @@ namespace Backprop.Data;
 /// <param name="Categories">The categories of a text column, sorted by ordinal (UTF-16) order as scikit-learn's
 /// OneHotEncoder sorts them; null for a numeric column.</param>
 /// <param name="Fill">What a missing cell of a numeric column becomes (the training rows' mean or median), or null.</param>
-public sealed record InputColumn(string Name, IReadOnlyList<string>? Categories = null, double? Fill = null)
+internal sealed record InputColumn(string Name, IReadOnlyList<string>? Categories = null, double? Fill = null)
 {
     /// <summary>True for a text column, which becomes one input a category.</summary>
     public bool IsCategorical => Categories is not null;

@@ -7,7 +7,7 @@ namespace Backprop.Data;
 /// </summary>
 /// <param name="Columns">The input columns, in the order of their inputs.</param>
 /// <param name="Missing">What a missing cell does: one of <see cref="MissingPolicies"/>.</param>
-public sealed record InputSchema(IReadOnlyList<InputColumn> Columns, string Missing = "error")
+internal sealed record InputSchema(IReadOnlyList<InputColumn> Columns, string Missing = "error")
 {
     /// <summary>
     /// error (a missing cell is an error), drop (its row is left out), mean or median (a numeric cell becomes the

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Tensors;
 
 namespace Backprop.Data;
 

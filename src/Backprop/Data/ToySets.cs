@@ -1,3 +1,5 @@
+using Backprop.Tensors;
+
 namespace Backprop.Data;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Backprop.Data;
 /// batches taken in order, as the notes take them, mix the labels). Each set is drawn from the numpy-compatible
 /// stream seeded with the seed given: the same seed, the same points in the same order.
 /// </summary>
-public static class ToySets
+internal static class ToySets
 {
     /// <summary>The sets' names, as <see cref="Make"/> takes them.</summary>
     public static IReadOnlyList<string> Names { get; } = ["xor", "circles", "spirals"];

@@ -2,7 +2,7 @@ namespace Backprop.Layers;
 
 /// <summary>
 /// Where backpropagation starts: a choice made by name, from the loss and the output activation
-/// (<see cref="ILoss{T}.FusedOutput"/>, <see cref="Network{T}.StartFor"/>).
+/// (<see cref="Backprop.Losses.ILoss{T}.FusedOutput"/>, <see cref="Network{T}.StartFor"/>).
 /// </summary>
 internal enum BackwardStart
 {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Backprop.Tensors;
 
 namespace Backprop.Layers;
 

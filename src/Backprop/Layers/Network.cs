@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Backprop.Losses;
+using Backprop.Tensors;
 
 namespace Backprop.Layers;
 

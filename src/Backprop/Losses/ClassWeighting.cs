@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backprop.Data;
+using Backprop.Tensors;
 
 namespace Backprop.Losses;
 

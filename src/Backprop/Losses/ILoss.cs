@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Tensors;
 
 namespace Backprop.Losses;
 
@@ -23,7 +24,7 @@ public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// The output activation through which this loss's delta is exactly prediction - target (softmax for
     /// cross-entropy, sigmoid for binary cross-entropy), or null: a network with that output starts backpropagation
-    /// at the activation's input (<see cref="BackwardStart.BelowOutputActivation"/>).
+    /// at the activation's input (BackwardStart.BelowOutputActivation, in the network above).
     /// </summary>
     Activation? FusedOutput => null;
 

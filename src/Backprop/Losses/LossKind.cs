@@ -1,6 +1,6 @@
 namespace Backprop.Losses;
 
-/// <summary>The losses a network can minimise; <see cref="Vocabulary.Name{TEnum}"/> gives the names flags and files use.</summary>
+/// <summary>The losses a network can minimise; <see cref="Backprop.Tensors.Vocabulary.Name{TEnum}"/> gives the names flags and files use.</summary>
 public enum LossKind
 {
     /// <summary>sse: the notes' squared error, Σ(p - y)² over a row, with delta p - y.</summary>

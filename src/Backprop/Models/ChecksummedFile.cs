@@ -14,6 +14,9 @@ namespace Backprop.Models;
 /// </summary>
 internal static class ChecksummedFile
 {
+    /// <summary>The header's "format" of a checkpoint (the root namespace's CheckpointFile), which a model file's reader names when given one.</summary>
+    public const string CheckpointFormat = "backprop-checkpoint";
+
     /// <summary>The longest header line a reader looks for before deciding a file is not one of ours.</summary>
     public const int MaxHeaderBytes = 1024;
 

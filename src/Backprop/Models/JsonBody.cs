@@ -9,11 +9,55 @@ using Backprop.Data;
 
 namespace Backprop.Models;
 
-/// <summary>The source-generated (AOT-safe) serialization of the bodies of model files and checkpoints: <see cref="ModelJson"/>, <see cref="CheckpointJson"/>.</summary>
+/// <summary>
+/// The source-generated (AOT-safe) serialization of a model file's body, <see cref="ModelJson"/>. A checkpoint's body
+/// has a context of its own beside the checkpoint, in the root namespace, with the same options (<see cref="BodyOptions"/>).
+/// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(NumberConverter)])]
 [JsonSerializable(typeof(ModelJson))]
-[JsonSerializable(typeof(CheckpointJson))]
 internal sealed partial class BodyJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// How the bodies of one source-generated context are read and written: the DTOs' contract (snake_case names; a member
+/// whose type is not nullable must be there and not null, as must one marked [JsonRequired], which may be null; the
+/// others may be left out) under three sets of options.
+/// </summary>
+internal sealed class BodyOptions(JsonSerializerContext context)
+{
+    /// <summary>The model file's DTOs (<see cref="BodyJsonContext"/>).</summary>
+    public static BodyOptions Model { get; } = new(BodyJsonContext.Default);
+
+    /// <summary>For writing a checkpoint's body (indented two spaces, text escaped as Utf8JsonWriter's default does), and reading a body the one-pass reader stopped at.</summary>
+    public JsonSerializerOptions Indented { get; } = Options(context, o => o.WriteIndented = true);
+
+    /// <summary>For writing a model's body, before <see cref="JsonBody.Lay"/> lays it out: text escaped only where JSON requires it.</summary>
+    public JsonSerializerOptions Compact { get; } = Options(context, o => o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+
+    /// <summary>
+    /// For reading a body as Backprop writes it, in one pass: a member it does not know, or one twice, stops it, and
+    /// <see cref="JsonBody.Read"/> then checks the text as JSON first (a document that it can point into) and reads it again.
+    /// </summary>
+    public JsonSerializerOptions Strict { get; } = Options(context, o =>
+    {
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.AllowDuplicateProperties = false;
+    });
+
+    private static JsonSerializerOptions Options(JsonSerializerContext context, Action<JsonSerializerOptions> set)
+    {
+        var options = new JsonSerializerOptions(context.Options)
+        {
+            RespectNullableAnnotations = true,
+            TypeInfoResolver = context.WithAddedModifier(type =>
+            {
+                foreach (var member in type.Properties) member.IsRequired |= !member.IsSetNullable;
+            }),
+        };
+        set(options);
+        options.MakeReadOnly();
+        return options;
+    }
+}
 
 /// <summary>A member of a body that is missing, of the wrong kind or out of range: where it is and what it must be (<see cref="JsonBody"/> says what it is instead).</summary>
 internal sealed class MemberProblem(string at, Expect expected) : Exception(at)
@@ -96,41 +140,6 @@ internal sealed class NumberConverter : JsonConverter<double>
 /// </summary>
 internal static class JsonBody
 {
-    /// <summary>For writing a checkpoint's body (indented two spaces, text escaped as Utf8JsonWriter's default does), and reading a body the one-pass reader stopped at.</summary>
-    public static readonly JsonSerializerOptions Indented = Options(o => o.WriteIndented = true);
-
-    /// <summary>For writing a model's body, before <see cref="Lay"/> lays it out: text escaped only where JSON requires it.</summary>
-    public static readonly JsonSerializerOptions Compact = Options(o => o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-
-    /// <summary>
-    /// For reading a body as Backprop writes it, in one pass: a member it does not know, or one twice, stops it, and
-    /// <see cref="Read"/> then checks the text as JSON first (a document that it can point into) and reads it again.
-    /// </summary>
-    private static readonly JsonSerializerOptions Strict = Options(o =>
-    {
-        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        o.AllowDuplicateProperties = false;
-    });
-
-    /// <summary>
-    /// The DTOs' contract: snake_case names; a member whose type is not nullable must be there and not null, as must one
-    /// marked [JsonRequired] (which may be null); the others may be left out.
-    /// </summary>
-    private static JsonSerializerOptions Options(Action<JsonSerializerOptions> set)
-    {
-        var options = new JsonSerializerOptions(BodyJsonContext.Default.Options)
-        {
-            RespectNullableAnnotations = true,
-            TypeInfoResolver = BodyJsonContext.Default.WithAddedModifier(type =>
-            {
-                foreach (var member in type.Properties) member.IsRequired |= !member.IsSetNullable;
-            }),
-        };
-        set(options);
-        options.MakeReadOnly();
-        return options;
-    }
-
     /// <summary>The contract of <typeparamref name="T"/> under <paramref name="options"/>.</summary>
     public static JsonTypeInfo<T> Info<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
 
@@ -140,7 +149,7 @@ internal static class JsonBody
     /// deep, no member twice in an object; members it does not know are ignored); messages say "malformed THING JSON"
     /// (located), "malformed THING" (a member missing, of the wrong kind or out of range) or what <paramref name="make"/> says.
     /// </summary>
-    public static TResult Read<TDto, TResult>(string path, byte[] body, string thing, int maxDepth, Func<TDto, TResult> make)
+    public static TResult Read<TDto, TResult>(BodyOptions options, string path, byte[] body, string thing, int maxDepth, Func<TDto, TResult> make)
     {
         if (ChecksummedFile.InvalidUtf8At(body) is int bad)
         {
@@ -149,7 +158,7 @@ internal static class JsonBody
             throw Fail(path, $"malformed {thing} JSON: the text is not valid UTF-8 (byte 0x{body[bad]:X2})", lineNumber, bad - lineStart + 1);
         }
         TDto? dto = default;
-        try { dto = JsonSerializer.Deserialize(body, Info<TDto>(Strict)); }
+        try { dto = JsonSerializer.Deserialize(body, Info<TDto>(options.Strict)); }
         catch (JsonException) { }   // read again below, where the document says what is wrong
         JsonDocument? document = null;
         try
@@ -158,8 +167,8 @@ internal static class JsonBody
             {
                 document = Parse(path, body, thing, maxDepth);
                 if (document.RootElement.ValueKind != JsonValueKind.Object) throw new BodyProblem($"malformed {thing}: the content is not a JSON object");
-                try { dto = document.RootElement.Deserialize(Info<TDto>(Indented))!; }
-                catch (JsonException e) { throw Fail(path, $"malformed {thing}: {Explain(document.RootElement, Info<TDto>(Indented), e.Path)}"); }
+                try { dto = document.RootElement.Deserialize(Info<TDto>(options.Indented))!; }
+                catch (JsonException e) { throw Fail(path, $"malformed {thing}: {Explain(document.RootElement, Info<TDto>(options.Indented), e.Path)}"); }
             }
             return make(dto);
         }

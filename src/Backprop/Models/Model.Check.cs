@@ -1,4 +1,7 @@
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
 
 namespace Backprop.Models;
 

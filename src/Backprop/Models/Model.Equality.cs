@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Backprop.Data;
+using Backprop.Layers;
 
 namespace Backprop.Models;
 

@@ -1,5 +1,9 @@
 using System.Numerics;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
+using Backprop.Training;
 
 namespace Backprop.Models;
 
@@ -37,7 +41,7 @@ public sealed partial record Model(NetworkSpec Spec, Precision Precision, Normal
     /// more than numbers under the feature names with missing cells an error (which null means, as in models saved
     /// before schemas). Its input names are <see cref="FeatureNames"/>.
     /// </summary>
-    public InputSchema? Inputs { get; init; }
+    internal InputSchema? Inputs { get; init; }
 
     /// <summary>The model of a trained <paramref name="network"/> built by <see cref="NetworkSpec.Build{T}"/>, which knows its spec: the network, its input scaling and its names are all saving needs.</summary>
     /// <exception cref="ArgumentException">The network was assembled from layers by hand (no spec): use the overload that takes one.</exception>

@@ -8,7 +8,7 @@ namespace Backprop.Models;
 /// Saves and loads <see cref="Model"/>s in the Backprop model file format (docs/model-format.md): a one-line JSON
 /// header carrying the format name, version, content length and SHA-256, then the model as indented JSON.
 /// </summary>
-public static class ModelFile
+internal static class ModelFile
 {
     /// <summary>The format version this build writes, and the only one it reads.</summary>
     public const int FormatVersion = 1;
@@ -50,18 +50,18 @@ public static class ModelFile
     internal static Model Read(string path, Stream file)
     {
         byte[] body = ChecksummedFile.ReadBody(path, file, Kind);
-        return JsonBody.Read<ModelJson, Model>(path, body, "model", maxDepth: 16, dto => dto.ToModel(body.Length));
+        return JsonBody.Read<ModelJson, Model>(BodyOptions.Model, path, body, "model", maxDepth: 16, dto => dto.ToModel(body.Length));
     }
 
     /// <summary>What the frame around a model's JSON must say (<see cref="ChecksummedFile"/>).</summary>
     internal static readonly ChecksummedFile.Kind Kind = new(FormatName, FormatVersion, "model file", "model",
-        other => other == CheckpointFile.FormatName ? "is a checkpoint, not a model file; a checkpoint goes to 'train --resume'" : null);
+        other => other == ChecksummedFile.CheckpointFormat ? "is a checkpoint, not a model file; a checkpoint goes to 'train --resume'" : null);
 
     /// <summary>The file's bytes for <paramref name="model"/>: header line, then the model's JSON.</summary>
     internal static byte[] Serialize(Model model)
     {
         model.Validate();
-        return ChecksummedFile.Compose(Kind, JsonBody.Lay(JsonSerializer.SerializeToUtf8Bytes(ModelJson.From(model), JsonBody.Info<ModelJson>(JsonBody.Compact))));
+        return ChecksummedFile.Compose(Kind, JsonBody.Lay(JsonSerializer.SerializeToUtf8Bytes(ModelJson.From(model), JsonBody.Info<ModelJson>(BodyOptions.Model.Compact))));
     }
 
     /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/>.</summary>

@@ -1,5 +1,8 @@
 using System.Text.Json.Serialization;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
 using static System.Text.Json.Serialization.JsonIgnoreCondition;
 
 namespace Backprop.Models;

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Backprop.Tensors;
 
 namespace Backprop.Models;
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
+using Backprop.Tensors;
 using MessageText = Backprop.Models.MessageText;
 
 namespace Backprop.Onnx;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Backprop.Models;
+using Backprop.Tensors;
 
 namespace Backprop.Onnx;
 

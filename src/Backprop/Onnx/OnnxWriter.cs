@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.Reflection;
+using Backprop.Data;
+using Backprop.Layers;
 using Backprop.Models;
+using Backprop.Tensors;
 
 namespace Backprop.Onnx;
 

@@ -4,8 +4,8 @@ namespace Backprop.Tensors;
 
 /// <summary>
 /// Where and how a network's arithmetic runs: how many threads its large products and updates may use, and how its
-/// products round each multiply-add. A network is built with one (<see cref="NetworkSpec.Compute"/>,
-/// <see cref="Recipe.Compute"/>); two networks in one process can use different ones.
+/// products round each multiply-add. A network is built with one (a NetworkSpec's or a Recipe's Compute, from the layers
+/// above); two networks in one process can use different ones.
 /// </summary>
 /// <remarks>
 /// Neither setting changes what a result is for a given rounding: every product sums over k in ascending order,

@@ -38,7 +38,7 @@ public sealed class NumpyRandom
     }
 
     /// <summary>Where the stream stands (numpy's <c>get_state()</c>): a copy, unaffected by later draws.</summary>
-    public NumpyRandomState GetState()
+    internal NumpyRandomState GetState()
     {
         var key = new uint[NumpyRandomState.KeyLength];
         int position = _mt.GetState(key);
@@ -47,7 +47,7 @@ public sealed class NumpyRandom
 
     /// <summary>Puts the stream where <paramref name="state"/> says (numpy's <c>set_state()</c>): it then draws what the stream it came from drew next.</summary>
     /// <exception cref="ArgumentException">The key is not 624 words, or the position is not 0 to 624.</exception>
-    public void SetState(NumpyRandomState state)
+    internal void SetState(NumpyRandomState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Key is null || state.Key.Length != NumpyRandomState.KeyLength)

@@ -9,7 +9,7 @@ namespace Backprop.Tensors;
 /// <param name="Position">The index of the next word, 0 to 624 (624: the words are regenerated first; numpy's <c>state[2]</c>).</param>
 /// <param name="HasGauss">Whether a spare normal is kept (numpy's <c>state[3]</c>).</param>
 /// <param name="Gauss">The spare normal, or 0 (numpy's <c>state[4]</c>).</param>
-public sealed record NumpyRandomState(uint[] Key, int Position, bool HasGauss, double Gauss)
+internal sealed record NumpyRandomState(uint[] Key, int Position, bool HasGauss, double Gauss)
 {
     /// <summary>The number of words in <see cref="Key"/>.</summary>
     public const int KeyLength = 624;

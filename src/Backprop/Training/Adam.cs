@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Backprop.Layers;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 

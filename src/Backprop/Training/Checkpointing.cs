@@ -1,7 +1,7 @@
 namespace Backprop.Training;
 
 /// <summary>
-/// How <see cref="Trainer{T}.Fit"/> checkpoints: <see cref="Write"/> is given the whole training state at the end of
+/// How <see cref="Trainer{T}"/>'s Fit checkpoints: <see cref="Write"/> is given the whole training state at the end of
 /// every epoch (after the last, that of the finished run: at the epoch past the last, where resuming has nothing
 /// left to do unless more epochs are asked for), after every <see cref="EveryBatches"/> batches when set, and at the
 /// batch where cancellation stops it; <see cref="ResumeFrom"/> continues from such a state.
@@ -14,7 +14,7 @@ namespace Backprop.Training;
 /// trainer.Fit(x, y, 10, checkpointing: new Checkpointing { ResumeFrom = last });
 /// </code>
 /// </example>
-public sealed record Checkpointing
+internal sealed record Checkpointing
 {
     /// <summary>Receives each checkpoint (a copy: the caller may keep it); null to write none.</summary>
     public Action<TrainingCheckpoint>? Write { get; init; }

@@ -7,5 +7,5 @@ internal sealed record ConstantSchedule : LearningRateSchedule
     public override string Name => "constant";
 
     /// <inheritdoc/>
-    public override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored) => state;
+    internal override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored) => state;
 }

@@ -13,7 +13,7 @@ internal sealed record CosineSchedule : LearningRateSchedule
     public override string Name => "cosine";
 
     /// <inheritdoc/>
-    public override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored)
+    internal override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored)
     {
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), $"A cosine schedule needs at least 1 epoch, not {epochs}.");
         // PyTorch's three cases, with T_max = epochs and eta_min = 0, in its order of operations.

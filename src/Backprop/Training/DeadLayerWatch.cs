@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Backprop.Layers;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 

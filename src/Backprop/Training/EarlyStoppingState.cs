@@ -4,4 +4,4 @@ namespace Backprop.Training;
 /// <param name="BestLoss">The best monitored loss so far (+∞ before any epoch).</param>
 /// <param name="BestEpoch">Its epoch (0 before any).</param>
 /// <param name="BestParameters">That epoch's parameters, or null before any epoch.</param>
-public sealed record EarlyStoppingState(double BestLoss, int BestEpoch, IReadOnlyList<double[]>? BestParameters);
+internal sealed record EarlyStoppingState(double BestLoss, int BestEpoch, IReadOnlyList<double[]>? BestParameters);

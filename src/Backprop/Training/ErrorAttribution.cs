@@ -1,9 +1,12 @@
 using System.Numerics;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 
 /// <summary>Which inputs and weights take the blame for the error: correlations before training, pressure during it.</summary>
-public static class ErrorAttribution
+internal static class ErrorAttribution
 {
     /// <summary>Pearson correlation of each input column (rows of the result) with each target column; NaN where a column is constant.</summary>
     public static double[,] Correlations(Matrix<double> inputs, Matrix<double> targets)

@@ -1,4 +1,7 @@
 using System.Numerics;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 

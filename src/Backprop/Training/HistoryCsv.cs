@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Backprop.Data;
 
 namespace Backprop.Training;
 
@@ -26,7 +27,7 @@ public sealed class HistoryCsv : ITrainingObserver, IDisposable
         try
         {
             // Unbuffered: each row is flushed anyway, and a failed write (a full disk) leaves nothing for Dispose to fail on.
-            _file = Models.AtomicFile.WritesInPlace(path) ? Models.AtomicFile.OpenInPlace(path)
+            _file = AtomicFile.WritesInPlace(path) ? AtomicFile.OpenInPlace(path)
                 : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
             Write(Header + "\n");
         }

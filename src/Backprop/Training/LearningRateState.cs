@@ -10,4 +10,4 @@ namespace Backprop.Training;
 /// <param name="Rate">The rate of the next epoch.</param>
 /// <param name="Best">Plateau: the best monitored loss so far (+∞ before any); the other schedules leave it +∞.</param>
 /// <param name="BadEpochs">Plateau: epochs since the last better loss or the last reduction; the others leave it 0.</param>
-public sealed record LearningRateState(string Schedule, double Initial, double Rate, double Best, int BadEpochs);
+internal sealed record LearningRateState(string Schedule, double Initial, double Rate, double Best, int BadEpochs);

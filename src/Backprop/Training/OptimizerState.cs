@@ -9,4 +9,4 @@ namespace Backprop.Training;
 /// <param name="Name">The optimizer: sgd, momentum or adam.</param>
 /// <param name="Steps">Updates done so far (Adam's t).</param>
 /// <param name="Buffers">The running buffers, each as long as its parameter.</param>
-public sealed record OptimizerState(string Name, int Steps, IReadOnlyList<double[]> Buffers);
+internal sealed record OptimizerState(string Name, int Steps, IReadOnlyList<double[]> Buffers);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Layers;
 
 namespace Backprop.Training;
 

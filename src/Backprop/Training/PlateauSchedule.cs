@@ -21,7 +21,7 @@ internal sealed record PlateauSchedule : LearningRateSchedule
     public PlateauSchedule(int patience, double factor)
     {
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), $"plateau's PATIENCE must be a whole number of epochs, 0 or more, not {patience}.");
-        LearningRateSchedules.CheckFactor("plateau", factor);
+        LearningRateSchedule.CheckFactor("plateau", factor);
         Patience = patience;
         Factor = factor;
     }
@@ -33,10 +33,10 @@ internal sealed record PlateauSchedule : LearningRateSchedule
     public double Factor { get; }
 
     /// <inheritdoc/>
-    public override string Name => $"plateau:{Patience.ToString(CultureInfo.InvariantCulture)},{LearningRateSchedules.Num(Factor)}";
+    public override string Name => $"plateau:{Patience.ToString(CultureInfo.InvariantCulture)},{LearningRateSchedule.Num(Factor)}";
 
     /// <inheritdoc/>
-    public override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored)
+    internal override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored)
     {
         var (best, bad, rate) = (state.Best, state.BadEpochs, state.Rate);
         if (monitored < best * (1 - Threshold)) (best, bad) = (monitored, 0);   // a NaN loss is never better

@@ -12,7 +12,8 @@ internal sealed class ScheduleObserver(LearningRateSchedule schedule, double ini
     /// <summary>The state: its Rate is the next epoch's (the current one's while an epoch runs).</summary>
     public LearningRateState State { get; private set; } = schedule.Start(initial);
 
-    private bool Constant => Schedule is ConstantSchedule;
+    /// <summary>A constant schedule: the rate stays as the optimizer has it, and the state never moves.</summary>
+    public bool Constant => Schedule is ConstantSchedule;
 
     public void EpochStarting(TrainingSession session)
     {

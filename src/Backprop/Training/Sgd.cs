@@ -1,4 +1,6 @@
 using System.Numerics;
+using Backprop.Layers;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 

@@ -14,7 +14,7 @@ internal sealed record StepSchedule : LearningRateSchedule
     public StepSchedule(int every, double factor)
     {
         if (every < 1) throw new ArgumentOutOfRangeException(nameof(every), $"step's EVERY must be a whole number of epochs, at least 1, not {every}.");
-        LearningRateSchedules.CheckFactor("step", factor);
+        LearningRateSchedule.CheckFactor("step", factor);
         Every = every;
         Factor = factor;
     }
@@ -26,9 +26,9 @@ internal sealed record StepSchedule : LearningRateSchedule
     public double Factor { get; }
 
     /// <inheritdoc/>
-    public override string Name => $"step:{Every.ToString(CultureInfo.InvariantCulture)},{LearningRateSchedules.Num(Factor)}";
+    public override string Name => $"step:{Every.ToString(CultureInfo.InvariantCulture)},{LearningRateSchedule.Num(Factor)}";
 
     /// <inheritdoc/>
-    public override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored) =>
+    internal override LearningRateState Next(LearningRateState state, int epoch, int epochs, double monitored) =>
         epoch % Every == 0 ? state with { Rate = state.Rate * Factor } : state;
 }

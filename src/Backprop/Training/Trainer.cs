@@ -1,4 +1,7 @@
 using System.Numerics;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 
@@ -54,12 +57,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int? EarlyStoppingPatience { get; init; }
 
     /// <summary>
-    /// How the learning rate changes from epoch to epoch (default <see cref="LearningRateSchedules.Constant"/>, which
-    /// leaves the optimizer's rate alone): each <see cref="Fit"/> starts the schedule from the optimizer's
+    /// How the learning rate changes from epoch to epoch (default <see cref="LearningRateSchedule.Constant"/>, which
+    /// leaves the optimizer's rate alone): each <see cref="Fit(IRowSource{T}, Matrix{T}, int, ValueTuple{IRowSource{T}, Matrix{T}}?, CancellationToken)"/> starts the schedule from the optimizer's
     /// <see cref="IOptimizer{T}.LearningRate"/>, sets that rate at the start of every epoch to the schedule's, and after it gives the schedule the monitored loss
     /// (validation loss if given, else training loss). Each epoch's rate is in its <see cref="EpochResult.LearningRate"/>.
     /// </summary>
-    public LearningRateSchedule Schedule { get; init => field = value ?? throw new ArgumentNullException(nameof(Schedule)); } = LearningRateSchedules.Constant;
+    public LearningRateSchedule Schedule { get; init => field = value ?? throw new ArgumentNullException(nameof(Schedule)); } = LearningRateSchedule.Constant;
 
 
     /// <summary>Raised after each epoch with its results, so a caller can watch learning happen.</summary>
@@ -106,25 +109,42 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// data after each epoch when given; returns each epoch's results and why training stopped. When
     /// <paramref name="cancellation"/> is cancelled, training stops after the current batch and returns with
     /// <see cref="StopReason.Cancelled"/> and the weights of the last completed epoch (or the initial weights).
-    /// <paramref name="checkpointing"/> hands out the whole training state as it goes (and at the batch where
-    /// cancellation stops it), or continues from such a state: the rest of the run is then bit for bit the same as
+    /// It is <see cref="Start(IRowSource{T}, Matrix{T}, int, ValueTuple{IRowSource{T}, Matrix{T}}?, IEnumerable{ITrainingObserver}?)"/>, then <see cref="TrainingSession.Run"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data is empty or the batch larger than it.</exception>
+    public TrainingHistory Fit(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
+        CancellationToken cancellation = default) =>
+        Start(x, y, epochs, validation).Run(cancellation);
+
+    /// <summary>
+    /// <see cref="Fit(IRowSource{T}, Matrix{T}, int, ValueTuple{IRowSource{T}, Matrix{T}}?, CancellationToken)"/>, with
+    /// <paramref name="checkpointing"/> handing out the whole training state as it goes (and at the batch where
+    /// cancellation stops it), or continuing from such a state: the rest of the run is then bit for bit the same as
     /// the run that made it would have been, and the history returned includes that run's epochs.
-    /// It is <see cref="Start"/>, then <see cref="TrainingSession.Run"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The data is empty or the batch larger than it; or the checkpoint does not fit this trainer and data, or the optimizer cannot be checkpointed.</exception>
-    public TrainingHistory Fit(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
-        CancellationToken cancellation = default, Checkpointing? checkpointing = null) =>
-        Start(x, y, epochs, validation, checkpointing: checkpointing).Run(cancellation);
+    internal TrainingHistory Fit(IRowSource<T> x, Matrix<T> y, int epochs, Checkpointing? checkpointing, (IRowSource<T> X, Matrix<T> Y)? validation = null,
+        CancellationToken cancellation = default) =>
+        Start(x, y, epochs, checkpointing, validation).Run(cancellation);
 
     /// <summary>
     /// A training session of up to <paramref name="epochs"/> passes over x (n, in) and y (n, out), not yet started:
     /// step it a batch at a time, an epoch at a time, or run it. <paramref name="observers"/> watch it (after the
-    /// schedule, before the early stopping of <see cref="EarlyStoppingPatience"/> and the checkpoints of
-    /// <paramref name="checkpointing"/>), which may also give a checkpoint to go on from.
+    /// schedule, before the early stopping of <see cref="EarlyStoppingPatience"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The data is empty or the batch larger than it.</exception>
+    public TrainingSession Start(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
+        IEnumerable<ITrainingObserver>? observers = null) =>
+        Start(x, y, epochs, checkpointing: null, validation, observers);
+
+    /// <summary>
+    /// <see cref="Start(IRowSource{T}, Matrix{T}, int, ValueTuple{IRowSource{T}, Matrix{T}}?, IEnumerable{ITrainingObserver}?)"/>,
+    /// with the checkpoints of <paramref name="checkpointing"/> (after the observers and early stopping), which may also
+    /// give a checkpoint to go on from.
     /// </summary>
     /// <exception cref="ArgumentException">The data is empty or the batch larger than it; or the checkpoint does not fit this trainer and data, or the optimizer cannot be checkpointed.</exception>
-    public TrainingSession<T> Start(IRowSource<T> x, Matrix<T> y, int epochs, (IRowSource<T> X, Matrix<T> Y)? validation = null,
-        IEnumerable<ITrainingObserver>? observers = null, Checkpointing? checkpointing = null)
+    internal TrainingSession<T> Start(IRowSource<T> x, Matrix<T> y, int epochs, Checkpointing? checkpointing, (IRowSource<T> X, Matrix<T> Y)? validation = null,
+        IEnumerable<ITrainingObserver>? observers = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);

@@ -3,7 +3,7 @@ namespace Backprop.Training;
 /// <summary>
 /// A training run that is open: <see cref="Step"/> trains on one batch, <see cref="RunEpoch"/> to the end of the epoch,
 /// <see cref="Run"/> to the end, and <see cref="ITrainingObserver"/>s watch and act as it goes (early stopping, the
-/// learning-rate schedule, checkpoints). <see cref="Trainer{T}.Start"/> makes one; <see cref="Trainer{T}.Fit"/> runs
+/// learning-rate schedule, checkpoints). <see cref="Trainer{T}"/>'s Start makes one; <see cref="Trainer{T}"/>'s Fit runs
 /// one to its end. The learning rate lives in the optimizer: <see cref="LearningRate"/> reads and sets it there.
 /// </summary>
 public abstract class TrainingSession
@@ -54,7 +54,7 @@ public abstract class TrainingSession
 
     /// <summary>The whole training state now (weights, optimizer, random streams, position, observers' bookkeeping), to go on from later.</summary>
     /// <exception cref="InvalidOperationException">The optimizer cannot be checkpointed.</exception>
-    public abstract TrainingCheckpoint Capture();
+    internal abstract TrainingCheckpoint Capture();
 
     /// <summary>Trains on the next batch (starting an epoch when at one's start, ending it when it is the last); returns the batch's loss, or null once training has ended.</summary>
     /// <param name="cancellation">When cancelled, training stops after this batch with <see cref="StopReason.Cancelled"/>.</param>

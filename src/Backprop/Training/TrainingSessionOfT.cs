@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 
@@ -10,7 +11,7 @@ namespace Backprop.Training;
 /// <see cref="TrainingCheckpoint"/> of itself and starts from one, so that a resumed run is bit for bit the one that
 /// never stopped.
 /// </summary>
-public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Trainer<T> _trainer;
     private readonly IRowSource<T> _x;
@@ -23,6 +24,8 @@ public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IF
     private readonly ScheduleObserver _schedule;
     private readonly EarlyStopping? _stopping;
     private readonly ParameterSnapshot<T> _lastGood;
+    private readonly BatchGatherer<T> _xGather, _yGather;
+    private readonly Compute _compute;
     private int[] _order;
     private double _total, _rate;
     private int _correct;
@@ -35,12 +38,15 @@ public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IF
     {
         (_trainer, _x, _y, _validation) = (trainer, x, y, validation);
         _randoms = trainer.RandomStreams();
+        (_xGather, _yGather, _compute) = (trainer.XBatch, trainer.YBatch, trainer.Network.Compute);
         _order = Enumerable.Range(0, Examples).ToArray();
         _lastGood = trainer.LastGoodSnapshot();
         // The schedule first, then the observers given (a user's own, an early stopping), then the checkpoint writer,
         // which writes what the others made of the epoch.
+        // A constant schedule's observer has nothing to do (the rate stays as the optimizer has it): it is not called.
         _schedule = new ScheduleObserver(trainer.Schedule, trainer.Optimizer.LearningRate);
-        var all = new List<ITrainingObserver> { _schedule };
+        var all = new List<ITrainingObserver>();
+        if (!_schedule.Constant) all.Add(_schedule);
         all.AddRange(observers);
         if (trainer.EarlyStoppingPatience is int patience) all.Add(new EarlyStopping(patience));
         var stoppings = all.OfType<EarlyStopping>().ToArray();
@@ -100,7 +106,7 @@ public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IF
                 break;
             }
             if (!_inEpoch) EnterEpoch();
-            while (Stopped is null && Position < Examples) TrainBatch(cancellation);
+            while (Position < Examples && TrainBatch(cancellation, out _)) { }
             if (Stopped is null) EndEpoch();
         }
         return Result;
@@ -119,43 +125,51 @@ public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IF
             return null;
         }
         if (!_inEpoch) EnterEpoch();
-        double loss = TrainBatch(cancellation);
+        TrainBatch(cancellation, out double loss);
         if (Stopped is null && Position == Examples) EndEpoch();
         return loss;
     }
 
     // Forward, loss, backpropagation and update on the epoch's next batch, then the batch's bookkeeping: divergence,
-    // progress, cancellation, the observers.
+    // progress, cancellation, the observers. False when the session stopped (diverged, cancelled, or an observer's
+    // doing). A 3-4-1 network's update is a few dozen multiply-adds, so the loop's own work shows: what it reads is
+    // read once into locals, and what a plain run never needs is in AfterBatch, so that this part inlines into Run.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private double TrainBatch(CancellationToken cancellation)
+    private bool TrainBatch(CancellationToken cancellation, out double loss)
     {
-        int rows = Math.Min(BatchSize, Examples - Position);
-        var network = _trainer.Network;
-        var xb = _trainer.XBatch.Gather(_x, _order, Position, rows, network.Compute);
-        var yb = _trainer.YBatch.Gather(_y, _order, Position, rows, network.Compute);
-        double loss = double.CreateChecked(_trainer.Step(xb, yb, out int batchCorrect));
-        _total += loss;
+        var trainer = _trainer;
+        int position = Position;
+        int rows = Math.Min(BatchSize, Examples - position);
+        var compute = _compute;
+        var xb = _xGather.Gather(_x, _order, position, rows, compute);
+        var yb = _yGather.Gather(_y, _order, position, rows, compute);
+        loss = double.CreateChecked(trainer.Step(xb, yb, out int batchCorrect));
         _correct += batchCorrect;
-        if (!double.IsFinite(_total))
+        if (!double.IsFinite(_total += loss))
         {
             _divergedAt = Epoch;
             Finish(StopReason.Diverged);
-            return loss;
+            return false;
         }
-        Position += rows;
-        BatchProgress progress = default;
-        if (_batchObservers.Length > 0 || _trainer.HasBatchListeners)
-        {
-            progress = new BatchProgress(Epoch, Position, Examples, _total / Position, _trainer.CountClasses ? (double)_correct / Position : null);
-            _trainer.RaiseBatchCompleted(progress);
-        }
+        Position = position + rows;
+        return _batchObservers.Length == 0 && !trainer.HasBatchListeners && !cancellation.IsCancellationRequested
+            || AfterBatch(cancellation);
+    }
+
+    // A batch's progress to the trainer's listeners and the observers, and cancellation.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool AfterBatch(CancellationToken cancellation)
+    {
+        int position = Position;
+        var progress = new BatchProgress(Epoch, position, Examples, _total / position, _trainer.CountClasses ? (double)_correct / position : null);
+        _trainer.RaiseBatchCompleted(progress);
         if (cancellation.IsCancellationRequested)
         {
             Finish(StopReason.Cancelled);
-            return loss;
+            return false;
         }
         foreach (var observer in _batchObservers) observer.BatchEnded(this, progress);
-        return loss;
+        return Stopped is null;
     }
 
     // An epoch starts (its order drawn, its totals zeroed), or a resumed session goes on within one: the observers set
@@ -210,7 +224,7 @@ public sealed class TrainingSession<T> : TrainingSession where T : unmanaged, IF
     }
 
     /// <inheritdoc/>
-    public override TrainingCheckpoint Capture()
+    internal override TrainingCheckpoint Capture()
     {
         var network = _trainer.Network;
         var optimizer = _trainer.Optimizer as IResumableOptimizer<T>

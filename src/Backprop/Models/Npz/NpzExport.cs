@@ -1,3 +1,6 @@
+using Backprop.Data;
+using Backprop.Tensors;
+
 namespace Backprop.Models;
 
 /// <summary>
@@ -7,7 +10,7 @@ namespace Backprop.Models;
 /// biases, <c>bias_{K+1}</c> (outputs,), float32 ('&lt;f4') for an f32 model and float64 ('&lt;f8') for an f64 one.
 /// Activations, loss and names are not in the archive (docs/npz.md).
 /// </summary>
-public static class NpzExport
+internal static class NpzExport
 {
     /// <summary>The name of the input offsets (float64, one an input).</summary>
     public const string OffsetName = "input_offset";
@@ -24,7 +27,7 @@ public static class NpzExport
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> as an .npz archive, atomically (<see cref="AtomicFile"/>).</summary>
     /// <exception cref="ArgumentException">The model is inconsistent (<see cref="Model.Validate"/>).</exception>
     /// <exception cref="IOException">The file cannot be written; a file already at the path is left as it was.</exception>
-    public static void ExportNpz(this Model model, string path)
+    public static void Write(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);

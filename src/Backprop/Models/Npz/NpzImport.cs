@@ -1,4 +1,7 @@
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
 
 namespace Backprop.Models;
 
@@ -8,7 +11,7 @@ namespace Backprop.Models;
 /// <c>np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})</c>. What an archive does not hold
 /// (activations, loss, names) comes from <see cref="NpzImportOptions"/>.
 /// </summary>
-public static class NpzImport
+internal static class NpzImport
 {
     /// <summary>Reads the archive at <paramref name="path"/> (untrusted: see <see cref="NpzReader"/>) into a model.</summary>
     /// <exception cref="DataException">The file is missing, not an .npz archive, damaged, or holds arrays that are not a network of dense layers; one line naming the file and the entry.</exception>

@@ -1,7 +1,11 @@
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
+
 namespace Backprop.Models;
 
 /// <summary>
-/// What an .npz archive does not say about a network, for <see cref="NpzImport.Load"/>: its activations, loss,
+/// What an .npz archive does not say about a network, for <see cref="NpzModel.Import"/>: its activations, loss,
 /// precision and the names of its columns. The defaults are those of <c>backprop train</c>.
 /// </summary>
 public sealed record NpzImportOptions

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace Backprop.Models;
+namespace Backprop.Data;
 
 /// <summary>
 /// Writes a file so that a failure never leaves a half-written file in place of a good one: the contents go to a
@@ -15,7 +15,7 @@ namespace Backprop.Models;
 /// a block device or a socket is refused. (Devices and pipes are told apart on Linux; elsewhere only descriptors are.)
 /// Model files and every file the command line writes go through here.
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     /// <summary>Writes through <paramref name="write"/>, given a stream on the temporary file (or on the device or pipe).</summary>
     /// <exception cref="IOException">The path is a folder, a block device or a socket, its folder does not exist, or writing or renaming failed (a full device: ENOSPC).</exception>

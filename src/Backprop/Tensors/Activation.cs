@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Layers;
+namespace Backprop.Tensors;
 
 /// <summary>An activation function, for hidden layers (relu, sigmoid, tanh) or the output (identity, sigmoid, softmax).</summary>
 public enum Activation

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Backprop.Tensors;
 
-namespace Backprop.Models;
+namespace Backprop;
 
 /// <summary>A resolved recipe's training settings by the command line's flag names, as checkpoints compare them.</summary>
-public static class Checkpoints
+internal static class Checkpoints
 {
     /// <summary>
     /// Each setting that shapes training, by its flag's name (task, layers, activation, output, loss, class-weight, optimizer, alpha, lr-schedule, epochs,

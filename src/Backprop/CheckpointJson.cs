@@ -1,10 +1,15 @@
 using System.Buffers.Binary;
 using System.Text.Json.Serialization;
 using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Models;
+using MessageText = Backprop.Models.MessageText;   // the model file's quoting, as checkpoints have always been worded
+using Backprop.Tensors;
 using Backprop.Training;
 using static System.Text.Json.Serialization.JsonIgnoreCondition;
 
-namespace Backprop.Models;
+namespace Backprop;
 
 /// <summary>
 /// A checkpoint's body (docs/model-format.md, "Checkpoint files"), member for member, for the source-generated reader
@@ -23,7 +28,7 @@ internal sealed record CheckpointJson(RecipeJson Recipe, DataJson TrainData, [pr
         var recipe = new RecipeJson(r.Task is { } task ? Vocabulary.Name(task) : null, [.. r.Hidden!], Vocabulary.Name(r.Activation!.Value),
             Vocabulary.Name(r.Output!.Value), Vocabulary.Name(r.Loss!.Value), r.ClassWeight?.ToString(), r.Optimizer!.Name,
             r.Optimizer.Name == "momentum" ? r.Optimizer.Beta : 0.9,   // 0.9 for the others, as files have always said
-            r.Alpha!.Value, (r.Schedule ?? LearningRateSchedules.Constant).Name, r.Epochs!.Value, r.Batch!.Value.ToString(), r.Init!.ToString(),
+            r.Alpha!.Value, (r.Schedule ?? LearningRateSchedule.Constant).Name, r.Epochs!.Value, r.Batch!.Value.ToString(), r.Init!.ToString(),
             r.Seed!.Value, r.Bias!.Value, r.Shuffle!.Value, Vocabulary.Name(r.Normalize!.Value), r.L2, r.Dropout, r.Patience,
             Vocabulary.Name(r.Precision!.Value), Rounding(r));
         var s = c.State;
@@ -176,7 +181,7 @@ internal sealed record RecipeJson(
                 ClassWeight = ClassWeight is null ? null : ClassWeighting.Parse(ClassWeight),
                 Optimizer = optimizer,
                 Alpha = Alpha,
-                Schedule = LrSchedule is null ? LearningRateSchedules.Constant : LearningRateSchedules.Parse(LrSchedule),
+                Schedule = LrSchedule is null ? LearningRateSchedule.Constant : LearningRateSchedule.Parse(LrSchedule),
                 Epochs = CheckpointJson.Int(Epochs, "recipe.epochs", 1, int.MaxValue),
                 Batch = Batching.Parse(Batch),
                 Init = Initializer.Parse(Init),
@@ -252,7 +257,7 @@ internal sealed record StateJson(
         LearningRateState? rate = null;
         if (LearningRate is { } lr)
         {
-            string schedule = lr.Schedule, recipeSchedule = (recipe.Schedule ?? LearningRateSchedules.Constant).Name;
+            string schedule = lr.Schedule, recipeSchedule = (recipe.Schedule ?? LearningRateSchedule.Constant).Name;
             if (schedule != recipeSchedule) throw new BodyProblem($"inconsistent checkpoint: the learning-rate state is {MessageText.Quote(schedule)}'s; the recipe's schedule is {recipeSchedule}");
             double rateNow = lr.Rate, best = lr.Best;
             if (!(rateNow >= 0 && double.IsFinite(rateNow))) throw new BodyProblem("malformed checkpoint: \"state.learning_rate.rate\" is not a finite number, 0 or more");
@@ -320,3 +325,8 @@ internal sealed record EpochJson(
             LearningRate = LearningRate,
         };
 }
+
+/// <summary>The source-generated (AOT-safe) serialization of a checkpoint's body, <see cref="CheckpointJson"/>, with a model file's options (<see cref="BodyJsonContext"/>).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(NumberConverter)])]
+[JsonSerializable(typeof(CheckpointJson))]
+internal sealed partial class CheckpointJsonContext : JsonSerializerContext;
