@@ -15,15 +15,15 @@ public sealed class CrossValidation
     internal CrossValidation(FoldAssignment folds, IReadOnlyList<FoldResult> results) => (Folds, Results) = (folds, results);
 
     /// <summary>Which fold validates each row.</summary>
-    public FoldAssignment Folds { get; }
+    internal FoldAssignment Folds { get; }
 
-    /// <summary>Each fold's result, from fold 1; fewer than <see cref="FoldAssignment.Count"/> when cancelled.</summary>
+    /// <summary>Each fold's result, from fold 1; fewer than the folds when cancelled (<see cref="Finished"/> is then false).</summary>
     public IReadOnlyList<FoldResult> Results { get; }
 
     /// <summary>True when every fold ran to its end (not cancelled).</summary>
     public bool Finished => Results.Count == Folds.Count && Results.All(r => r.Trained.History.Stop != StopReason.Cancelled);
 
-    /// <summary>The measures (<see cref="HistoryMetrics.Names"/>) that every fold has: the losses, and the accuracies for classes or the validation MAE for numbers.</summary>
+    /// <summary>The measures (by the history file's names: train_loss, train_accuracy, validation_loss, validation_accuracy, validation_mae) that every fold has: the losses, and the accuracies for classes or the validation MAE for numbers.</summary>
     public IReadOnlyList<string> Metrics => Results.Count == 0 ? [] : [.. HistoryMetrics.Names.Where(n => Results.All(r => r.Metric(n) is not null))];
 
     /// <summary>The mean of <paramref name="metric"/> over the folds (their sum in fold order, divided by their number).</summary>
@@ -38,7 +38,7 @@ public sealed class CrossValidation
     public double Std(string metric) => Summary.Std(Values(metric));
 
     /// <summary>The header of <see cref="ToCsv"/>: the fold, its rows, the kept epoch, why training stopped, and the history's measures.</summary>
-    public const string CsvHeader = "fold,train_examples,validation_examples,epoch,stop,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae";
+    internal const string CsvHeader = "fold,train_examples,validation_examples,epoch,stop,train_loss,train_accuracy,validation_loss,validation_accuracy,validation_mae";
 
     /// <summary>
     /// One CSV row a fold, under <see cref="CsvHeader"/>: the fold's number, its training and validation rows, the epoch whose

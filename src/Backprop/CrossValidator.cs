@@ -10,7 +10,7 @@ namespace Backprop;
 /// it is for every fold, so that every fold trains with the same settings; fold 1 prepared. <see cref="Run"/> trains
 /// each fold in turn.
 /// </summary>
-public sealed class CrossValidator
+internal sealed class CrossValidator
 {
     private readonly Dataset _data;
     private readonly CrossValidationOptions _options;

@@ -58,7 +58,7 @@ public sealed record FitOptions
     /// <summary>Also write the checkpoint after every this many batches within an epoch (0: epoch ends only).</summary>
     public int CheckpointEveryBatches { get; init; }
 
-    /// <summary>Skip an epoch's checkpoint while less than this has passed since the last one (the last epoch's is always written; default zero: every epoch). See <see cref="Checkpointing.MinInterval"/>.</summary>
+    /// <summary>Skip an epoch's checkpoint while less than this has passed since the last one (the last epoch's is always written; default zero: every epoch). Checkpoints every few batches and at cancellation are never skipped.</summary>
     public TimeSpan CheckpointInterval { get; init; }
 
     /// <summary>Called after each epoch with its results (progress, a history of your own).</summary>

@@ -232,9 +232,9 @@ public sealed record Recipe
 
     /// <summary>
     /// k-fold cross-validation of this recipe on <paramref name="data"/>: the rows dealt into folds
-    /// (<see cref="FoldAssignment.Of"/>: stratified after the seed for classes, as scikit-learn's <c>StratifiedKFold</c>),
-    /// and for each fold a model trained on the other folds' rows and measured on its own after every epoch
-    /// (<see cref="PrepareCrossValidation"/>, then <see cref="CrossValidator.Run"/>).
+    /// (<see cref="CrossValidationOptions.Split"/>: stratified after the seed for classes, as scikit-learn's <c>StratifiedKFold</c>),
+    /// the recipe resolved once on fold 1's training rows, and for each fold a model trained with it on the other folds'
+    /// rows and measured on its own after every epoch.
     /// </summary>
     /// <exception cref="RecipeException">A setting does not fit the data; the folds cannot be dealt (setting "folds").</exception>
     /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
@@ -247,7 +247,7 @@ public sealed record Recipe
     /// </summary>
     /// <exception cref="RecipeException">A setting does not fit the data; the folds cannot be dealt (setting "folds").</exception>
     /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
-    public CrossValidator PrepareCrossValidation(Dataset data, CrossValidationOptions? options = null)
+    internal CrossValidator PrepareCrossValidation(Dataset data, CrossValidationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new CrossValidationOptions();

@@ -17,7 +17,7 @@ namespace Backprop;
 /// var recipe = RecipeSettings.With(new Recipe(), "layers", "128,64");   // new Recipe { Hidden = [128, 64] }
 /// </code>
 /// </example>
-public static class RecipeSettings
+internal static class RecipeSettings
 {
     /// <summary>Every setting's name: task, layers, activation, output, loss, class-weight, optimizer, alpha, lr-schedule, epochs, batch, init, seed, bias, shuffle, normalize, l2, dropout, early-stopping, precision, rounding.</summary>
     public static IReadOnlyList<string> Names { get; } =

@@ -17,7 +17,7 @@ namespace Backprop;
 /// </summary>
 /// <remarks>
 /// Files in <see cref="SweepOptions.Folder"/>, for trial 3 (numbers padded to at least 3 digits): <c>trials/003.csv</c>,
-/// its result (<see cref="Header"/> and one line), written last; <c>trials/003.model</c> (with folds
+/// its result (the results file's header and one line), written last; <c>trials/003.model</c> (with folds
 /// <c>trials/003-fold1.model</c>, ...); <c>trials/003.ckpt</c> (<c>trials/003-fold1.ckpt</c>, ...) while it trains, removed
 /// once its result is written; and <c>results.csv</c>, every finished trial's line in trial order. Every file is written
 /// aside and renamed.
@@ -75,20 +75,20 @@ public sealed record Sweep
     public Model? StartFrom { get; init; }
 
     /// <summary>
-    /// The measure trials are ranked by (<see cref="HistoryMetrics.Names"/>; default validation_loss): the lowest first,
+    /// The measure trials are ranked by (validation_loss, the default; validation_accuracy or validation_mae): the lowest first,
     /// or the highest for an accuracy; trials without it (a diverged one) last; ties by trial number.
     /// </summary>
     public string RankBy { get; init; } = "validation_loss";
 
     /// <summary>The results file's columns: trial, each swept setting, epoch, stop, the history's measures (with folds, their means, then each measure's <c>_std</c>), seconds, model.</summary>
-    public IReadOnlyList<string> Columns =>
+    internal IReadOnlyList<string> Columns =>
         ["trial", .. Swept, "epoch", "stop", .. HistoryMetrics.Names, .. Folds is null ? [] : HistoryMetrics.Names.Select(n => n + "_std"), "seconds", "model"];
 
     /// <summary>The results file's header line.</summary>
-    public string Header => SweepCsv.Line(Columns);
+    internal string Header => SweepCsv.Line(Columns);
 
     /// <summary>Trial <paramref name="number"/>'s file name stem in the folder: <c>trials/003</c>.</summary>
-    public string Stem(int number) => $"trials/{number.ToString(new string('0', Math.Max(3, Trials.Count.ToString(CultureInfo.InvariantCulture).Length)), CultureInfo.InvariantCulture)}";
+    internal string Stem(int number) => $"trials/{number.ToString(new string('0', Math.Max(3, Trials.Count.ToString(CultureInfo.InvariantCulture).Length)), CultureInfo.InvariantCulture)}";
 
     private void Check()
     {

@@ -4,7 +4,9 @@ using Backprop.Tensors;
 namespace Backprop;
 
 /// <summary>
-/// One setting a sweep varies (<see cref="RecipeSettings.Names"/>): a list of values (<c>alpha=0.01|0.001</c>), or, for
+/// One setting a sweep varies, by its flag's name (task, layers, activation, output, loss, class-weight, optimizer,
+/// alpha, lr-schedule, epochs, batch, init, seed, bias, shuffle, normalize, l2, dropout, early-stopping, precision,
+/// rounding): a list of values (<c>alpha=0.01|0.001</c>), or, for
 /// random sampling only, a range of numbers (<c>alpha=1e-4..1e-1</c>), drawn log-uniformly for the rates (alpha, l2),
 /// as whole numbers for epochs, batch, seed and early-stopping, uniformly otherwise (dropout).
 /// </summary>
@@ -12,7 +14,7 @@ public sealed record SweepDimension
 {
     private SweepDimension(string name, IReadOnlyList<string>? values, double low, double high) => (Name, Values, Low, High) = (name, values, low, high);
 
-    /// <summary>The setting's name (<see cref="RecipeSettings.Names"/>).</summary>
+    /// <summary>The setting's name, as its flag names it (alpha, layers, ...).</summary>
     public string Name { get; }
 
     /// <summary>The values, as the setting's flag reads them; null for a range.</summary>
@@ -28,10 +30,10 @@ public sealed record SweepDimension
     public bool IsRange => Values is null;
 
     /// <summary>True when a range is drawn log-uniformly: the rates, alpha and l2.</summary>
-    public bool LogUniform => Name is "alpha" or "l2";
+    internal bool LogUniform => Name is "alpha" or "l2";
 
     /// <summary>True when a range is of whole numbers: epochs, batch, seed, early-stopping.</summary>
-    public bool Whole => Name is "epochs" or "batch" or "seed" or "early-stopping";
+    internal bool Whole => Name is "epochs" or "batch" or "seed" or "early-stopping";
 
     /// <summary>A list of values of the setting <paramref name="name"/>.</summary>
     /// <exception cref="RecipeException">The name is not a setting's, a value is not one of its values, or a value is given twice.</exception>
@@ -80,7 +82,7 @@ public sealed record SweepDimension
     }
 
     /// <summary>One value drawn from <paramref name="random"/> (see <see cref="SweepSpace.Random"/>), as text.</summary>
-    public string Draw(NumpyRandom random)
+    internal string Draw(NumpyRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (Values is { } values) return values[(int)random.RandInt(values.Count)];

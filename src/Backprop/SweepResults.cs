@@ -39,7 +39,7 @@ public sealed class SweepResults
     /// <summary>The best trial's result (first of <see cref="Ranked"/>, when it has the measure), or null.</summary>
     public TrialResult? Best => Ranked.FirstOrDefault() is { } best && best[Sweep.RankBy] is double v && !double.IsNaN(v) ? best : null;
 
-    /// <summary>The results file: <see cref="Sweep.Header"/>, then each finished trial's line in trial order.</summary>
+    /// <summary>The results file (<c>results.csv</c>): a header line (trial, each swept setting, epoch, stop, the measures (with folds, then their <c>_std</c>), seconds, model), then each finished trial's line in trial order.</summary>
     public string ToCsv()
     {
         var text = new StringBuilder(Sweep.Header).Append('\n');

@@ -6,8 +6,7 @@ namespace Backprop;
 
 /// <summary>
 /// What one trial of a <see cref="Sweep"/> measured: the kept epoch's measures on the validation data (or, with folds,
-/// their mean and standard deviation over the folds), why training stopped, how long it took and where its model is;
-/// with the line of the results file it makes (<see cref="Row"/>).
+/// their mean and standard deviation over the folds), why training stopped, how long it took and where its model is.
 /// </summary>
 public sealed class TrialResult
 {
@@ -20,7 +19,7 @@ public sealed class TrialResult
     /// <summary>The trial.</summary>
     public SweepTrial Trial { get; }
 
-    /// <summary>Each measure of <see cref="HistoryMetrics.Names"/>: the kept epoch's, or with folds the mean over the folds; null when it does not apply.</summary>
+    /// <summary>Each measure (train_loss, train_accuracy, validation_loss, validation_accuracy, validation_mae): the kept epoch's, or with folds the mean over the folds; null when it does not apply.</summary>
     public IReadOnlyDictionary<string, double?> Metrics { get; }
 
     /// <summary>With folds, each measure's standard deviation over the folds (numpy's <c>np.std</c>); else null.</summary>
@@ -42,10 +41,10 @@ public sealed class TrialResult
     public bool Kept { get; }
 
     /// <summary>True when the trial went on from a checkpoint an earlier run of the sweep left in the folder.</summary>
-    public bool Continued { get; init; }
+    public bool Continued { get; internal init; }
 
-    /// <summary>The trial's line of the results file (without its line feed), under <see cref="Sweep.Header"/>.</summary>
-    public string Row { get; }
+    /// <summary>The trial's line of the results file (without its line feed), under the sweep's header.</summary>
+    internal string Row { get; }
 
     /// <summary>The value of <paramref name="metric"/>, or null.</summary>
     public double? this[string metric] => Metrics.TryGetValue(metric, out var v) ? v : null;

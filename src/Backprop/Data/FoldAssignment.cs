@@ -8,7 +8,7 @@ namespace Backprop.Data;
 /// outside fold f and is measured on the rows in it. <see cref="Of"/> deals the rows as scikit-learn's
 /// <c>StratifiedKFold</c> and <c>KFold</c> do (<see cref="FoldKind"/>); folds are numbered from 1.
 /// </summary>
-public sealed class FoldAssignment
+internal sealed class FoldAssignment
 {
     private readonly int[] _fold;   // from 0, as scikit-learn's test_folds
 

@@ -1,6 +1,6 @@
 namespace Backprop.Data;
 
-/// <summary>How <see cref="FoldAssignment.Of"/> deals the rows into cross-validation's folds.</summary>
+/// <summary>How cross-validation deals the rows into its folds.</summary>
 public enum FoldKind
 {
     /// <summary>

@@ -5,7 +5,7 @@ namespace Backprop.Training;
 /// train_loss, train_accuracy, validation_loss, validation_accuracy, validation_mae. Cross-validation and sweeps
 /// report their results under these names.
 /// </summary>
-public static class HistoryMetrics
+internal static class HistoryMetrics
 {
     /// <summary>Every name, in the history file's order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "validation_mae"];
