@@ -282,7 +282,7 @@ public sealed class SweepTests : IDisposable
         // --submit: sbatch (here a stand-in on the PATH that records its arguments) gets the script, then the collection after it.
         string bin = Directory.CreateDirectory(_temp.File("bin")).FullName, calls = _temp.File("calls.txt");
         File.WriteAllText(Path.Combine(bin, "sbatch"), $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> {calls}\nwc -l < {calls} | awk '{{print 4240 + $1 \";cluster\"}}'\n");
-        File.SetUnixFileMode(Path.Combine(bin, "sbatch"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(bin, "sbatch"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string submitted = _temp.File("submitted");
         var run = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "sweep", Flowers, .. Base, .. Grid, "--out", submitted, "--slurm", "--submit"])
             { RedirectStandardOutput = true, RedirectStandardError = true };
