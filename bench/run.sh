@@ -3,9 +3,10 @@
 #
 #   bench/run.sh                      full run (over an hour): every workload, BenchmarkDotNet, the doc
 #   bench/run.sh --quick              fewer repetitions, 1 Fashion-MNIST epoch (2 for tta), no BenchmarkDotNet, no doc
-#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro, csv, predict, serve (no doc unless --doc)
+#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro, csv, predict, serve, sweep (no doc unless --doc)
 #                                     (csv: loading a 60000x785 CSV against Sylvan.Data.Csv; predict: the Predictor against
-#                                     ONNX Runtime, BenchmarkDotNet, also part of micro; serve: tests/serve-load.sh, wrk)
+#                                     ONNX Runtime, BenchmarkDotNet, also part of micro; serve: tests/serve-load.sh, wrk;
+#                                     sweep: a 12-trial sweep with --jobs 1 and --jobs 2)
 #   options: --doc (write the doc even for --quick/--only), --no-doc, --no-install
 #
 # Raw results go to bench/results/ (git-ignored). Python is Debian's /usr/bin/python3 (set BENCH_PYTHON to change),
@@ -19,7 +20,7 @@ cd "$ROOT"
 
 COMMAND="bench/run.sh${*:+ $*}"
 QUICK=0
-ONLY="tta,streetlights,fashion,gemm,micro,csv,serve"
+ONLY="tta,streetlights,fashion,gemm,micro,csv,serve,sweep"
 SUBSET=0
 DOC=auto
 INSTALL=1
@@ -89,6 +90,7 @@ wants micro && rm -rf "$RESULTS/micro"
 wants predict && rm -rf "$RESULTS/predict"
 wants serve && rm -f "$RESULTS/serve-load.json"
 wants csv && rm -f "$RESULTS"/csv-*
+wants sweep && rm -f "$RESULTS"/sweep-*
 
 say "Building bench/Backprop.Bench (Release)"
 dotnet build -c Release -v quiet -nologo bench/Backprop.Bench/Backprop.Bench.csproj || { echo "build failed" >&2; exit 1; }
@@ -277,6 +279,16 @@ if wants csv; then
   done
   mark_end csv
   report csv
+fi
+
+# ------------------------------------------------------------------ g. a 12-trial sweep, --jobs 1 and --jobs 2
+if wants sweep; then
+  say "g. a 12-trial sweep: --jobs 1 against --jobs 2"
+  mark_start
+  dotnet build -c Release -v quiet -nologo src/Backprop.Cli/Backprop.Cli.csproj || fail "sweep: building src/Backprop.Cli failed"
+  "$PY" bench/python/sweep_time.py --backprop "dotnet $ROOT/src/Backprop.Cli/bin/Release/net10.0/backprop.dll" \
+    --rounds $( ((QUICK)) && echo 1 || echo 5 ) --out "$RESULTS/sweep-time.json" || fail "sweep: failed"
+  mark_end sweep
 fi
 
 # ------------------------------------------------------------------ the doc

@@ -105,6 +105,7 @@ class Results:
         self.kernel_limit = load_json(os.path.join(folder, "gemm-kernel-limit.json"))
         self.csv_time = load_json(os.path.join(folder, "csv-time.json"))
         self.csv_memory = {impl: load_json(os.path.join(folder, f"csv-memory-{impl}.json")) for impl in ("backprop", "sylvan")}
+        self.sweep = load_json(os.path.join(folder, "sweep-time.json"))
         self.load = {}
         path = os.path.join(folder, "load.txt")
         if os.path.exists(path):
@@ -801,6 +802,45 @@ def doc_serving(res, w):
         w("")
 
 
+def doc_sweep(sw):
+    """Section i: a 12-trial sweep with --jobs 1 and --jobs 2 (bench/python/sweep_time.py)."""
+    ratio = sw["jobs2_median_seconds"] / sw["jobs1_median_seconds"]
+    return "\n".join([
+        "## i. A 12-trial sweep, one job and two",
+        "",
+        f"`{sw['command']}`, with `--jobs 1` and with `--jobs 2` (on {sw['cores']} cores: one thread a trial with two jobs, "
+        "two with one), each run in a fresh `--out` folder, the two interleaved for "
+        f"{sw['rounds']} rounds after a warm-up run (each round in another order); wall-clock time of the whole command, starting the program, loading "
+        "the data and writing every trial's result, model and final checkpoint included (`bench/python/sweep_time.py`). "
+        "Each trial trains a small network (3 inputs, hidden 64 or 128,64, 3 classes) for 1000 epochs of 72 rows in "
+        "batches of 8, a fraction of a second of CPU; every run gave the same models and results (but `seconds`).",
+        "",
+        "--jobs 1: " + ", ".join(f"{v:.2f}" for v in sw["jobs1_seconds"]) + " s; --jobs 2: "
+        + ", ".join(f"{v:.2f}" for v in sw["jobs2_seconds"]) + f" s. Medians {sw['jobs1_median_seconds']:.2f} s and "
+        f"{sw['jobs2_median_seconds']:.2f} s: two jobs take {ratio_text(ratio)} of one job's time." + cores_got(sw)
+        + (" As a control, the same trials as two `sweep run` processes of six trials each, started at once (two cluster "
+           "tasks on this machine): " + ", ".join(f"{v:.2f}" for v in sw["two_processes_seconds"])
+           + f" s, median {sw['two_processes_median_seconds']:.2f} s, {med([c / t for c, t in zip(sw['two_processes_cpu_seconds'], sw['two_processes_seconds'])]):.2f} "
+           "cores' worth of CPU." if "two_processes_seconds" in sw else ""),
+        "",
+        "The machine is shared with other work (see \"Other work on the machine\" above), so single runs vary. Two jobs "
+        "can be faster only by the CPU time they are given: small networks gain little from a second thread in their "
+        "products, so on idle cores two trials at a time use both better than one trial with two threads; on a machine "
+        "whose cores are busy with other sessions' work, Linux shares the CPU between sessions (autogroup), not threads, "
+        "and a second job gets no more of it.",
+    ])
+
+
+def cores_got(sw):
+    """' The runs got 0.61 (one job) and 0.64 (two jobs) cores' worth of CPU ...', from the CPU seconds they used."""
+    if "jobs1_cpu_seconds" not in sw:
+        return ""
+    got = {j: med([c / t for c, t in zip(sw[f"jobs{j}_cpu_seconds"], sw[f"jobs{j}_seconds"])]) for j in (1, 2)}
+    load = sw.get("load_average")
+    return (f" The runs used {got[1]:.2f} (one job) and {got[2]:.2f} (two jobs) cores' worth of CPU time over their "
+            f"wall-clock time (medians), of the {sw['cores']} cores" + (f"; the load average was {load[0]:.1f} when they ended" if load else "") + ".")
+
+
 def doc(res, path, chart_name):
     m = res.machine
     out = []
@@ -939,6 +979,11 @@ def doc(res, path, chart_name):
           f"{csv_mem['sylvan']:.2f} | — | ≤ 1.2 | {verdict_at_most(csv_mem['backprop'], 1.2)} |" if "sylvan" in csv_mem else
           f"| f. CSV loading: peak memory less the runtime ÷ the feature matrix | {csv_mem['backprop']:.2f} | — | — | ≤ 1.2 | "
           f"{verdict_at_most(csv_mem['backprop'], 1.2)} |")
+    if res.sweep:
+        sw = res.sweep
+        r_sweep = sw["jobs2_median_seconds"] / sw["jobs1_median_seconds"]
+        w(f"| i. a 12-trial sweep, s (--jobs 2 against --jobs 1) | {num(sw['jobs2_median_seconds'], 2)} | --jobs 1 "
+          f"{num(sw['jobs1_median_seconds'], 2)} | {ratio_text(r_sweep)} of its time | ≤ 1× (never slower) | {verdict_at_most(r_sweep, 1)} |")
     w("")
     w(f"![Backprop vs numpy, scikit-learn and PyTorch]({chart_name})")
     w("")
@@ -1124,6 +1169,10 @@ def doc(res, path, chart_name):
             w("")
 
     doc_serving(res, w)
+    # i
+    if res.sweep:
+        w(doc_sweep(res.sweep))
+        w("")
 
     # micro
     w("## Micro-benchmarks (BenchmarkDotNet)")
@@ -1299,7 +1348,7 @@ def doc(res, path, chart_name):
     w("```sh")
     w("bench/run.sh            # everything: installs peers (apt-get), builds, runs, regenerates this page")
     w("bench/run.sh --quick    # fewer repetitions, 1 epoch (e: 1 seed, 2 epochs), no BenchmarkDotNet; prints, does not rewrite the doc")
-    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv, predict, serve)")
+    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv, predict, serve, sweep)")
     w("dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*TrainerStep*'   # BenchmarkDotNet alone")
     w("```")
     w("")

@@ -42,6 +42,8 @@ internal static class Cli
         var root = new RootCommand("Backprop: neural networks that learn by gradient descent and backpropagation.");
         root.Subcommands.Add(DemoCommand.Create(stdout));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr, interrupt));
+        root.Subcommands.Add(CvCommand.Create(stdout, stderr, interrupt));
+        root.Subcommands.Add(SweepCommand.Create(stdout, stderr, interrupt));
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
         root.Subcommands.Add(PredictCommand.Create(stdout));
         root.Subcommands.Add(TraceCommand.Create(stdout));
@@ -130,7 +132,8 @@ internal static class Cli
     // "--epochs 5 --epochs 6": every option is given at most once (no silent last-wins).
     private static string? RepeatedOption(ParseResult parsed, string[] args)
     {
-        var names = parsed.CommandResult.Command.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        // (Options that take a list, such as sweep's --grid, are given once an item.)
+        var names = parsed.CommandResult.Command.Options.Where(o => !o.ValueType.IsArray).SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
         var repeated = args.Select(a => a.Split('=', 2)[0]).Where(names.Contains).GroupBy(a => a).FirstOrDefault(g => g.Count() > 1);
         return repeated is null ? null : $"{repeated.Key} is given {repeated.Count()} times; give it once";
     }
@@ -144,7 +147,7 @@ internal static class Cli
         {
             var owners = root.Subcommands.Where(c => c.Options.Any(o => o.Name == token)).Select(c => c.Name).ToArray();
             if (owners.Length > 0)
-                return $"{command.Name} does not take {token} (it is an option of {string.Join(" and ", owners)}); see 'backprop {command.Name} --help'";
+                return $"{command.Name} does not take {token} (it is an option of {(owners.Length == 1 ? owners[0] : $"{string.Join(", ", owners[..^1])} and {owners[^1]}")}); see 'backprop {command.Name} --help'";
         }
         return null;
     }

@@ -43,8 +43,23 @@ public sealed record FitOptions
     /// <summary>Where checkpoints are written (written aside, then renamed): after every epoch, the last included, and when cancelled; null for none.</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>
+    /// Go on from <see cref="CheckpointPath"/> when that file holds this same run's checkpoint, as Keras's
+    /// BackupAndRestore does, so that the same call (or command) run again after a kill continues where it stopped:
+    /// the same recipe as resolved on the same training data, with the same validation data and input scaling (the
+    /// epochs may grow, as with <see cref="ResumeFrom"/>, and the threads differ). No file there: the run starts.
+    /// A file that holds another run's checkpoint is refused (a <see cref="RecipeException"/> whose setting is
+    /// "checkpoint", naming what differs), never overwritten. The prepared learner's <see cref="Learner.Options"/> then
+    /// have the checkpoint as <see cref="ResumeFrom"/>. Ignored when <see cref="ResumeFrom"/> is given, and for a
+    /// device or pipe; default false (the file is overwritten).
+    /// </summary>
+    public bool ContinueIfSameRun { get; init; }
+
     /// <summary>Also write the checkpoint after every this many batches within an epoch (0: epoch ends only).</summary>
     public int CheckpointEveryBatches { get; init; }
+
+    /// <summary>Skip an epoch's checkpoint while less than this has passed since the last one (the last epoch's is always written; default zero: every epoch). Checkpoints every few batches and at cancellation are never skipped.</summary>
+    public TimeSpan CheckpointInterval { get; init; }
 
     /// <summary>Called after each epoch with its results (progress, a history of your own).</summary>
     public Action<EpochResult>? EpochEnded { get; init; }

@@ -126,6 +126,7 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
         {
             Write = Options.CheckpointPath is null ? null : WriteCheckpoint,
             EveryBatches = Options.CheckpointEveryBatches,
+            MinInterval = Options.CheckpointInterval,
             ResumeFrom = Options.ResumeFrom?.State,
         };
         IEnumerable<ITrainingObserver> all = Options.EpochEnded is { } ended ? [new EpochCallback(ended), .. Options.Observers, .. observers] : [.. Options.Observers, .. observers];

@@ -231,6 +231,35 @@ public sealed record Recipe
     public Trained Fit(Dataset data, FitOptions? options = null) => Prepare(data, options).Run();
 
     /// <summary>
+    /// k-fold cross-validation of this recipe on <paramref name="data"/>: the rows dealt into folds
+    /// (<see cref="CrossValidationOptions.Split"/>: stratified after the seed for classes, as scikit-learn's <c>StratifiedKFold</c>),
+    /// the recipe resolved once on fold 1's training rows, and for each fold a model trained with it on the other folds'
+    /// rows and measured on its own after every epoch.
+    /// </summary>
+    /// <exception cref="RecipeException">A setting does not fit the data; the folds cannot be dealt (setting "folds").</exception>
+    /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
+    public CrossValidation CrossValidate(Dataset data, CrossValidationOptions? options = null) => PrepareCrossValidation(data, options).Run();
+
+    /// <summary>
+    /// Everything <see cref="CrossValidate"/> does before the first epoch: the task read (<see cref="TaskFor"/>), the rows
+    /// dealt into folds after the recipe's seed, and the recipe resolved on fold 1's training rows (the fewest) and
+    /// prepared for fold 1; every fold then trains with that resolved recipe.
+    /// </summary>
+    /// <exception cref="RecipeException">A setting does not fit the data; the folds cannot be dealt (setting "folds").</exception>
+    /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
+    internal CrossValidator PrepareCrossValidation(Dataset data, CrossValidationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new CrossValidationOptions();
+        var whole = data.ForTask(TaskFor(data));
+        FoldAssignment folds;
+        try { folds = FoldAssignment.Of(whole, options.Folds, options.Split, Seed ?? 1); }
+        catch (ArgumentException e) { throw new RecipeException("folds", e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)); }
+        var first = CrossValidator.Prepare(this, whole, folds, 1, options);
+        return new CrossValidator(whole, folds, options, first);
+    }
+
+    /// <summary>
     /// Everything <see cref="Fit"/> does before the first epoch: the settings of a checkpoint to go on from or of a model
     /// to start from taken in, the task read (<see cref="TaskFor"/>), every setting left unset chosen from the data and
     /// checked (on the whole of <paramref name="data"/>, so that a message names its rows), the validation rows held
@@ -238,7 +267,8 @@ public sealed record Recipe
     /// recipe's precision. Look at what was chosen (<see cref="Learner.Chosen"/>), then <see cref="Learner.Run"/> it.
     /// </summary>
     /// <exception cref="RecipeException">A setting does not fit; a checkpoint or start model that does not fit names
-    /// the setting "resume-from" or "start-from".</exception>
+    /// the setting "resume-from" or "start-from", and a checkpoint at <see cref="FitOptions.CheckpointPath"/> of another
+    /// run (with <see cref="FitOptions.ContinueIfSameRun"/>) names "checkpoint".</exception>
     /// <exception cref="DataException">The targets cannot be the loss's, or the task's.</exception>
     public Learner Prepare(Dataset data, FitOptions? options = null)
     {
@@ -246,6 +276,8 @@ public sealed record Recipe
         options ??= new FitOptions();
         if (options.Validation is not null && options.ValidationFraction is not null)
             throw new ArgumentException("FitOptions gives both validation data and a fraction to hold out; give one.", nameof(options));
+        if (options.ContinueIfSameRun && options.ResumeFrom is null && options.CheckpointPath is string path && File.Exists(path) && !AtomicFile.WritesInPlace(path))
+            return ContinueSameRun(data, options, path);
         var recipe = this;
         IReadOnlySet<string> fromModel = new HashSet<string>();
         if (options.ResumeFrom is { } checkpoint) recipe = recipe.ContinuedFrom(checkpoint);
@@ -296,6 +328,18 @@ public sealed record Recipe
 
         Learner Make<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
             new Learner<T>(ready, train, options.StartFrom) { Chosen = chosen, Options = options, Validation = validation, MissingClasses = missing };
+    }
+
+    // FitOptions.ContinueIfSameRun with a checkpoint at the path: the run prepared afresh, as a first run of this call
+    // would be, must be the checkpoint's (Learner.ResumeProblem: every setting as resolved, the data, the validation
+    // data, the scaling); then it is prepared again to go on from it.
+    private Learner ContinueSameRun(Dataset data, FitOptions options, string path)
+    {
+        var saved = Checkpoint.Load(path);
+        var fresh = Prepare(data, options with { ContinueIfSameRun = false });
+        if (fresh.ResumeProblem(saved) is string problem)
+            throw new RecipeException("checkpoint", $"{path} holds another run's checkpoint: {problem}; give the same settings and data to continue it, or name another file (or remove it) to start afresh");
+        return Prepare(data, options with { ResumeFrom = saved });
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ public sealed class RecipeException : ArgumentException
     /// <summary>
     /// The setting's name: task, layers, activation, output, loss, optimizer, alpha, epochs, batch, init, normalize,
     /// precision, l2, dropout, early-stopping, validation; or start-from and resume-from for a start model or checkpoint
-    /// that does not fit (<see cref="FitOptions"/>).
+    /// that does not fit (<see cref="FitOptions"/>); or checkpoint for a checkpoint file of another run
+    /// (<see cref="FitOptions.ContinueIfSameRun"/>).
     /// </summary>
     public string Setting { get; }
 

@@ -107,6 +107,25 @@ public sealed partial class ReadmeSnippetTests(PackedTool packed)
             Assert.Equal(notes, Enumerable.Range(1, 6).Select(k => errors[10 * k - 1]));
             Assert.Equal("epoch 60: error 1.5055622665134859E-05", lines[^1]); // .NET's shortest round-trip form of the notes' number
         }),
+        // Cross-validation and a sweep on the flowers (issue 26): the 5 folds' mean validation accuracy and its std, then
+        // the best of the 4 trials by its settings; the sweep's folder ("sweep", in the run folder: a folder name, which
+        // the table of files does not list) holds results.csv with a line a trial, and a result and model a trial.
+        ("SweepSpace.Grid(", (output, folder) =>
+        {
+            string[] lines = Lines(output);
+            Assert.Equal(2, lines.Length);
+            Assert.Matches(@"^validation accuracy [01]\.\d{3} ± 0\.\d{3}$", lines[0]);
+            Assert.Matches(@"^best: alpha 0\.0?01, layers (16|32,16)$", lines[1]);
+            string sweep = Path.Combine(folder, "sweep");
+            string[] results = File.ReadAllLines(Path.Combine(sweep, "results.csv"));
+            Assert.Equal(5, results.Length);
+            Assert.StartsWith("trial,alpha,layers,epoch,stop,", results[0]);
+            foreach (string trial in new[] { "001", "002", "003", "004" })
+            {
+                Assert.True(File.Exists(Path.Combine(sweep, "trials", trial + ".csv")), $"no result of trial {trial}");
+                Assert.True(File.Exists(Path.Combine(sweep, "trials", trial + ".model")), $"no model of trial {trial}");
+            }
+        }),
         // Fashion-MNIST by hand, from the bytes: it prints nothing (its last line keeps the loss and accuracy).
         ("fit.Evaluate(test.RowsAs<float>()", (output, folder) => Assert.Equal("", output)),
     ];

@@ -112,7 +112,7 @@ public class CheckpointKillTests
         Assert.Equal(130, p.ExitCode);
         string line = await said;
         Assert.Single(line.TrimEnd('\n').Split('\n'));
-        Assert.Matches(@"^backprop: interrupted in epoch \d+ of 400; saved the weights of epoch \d+ to .*; checkpoint at epoch \d+, example \d+ of 90 in .*c\.ckpt \(--resume it to go on\); \d+ epochs in ", line);
+        Assert.Matches(@"^backprop: interrupted in epoch \d+ of 400; saved the weights of epoch \d+ to .*; checkpoint at epoch \d+, example \d+ of 90 in .*c\.ckpt \(the same command goes on from it\); \d+ epochs in ", line);
 
         (code, err) = Finish(Start([.. flags, "--resume", checkpoint, "--save", temp.File("m.model"), "--history", history]));
         Assert.True(code == 0, err);

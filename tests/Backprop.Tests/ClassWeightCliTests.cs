@@ -76,7 +76,7 @@ public sealed class ClassWeightCliTests : IDisposable
             OneLineError(CliTests.Run("train", Imbalanced(), "--target", "label", "--class-weight", "balanced", "--validation", "0.67")));
         // Named weights need no count: the same split trains.
         Assert.Equal(0, CliTests.Run("train", Imbalanced(), "--target", "label", "--class-weight", "c=2", "--validation", "0.67", "--epochs", "1").Code);
-        Assert.Equal("backprop: trace does not take --class-weight (it is an option of train); see 'backprop trace --help'",
+        Assert.Equal("backprop: trace does not take --class-weight (it is an option of train, cv and sweep); see 'backprop trace --help'",
             OneLineError(CliTests.Run("trace", Imbalanced(), "--target", "label", "--class-weight", "balanced")));
         Assert.Contains("--class-weight", CliTests.Run("train", "--help").Out);
     }

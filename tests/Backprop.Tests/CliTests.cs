@@ -122,7 +122,9 @@ public class CliTests
         Assert.Contains("  serve <model>  ", output);
         // the descriptions still start in one column
         var table = output.Split('\n').SkipWhile(l => l.TrimEnd() != "Commands:").Skip(1).TakeWhile(l => l.StartsWith("  ")).ToArray();
-        Assert.Equal(11, table.Length);   // demo, train, evaluate, predict, trace, gradcheck, explain, export, import, playground, serve
+        Assert.Contains("  cv <data>  ", output);
+        Assert.Contains("  sweep <data>  ", output);
+        Assert.Equal(13, table.Length);   // demo, train, cv, sweep, evaluate, predict, trace, gradcheck, explain, export, import, playground, serve
         Assert.Single(table.Select(l => l.IndexOf(l.Trim().Split("  ", 2)[1].TrimStart(), StringComparison.Ordinal)).Distinct());
     }
 

@@ -11,8 +11,14 @@ namespace Backprop.Tests;
 /// </summary>
 public sealed class LayeringTests
 {
-    /// <summary>At most this many public types: kernels, formatting and file plumbing are internal.</summary>
-    private const int MaxPublicTypes = 70;
+    /// <summary>
+    /// At most this many public types: kernels, formatting and file plumbing are internal. Issue 25 brought the surface to
+    /// 67 types; issue 26's cross-validation and sweeps add 11 (CrossValidation, CrossValidationOptions, FoldResult,
+    /// FoldKind; Sweep, SweepOptions, SweepSpace, SweepDimension, SweepTrial, SweepResults, TrialResult), 78 in all. The
+    /// baseline (src/Backprop/PublicAPI.*.txt) is where each addition is decided; this cap only notices a surface that grows
+    /// past it.
+    /// </summary>
+    private const int MaxPublicTypes = 80;
 
     private static readonly string Repo = FindRepo();
     private static readonly string Library = Path.Combine(Repo, "src", "Backprop");
@@ -100,7 +106,7 @@ public sealed class LayeringTests
     }
 
     [Fact]
-    public void The_library_has_at_most_70_public_types()
+    public void The_library_has_at_most_80_public_types()
     {
         var exported = typeof(Recipe).Assembly.GetExportedTypes();
         Assert.True(exported.Length <= MaxPublicTypes,

@@ -78,6 +78,8 @@ internal sealed class LoadedData
             StartFrom = start?.InitFrom,
             ResumeFrom = start?.Resume,
             CheckpointPath = start?.CheckpointPath,
+            // The same command run again after a kill goes on from its checkpoint (--resume names one explicitly).
+            ContinueIfSameRun = start is { ResumePath: null, CheckpointPath: not null },
             CheckpointEveryBatches = start?.Every ?? 0,
             Cancellation = cancellation,
         };
@@ -126,6 +128,7 @@ internal sealed class LoadedData
             {
                 "start-from" => $"--init-from {start?.InitFromPath}: {e.Message}",
                 "resume-from" => $"--resume {start?.ResumePath}: {e.Message}",
+                "checkpoint" => $"--checkpoint {e.Message.Replace("give the same settings and data", "give the same flags and data", StringComparison.Ordinal)}",
                 _ => $"--{e.Setting}: {e.Message}",
             });
         }

@@ -53,7 +53,15 @@ internal static class TrainCommand
         if (w.DefaultsLine() is string defaults) Say(defaults);
         if (w.ClassWeightsLine() is string classWeights) Say(classWeights);
         foreach (var note in s.Notes) Say(note);
-        if (start.Resume is { } resume)
+        // --resume FILE, or --checkpoint FILE holding this same run's checkpoint (the same command run again after a kill).
+        var resume = w.Learner.Options.ResumeFrom;
+        if (resume is not null && start.Resume is null)
+        {
+            Say(resume.State.Epoch > w.Epochs
+                ? $"--checkpoint {start.CheckpointPath} holds this run, finished: all {resume.State.History.Count} epochs done; nothing to train (--epochs above {resume.State.History.Count} trains on)"
+                : $"continuing this run from its checkpoint {start.CheckpointPath}: epoch {resume.State.Epoch}, {resume.State.Position} of {train.Count} examples done");
+        }
+        else if (resume is not null)
         {
             // A finished run's checkpoint is at the epoch past its last: nothing to train unless --epochs asks for more.
             Say(resume.State.Epoch > w.Epochs
@@ -63,10 +71,10 @@ internal static class TrainCommand
         if (start.InitFromPath is string initFrom) Say($"starting from the weights of {initFrom}");
 
         HistoryCsv? historyFile = null;
-        try { historyFile = s.History is string historyPath ? new HistoryCsv(historyPath, start.Resume?.State.History) : null; }
+        try { historyFile = s.History is string historyPath ? new HistoryCsv(historyPath, resume?.State.History) : null; }
         catch (IOException e) { throw new UsageException($"{s.History}: cannot write: {e.Message}"); }
         using var closeHistory = historyFile;
-        if ((start.Resume?.State.Epoch ?? 1) <= w.Epochs && view.SpacingLine(w.Epochs) is string spacing) view.Line(spacing);
+        if ((resume?.State.Epoch ?? 1) <= w.Epochs && view.SpacingLine(w.Epochs) is string spacing) view.Line(spacing);
         view.EpochStarted();
         Trained trained = null!;
         using (Cli.ListenForInterrupt())
@@ -122,7 +130,7 @@ internal static class TrainCommand
             }
         }
         if (interrupted is not null && trained.LastCheckpoint is { } last)
-            kept.Add($"checkpoint at epoch {last.Epoch}, example {last.Position} of {train.Count} in {start.CheckpointPath} (--resume it to go on)");
+            kept.Add($"checkpoint at epoch {last.Epoch}, example {last.Position} of {train.Count} in {start.CheckpointPath} (the same command goes on from it)");
         if (historyFile is not null && interrupted is not null) kept.Add($"{historyFile.Rows} epoch{(historyFile.Rows == 1 ? "" : "s")} in {s.History}");
         if (s.Plot is string plot && history.Epochs.Count > 0) Chart.Save(plot, history.Epochs, Vocabulary.Name(w.Learner.LossKind), showRate: scheduled);
         if (s.Html is string html && history.Epochs.Count > 0)

@@ -22,6 +22,14 @@ internal sealed record Checkpointing
     /// <summary>Also checkpoint after every this many batches (counted within the epoch); 0 for epoch ends only.</summary>
     public int EveryBatches { get; init; }
 
+    /// <summary>
+    /// At an epoch's end, skip the checkpoint when less than this time has passed since the last one (or since the
+    /// start), but for the last epoch's, which is always given (default zero: every epoch). Short runs, such as a
+    /// sweep's trials, then write a few checkpoints instead of one every few milliseconds; a kill loses at most this
+    /// much training. Checkpoints after <see cref="EveryBatches"/> batches and at cancellation are not skipped.
+    /// </summary>
+    public TimeSpan MinInterval { get; init; }
+
     /// <summary>A checkpoint to go on from (of a trainer built the same way, on the same data); null to start afresh.</summary>
     public TrainingCheckpoint? ResumeFrom { get; init; }
 }
