@@ -36,6 +36,12 @@ public sealed record Checkpoint
     /// <summary>The training data's target columns (a class column, or the columns of numbers), so that resuming needs no --target; null in checkpoints made before they were kept.</summary>
     public IReadOnlyList<string>? TargetNames { get; init; }
 
+    /// <summary>
+    /// The SHA-256 (lowercase hex) of the weights the run started from (<see cref="FitOptions.StartFrom"/>, train's
+    /// --init-from), or null for a run that started from drawn weights (and in checkpoints made before it was kept).
+    /// </summary>
+    internal string? StartedFrom { get; init; }
+
     /// <summary>The epoch in progress, from 1 (one past the last when training is at its end).</summary>
     public int Epoch => State.Epoch;
 

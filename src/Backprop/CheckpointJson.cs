@@ -18,7 +18,8 @@ namespace Backprop;
 /// form, or "NaN", "Infinity", "-Infinity". <see cref="From"/> makes one of a checkpoint; <see cref="ToCheckpoint"/>
 /// checks one, every array's length against the network the recipe builds for the data, and makes the checkpoint.
 /// </summary>
-internal sealed record CheckpointJson(RecipeJson Recipe, DataJson TrainData, [property: JsonRequired] DataJson? ValidationData, NormalizationJson Normalization, StateJson State)
+internal sealed record CheckpointJson(RecipeJson Recipe, DataJson TrainData, [property: JsonRequired] DataJson? ValidationData, NormalizationJson Normalization, StateJson State,
+    [property: JsonIgnore(Condition = WhenWritingNull)] string? StartedFrom = null)   // missing for a run from drawn weights
 {
     /// <summary>The body for <paramref name="c"/>.</summary>
     public static CheckpointJson From(Checkpoint c)
@@ -41,7 +42,7 @@ internal sealed record CheckpointJson(RecipeJson Recipe, DataJson TrainData, [pr
             [.. s.History.Select(h => new EpochJson(h.Epoch, h.TotalLoss, h.Examples, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy,
                 h.ValidationMae, h.LearningRate, h.DeadLayers?.ToArray()))]);
         return new CheckpointJson(recipe, DataJson.From(c.Train, c.TargetNames), c.Validation is null ? null : DataJson.From(c.Validation, null),
-            new NormalizationJson(Vocabulary.Name(c.Normalization.Kind), new Numbers(c.Normalization.Offset), new Numbers(c.Normalization.Scale)), state);
+            new NormalizationJson(Vocabulary.Name(c.Normalization.Kind), new Numbers(c.Normalization.Offset), new Numbers(c.Normalization.Scale)), state, c.StartedFrom);
     }
 
     /// <summary>How the recipe's float64 products round: "fused" or "numpy" (it changes float64 results; float32 is always fused).</summary>
@@ -70,7 +71,9 @@ internal sealed record CheckpointJson(RecipeJson Recipe, DataJson TrainData, [pr
         var state = State.ToState(recipe, spec, train.Rows);
         if (targets is not null && (targets.Length == 0 || targets.Length > train.Outputs))
             throw new BodyProblem($"inconsistent checkpoint: {targets.Length} target columns for {train.Outputs} outputs");
-        return new Checkpoint(recipe, train, validation, normalization, state) { TargetNames = targets };
+        if (StartedFrom is not null && (StartedFrom.Length != 64 || !StartedFrom.All(char.IsAsciiHexDigit)))
+            throw new BodyProblem("malformed checkpoint: \"started_from\" is not 64 hex digits");
+        return new Checkpoint(recipe, train, validation, normalization, state) { TargetNames = targets, StartedFrom = StartedFrom };
     }
 
     /// <summary>Each parameter's length, in the order the network lists them: each dense layer's weights, then its bias.</summary>

@@ -65,6 +65,20 @@ public abstract class Learner
     /// <summary>A checkpoint file's contents for <paramref name="state"/>: it with the recipe, the data's fingerprints and the scaling.</summary>
     internal abstract Checkpoint Checkpoint(TrainingCheckpoint state);
 
+    /// <summary>The SHA-256 of the start model's weights and biases (float64, little-endian, in the network's order), or null without one; checkpoints keep it.</summary>
+    internal string? StartedFrom { get; private protected set; }
+
+    private protected static string WeightsHash(Models.Model start)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (weights, bias) in start.Weights.Zip(start.Biases))
+        {
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()));
+            if (bias is not null) hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias.AsSpan()));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>
     /// Why <paramref name="checkpoint"/> cannot be resumed by this learner on its data, in words naming what differs (a
     /// setting, the training or validation data, the scaling), or null when it can.

@@ -47,6 +47,7 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
         Y = train.Targets.Cast<T>();
         Random = new NumpyRandom(recipe.Seed ?? 1);
         Network = Spec.Build<T>(Random);   // drawn even when a model's weights replace them: the stream goes on as in a fresh run
+        StartedFrom = start is null ? null : WeightsHash(start);
         if (start is not null)
             ParameterSnapshot<T>.Set(Network.Parameters, [.. start.Weights.Zip(start.Biases).SelectMany(l => l.Second is null ? new[] { l.First } : [l.First, l.Second])], "model's weights");
         ClassWeights = recipe.ClassWeight?.Resolve(train, recipe.Loss.Value, Spec.OutputActivation);
@@ -137,13 +138,13 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
 
     /// <inheritdoc/>
     internal override Checkpoint Checkpoint(TrainingCheckpoint state) =>
-        new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), Validation is null ? null : _validationFingerprint ??= DataFingerprint.Of(Validation), Normalization, state) { TargetNames = Train.TargetNames };
+        new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), Validation is null ? null : _validationFingerprint ??= DataFingerprint.Of(Validation), Normalization, state) { TargetNames = Train.TargetNames, StartedFrom = StartedFrom };
 
     private DataFingerprint? _validationFingerprint;
 
     /// <summary>A checkpoint file's contents for <paramref name="state"/>, measured with <paramref name="validation"/>.</summary>
     internal Checkpoint Checkpoint(TrainingCheckpoint state, Dataset? validation) =>
-        new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), validation is null ? null : DataFingerprint.Of(validation), Normalization, state) { TargetNames = Train.TargetNames };
+        new(Recipe, _trainFingerprint ??= DataFingerprint.Of(Train), validation is null ? null : DataFingerprint.Of(validation), Normalization, state) { TargetNames = Train.TargetNames, StartedFrom = StartedFrom };
 
     /// <summary>
     /// Why <paramref name="checkpoint"/> cannot be resumed by this learner, in words naming what differs (a setting,

@@ -337,7 +337,12 @@ public sealed record Recipe
     {
         var saved = Checkpoint.Load(path);
         var fresh = Prepare(data, options with { ContinueIfSameRun = false });
-        if (fresh.ResumeProblem(saved) is string problem)
+        // A run is also where it started: the same settings from another model's weights (or from drawn ones) are another run.
+        string? problem = fresh.StartedFrom == saved.StartedFrom ? fresh.ResumeProblem(saved)
+            : saved.StartedFrom is null ? "it started from drawn weights, not from a model's"
+            : fresh.StartedFrom is null ? "it started from a model's weights, not from drawn ones"
+            : "it started from another model's weights";
+        if (problem is not null)
             throw new RecipeException("checkpoint", $"{path} holds another run's checkpoint: {problem}; give the same settings and data to continue it, or name another file (or remove it) to start afresh");
         return Prepare(data, options with { ResumeFrom = saved });
     }

@@ -63,6 +63,45 @@ public sealed class ContinueSameRunTests : IDisposable
         Assert.Equal(2, Checkpoint.Load(checkpoint).State.Epoch);
     }
 
+    [Fact]
+    public void A_run_started_from_a_model_continues_from_its_checkpoint_and_ends_as_the_run_that_never_stopped()
+    {
+        // Fine-tuning (FitOptions.StartFrom, train --init-from) cut by a cancel: the same call goes on from the checkpoint,
+        // whose weights are the run's and not the start model's, and ends as the fine-tuning that never stopped.
+        var data = CsvLoader.Load(Flowers, new CsvOptions { TargetColumns = ["species"] });
+        var recipe = new Recipe { Epochs = 6, Hidden = [8], Batch = Batching.MiniBatch(10), Shuffle = true, Dropout = 0.3 };
+        var start = (recipe with { Epochs = 3, Seed = 7 }).Fit(data).Model;
+        var options = new FitOptions { ValidationFraction = 0.2, StartFrom = start };
+        var whole = recipe.Fit(data, options);
+        Assert.NotEqual(Weights(recipe.Fit(data, options with { StartFrom = null }).Model), Weights(whole.Model));   // the start model matters
+
+        string checkpoint = _temp.File("tuned.ckpt");
+        options = options with { CheckpointPath = checkpoint, ContinueIfSameRun = true };
+        using var cancel = new CancellationTokenSource();
+        var cut = recipe.Fit(data, options with { Observers = [new Stopper(cancel, epoch: 4, batches: 3)], Cancellation = cancel.Token });
+        Assert.Equal(StopReason.Cancelled, cut.History.Stop);
+        Assert.Equal((4, 30), (cut.LastCheckpoint!.Epoch, cut.LastCheckpoint.Position));
+
+        var again = recipe.Fit(data, options);
+        Assert.Equal(whole.History.Epochs, again.History.Epochs);
+        Assert.Equal(Weights(whole.Model), Weights(again.Model));
+
+        // Another start model's run is another run: refused while its checkpoint is at the path.
+        var other = (recipe with { Epochs = 3, Seed = 8 }).Fit(data).Model;
+        byte[] before = File.ReadAllBytes(checkpoint);
+        var e = Assert.Throws<RecipeException>(() => recipe.Fit(data, options with { StartFrom = other }));
+        Assert.Equal(("checkpoint", $"{checkpoint} holds another run's checkpoint: it started from another model's weights; give the same settings and data to continue it, "
+            + "or name another file (or remove it) to start afresh"), (e.Setting, e.Message));
+        e = Assert.Throws<RecipeException>(() => recipe.Fit(data, options with { StartFrom = null }));
+        Assert.Contains("holds another run's checkpoint: it started from a model's weights, not from drawn ones;", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(checkpoint));
+        // And a run from drawn weights is not continued by one from a model.
+        string drawn = _temp.File("drawn.ckpt");
+        recipe.Fit(data, options with { StartFrom = null, CheckpointPath = drawn });
+        e = Assert.Throws<RecipeException>(() => recipe.Fit(data, options with { CheckpointPath = drawn }));
+        Assert.Contains("holds another run's checkpoint: it started from drawn weights, not from a model's;", e.Message);
+    }
+
     // Cancels after a number of batches of an epoch, as Ctrl-C would.
     private sealed class Stopper(CancellationTokenSource cancel, int epoch, int batches) : ITrainingObserver
     {

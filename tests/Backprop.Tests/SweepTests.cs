@@ -9,7 +9,7 @@ namespace Backprop.Tests;
 /// Issue 26, items 2 and 3: sweeps. The trials are those the rules give (the grid by hand, random draws by numpy in
 /// Data/sweep/generate.py); every trial's model is the one <c>backprop train</c> makes with the sweep's flags and the
 /// trial's settings, byte for byte; results do not depend on --jobs, nor on whether the trials ran here or as a
-/// cluster's tasks (sweep run, sweep collect); a sweep killed with SIGKILL and run again keeps its finished trials,
+/// cluster's tasks (sweep run, sweep collect); a sweep stopped by SIGKILL, SIGINT or SIGTERM and run again keeps its finished trials,
 /// continues the unfinished one from its checkpoint, and ends with the models of a sweep never interrupted.
 /// </summary>
 public sealed class SweepTests : IDisposable
@@ -154,40 +154,62 @@ public sealed class SweepTests : IDisposable
         Assert.True(File.Exists(Path.Combine(planned, "trials", "003.csv")) && File.Exists(Path.Combine(planned, "trials", "004.csv")));
     }
 
-    [Fact]
-    public void A_sweep_killed_and_run_again_keeps_finished_trials_and_continues_the_unfinished_one_from_its_checkpoint()
+    // SIGKILL (kill -9, a node lost), SIGINT (Ctrl-C) and SIGTERM (a scheduler preempting or cancelling the task).
+    [Theory]
+    [InlineData(9)]
+    [InlineData(2)]
+    [InlineData(15)]
+    public async Task A_sweep_stopped_and_run_again_keeps_finished_trials_and_continues_the_unfinished_one_from_its_checkpoint(int signal)
     {
-        string whole = _temp.File("whole"), killed = _temp.File("killed");
+        string whole = _temp.File("whole"), stopped = _temp.File("stopped");
         Assert.Equal(0, Sweep("--out", whole, "--quiet").Code);
         // The built program, writing a checkpoint every epoch and pausing 40 ms inside each write (so that a trial takes
-        // half a second), killed with SIGKILL while trial 2 trains, after trial 1's result was written.
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "sweep", Flowers, .. Base, .. Grid, "--out", killed, "--checkpoint-interval", "0", "--quiet"])
+        // half a second), sent the signal while trial 2 trains, after trial 1's result was written. It is started
+        // through env --default-signal so that SIGINT is not left ignored, as a shell's background job would have it.
+        var info = new ProcessStartInfo("env", ["--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "sweep", Flowers, .. Base, .. Grid, "--out", stopped, "--checkpoint-interval", "0", "--quiet"])
             { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["BACKPROP_TEST_CHECKPOINT_PAUSE_MS"] = "40";
-        string second = Path.Combine(killed, "trials", "002.ckpt");
+        string second = Path.Combine(stopped, "trials", "002.ckpt");
+        string err;
+        int code;
         using (var p = Process.Start(info)!)
         {
+            var stderr = p.StandardError.ReadToEndAsync();
             var clock = Stopwatch.StartNew();
             while (!p.HasExited && !File.Exists(second) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(2);
             Thread.Sleep(100);
-            Assert.False(p.HasExited, "the sweep ended before it was killed");
-            p.Kill();
-            p.WaitForExit();
+            Assert.False(p.HasExited, "the sweep ended before it was stopped");
+            Assert.Equal(0, Kill(p.Id, signal));
+            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the sweep did not stop");
+            code = p.ExitCode;
+            err = await stderr;
         }
-        Assert.True(File.Exists(Path.Combine(killed, "trials", "001.csv")));
-        Assert.False(File.Exists(Path.Combine(killed, "trials", "002.csv")));
+        if (signal == 9)
+            Assert.Equal(128 + 9, code);
+        else
+        {
+            // Ctrl-C and SIGTERM stop after the current batch, say what is kept and exit 130.
+            Assert.Equal(130, code);
+            Assert.Equal($"backprop: interrupted: 1 of 4 trials finished, kept in {stopped}; the same command goes on (unfinished trials from their checkpoints)\n", err);
+        }
+        Assert.True(File.Exists(Path.Combine(stopped, "trials", "001.csv")));
+        Assert.False(File.Exists(Path.Combine(stopped, "trials", "002.csv")));
         Assert.True(File.Exists(second));
+        Assert.False(File.Exists(Path.Combine(stopped, "results.csv")));
 
-        var (code, output, err) = Sweep("--out", killed);
-        Assert.True(code == 0, err);
+        var (again, output, problems) = Sweep("--out", stopped);
+        Assert.True(again == 0, problems);
         Assert.Contains($"trial 1/4: alpha 0.01, layers 8: ", output);
-        Assert.Matches($@"trial 1/4: [^\n]* \(kept from {System.Text.RegularExpressions.Regex.Escape(killed)}\)\n", output);
+        Assert.Matches($@"trial 1/4: [^\n]* \(kept from {System.Text.RegularExpressions.Regex.Escape(stopped)}\)\n", output);
         Assert.Matches(@"trial 2/4: [^\n]* \(continued from its checkpoint, [0-9.]+ s\)\n", output);
         Assert.False(File.Exists(second));   // removed once the trial's result was written
-        Assert.Equal(WithoutSeconds(Path.Combine(whole, "results.csv")), WithoutSeconds(Path.Combine(killed, "results.csv")));
+        Assert.Equal(WithoutSeconds(Path.Combine(whole, "results.csv")), WithoutSeconds(Path.Combine(stopped, "results.csv")));
         foreach (string model in Models(whole))
-            Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "trials", model)), File.ReadAllBytes(Path.Combine(killed, "trials", model)));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "trials", model)), File.ReadAllBytes(Path.Combine(stopped, "trials", model)));
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     [Fact]
     public void A_trial_measured_by_folds_is_the_cross_validations_mean_and_std()

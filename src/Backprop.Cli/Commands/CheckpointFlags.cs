@@ -12,7 +12,7 @@ namespace Backprop.Cli;
 /// </summary>
 internal sealed class CheckpointFlags
 {
-    public Option<string?> Checkpoint { get; } = new("--checkpoint") { Description = "Write everything needed to continue training to this file at the end of every epoch (the last epoch's: the finished run) and at Ctrl-C. When it already holds this same run's checkpoint (the same training flags, data and validation), the same command continues from it; another run's is refused, naming what differs." + NetworkFlags.WrittenAs };
+    public Option<string?> Checkpoint { get; } = new("--checkpoint") { Description = "Write everything needed to continue training to this file at the end of every epoch (the last epoch's: the finished run) and at Ctrl-C. When it already holds this same run's checkpoint (the same training flags, data, validation and --init-from model), the same command continues from it; another run's is refused, naming what differs." + NetworkFlags.WrittenAs };
     public Option<string?> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Also write the checkpoint after every N batches." };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue from a checkpoint, with the same data: the training flags come from it (--epochs may change; a finished run's goes on only to more epochs, and --save still saves it), and it is written on to unless --checkpoint names another file." };
     public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from a saved model's weights (fine-tuning); its layers, activations, bias, precision, loss and input scaling are kept." };
