@@ -86,6 +86,15 @@ public sealed class ServeTests
         Assert.Equal("sse", model.GetProperty("training").GetProperty("loss").GetString());
     }
 
+    [Fact]
+    public async Task An_error_is_written_as_people_read_it_with_apostrophes_not_escaped()
+    {
+        await using var server = await Start("messy_f32_classweights", new ServeLimits(MaxBodyBytes: 4096, MaxRows: 3));
+        using var content = new StringContent("{\"rows\": [{\"x1\": 1, \"colour\": \"red\", \"x2\": \"abc\"}]}", Encoding.UTF8, "application/json");
+        using var response = await Client.PostAsync(new Uri(server.Address, "predict"), content);
+        Assert.Equal("{\"error\":\"row 1: 'abc' in column 'x2' is not a number\"}", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("{\"rows\": [", 400, "the body is not JSON: ")]
     [InlineData("[1, 2]", 400, "the body must be an object with \"rows\"")]

@@ -183,7 +183,7 @@ internal sealed class ServeServer : IAsyncDisposable
     private byte[] Answer(Predictions predictions)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + 64 * predictions.Count * predictions.Columns.Count);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Readable))
         {
             w.WriteStartObject();
             w.WriteStartArray("predictions");
@@ -213,7 +213,7 @@ internal sealed class ServeServer : IAsyncDisposable
         var model = predictor.Model;
         var schema = model.Inputs;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Readable))
         {
             w.WriteStartObject();
             w.WriteString("model", name);
@@ -268,6 +268,10 @@ internal sealed class ServeServer : IAsyncDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
+    // Names and messages as written (an apostrophe, an accented column name), not \u0027: the answers are JSON for programs
+    // and people, never embedded in a page, so only what JSON itself requires is escaped.
+    private static readonly JsonWriterOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static async Task Json(HttpContext context, int status, byte[] body)
     {
         context.Response.StatusCode = status;
@@ -279,7 +283,7 @@ internal sealed class ServeServer : IAsyncDisposable
     private static Task Error(HttpContext context, int status, string message)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Readable))
         {
             w.WriteStartObject();
             w.WriteString("error", OneLine(message));
