@@ -87,6 +87,25 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task With_unknown_ignore_an_unknown_category_is_no_category_as_predict_reads_it()
+    {
+        // predict --unknown ignore on the same row (the library's Predictor with IgnoreUnknown, which predict uses) is the reference.
+        var model = Model.Load(TestData.Path("models", "messy_f32_classweights.bpm"));
+        var expected = new Predictor(model) { IgnoreUnknown = true }.Predict([new Dictionary<string, object?> { ["x1"] = "1", ["colour"] = "purple", ["x2"] = "2" }]);
+        await using var server = await ServeServer.StartAsync(model, "m.bpm", IPAddress.Loopback, 0, new ServeLimits(), ignoreUnknown: true);
+        var (status, body) = await Post(server, "{\"rows\": [{\"x1\": 1, \"colour\": \"purple\", \"x2\": 2}]}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var answer = body.GetProperty("predictions")[0];
+        Assert.Equal(expected[0].Label, answer.GetProperty("class").GetString());
+        for (int c = 0; c < model.ClassNames!.Count; c++)
+            Assert.Equal(expected[0].Values[c], answer.GetProperty("probabilities").GetProperty(model.ClassNames[c]).GetDouble());
+        using var response = await Client.GetAsync(new Uri(server.Address, "model"));
+        Assert.Equal("ignore", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("unknown").GetString());
+        await using var strict = await Start("messy_f32_classweights");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post(strict, "{\"rows\": [{\"x1\": 1, \"colour\": \"purple\", \"x2\": 2}]}")).Status);
+    }
+
+    [Fact]
     public async Task An_error_is_written_as_people_read_it_with_apostrophes_not_escaped()
     {
         await using var server = await Start("messy_f32_classweights", new ServeLimits(MaxBodyBytes: 4096, MaxRows: 3));
@@ -151,6 +170,7 @@ public sealed class ServeTests
             (new[] { "serve", model, "--port", "70000" }, "--port: '70000' is not a port"),
             (new[] { "serve", model, "--host", "example.com" }, "--host: 'example.com' is not an IP address"),
             (new[] { "serve", model, "--max-rows", "0" }, "--max-rows: '0' is not a number of rows"),
+            (new[] { "serve", model, "--unknown", "skip" }, "--unknown: 'skip' is not error or ignore"),
         })
         {
             var (code, output, err) = CliTests.Run(args);
@@ -161,7 +181,7 @@ public sealed class ServeTests
         }
         var (helpCode, help, _) = CliTests.Run("serve", "--help");
         Assert.Equal(0, helpCode);
-        foreach (var word in new[] { "POST /predict", "GET /health", "GET /model", "--port", "--host", "--max-body", "--max-rows", "SIGTERM" })
+        foreach (var word in new[] { "POST /predict", "GET /health", "GET /model", "--port", "--host", "--max-body", "--max-rows", "--unknown", "SIGTERM" })
             Assert.Contains(word, help);
     }
 

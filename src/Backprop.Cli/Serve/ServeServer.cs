@@ -33,10 +33,14 @@ internal sealed class ServeServer : IAsyncDisposable
     /// <summary>The server's address, e.g. http://127.0.0.1:8080/.</summary>
     public Uri Address { get; private set; } = null!;
 
-    /// <summary>Starts serving <paramref name="model"/> on <paramref name="host"/>:<paramref name="port"/> (0: a free port); a port in use is a <see cref="UsageException"/>.</summary>
-    public static async Task<ServeServer> StartAsync(Model model, string modelName, IPAddress host, int port, ServeLimits limits)
+    /// <summary>
+    /// Starts serving <paramref name="model"/> on <paramref name="host"/>:<paramref name="port"/> (0: a free port); a port
+    /// in use is a <see cref="UsageException"/>. With <paramref name="ignoreUnknown"/>, a category the model does not know
+    /// gives its column no category (as <c>predict --unknown ignore</c>) instead of a 400.
+    /// </summary>
+    public static async Task<ServeServer> StartAsync(Model model, string modelName, IPAddress host, int port, ServeLimits limits, bool ignoreUnknown = false)
     {
-        var predictor = new Predictor(model);
+        var predictor = new Predictor(model) { IgnoreUnknown = ignoreUnknown };
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
@@ -235,6 +239,7 @@ internal sealed class ServeServer : IAsyncDisposable
             }
             w.WriteEndArray();
             w.WriteString("missing", schema?.Missing ?? "error");
+            w.WriteString("unknown", predictor.IgnoreUnknown ? "ignore" : "error");
             w.WriteString("task", model.ClassNames is null ? "regression" : "classification");
             w.WriteStartArray("outputs");
             foreach (var output in predictor.OutputNames) w.WriteStringValue(output);
