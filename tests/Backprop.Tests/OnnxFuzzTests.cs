@@ -94,6 +94,9 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
             OnnxModel.ToBytes(OnnxTestModels.Make("f32", Activation.Tanh, Activation.Softmax, [3, 4, 3], features: ["a", "b", "c"])),
             OnnxModel.ToBytes(OnnxTestModels.Make("f64", Activation.Relu, Activation.Identity, [2, 3, 2, 1], bias: false, kind: "minmax")),
             OnnxModel.ToBytes(OnnxTestModels.Make("f32", Activation.Sigmoid, Activation.Sigmoid, [2, 1], kind: "none")),
+            // Graphs that take a file's columns: text one-hot encoded, numbers filled (their column steps are read back).
+            OnnxModel.ToBytes(Model.Load(TestData.Path("models", "messy_f32_classweights.bpm"))),
+            OnnxModel.ToBytes(Model.Load(TestData.Path("models", "messy_f64_regression.bpm"))),
         };
         seeds.AddRange(Directory.GetFiles(TestData.Path("onnx"), "*.onnx").Order(StringComparer.Ordinal).Select(File.ReadAllBytes));
         var random = new Random(20261201);

@@ -212,6 +212,54 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Theory]
+    [InlineData("messy_f32_classweights")]
+    [InlineData("messy_f64_regression")]
+    public void A_model_with_text_columns_and_filled_values_exports_and_imports_back_as_itself(string name)
+    {
+        // The graph takes messy.csv's columns (a text column one-hot encoded, numbers filled where missing): read back,
+        // they are the model's schema. The fills are the graph's, in the model's precision: a float32 model's fills come
+        // back rounded to float32, and it then predicts as the original model with its fills so rounded.
+        var model = Model.Load(TestData.Path("models", name + ".bpm"));
+        Assert.Contains(model.Inputs!.Columns, c => c.IsCategorical);
+        Assert.Contains(model.Inputs.Columns, c => c.Fill is not null);
+        string onnx = _temp.File(name + ".onnx");
+        model.ExportOnnx(onnx);
+        var imported = OnnxModel.Import(onnx);
+        bool f32 = model.Precision == Precision.F32;
+        var rounded = model with
+        {
+            Inputs = model.Inputs with { Columns = [.. model.Inputs.Columns.Select(c => c with { Fill = c.Fill is double f && f32 ? (float)f : c.Fill })] },
+            ClassWeights = null,   // training's business: a graph has none
+        };
+        Assert.Equal(rounded, imported with { Spec = imported.Spec with { Init = model.Spec.Init } });
+
+        var data = model.ReadData(TestData.Path("csv", "messy.csv"));
+        Assert.Contains(data.Schema!.Columns, c => c.Fill is not null);   // messy.csv has missing cells, filled
+        Assert.Equal(rounded.Predict(data).Outputs.Span.ToArray(), imported.Predict(data).Outputs.Span.ToArray());
+    }
+
+    [Fact]
+    public void Column_steps_backprop_does_not_export_are_one_line_naming_the_node()
+    {
+        var model = Model.Load(TestData.Path("models", "messy_f64_regression.bpm"));
+        byte[] bytes = OnnxModel.ToBytes(model);
+        // The same graph with its Concat along axis 0, and with the colour column's OneHotEncoder told zeros = 0.
+        var axis = Assert.Throws<DataException>(() => OnnxModel.Import("axis.onnx", Replace(bytes, "axis"u8.ToArray(), "axiz"u8.ToArray())));
+        Assert.Equal("axis.onnx: node 'columns' (Concat): the columns are concatenated along axis 1 into one value", axis.Message);
+        var isNaN = Assert.Throws<DataException>(() => OnnxModel.Import("nan.onnx", Replace(bytes, "IsNaN"u8.ToArray(), "IsInf"u8.ToArray())));
+        Assert.StartsWith("nan.onnx: node 'column_0_is_missing' (IsInf): not a step of column 'x1' as Backprop exports it;", isNaN.Message);
+    }
+
+    // bytes with every occurrence of from (as long as to) replaced by to.
+    private static byte[] Replace(byte[] bytes, byte[] from, byte[] to)
+    {
+        var result = (byte[])bytes.Clone();
+        for (int i = 0; i + from.Length <= result.Length; i++)
+            if (result.AsSpan(i, from.Length).SequenceEqual(from)) to.CopyTo(result, i);
+        return result;
+    }
+
+    [Theory]
     [InlineData("export", "m.model", "out.pt", "out.pt: export writes .onnx (ONNX) or .npz (numpy) files; the name ends in '.pt'")]
     [InlineData("export", "m.model", "out", "out: export writes .onnx (ONNX) or .npz (numpy) files; the name ends in no extension")]
     [InlineData("import", "net.h5", "--save", "net.h5: import reads .onnx (ONNX) or .npz (numpy) files; the name ends in '.h5'")]

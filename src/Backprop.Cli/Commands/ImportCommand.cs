@@ -70,7 +70,8 @@ internal static class ImportCommand
             }
             var spec = model.Spec;
             stdout.WriteLine($"imported {path}: {string.Join("-", [spec.Inputs, .. spec.Hidden, spec.Outputs])} dense layers{(spec.Bias ? " with biases" : "")}, "
-                + $"{Vocabulary.Name(spec.HiddenActivation)} hidden, {Vocabulary.Name(spec.OutputActivation)} output, {Vocabulary.Name(model.Precision)}, loss {Vocabulary.Name(model.Loss)}");
+                + $"{Vocabulary.Name(spec.HiddenActivation)} hidden, {Vocabulary.Name(spec.OutputActivation)} output, {Vocabulary.Name(model.Precision)}, loss {Vocabulary.Name(model.Loss)}"
+                + (model.Inputs is { IsPlain: false } columns ? $"; columns {string.Join(", ", columns.Columns.Select(c => c.Categories is { } k ? $"{c.Name} ({k.Count} categories)" : c.Name))}, missing values {columns.Missing}" : ""));
             stdout.WriteLine($"saved model to {savePath}");
             return 0;
         });

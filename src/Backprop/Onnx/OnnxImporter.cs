@@ -117,17 +117,20 @@ internal static class OnnxImporter
         if (graph.Opset < 7)
             throw new OnnxFormatException(graph.Opset == 0 ? "the model imports no standard operator set (opset_import)"
                 : $"the model uses operator set {graph.Opset}; Backprop imports opset 7 and later");
-        var input = TheInput(graph);
         var output = graph.Outputs.Count == 1 ? graph.Outputs[0]
             : throw new OnnxFormatException($"the graph has {graph.Outputs.Count} outputs; Backprop imports graphs with one");
+        var copies = new HashSet<int>();
+        var values = ConstantValues(graph, copies);
+        // A graph that takes the file's columns (one input a column, as Backprop exports a model with text columns or
+        // filled missing values) starts with their steps, ending in one Concat: the chain starts from its output.
+        var byColumn = graph.Nodes.Any(n => n.OpType == "Concat") ? OnnxColumns.Read(graph, values) : null;
+        var input = byColumn is null ? TheInput(graph) : new OnnxValueInfo(byColumn.Output, byColumn.Type, null);
         bool f32 = input.ElemType == OnnxSpec.Float;
         int precisionType = input.ElemType;
         if (input.Dims is { } inputDims && inputDims.Length != 2)
             throw new OnnxFormatException($"the graph's input {MessageText.Quote(input.Name)} has {inputDims.Length} dimensions; Backprop imports a matrix input (rows, features)");
 
-        var copies = new HashSet<int>();
-        var values = ConstantValues(graph, copies);
-        var chain = graph.Nodes.Where(n => !copies.Contains(n.Index)).ToArray();
+        var chain = graph.Nodes.Where(n => !copies.Contains(n.Index) && byColumn?.Nodes.Contains(n.Index) != true).ToArray();
         var consumers = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var node in chain)
             foreach (string name in node.Inputs)
@@ -136,7 +139,7 @@ internal static class OnnxImporter
         var layers = new List<Layer>();
         double[]? offset = null, scale = null;
         PendingNorm? pending = null;
-        string current = input.Name, previous = "the graph's input";
+        string current = input.Name, previous = byColumn is null ? "the graph's input" : "the columns' Concat";
         int currentType = precisionType;
         foreach (var node in chain)
         {
@@ -232,7 +235,10 @@ internal static class OnnxImporter
         if (input.Dims is [_, long columns] && columns != layers[0].Inputs)
             throw new OnnxFormatException($"the graph's input {MessageText.Quote(input.Name)} has {columns} columns; {layers[0].Node} takes {layers[0].Inputs}");
 
-        return Build(graph, layers, f32, offset, scale);
+        if (byColumn is not null && byColumn.Schema.Width != layers[0].Inputs)
+            throw new OnnxFormatException($"the columns give {byColumn.Schema.Width} inputs; {layers[0].Node} takes {layers[0].Inputs}");
+
+        return Build(graph, layers, f32, offset, scale, byColumn?.Schema);
     }
 
     /// <summary>
@@ -310,6 +316,8 @@ internal static class OnnxImporter
     {
         if (!values.TryGetValue(name, out var tensor))
             throw new OnnxFormatException($"{node.Label}: its input {MessageText.Quote(name)} is neither the previous node's output nor an initializer; Backprop imports a plain chain with constant weights");
+        if (tensor.DataType == OnnxSpec.Int64)
+            throw new OnnxFormatException($"initializer {MessageText.Quote(name)} holds int64 values; Backprop reads float and double tensors");
         if (!tensor.Values.All(double.IsFinite))
             throw new OnnxFormatException($"{node.Label}: initializer {MessageText.Quote(name)} holds a number that is not finite");
         return tensor;
@@ -419,7 +427,7 @@ internal static class OnnxImporter
             }
     }
 
-    private static Model Build(OnnxGraph graph, List<Layer> layers, bool f32, double[]? offset, double[]? scale)
+    private static Model Build(OnnxGraph graph, List<Layer> layers, bool f32, double[]? offset, double[]? scale, InputSchema? schema)
     {
         foreach (var layer in layers) Store(layer, f32);
         int inputs = layers[0].Inputs;
@@ -447,6 +455,7 @@ internal static class OnnxImporter
         };
         int outputs = outputLayer.Outputs;
         string[] features = OnnxMetadata.Names(graph.Metadata, OnnxMetadata.Features)
+            ?? schema?.InputNames.ToArray()
             ?? Enumerable.Range(1, inputs).Select(i => "x" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         string[] targets = OnnxMetadata.Names(graph.Metadata, OnnxMetadata.Targets) ?? [];
         string[]? classes = OnnxMetadata.Names(graph.Metadata, OnnxMetadata.Classes) ?? (graph.Metadata.ContainsKey(OnnxMetadata.Loss) ? null : DefaultClasses(spec));
@@ -467,7 +476,7 @@ internal static class OnnxImporter
 
         var model = new Model(spec, f32 ? Precision.F32 : Precision.F64, normalization, features, targets, classes, Vocabulary.Parse<LossKind>(lossName),
             layers.Select(l => l.Weights).ToArray(),
-            layers.Select(l => bias ? l.Bias ?? new double[l.Outputs] : null).ToArray());
+            layers.Select(l => bias ? l.Bias ?? new double[l.Outputs] : null).ToArray()) { Inputs = schema };
         if (model.FindProblem() is { } problem)
             throw new OnnxFormatException($"the graph does not make a Backprop model: {problem}");
         return model;

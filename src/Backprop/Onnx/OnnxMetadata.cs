@@ -24,6 +24,8 @@ internal static class OnnxMetadata
         if (model.ClassNames is { } classes) yield return (Classes, Array(classes));
         yield return (Loss, Vocabulary.Name(model.Loss));
         yield return (Normalization, Vocabulary.Name(model.Normalization.Kind));
+        // A graph that takes the file's columns: the policy its fills (or their absence) came from, for import.
+        if (model.Inputs is { IsPlain: false } schema && schema.Width == model.Spec.Inputs) yield return (OnnxColumns.MissingKey, schema.Missing);
     }
 
     /// <summary>The names in a JSON array of strings held by <paramref name="key"/>, or null when the metadata has no such entry.</summary>

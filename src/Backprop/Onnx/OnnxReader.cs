@@ -117,6 +117,7 @@ internal static class OnnxReader
         float f = 0;
         long i = 0;
         bool hasF = false, hasI = false;
+        var strings = new List<string>();
         while (attribute.Next(out int field, out int wire))
         {
             switch (field)
@@ -125,12 +126,13 @@ internal static class OnnxReader
                 case OnnxSpec.Attribute.Type: type = (int)attribute.Int(wire); break;
                 case OnnxSpec.Attribute.F: f = attribute.Float(wire); hasF = true; break;
                 case OnnxSpec.Attribute.I: i = attribute.Int(wire); hasI = true; break;
+                case OnnxSpec.Attribute.Strings: strings.Add(attribute.String(wire)); break;
                 default: attribute.Skip(wire); break;
             }
         }
         // IR versions before 2 wrote no type: it is the kind of value given.
-        if (type == 0) type = hasF ? OnnxSpec.AttributeFloat : hasI ? OnnxSpec.AttributeInt : 0;
-        return new OnnxAttribute(name, type, f, i);
+        if (type == 0) type = hasF ? OnnxSpec.AttributeFloat : hasI ? OnnxSpec.AttributeInt : strings.Count > 0 ? OnnxSpec.AttributeStrings : 0;
+        return new OnnxAttribute(name, type, f, i, [.. strings]);
     }
 
     /// <summary>
@@ -144,6 +146,7 @@ internal static class OnnxReader
         int type = 0;
         (int Start, int Length)? raw = null;
         var values = new List<double>();
+        var longs = new List<long>();
         bool external = false;
         while (tensor.Next(out int field, out int wire))
         {
@@ -155,6 +158,7 @@ internal static class OnnxReader
                 case OnnxSpec.Tensor.RawData: raw = tensor.Bytes(wire); break;
                 case OnnxSpec.Tensor.FloatData: tensor.Floats(wire, values); break;
                 case OnnxSpec.Tensor.DoubleData: tensor.Doubles(wire, values); break;
+                case OnnxSpec.Tensor.Int64Data: tensor.Ints(wire, longs); break;
                 case OnnxSpec.Tensor.ExternalData: external = true; tensor.Skip(wire); break;
                 case OnnxSpec.Tensor.DataLocation: external |= tensor.Int(wire) == 1; break;
                 case OnnxSpec.Tensor.Segment: throw new OnnxFormatException($"initializer {Models.MessageText.Quote(name)} is split into segments; Backprop reads whole tensors only");
@@ -163,8 +167,10 @@ internal static class OnnxReader
         }
         string label = $"initializer {Models.MessageText.Quote(name)}";
         if (external) throw new OnnxFormatException($"{label} keeps its values in an external file; Backprop reads models whose weights are inside the .onnx file");
-        if (type is not (OnnxSpec.Float or OnnxSpec.Double))
+        // int64 tensors are read for shapes (a Reshape's); the importer takes weights only from float and double ones.
+        if (type is not (OnnxSpec.Float or OnnxSpec.Double or OnnxSpec.Int64))
             throw new OnnxFormatException($"{label} holds {OnnxSpec.TypeName(type)} values; Backprop reads float and double tensors");
+        foreach (long v in longs) values.Add(v);
 
         long count = 1;
         foreach (long d in dims)
@@ -176,12 +182,14 @@ internal static class OnnxReader
         {
             if (values.Count > 0) throw new OnnxFormatException($"{label} has both raw_data and typed values");
             int size = type == OnnxSpec.Float ? 4 : 8;
+            if (values.Count > 0) throw new OnnxFormatException($"{label} has both raw_data and typed values");
             if (range.Length % size != 0 || range.Length / size != count)
                 throw new OnnxFormatException($"{label} has {range.Length} bytes of raw data; its shape [{string.Join(", ", dims)}] of {OnnxSpec.TypeName(type)} needs {(count == long.MaxValue ? "more than can be held" : (count * size).ToString(System.Globalization.CultureInfo.InvariantCulture))}");
             var bytes = tensor.Span(range);
             var result = new double[count];
             for (int i = 0; i < result.Length; i++)
-                result[i] = size == 4 ? BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]) : BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * 8)..]);
+                result[i] = size == 4 ? BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..])
+                    : type == OnnxSpec.Int64 ? BinaryPrimitives.ReadInt64LittleEndian(bytes[(i * 8)..]) : BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * 8)..]);
             return new OnnxTensor(name, [.. dims], type, result);
         }
         if (values.Count != count)

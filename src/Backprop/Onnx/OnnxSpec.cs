@@ -58,7 +58,7 @@ internal static class OnnxSpec
     /// <summary>TensorProto fields.</summary>
     public static class Tensor
     {
-        public const int Dims = 1, DataType = 2, Segment = 3, FloatData = 4, Name = 8, RawData = 9, DoubleData = 10,
+        public const int Dims = 1, DataType = 2, Segment = 3, FloatData = 4, Int64Data = 7, Name = 8, RawData = 9, DoubleData = 10,
                          ExternalData = 13, DataLocation = 14;
     }
 
