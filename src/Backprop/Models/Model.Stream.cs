@@ -49,12 +49,17 @@ public sealed partial record Model
             bool header = false, first = true;
             var pending = new StringWriter();   // the first chunk's text, written once the chunk is read
             TextWriter to = pending;
+            // A block's text is made aside and written at once: one write a block to an unbuffered writer (the console).
+            var text = new System.Text.StringBuilder();
+            var textWriter = new StringWriter(text, System.Globalization.CultureInfo.InvariantCulture);
             void Write(int count)
             {
                 var predictions = predictor.PredictScaled<T>(block!.Span[..(count * Spec.Inputs)], count);
-                if (!header) predictions.WriteHeader(to);
+                if (!header) predictions.WriteHeader(textWriter);
                 header = true;
-                predictions.WriteRows(to);
+                predictions.WriteRows(textWriter);
+                to.Write(text);
+                text.Clear();
                 rows += count;
                 filled = 0;
             }
