@@ -216,6 +216,29 @@ public sealed class StreamingTests : IDisposable
     }
 
     [Fact]
+    public void Idx_images_read_whole_give_the_predictions_and_numbers_of_the_whole_file_path()
+    {
+        var (images, _) = IdxFixture.Write(_temp, "t10k", 2500, gzip: false);
+        IdxFixture.Write(_temp, "train", 30, gzip: false);
+        string model = _temp.File("idx.bpm");
+        var (code, _, err) = CliTests.Run("train", images, "--epochs", "1", "--layers", "8", "--save", model, "--quiet");
+        Assert.True(code == 0, err);
+        var loaded = Model.Load(model);
+        foreach (string path in new[] { images, _temp.Path })   // the images file, and the folder's t10k pair
+        {
+            var whole = new StringWriter();
+            loaded.Predict(loaded.ReadData(path)).WriteCsv(whole);
+            var streamed = new StringWriter();
+            Assert.Equal(2500, loaded.PredictFile(path, streamed, null, 7));
+            Assert.Equal(whole.ToString(), streamed.ToString());
+
+            var expected = MainRun<float>(loaded, loaded.ReadData(path, withTargets: true));
+            var (result, rows, _, _) = loaded.EvaluateFile(path, null, keepRows: false, 7);
+            Assert.Equal((expected.MeanLoss, expected.Accuracy, 2500L), (result.MeanLoss, result.Accuracy, rows));
+        }
+    }
+
+    [Fact]
     public void The_command_line_reports_a_late_chunks_bad_cell_with_exit_code_2_and_writes_no_out_file()
     {
         // flowers' three inputs make chunks of 65,536 rows: line 69,001 is in the second, after the first's rows were written.
