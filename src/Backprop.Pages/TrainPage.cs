@@ -7,7 +7,7 @@ namespace Backprop.Pages;
 /// <summary>
 /// The page of a training run (<see cref="Trained"/>): loss and accuracy per epoch, training against validation, with the
 /// epoch of the lowest validation loss marked when later epochs are worse; the learning rate under a schedule; the
-/// confusion matrix of a classifier (or a regression's errors), from <see cref="Model.Evaluate"/> of the trained model on
+/// confusion matrix of a classifier (or a regression's errors), from <see cref="Model.Evaluate(Backprop.Data.Dataset)"/> of the trained model on
 /// the validation rows (else the training rows); and, for images, the first layer's weights as pictures. Every number is
 /// the library's, written as <c>backprop train</c> writes it. One self-contained HTML file: it opens from disk and
 /// fetches nothing.

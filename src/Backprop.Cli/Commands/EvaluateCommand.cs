@@ -12,7 +12,7 @@ internal static class EvaluateCommand
     {
         var model = new Argument<string>("model") { Description = "A model file written by 'backprop train --save'." };
         var data = new Argument<string>("data") { Description = "Data with the model's input and target columns (CSV), or IDX images." };
-        var command = new Command("evaluate", "Measures a saved model on data: loss; for classes accuracy, confusion matrix, precision and recall; otherwise MAE, RMSE and R² of each target column.");
+        var command = new Command("evaluate", "Measures a saved model on data, read a chunk of rows at a time: loss; for classes accuracy, confusion matrix, precision and recall; otherwise MAE, RMSE and R² of each target column.");
         command.Arguments.Add(model);
         command.Arguments.Add(data);
         var csvFlags = new CsvFlags();
@@ -21,17 +21,18 @@ internal static class EvaluateCommand
         command.SetAction(result =>
         {
             var loaded = ModelFile.Load(result.GetValue(model)!);
-            var dataset = loaded.ReadData(result.GetValue(data)!, withTargets: true, csvFlags.Read(result, new CsvOptions()));
-            Render(loaded, dataset, loaded.Evaluate(dataset), stdout);
+            // The file streams a chunk at a time; the confusion counts are kept, not each row's classes.
+            var (measured, rows, dropped, source) = loaded.EvaluateFile(result.GetValue(data)!, csvFlags.Read(result, new CsvOptions()), keepRows: false, loaded.ChunkRows);
+            Render(loaded, source, rows, dropped, measured, stdout);
             return 0;
         });
         return command;
     }
 
     // What the library measured, as the terminal shows it.
-    private static void Render(Model model, Dataset data, EvaluationResult result, TextWriter stdout)
+    private static void Render(Model model, string source, long count, long dropped, EvaluationResult result, TextWriter stdout)
     {
-        stdout.WriteLine($"{data.Source}: {data.Count} examples" + (data.DroppedRows > 0 ? $" ({data.DroppedRows} rows with missing cells dropped)" : ""));
+        stdout.WriteLine($"{source}: {count} examples" + (dropped > 0 ? $" ({dropped} rows with missing cells dropped)" : ""));
         stdout.WriteLine($"loss ({Vocabulary.Name(model.Loss)}, mean an example): {Num(result.MeanLoss)}");
         if (model.ClassWeights is { } weights) stdout.WriteLine($"trained with class weights {weights} (the loss above is not weighted)");
         if (result.Classes is not { } classes)
@@ -40,11 +41,11 @@ internal static class EvaluateCommand
             return;
         }
 
-        stdout.WriteLine($"accuracy: {Num(result.Accuracy)} ({result.CorrectCount} of {data.Count})");
+        stdout.WriteLine($"accuracy: {Num(result.Accuracy)} ({result.CorrectCount} of {count})");
         var confusion = result.Confusion();
         stdout.WriteLine();
         stdout.WriteLine("confusion matrix (rows: actual class, columns: predicted class)");
-        int width = Math.Max(classes.Max(c => c.Length), data.Count.ToString(CultureInfo.InvariantCulture).Length);
+        int width = Math.Max(classes.Max(c => c.Length), count.ToString(CultureInfo.InvariantCulture).Length);
         stdout.WriteLine(new string(' ', width) + "  " + string.Join("  ", classes.Select(c => c.PadLeft(width))));
         for (int a = 0; a < classes.Count; a++)
             stdout.WriteLine(classes[a].PadLeft(width) + "  " + string.Join("  ", Enumerable.Range(0, classes.Count).Select(p => confusion[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(width))));

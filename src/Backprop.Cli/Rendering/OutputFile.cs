@@ -7,6 +7,8 @@ internal static class OutputFile
 
     public static void WriteText(string path, string text) => Run(path, () => Data.AtomicFile.WriteText(path, text));
 
+    public static void WriteStream(string path, Action<Stream> write) => Run(path, () => Data.AtomicFile.Write(path, write));
+
     private static void Run(string path, Action write)
     {
         try { write(); }

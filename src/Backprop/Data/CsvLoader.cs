@@ -46,7 +46,7 @@ public static class CsvLoader
         }
     }
 
-    private static void CheckOptions(CsvOptions options)
+    internal static void CheckOptions(CsvOptions options)
     {
         if (options.Delimiter is char d && CsvRecordReader.Delimiters.IndexOf(d) < 0)
             throw new ArgumentException($"The delimiter must be one of , ; tab | space, not {MessageText.Quote([d])}.", nameof(options));
@@ -73,6 +73,16 @@ public static class CsvLoader
 
     private static Dataset Read(string path, CsvRecordReader reader, CsvOptions options)
     {
+        var (header, headerLine, inputs, targets, schema) = Columns(path, reader, options);
+        return new CsvTable(path, reader, header, headerLine, inputs, targets, schema, options, Rows(path, headerLine)).Read();
+    }
+
+    /// <summary>The header and which columns are read: each input's and target's place in the file, and the schema the inputs follow (null: learned from the file).</summary>
+    internal readonly record struct FileColumns(string[] Header, int HeaderLine, int[] Inputs, int[] Targets, InputSchema? Schema);
+
+    /// <summary>Reads the header and finds the columns <paramref name="options"/> asks for; the reader is left at the first data row.</summary>
+    internal static FileColumns Columns(string path, CsvRecordReader reader, CsvOptions options)
+    {
         if (!reader.Read()) throw new DataException(path, "the file is empty; expected a header row naming the columns");
         int headerLine = reader.Line;
         string[] header = ReadHeader(path, reader);
@@ -95,7 +105,7 @@ public static class CsvLoader
             if (schema is not null)
                 CheckFeatures(path, headerLine, inputs.Select(c => header[c]).ToArray(), inputs, schema.Columns.Select(c => c.Name).ToArray());
         }
-        return new CsvTable(path, reader, header, headerLine, inputs, targets, schema, options, Rows(path, headerLine)).Read();
+        return new FileColumns(header, headerLine, inputs, targets, schema);
     }
 
     // The most data rows the file can hold: one a line after the header's (a quoted line break or a blank line makes
@@ -124,7 +134,7 @@ public static class CsvLoader
 
     // Backprop's own files start with a header naming their format: given as data, they are named, not parsed as CSV
     // (which would report "a quote inside unquoted field 1"). A device or pipe is not read ahead.
-    private static string? OtherKind(string path)
+    internal static string? OtherKind(string path)
     {
         if (new FileInfo(path).Length == 0) return null;   // empty, or a pipe or device: read once, by the reader
         Span<byte> start = stackalloc byte[40];

@@ -63,8 +63,28 @@ internal sealed class CsvTable
     /// <summary>Reads every row, then makes the dataset.</summary>
     public Dataset Read()
     {
+        ReadRows(int.MaxValue);
+        return Finish();
+    }
+
+    /// <summary>
+    /// Reads the next <paramref name="maxRows"/> rows (fewer at the end of the file; rows left out for a missing cell
+    /// are not counted), then makes them a dataset; null when no row was left (<see cref="Dropped"/> says how many
+    /// were left out on the way). <see cref="CsvChunkReader"/> reads a file in chunks this way, a table each.
+    /// </summary>
+    public Dataset? ReadChunk(int maxRows)
+    {
+        ReadRows(maxRows);
+        return _rows == 0 ? null : Finish();
+    }
+
+    /// <summary>The rows left out so far for a missing cell (<c>--missing drop</c>).</summary>
+    public int Dropped => _dropped;
+
+    private void ReadRows(int maxRows)
+    {
         bool drop = _missing == "drop";
-        while (_reader.Read())
+        while (_rows < maxRows && _reader.Read())
         {
             if (_reader.Count != _header.Length)
                 throw new DataException(_path,
@@ -87,7 +107,6 @@ internal sealed class CsvTable
             _targets?.Read(_reader, _rows);
             _rows++;
         }
-        return Finish();
     }
 
     private bool HasMissing()
@@ -179,10 +198,7 @@ internal sealed class CsvTable
 
     private Dataset Finish()
     {
-        if (_rows == 0)
-            throw new DataException(_path, _dropped > 0
-                ? $"every one of the {MessageText.Plural(_dropped, "row")} has a missing cell; none is left after dropping them"
-                : "the file has a header but no data rows", _headerLine);
+        if (_rows == 0) throw NoRows(_path, _dropped, _headerLine);
         var (targets, classes, inferred) = _targets?.Finish(_rows, _headerLine) ?? (new Matrix<double>(_rows, 0), null, null);
         var schema = Schema();
         var names = schema.InputNames;
@@ -197,6 +213,11 @@ internal sealed class CsvTable
             InferredTask = inferred,
         };
     }
+
+    /// <summary>The error for a file with no row to read: none after the header, or every one dropped.</summary>
+    public static DataException NoRows(string path, long dropped, int headerLine) => new(path, dropped > 0
+        ? $"every one of the {MessageText.Plural(dropped, "row")} has a missing cell; none is left after dropping them"
+        : "the file has a header but no data rows", headerLine);
 
     private InputSchema Schema() => new(_columns.Select(c => c.Known
         ? new InputColumn(c.Name, c.Kind == CsvColumnKind.Text ? c.Categories.ToArray() : null, c.Fill)

@@ -174,26 +174,34 @@ public sealed partial record Model(NetworkSpec Spec, Precision Precision, Normal
         Dataset data;
         if (Directory.Exists(path)) data = IdxLoader.LoadFolder(path).Test;
         else if (IdxLoader.LooksLikeIdx(path)) data = IdxLoader.LoadPair(path);
-        else
+        else data = CsvLoader.Load(path, CsvReadOptions(path, withTargets, csv));
+        CheckRead(path, data, withTargets);
+        return data;
+    }
+
+    // How a CSV file is read for this model: its own columns, with or without the targets.
+    private CsvOptions CsvReadOptions(string path, bool withTargets, CsvOptions? csv)
+    {
+        if (withTargets && TargetNames.Count == 0)
+            throw new DataException(path, "the model names no target column, so its targets cannot be found in a CSV file");
+        return (csv ?? new CsvOptions()) with
         {
-            if (withTargets && TargetNames.Count == 0)
-                throw new DataException(path, "the model names no target column, so its targets cannot be found in a CSV file");
-            data = CsvLoader.Load(path, (csv ?? new CsvOptions()) with
-            {
-                TargetColumns = withTargets ? TargetNames : [],
-                // A classifier's targets are its label column, or one column a class (one-hot, read as numbers).
-                Classes = withTargets && TargetNames.Count == 1 ? ClassNames : null,
-                // Numbers stay numbers, as the model was trained on them (a 0/1 column of a sigmoid model is not two classes).
-                Task = withTargets && TargetNames.Count == 1 && ClassNames is not null ? TaskKind.Classification : TaskKind.Regression,
-                ExpectFeatures = FeatureNames,
-                Schema = Inputs,
-            });
-        }
+            TargetColumns = withTargets ? TargetNames : [],
+            // A classifier's targets are its label column, or one column a class (one-hot, read as numbers).
+            Classes = withTargets && TargetNames.Count == 1 ? ClassNames : null,
+            // Numbers stay numbers, as the model was trained on them (a 0/1 column of a sigmoid model is not two classes).
+            Task = withTargets && TargetNames.Count == 1 && ClassNames is not null ? TaskKind.Classification : TaskKind.Regression,
+            ExpectFeatures = FeatureNames,
+            Schema = Inputs,
+        };
+    }
+
+    private void CheckRead(string path, Dataset data, bool withTargets)
+    {
         if (data.FeatureNames.Count != Spec.Inputs)
             throw new DataException(path, $"has {data.FeatureNames.Count} input columns; the model takes {Spec.Inputs}");
         if (withTargets && OutputTargets(data).Columns != Spec.Outputs)
             throw new DataException(path, $"has {data.Targets.Columns} outputs; the model gives {Spec.Outputs}");
-        return data;
     }
 
     /// <summary>

@@ -63,8 +63,20 @@ public sealed class Predictions : IReadOnlyList<Prediction>
     public void WriteCsv(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        WriteHeader(writer);
+        WriteRows(writer);
+    }
+
+    /// <summary>The CSV's header line (<see cref="WriteCsv"/>'s first).</summary>
+    internal void WriteHeader(TextWriter writer)
+    {
         writer.Write(string.Join(',', ClassNames is null ? Columns.Select(Quote) : Columns.Select(c => Quote("p_" + c)).Prepend("class")));
         writer.Write('\n');
+    }
+
+    /// <summary>The CSV's rows, one a prediction (<see cref="WriteCsv"/> after the header).</summary>
+    internal void WriteRows(TextWriter writer)
+    {
         foreach (var p in this)
         {
             if (p.Label is string label) writer.Write(Quote(label) + ",");

@@ -167,6 +167,25 @@ public sealed class Predictor
         return Wrap(outputs);
     }
 
+    /// <summary>
+    /// The predictions for <paramref name="rows"/> rows already scaled, in the model's precision <typeparamref name="T"/>
+    /// (<see cref="Dataset.RowsAs{T}"/> with the model's normalization): what <see cref="Predict(Dataset)"/> computes for them.
+    /// </summary>
+    internal Predictions PredictScaled<T>(ReadOnlySpan<T> x, int rows) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (Model.PrecisionOf<T>() != Model.Precision)
+            throw new ArgumentException($"The rows are {typeof(T).Name}; the model computes in {Model.Precision}.", nameof(x));
+        var outputs = new Matrix<double>(rows, Outputs);
+        if (_f64 is not null) _f64.ForwardScaled(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(x), outputs.Span, rows);
+        else
+        {
+            var narrow = new float[rows * Outputs];
+            _f32!.ForwardScaled(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), narrow, rows);
+            Widen(narrow, outputs.Span);
+        }
+        return Wrap(outputs);
+    }
+
     // The data's inputs scaled and in T, as Model.Predict always read them (images converted from their bytes).
     private ReadOnlySpan<T> Scaled<T>(Dataset data) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

@@ -13,29 +13,10 @@ internal static class Evaluation
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Examples.CheckSameRows(x, y);
-        int n = x.Rows;
-        var predicted = new int[n];
-        var actual = new int[n];
-        double total = 0;
-        int correct = 0;
-        Matrix<T>? targets = null;
-        var errors = new RegressionAccumulator(y.Columns);
-        foreach (var (start, prediction) in Predictions(network, x, chunkRows))
-        {
-            targets = CopyRows(y, start, prediction.Rows, targets);
-            total += double.CreateChecked(loss.Loss(prediction, targets));
-            for (int r = 0; r < prediction.Rows; r++)
-            {
-                predicted[start + r] = Metrics.ClassOf<T>(prediction.RowSpan(r));
-                actual[start + r] = Metrics.ClassOf<T>(targets.RowSpan(r));
-                if (predicted[start + r] == actual[start + r]) correct++;
-                errors.Add<T>(prediction.RowSpan(r), targets.RowSpan(r));
-            }
-        }
-        return new EvaluationResult(n == 0 ? double.NaN : total / n, n == 0 ? double.NaN : (double)correct / n, predicted, actual)
-        {
-            Columns = errors.Result(),
-        };
+        // The accumulator measures in blocks of chunkRows, as a file read in chunks is measured: the same numbers.
+        var accumulator = new EvaluationAccumulator<T>(network, loss, x.Columns, y.Columns, keepRows: true, expectedRows: x.Rows, chunkRows);
+        accumulator.Add(x, y);
+        return accumulator.Finish();
     }
 
     /// <summary>The network's outputs for x, chunk by chunk: (first row of the chunk, its predictions, valid until the next chunk).</summary>
