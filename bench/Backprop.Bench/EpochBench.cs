@@ -57,7 +57,7 @@ internal static class EpochBench
 
         if (options.Int("parts", 0) != 0)
         {
-            Parts(NewTrainer(seed), products, xTrain, yTrain, batch, compute, rounds);
+            Parts(options, NewTrainer(seed), products, xTrain, yTrain, batch, compute, rounds);
             return;
         }
         var session = NewTrainer(seed).Start(xTrain, yTrain, rounds);
@@ -88,6 +88,7 @@ internal static class EpochBench
         {
             ["workload"] = "epoch",
             ["impl"] = "backprop",
+            ["label"] = options.String("label", "this build"),
             ["dtype"] = "float32",
             ["layers"] = hidden,
             ["optimizer"] = "adam",
@@ -112,7 +113,7 @@ internal static class EpochBench
 
     // Where an epoch's time goes: each step's pieces timed apart (gather, forward, loss and accuracy, backward, update),
     // against the forward and the backward products alone, for `rounds` epochs interleaved.
-    private static void Parts(Trainer<float> trainer, Products products, IRowSource<float> x, Matrix<float> y, int batch, Compute compute, int rounds)
+    private static void Parts(Options options, Trainer<float> trainer, Products products, IRowSource<float> x, Matrix<float> y, int batch, Compute compute, int rounds)
     {
         var network = trainer.Network;
         var xg = new Backprop.Training.BatchGatherer<float>();
@@ -174,6 +175,19 @@ internal static class EpochBench
         Console.WriteLine($"  backward's start (output delta) {Stats.Seconds(backwardStart) / rounds:F3} s an epoch");
         for (int i = 0; i < names.Length; i++)
             Console.WriteLine($"{names[i],-20} {Stats.Median(seconds[i]):F3} s an epoch (median of {rounds}: {string.Join(" ", seconds[i].Select(v => v.ToString("F3")))})");
+        Output.Write(options, new()
+        {
+            ["workload"] = "epoch-parts",
+            ["label"] = options.String("label", "this build"),
+            ["rounds"] = rounds,
+            ["parts_median_seconds"] = names.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => Stats.Median(seconds[t.i])),
+            ["layers_mean_seconds"] = network.Layers.Select((l, k) => new Dictionary<string, object?>
+            {
+                ["layer"] = k, ["name"] = l.Name,
+                ["forward"] = Stats.Seconds(forwardLayers[k]) / rounds, ["backward"] = Stats.Seconds(backwardLayers[k]) / rounds,
+            }).ToList(),
+            ["backward_start_mean_seconds"] = Stats.Seconds(backwardStart) / rounds,
+        });
     }
 
     // The products of an epoch's steps, on buffers of a network's shapes, in the order a step computes them.
