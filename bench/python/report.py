@@ -876,9 +876,12 @@ def doc_epoch(res, w):
       "ratio is the steadier figure (the worker pool's threads spin briefly between parts, so an epoch counts about "
       "two cores' time throughout, as its products do).")
     w("")
-    same = len({l for e in by.values() for l in e["losses"]}) == 1
+    # Every process trains the same seed: its epochs' losses must be the longest run's first ones, digit for digit.
+    runs = [l for e in by.values() for l in e["losses"]]
+    longest = max(runs, key=len)
+    same = all(l == longest[:len(l)] for l in runs)
     w("Mean training loss of each epoch: " + ("the same digits in every process of every build (" if same else "**not the same in every process** (")
-      + ", ".join(f"{v!r}" for v in next(iter(next(iter(by.values()))["losses"]))) + ").")
+      + ", ".join(f"{v!r}" for v in longest) + ").")
     w("")
     for label, e in by.items():
         w(f"- {label}: epochs " + ", ".join(f"{v:.3f}" for v in e["epochs"]) + " s; products "
@@ -1417,18 +1420,19 @@ def doc(res, path, chart_name):
           f"An epoch takes {ep['epoch']:.3f} s, its matrix products alone {ep['products_median']:.3f} s: "
           f"{ep['epoch'] - ep['products_median']:.3f} s of other work, where {TARGETS['epoch_products']:g}× allows "
           f"{(TARGETS['epoch_products'] - 1) * ep['products_median']:.3f} s.")
-        parts = next((p for p in res.epoch_parts if p.get("label") == label), None)
+        parts = next((p for p in res.epoch_parts if p.get("label", "this build") == label), None)
         if parts:
             p = parts["parts_median_seconds"]
             small = sum(l["forward"] + l["backward"] for l in parts["layers_mean_seconds"] if l["name"] != "dense")
             w(f"Timed apart (`--parts 1`), Adam's update takes {p['update']:.3f} s an epoch: it reads the weights, "
               "gradients and both moments of all 535,818 parameters and writes three of them back at every step, about "
-              "15 MB a step, which the processor's caches do not hold between steps, and two divisions and a square "
+              "15 MB a step, far more than a core's own cache holds, and two divisions and a square "
               "root an element, which cannot become multiplications without changing the result. Gathering the "
               f"batches takes {p['gather']:.3f} s, the relu, dropout and softmax layers {small:.3f} s together, the "
               f"loss and accuracy {p['loss+accuracy']:.3f} s; the rest is the dense layers' bias additions and sums and "
               "their products running slower inside an epoch than alone (the update between two steps leaves the "
-              "caches full of moments, not of weights).")
+              "caches full of moments, not of weights)."
+              + " Meeting the goal would take the update out of the step's critical path, not more fusing of the small layers (together a tenth of the gap): applying Adam in the weight-gradient product's last pass over each tile, while the gradient is in registers (two of its seven memory streams and a pass saved, the same operations on each element), or overlapping each layer's update with the rest of the backward pass (which, on two cores busy with the products, needs the products themselves to leave room).")
         w("")
     missed_gemm = []
     for dtype, n, bp, e, u in gemm_rows:
