@@ -9,8 +9,9 @@ namespace Backprop.Bench;
 /// epoch; between two epochs the same matrix products an epoch computes run alone, at the same shapes, on buffers of
 /// the same sizes, through the same Gemm entry points and Compute the layers call: per batch the three forward
 /// products (x·W), and per dense layer the weight gradient (inputᵀ·δ) and the input delta (δ·Wᵀ), except the first
-/// layer's input delta, which the trainer does not compute. The two alternate round by round, so a slow spell of the
-/// shared machine falls on both; the figure is the median epoch over the median products epoch.
+/// layer's input delta, which the trainer does not compute. Each epoch runs in slices (--chunks, 10), each slice's
+/// training followed at once by its products alone, so a slow spell of the shared machine falls on both; the figure is
+/// the median epoch over the median products epoch, in wall-clock and in the process's CPU time.
 /// </summary>
 internal static class EpochBench
 {
