@@ -3,10 +3,11 @@
 #
 #   bench/run.sh                      full run (over an hour): every workload, BenchmarkDotNet, the doc
 #   bench/run.sh --quick              fewer repetitions, 1 Fashion-MNIST epoch (2 for tta), no BenchmarkDotNet, no doc
-#   bench/run.sh --only gemm,fashion  a subset of: tta, streetlights, fashion, gemm, micro, csv, predict, serve, sweep (no doc unless --doc)
+#   bench/run.sh --only gemm,fashion  a subset of: tta, epoch, streetlights, fashion, gemm, micro, csv, predict, serve, sweep (no doc unless --doc)
 #                                     (csv: loading a 60000x785 CSV against Sylvan.Data.Csv; predict: the Predictor against
 #                                     ONNX Runtime, BenchmarkDotNet, also part of micro; serve: tests/serve-load.sh, wrk;
-#                                     sweep: a 12-trial sweep with --jobs 1 and --jobs 2)
+#                                     sweep: a 12-trial sweep with --jobs 1 and --jobs 2; epoch: an Adam epoch of tta's network
+#                                     against its matrix products alone)
 #   options: --doc (write the doc even for --quick/--only), --no-doc, --no-install
 #
 # Raw results go to bench/results/ (git-ignored). Python is Debian's /usr/bin/python3 (set BENCH_PYTHON to change),
@@ -20,7 +21,7 @@ cd "$ROOT"
 
 COMMAND="bench/run.sh${*:+ $*}"
 QUICK=0
-ONLY="tta,streetlights,fashion,gemm,micro,csv,serve,sweep"
+ONLY="tta,epoch,streetlights,fashion,gemm,micro,csv,serve,sweep"
 SUBSET=0
 DOC=auto
 INSTALL=1
@@ -32,7 +33,7 @@ while (($#)); do
     --doc) DOC=yes ;;
     --no-doc) DOC=no ;;
     --no-install) INSTALL=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
@@ -83,6 +84,7 @@ if ((INSTALL)); then say "Installing"; install_packages; fi
 if ((!SUBSET && !QUICK)); then rm -rf "${RESULTS:?}"/*; fi
 rm -f "$RESULTS/failures.txt" "$RESULTS/load.txt" "$RESULTS/.times"
 wants tta && rm -f "$RESULTS"/tta-*
+wants epoch && rm -f "$RESULTS"/epoch-*
 wants streetlights && rm -f "$RESULTS"/streetlights-*
 wants fashion && rm -f "$RESULTS"/fashion-*
 wants gemm && rm -f "$RESULTS"/gemm-*
@@ -173,6 +175,22 @@ if wants tta; then
   done
   mark_end tta
   report tta
+fi
+
+# ------------------------------------------------------------------ j. an epoch against its matrix products
+if wants epoch; then
+  say "j. an epoch of tta's network (784-512-256-10, Adam, dropout 0.2, batch 64) against its matrix products alone"
+  mark_start
+  [[ -d $DATA ]] || fail "epoch: $DATA missing (apt-get install dataset-fashion-mnist)"
+  if ((QUICK)); then ROUNDS=3; PROCS=1; else ROUNDS=5; PROCS=3; fi
+  for rep in $(seq 1 $PROCS); do
+    "${BP[@]}" epoch --data "$DATA" --rounds $ROUNDS --label "this build" --out "$RESULTS/epoch-backprop-$rep.json" \
+      || fail "epoch run $rep: failed"
+  done
+  "${BP[@]}" epoch --data "$DATA" --rounds $ROUNDS --parts 1 --label "this build" --out "$RESULTS/epoch-parts.json" \
+    || fail "epoch --parts: failed"
+  mark_end epoch
+  report epoch
 fi
 
 # ------------------------------------------------------------------ a. streetlights

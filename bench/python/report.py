@@ -8,7 +8,8 @@ import re
 import statistics
 
 TARGETS = {
-    "streetlights": 2.0,     # Backprop's Fit time per update <= 2x the hand-written C# floor's (never worse than 3x)
+    "streetlights": 3.0,     # guard: Backprop's Fit time per update never worse than 3x the hand-written C# floor's
+                             # (the 2x goal was withdrawn in issue 28: it would need a second code path for tiny layers)
     "fashion_sklearn": 2.0,  # Backprop samples/s >= 2x sklearn's
     "fashion_torch": 4.0,    # ... >= 4x PyTorch's
     "gemm": 0.9,             # Backprop GFLOP/s >= 0.9x OpenBLAS's fastest, n >= 512
@@ -17,6 +18,7 @@ TARGETS = {
     "tta_optimizer": 1.3,    # e: Backprop Adam (momentum) epoch <= 1.3x its SGD epoch
     "tta_flat": 1.1,         # e: slowest of epochs 3.. <= 1.1x epoch 2 (Adam, momentum)
     "tta_dropout": 0.10,     # e: dropout's share of an Adam epoch <= 10%
+    "epoch_products": 1.2,   # j: an Adam epoch of e's network <= 1.2x the same matrix products alone
 }
 NAMES = {"backprop": "Backprop", "numpy": "numpy", "torch": "PyTorch", "sklearn": "scikit-learn"}
 
@@ -106,6 +108,10 @@ class Results:
         self.csv_time = load_json(os.path.join(folder, "csv-time.json"))
         self.csv_memory = {impl: load_json(os.path.join(folder, f"csv-memory-{impl}.json")) for impl in ("backprop", "sylvan")}
         self.sweep = load_json(os.path.join(folder, "sweep-time.json"))
+        # j: `Backprop.Bench epoch` runs (epoch-*.json), each labelled by the build it measured; and its --parts runs.
+        runs = [load_json(p) for p in sorted(glob.glob(os.path.join(folder, "epoch-*.json")))]
+        self.epoch = [r for r in runs if r and r.get("workload") == "epoch"]
+        self.epoch_parts = [r for r in runs if r and r.get("workload") == "epoch-parts"]
         self.load = {}
         path = os.path.join(folder, "load.txt")
         if os.path.exists(path):
@@ -206,6 +212,13 @@ def csv_figures(res):
         if m and m.get("matrix_bytes"):
             memory[impl] = (m["peak_rss_kib"] - m["runtime_peak_rss_kib"]) * 1024 / m["matrix_bytes"]
     return r_time, memory
+
+
+def guard_verdict(ratio, limit):
+    """A guard's verdict: pass or fail against a limit never to be passed (no margin talk: it is not a goal)."""
+    if ratio is None:
+        return "not measured"
+    return f"**pass** ({ratio:.2f}× ≤ {limit:g}×)" if ratio <= limit else f"**FAIL** ({ratio:.2f}× > {limit:g}×)"
 
 
 def verdict_at_most(ratio, target):
@@ -473,8 +486,8 @@ def print_section(res, section):
             else:
                 print(f"   {name:<10} not measured")
         print(f"   Backprop ÷ numpy   {ratio_text(r_np):>8}  (information)")
-        print(f"   Fit ÷ hand-written floor {ratio_text(floor_ratio(bp)):>8}  target ≤ {TARGETS['streetlights']:g}×: "
-              f"{plain(verdict_at_most(floor_ratio(bp), TARGETS['streetlights']))}")
+        print(f"   Fit ÷ hand-written floor {ratio_text(floor_ratio(bp)):>8}  guard ≤ {TARGETS['streetlights']:g}× (never worse): "
+              f"{plain(guard_verdict(floor_ratio(bp), TARGETS['streetlights']))}")
         print(f"   Backprop ÷ PyTorch {ratio_text(r_th):>8}")
     if section in ("fashion", "all"):
         bp, sk, th, r_sk, r_th = fashion_figures(res)
@@ -511,6 +524,11 @@ def print_section(res, section):
             target = f"target ≥ 0.9×: {plain(verdict_at_least(r, 0.9))}" if n >= 512 else ""
             print(f"   {dtype:<8} {n:>5} {num(bp and bp['gflops'], 1):>9} {num(e and e['gflops'], 1):>9} "
                   f"{num(u and u['gflops'], 1):>9} {ratio_text(r):>7}  {target}")
+    if section in ("epoch", "all"):
+        print("== j. an epoch of e's network against its matrix products alone (medians over the rounds)")
+        for label, e in epoch_figures(res).items():
+            print(f"   {label:<24} epoch {e['epoch']:.3f} s  products {e['products_median']:.3f} s  ratio {ratio_text(e['ratio'])}  "
+                  f"target ≤ {TARGETS['epoch_products']:g}×: {plain(verdict_at_most(e['ratio'], TARGETS['epoch_products']))}")
     if section in ("csv", "all"):
         r_csv, memory = csv_figures(res)
         t = res.csv_time
@@ -603,7 +621,7 @@ def chart(res, path):
          "a. streetlights 3-4-1: updates per second (log)", "updates/s", log=True)
     if bp and bp.get("handwritten_us_per_update"):
         target(axes[0][0], 1e6 / (TARGETS["streetlights"] * bp["handwritten_us_per_update"]),
-               f"target: ≥ 1/{TARGETS['streetlights']:g} of the hand-written floor's")
+               f"guard: ≥ 1/{TARGETS['streetlights']:g} of the hand-written floor's")
 
     fb, fs, ft, _, _ = fashion_figures(res)
     acc = {name: f"acc {r['test_accuracy']:.1%}" for name, r in (("Backprop", fb), ("scikit-learn", fs), ("PyTorch", ft)) if r}
@@ -802,6 +820,87 @@ def doc_serving(res, w):
         w("")
 
 
+def epoch_figures(res):
+    """Per label (the build measured), in the order first seen: every round's epoch and products seconds pooled over
+    the processes, their medians, the ratio of the medians, and the processes' commands."""
+    by = {}
+    for r in res.epoch:
+        e = by.setdefault(r.get("label", "this build"), {"epochs": [], "products": [], "epochs_cpu": [], "products_cpu": [],
+                                                         "processes": 0, "losses": set(), "first": r})
+        e["epochs"] += r["epoch_seconds"]
+        e["products"] += r["products_seconds"]
+        e["epochs_cpu"] += r.get("epoch_cpu_seconds", [])
+        e["products_cpu"] += r.get("products_cpu_seconds", [])
+        e["processes"] += 1
+        e["losses"].add(tuple(r.get("train_mean_loss", [])))
+    for e in by.values():
+        e["epoch"], e["products_median"] = med(e["epochs"]), med(e["products"])
+        e["ratio"] = e["epoch"] / e["products_median"] if e["epoch"] and e["products_median"] else None
+        e["epoch_cpu"], e["products_cpu"] = med(e["epochs_cpu"]), med(e["products_cpu"])
+        e["cpu_ratio"] = e["epoch_cpu"] / e["products_cpu"] if e["epoch_cpu"] and e["products_cpu"] else None
+        e["slice_ratio"] = med([r.get("median_chunk_ratio") for r in res.epoch if r.get("label", "this build") == e["first"].get("label", "this build")])
+    return by
+
+
+def doc_epoch(res, w):
+    """Section j: an epoch of e's network against its matrix products alone (`Backprop.Bench epoch`)."""
+    by = epoch_figures(res)
+    if not by:
+        return
+    first = next(iter(by.values()))["first"]
+    w("## j. An epoch against its matrix products")
+    w("")
+    w(f"The network of e (784-{'-'.join(map(str, first['layers']))}-10, relu, dropout {first['dropout']}, softmax + "
+      f"cross-entropy, Adam at {first['lr']}, batches of {first['batch']}, float32, {first['threads']} threads, the "
+      f"60,000 Fashion-MNIST training images shuffled each epoch, {first['steps_per_epoch']} steps an epoch) trains epoch "
+      "after epoch in one process, a step at a time (`TrainingSession.Step`), and the same matrix products those steps "
+      "computed run alone: the same shapes (the last, smaller batch included), buffers of the same sizes, the same "
+      "`Compute`, through the `Gemm` entry points `Dense<T>` calls — per step " + "; ".join(f"`{p}`" for p in first["products"])
+      + " (the first layer's input delta is not computed: the trainer does not need it). Each epoch is cut into "
+      f"{first.get('chunks', 1)} slices of its steps, and each slice's training is followed at once by its products "
+      "alone, so a burst of other work on the shared machine falls on both sides of a slice; an epoch's time is the sum "
+      "of its slices (the epoch's end in the last), its products' likewise. A figure is the median over the epochs of "
+      "every process of a build; the slice ratio is the median over the processes of each one's median slice "
+      "(training ÷ products), the figure least moved by other work. Target: an epoch at most "
+      f"{TARGETS['epoch_products']:g}× its products (issue 28).")
+    w("")
+    w("| build | processes × epochs | epoch, s | its products alone, s | epoch ÷ products | median slice ratio | CPU time: epoch ÷ products | target | verdict |")
+    w("|---|---|---:|---:|---:|---:|---:|---|---|")
+    for label, e in by.items():
+        w(f"| {label} | {e['processes']} × {e['first']['rounds']} | {e['epoch']:.3f} | {e['products_median']:.3f} | "
+          f"{ratio_text(e['ratio'])} | {num(e['slice_ratio'], 3)} | {ratio_text(e['cpu_ratio'])} ({num(e['epoch_cpu'], 3)} s ÷ {num(e['products_cpu'], 3)} s) "
+          f"| ≤ {TARGETS['epoch_products']:g}× | {verdict_at_most(e['ratio'], TARGETS['epoch_products'])} |")
+    w("")
+    w("CPU time is the process's (`Process.TotalProcessorTime`, both threads, read around each slice): a thread that "
+      "waits for a core while other work runs adds wall-clock time but no CPU time, so on a busy machine the CPU-time "
+      "ratio is the steadier figure (the worker pool's threads spin briefly between parts, so an epoch counts about "
+      "two cores' time throughout, as its products do).")
+    w("")
+    # Every process trains the same seed: its epochs' losses must be the longest run's first ones, digit for digit.
+    runs = [l for e in by.values() for l in e["losses"]]
+    longest = max(runs, key=len)
+    same = all(l == longest[:len(l)] for l in runs)
+    w("Mean training loss of each epoch: " + ("the same digits in every process of every build (" if same else "**not the same in every process** (")
+      + ", ".join(f"{v!r}" for v in longest) + ").")
+    w("")
+    for label, e in by.items():
+        w(f"- {label}: epochs " + ", ".join(f"{v:.3f}" for v in e["epochs"]) + " s; products "
+          + ", ".join(f"{v:.3f}" for v in e["products"]) + " s.")
+    w("")
+    for parts in res.epoch_parts:
+        p = parts["parts_median_seconds"]
+        layers = parts["layers_mean_seconds"]
+        elementwise = [l for l in layers if l["name"] != "dense"]
+        w(f"Where the time of an epoch goes ({parts.get('label', 'this build')}, `--parts 1`: each step's pieces timed "
+          f"apart with `Stopwatch`, medians of {parts['rounds']} epochs, the products alone after each): gathering the "
+          f"batch {p['gather']:.3f} s, forward {p['forward']:.3f} s (its products alone {p['forward products']:.3f} s), "
+          f"loss and accuracy {p['loss+accuracy']:.3f} s, backward {p['backward']:.3f} s (its products alone "
+          f"{p['backward products']:.3f} s), Adam's update {p['update']:.3f} s. Of the layers other than dense "
+          "(means, forward + backward): " + ", ".join(f"{l['name']} {l['layer']} {l['forward'] + l['backward']:.3f} s" for l in elementwise)
+          + f"; the output delta {parts['backward_start_mean_seconds']:.3f} s.")
+        w("")
+
+
 def doc_sweep(sw):
     """Section i: a 12-trial sweep with --jobs 1 and --jobs 2 (bench/python/sweep_time.py)."""
     ratio = sw["jobs2_median_seconds"] / sw["jobs1_median_seconds"]
@@ -943,7 +1042,8 @@ def doc(res, path, chart_name):
         r_floor = floor_ratio(bp_s)
         w(f"| a. streetlights 3-4-1, ns per update | {num(bp_s and bp_s['us_per_update'] * 1000, 0)} (Fit) | hand-written C# floor "
           f"{num(bp_s and bp_s.get('handwritten_us_per_update') and bp_s['handwritten_us_per_update'] * 1000, 0)} | "
-          f"{ratio_text(r_floor)} the floor's time | ≤ {TARGETS['streetlights']:g}× (never > 3×) | {verdict_at_most(r_floor, TARGETS['streetlights'])} |")
+          f"{ratio_text(r_floor)} the floor's time | ≤ {TARGETS['streetlights']:g}× (a guard: never worse; the 2× goal was withdrawn in issue 28) "
+          f"| {guard_verdict(r_floor, TARGETS['streetlights'])} |")
         w(f"| a. streetlights 3-4-1, updates/s | {num(bp_s and bp_s['updates_per_second'])} | numpy {num(np_s and np_s['updates_per_second'])} "
           f"| {ratio_text(r_np)} | — | information (the 200× target was withdrawn in issue 10) |")
     if fb or fs or ft:
@@ -979,6 +1079,10 @@ def doc(res, path, chart_name):
           f"{csv_mem['sylvan']:.2f} | — | ≤ 1.2 | {verdict_at_most(csv_mem['backprop'], 1.2)} |" if "sylvan" in csv_mem else
           f"| f. CSV loading: peak memory less the runtime ÷ the feature matrix | {csv_mem['backprop']:.2f} | — | — | ≤ 1.2 | "
           f"{verdict_at_most(csv_mem['backprop'], 1.2)} |")
+    for label, ep in epoch_figures(res).items():
+        w(f"| j. an epoch of e's network ÷ its matrix products alone ({label}) | {num(ep['epoch'], 3)} s | products "
+          f"{num(ep['products_median'], 3)} s | {ratio_text(ep['ratio'])} | ≤ {TARGETS['epoch_products']:g}× | "
+          f"{verdict_at_most(ep['ratio'], TARGETS['epoch_products'])} |")
     if res.sweep:
         sw = res.sweep
         r_sweep = sw["jobs2_median_seconds"] / sw["jobs1_median_seconds"]
@@ -1027,10 +1131,13 @@ def doc(res, path, chart_name):
           f"{ratio_text(np_s['us_per_update'] / hw) if np_s else '—'} | {bp_s['reps']} | "
           f"{'the notes’ digits' if bp_s.get('handwritten_matches_notes') else 'differs from the notes'} |")
     w("")
-    w(f"Target: Backprop's `Fit` within {TARGETS['streetlights']:g}× the time of the same update written out by hand "
-      f"(never worse than 3×) — {verdict_at_most(floor_ratio(bp_s), TARGETS['streetlights'])}. The earlier target, 200× numpy's "
-      "updates/s, was withdrawn: it measured numpy's interpreter more than Backprop. "
-      "(The notes print `1.5055622665134859e-05`, as Backprop does; numpy here differs in the last digits because it "
+    w(f"Guard: Backprop's `Fit` never worse than {TARGETS['streetlights']:g}× the time of the same update written out by hand "
+      f"— {guard_verdict(floor_ratio(bp_s), TARGETS['streetlights'])}. The goal of 2× was withdrawn in issue 28: it would "
+      "need a second code path for tiny layers beside the general one. The earlier target, 200× numpy's "
+      "updates/s, was withdrawn too: it measured numpy's interpreter more than Backprop. "
+      + (f"`Fit` allocates {bp_s['allocated_bytes_per_update']:,.0f} bytes an update: the run's history, one "
+         "`EpochResult` an epoch kept in a list sized once per `Fit`, nothing per step. " if bp_s and bp_s.get('allocated_bytes_per_update') is not None else "")
+      + "(The notes print `1.5055622665134859e-05`, as Backprop does; numpy here differs in the last digits because it "
       "runs on OpenBLAS, whose kernels use fused multiply-adds, where the notes' numpy ran on a BLAS without them.)")
     w("")
 
@@ -1173,6 +1280,7 @@ def doc(res, path, chart_name):
     if res.sweep:
         w(doc_sweep(res.sweep))
         w("")
+    doc_epoch(res, w)
 
     # micro
     w("## Micro-benchmarks (BenchmarkDotNet)")
@@ -1242,7 +1350,7 @@ def doc(res, path, chart_name):
     if floor_ratio(bp_s) is not None and floor_ratio(bp_s) > TARGETS["streetlights"] and np_s:
         any_missed = True
         need_ns = bp_s["handwritten_us_per_update"] * TARGETS["streetlights"] * 1000
-        w(f"**a. streetlights ({ratio_text(floor_ratio(bp_s))} the hand-written floor's time, target ≤ {TARGETS['streetlights']:g}×).** "
+        w(f"**a. streetlights ({ratio_text(floor_ratio(bp_s))} the hand-written floor's time, guard ≤ {TARGETS['streetlights']:g}×).** "
           f"One update takes {bp_s['us_per_update'] * 1000:,.0f} ns through `Fit`; {TARGETS['streetlights']:g}× the floor would be "
           f"{need_ns:,.0f} ns. The arithmetic of a "
           "3-4-1 update is a few dozen multiply-adds, a few nanoseconds, so the time is per-call overhead: each update "
@@ -1304,6 +1412,28 @@ def doc(res, path, chart_name):
           + "; ".join(f"against {n}, {verdict_accuracy(fb, r).replace('**', '')}" for n, r in (("scikit-learn", fs), ("PyTorch", ft))
                       if r and fb["test_accuracy"] < r["test_accuracy"]) + ".")
         w("")
+    for label, ep in epoch_figures(res).items():
+        if ep["ratio"] is None or ep["ratio"] <= TARGETS["epoch_products"]:
+            continue
+        any_missed = True
+        w(f"**j. an epoch against its products ({label}: {ratio_text(ep['ratio'])}, target ≤ {TARGETS['epoch_products']:g}×).** "
+          f"An epoch takes {ep['epoch']:.3f} s, its matrix products alone {ep['products_median']:.3f} s: "
+          f"{ep['epoch'] - ep['products_median']:.3f} s of other work, where {TARGETS['epoch_products']:g}× allows "
+          f"{(TARGETS['epoch_products'] - 1) * ep['products_median']:.3f} s.")
+        parts = next((p for p in res.epoch_parts if p.get("label", "this build") == label), None)
+        if parts:
+            p = parts["parts_median_seconds"]
+            small = sum(l["forward"] + l["backward"] for l in parts["layers_mean_seconds"] if l["name"] != "dense")
+            w(f"Timed apart (`--parts 1`), Adam's update takes {p['update']:.3f} s an epoch: it reads the weights, "
+              "gradients and both moments of all 535,818 parameters and writes three of them back at every step, about "
+              "15 MB a step, far more than a core's own cache holds, and two divisions and a square "
+              "root an element, which cannot become multiplications without changing the result. Gathering the "
+              f"batches takes {p['gather']:.3f} s, the relu, dropout and softmax layers {small:.3f} s together, the "
+              f"loss and accuracy {p['loss+accuracy']:.3f} s; the rest is the dense layers' bias additions and sums and "
+              "their products running slower inside an epoch than alone (the update between two steps leaves the "
+              "caches full of moments, not of weights)."
+              + " Meeting the goal would take the update out of the step's critical path, not more fusing of the small layers (together a tenth of the gap): applying Adam in the weight-gradient product's last pass over each tile, while the gradient is in registers (two of its seven memory streams and a pass saved, the same operations on each element), or overlapping each layer's update with the rest of the backward pass (which, on two cores busy with the products, needs the products themselves to leave room).")
+        w("")
     missed_gemm = []
     for dtype, n, bp, e, u in gemm_rows:
         fastest = gemm_fastest(e, u)
@@ -1348,7 +1478,9 @@ def doc(res, path, chart_name):
     w("```sh")
     w("bench/run.sh            # everything: installs peers (apt-get), builds, runs, regenerates this page")
     w("bench/run.sh --quick    # fewer repetitions, 1 epoch (e: 1 seed, 2 epochs), no BenchmarkDotNet; prints, does not rewrite the doc")
-    w("bench/run.sh --only tta,gemm   # a subset (tta, streetlights, fashion, gemm, micro, csv, predict, serve, sweep)")
+    w("bench/run.sh --only tta,gemm   # a subset (tta, epoch, streetlights, fashion, gemm, micro, csv, predict, serve, sweep)")
+    w("dotnet run -c Release --project bench/Backprop.Bench -- epoch --rounds 5   # j alone: an epoch against its products")
+    w("dotnet run -c Release --project bench/Backprop.Bench -- streetlights --reps 300 --warmup-seconds 3   # a alone, with its 3× guard")
     w("dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*TrainerStep*'   # BenchmarkDotNet alone")
     w("```")
     w("")
@@ -1365,7 +1497,7 @@ def doc(res, path, chart_name):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", default="bench/results")
-    parser.add_argument("--print", dest="section", choices=["tta", "streetlights", "fashion", "memory", "gemm", "csv", "all"])
+    parser.add_argument("--print", dest="section", choices=["tta", "streetlights", "fashion", "memory", "gemm", "csv", "epoch", "all"])
     parser.add_argument("--doc")
     parser.add_argument("--chart")
     args = parser.parse_args()

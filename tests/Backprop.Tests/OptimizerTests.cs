@@ -185,6 +185,49 @@ public class OptimizerTests
         }
     }
 
+    [Theory]
+    [InlineData(27)]   // float32: one 512-bit vector, one Vector<T> of 256 bits, a tail of 3 (AVX-512; other widths as they come)
+    [InlineData(61)]
+    [InlineData(13)]   // float64: one 512-bit vector, a 256-bit one, a tail of 1
+    public void Adam_gives_each_weight_the_bits_of_the_scalar_loop_at_every_vector_width(int length)
+    {
+        Check<float>();
+        Check<double>();
+
+        // The whole parameter (the widest vectors, then Vector<T>, then the scalar tail) against one parameter a
+        // weight (each only the scalar tail), over steps whose gradients include zeros and values tiny enough for the
+        // subnormal rules.
+        static long Bits<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => BitConverter.DoubleToInt64Bits(double.CreateChecked(value));
+
+        void Check<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var random = new NumpyRandom(11);
+            double[] w0 = random.Uniform(-1, 1, length);
+            var gradients = Enumerable.Range(0, 30).Select(t => random.Normal(0, 0.1, length).Select((g, i) =>
+                (i + t) % 7 == 0 ? 0 : (i + t) % 5 == 0 ? g * 1e-17 : g).ToArray()).ToArray();
+            var whole = new Parameter<T>("w", new Matrix<double>(1, length, (double[])w0.Clone()).Cast<T>());
+            var singles = Enumerable.Range(0, length).Select(i => new Parameter<T>("w", new Matrix<double>(1, 1, [w0[i]]).Cast<T>())).ToArray();
+            var adamWhole = new Adam<T>(0.01);
+            var adamSingles = singles.Select(_ => new Adam<T>(0.01)).ToArray();
+            foreach (var g in gradients)
+            {
+                for (int i = 0; i < length; i++) whole.Gradient.Span[i] = T.CreateChecked(g[i]);
+                adamWhole.Update([whole]);
+                for (int i = 0; i < length; i++)
+                {
+                    singles[i].Gradient.Span[0] = T.CreateChecked(g[i]);
+                    adamSingles[i].Update([singles[i]]);
+                }
+            }
+            for (int i = 0; i < length; i++)
+            {
+                Assert.Equal(Bits(singles[i].Value.Span[0]), Bits(whole.Value.Span[i]));
+                Assert.Equal(Bits(adamSingles[i].MomentsOf(singles[i]).M[0]), Bits(adamWhole.MomentsOf(whole).M[i]));
+                Assert.Equal(Bits(adamSingles[i].MomentsOf(singles[i]).V[0]), Bits(adamWhole.MomentsOf(whole).V[i]));
+            }
+        }
+    }
+
     [Fact]
     public void Long_parameters_updated_on_two_threads_equal_one_thread()
     {

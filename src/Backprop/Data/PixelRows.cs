@@ -64,6 +64,22 @@ internal sealed class PixelRows<T> : IRowSource<T> where T : unmanaged, IFloatin
         else for (int c = 0; c < pixels.Length; c++) destination[c] = table[pixels[c]];
     }
 
+    /// <summary>
+    /// Asks the processor to start loading row <paramref name="row"/>'s pixels into the cache (nothing happens to any
+    /// value): a batch's rows are scattered over the images, and copying one while the next is on its way hides the
+    /// memory's latency, which is most of the copy's time.
+    /// </summary>
+    public unsafe void Prefetch(int row)
+    {
+        if ((uint)row >= (uint)Rows || !Sse.IsSupported) return;
+        fixed (byte* start = &_pixels[row * Columns])
+        {
+            // One touch a cache line (64 bytes), from the line holding the row's first byte to the one holding its last.
+            byte* line = (byte*)((nuint)start & ~(nuint)63), end = start + Columns;
+            for (; line < end; line += 64) Sse.Prefetch0(line);
+        }
+    }
+
     // float32 v / 255 for every byte v equals the table's (float)(v / 255.0): both are the correctly rounded quotient.
     private bool DivisionMatchesTable()
     {
