@@ -37,6 +37,8 @@ public static class CsvLoader
         try
         {
             if (OtherKind(path) is string other) throw new DataException(path, other);
+            if (options.Cache is string cache)
+                return CsvCache.Load(path, options, cache, (reader, sink) => Read(path, reader, options, sink));
             using var reader = new CsvRecordReader(path, options.Delimiter);
             return Read(path, reader, options);
         }
@@ -71,7 +73,7 @@ public static class CsvLoader
             throw new ArgumentException($"Class '{label}' is listed twice.", nameof(options));
     }
 
-    private static Dataset Read(string path, CsvRecordReader reader, CsvOptions options)
+    private static Dataset Read(string path, CsvRecordReader reader, CsvOptions options, Func<int, int, TableSink>? sink = null)
     {
         if (!reader.Read()) throw new DataException(path, "the file is empty; expected a header row naming the columns");
         int headerLine = reader.Line;
@@ -95,7 +97,7 @@ public static class CsvLoader
             if (schema is not null)
                 CheckFeatures(path, headerLine, inputs.Select(c => header[c]).ToArray(), inputs, schema.Columns.Select(c => c.Name).ToArray());
         }
-        return new CsvTable(path, reader, header, headerLine, inputs, targets, schema, options, Rows(path, headerLine)).Read();
+        return new CsvTable(path, reader, header, headerLine, inputs, targets, schema, options, Rows(path, headerLine), sink).Read();
     }
 
     // The most data rows the file can hold: one a line after the header's (a quoted line break or a blank line makes

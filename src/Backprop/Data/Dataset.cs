@@ -335,6 +335,12 @@ public sealed class Dataset
     /// <summary>What a cache file did for this data (written, or reused), for the command line to say; null without one.</summary>
     internal string? CacheNote { get; init; }
 
+    /// <summary>This table's data, saying <paramref name="note"/> of its cache file.</summary>
+    internal Dataset WithCacheNote(string note) => new(_table!, Targets, FeatureNames, TargetNames, ClassNames, Source)
+    {
+        Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask, CacheNote = note,
+    };
+
     /// <summary>This table with missing cells filled with <paramref name="fills"/> (one a column, NaN: none) as rows are read.</summary>
     internal Dataset WithFills(InputSchema schema, double[] fills) =>
         Like(Targets, ClassNames, schema, new TableView(_table!.Table, _table.Index, fills));

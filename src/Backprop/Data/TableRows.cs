@@ -40,6 +40,15 @@ internal sealed unsafe class TableRows
         Columns = Width(stored, places);
     }
 
+    /// <summary>The shape of rows held elsewhere (a cache file being written), with no values to read.</summary>
+    public static TableRows Shape(int count, int stored, int[]?[]? places, bool isDouble) => new(count, stored, places, isDouble);
+
+    private TableRows(int count, int stored, int[]?[]? places, bool isDouble)
+    {
+        (IsDouble, Count, Stored, _places) = (isDouble, count, stored, places);
+        Columns = Width(stored, places);
+    }
+
     ~TableRows()
     {
         if (_view is null) return;
