@@ -12,8 +12,9 @@ namespace Backprop.Data;
 /// An input column whose first value is text holds categories, one-hot encoded (<see cref="InputSchema"/>); missing
 /// cells (empty, NA, N/A, NaN, null) follow <see cref="CsvOptions.Missing"/>. A single target column becomes one-hot
 /// classes when <see cref="CsvOptions.Classes"/> is given or when some of its values are not numbers; otherwise each
-/// target column is one numeric output. The file's lines are counted first and the rows parsed straight into the
-/// final matrix, so a file of numbers takes its matrix and little more.
+/// target column is one numeric output. The file's lines are counted first and the rows parsed straight into place,
+/// held once: in float32 when every value is exact in float32, else float64 (<see cref="CsvOptions.Cache"/>: in a cache
+/// file, read memory-mapped).
 /// </remarks>
 public static class CsvLoader
 {

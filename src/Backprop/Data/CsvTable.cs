@@ -3,10 +3,10 @@ using Backprop.Tensors;
 namespace Backprop.Data;
 
 /// <summary>
-/// Reads the rows of a CSV file, after its header, straight into the buffer the features end in: each cell is parsed
-/// into its row's place, with no list of rows and no second copy for files of numbers (the common large case). A text
-/// column holds a code a row while the file is read, and becomes one-hot inputs at the end (then the features are
-/// made once more, at their full width); with a schema the one-hot inputs are written as the rows are read.
+/// Reads the rows of a CSV file, after its header, one at a time into a sink (<see cref="MemoryTable"/>, or a cache
+/// file's): each cell is parsed into its row's place, with no list of rows. A learned text column holds a code a row,
+/// made one-hot as the rows are read later (<see cref="TableRows"/>); with a schema the one-hot inputs are written as
+/// the rows are read.
 /// </summary>
 internal sealed class CsvTable
 {

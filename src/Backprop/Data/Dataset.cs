@@ -141,7 +141,9 @@ public sealed class Dataset
     /// The inputs as rows in the precision asked for, scaled by <paramref name="normalization"/> when given: the
     /// same values as <see cref="Normalization.Apply{T}(Dataset)"/>. Images stay bytes and each row converts as it is
     /// read, so training holds no float copy of the whole dataset (Fashion-MNIST's training images: 45 MiB instead of
-    /// 180 MiB in float32); other data is scaled in float64, as in the file, then converted into a new matrix.
+    /// 180 MiB in float32); a CSV table's values are scaled in float64, as parsed, then converted, each row as it is read
+    /// (a table of at most 4 MiB in <typeparamref name="T"/> into a new matrix at once); data made from a matrix into a
+    /// new matrix.
     /// </summary>
     public IRowSource<T> RowsAs<T>(Normalization? normalization = null) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -156,7 +158,22 @@ public sealed class Dataset
     /// The largest table (its inputs in the training precision) whose scaled inputs training makes once, as one matrix;
     /// a larger one is scaled row by row as batches are gathered, to the same values.
     /// </summary>
-    internal static long ScaleOnceBytes { get; set; } = 4L << 20;
+    internal static long ScaleOnceBytes => s_scaleOnce.Value ?? 4L << 20;
+
+    private static readonly AsyncLocal<long?> s_scaleOnce = new();
+
+    /// <summary>For tests: makes <paramref name="bytes"/> the <see cref="ScaleOnceBytes"/> of the calling flow until disposed.</summary>
+    internal static IDisposable ScaleOnceLimit(long bytes)
+    {
+        long? previous = s_scaleOnce.Value;
+        s_scaleOnce.Value = bytes;
+        return new RestoreScaleOnce(previous);
+    }
+
+    private sealed class RestoreScaleOnce(long? previous) : IDisposable
+    {
+        public void Dispose() => s_scaleOnce.Value = previous;
+    }
 
     private Matrix<T> FromPixels<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
