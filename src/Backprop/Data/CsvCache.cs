@@ -342,7 +342,10 @@ internal static class CsvCache
     /// </summary>
     public static bool WouldNotFit(string path, int bytesPerValue)
     {
-        if (!File.Exists(path) || new FileInfo(path).Length == 0) return false;
+        long size = File.Exists(path) ? new FileInfo(path).Length : 0;
+        // A value takes at least two characters (a digit and a delimiter or line end): a file too small to hold more than
+        // fits is not read.
+        if (size == 0 || (double)(size / 2 + 1) * bytesPerValue <= MemoryBudget.Available) return false;
         int columns;
         using (var reader = new CsvRecordReader(path, null))
         {

@@ -206,7 +206,8 @@ internal sealed unsafe class ScaledRows<T>(TableView view, Normalization normali
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly double[] _offset = normalization.Offset, _scale = normalization.Scale;
-    private readonly bool _fast = typeof(T) == typeof(float) && !view.Table.IsDouble && view.Table.Plain && view.Fills is null;
+    // A stored row is the row as read (no one-hot codes, nothing to fill): scaled straight from the table.
+    private readonly bool _direct = view.Table.Plain && view.Fills is null;
 
     public int Rows => view.Rows;
 
@@ -217,39 +218,40 @@ internal sealed unsafe class ScaledRows<T>(TableView view, Normalization normali
         if ((uint)row >= (uint)Rows) throw new ArgumentOutOfRangeException(nameof(row), $"Row {row} is outside {Rows} rows.");
         int columns = Columns;
         if (destination.Length < columns) throw new ArgumentException($"A row needs {columns} values; the destination holds {destination.Length}.", nameof(destination));
-        if (_fast)
+        if (_direct && !view.Table.IsDouble) Scale(view.Table.Singles(view.Stored(row)), _offset, _scale, destination);
+        else if (_direct) Scale(view.Table.Doubles(view.Stored(row)), _offset, _scale, destination);
+        else
         {
-            ScaleSingles(view.Table.Singles(view.Stored(row)), _offset, _scale, MemoryMarshal.Cast<T, float>(destination));
-            return;
+            var scratch = TableView.Scratch(columns);
+            view.CopyRow(row, scratch);
+            Scale(new ReadOnlySpan<double>(scratch, 0, columns), _offset, _scale, destination);
         }
-        var x = view.Table.IsDouble && view.Table.Plain && view.Fills is null
-            ? view.Table.Doubles(view.Stored(row))
-            : Read(row, columns);
-        for (int c = 0; c < columns; c++) destination[c] = T.CreateChecked((x[c] - _offset[c]) / _scale[c]);
     }
 
-    private ReadOnlySpan<double> Read(int row, int columns)
-    {
-        var scratch = TableView.Scratch(columns);
-        view.CopyRow(row, scratch);
-        return scratch.AsSpan(0, columns);
-    }
-
-    // (float)(((double)x - offset) / scale), four at a time: widening, the subtraction, the division and the rounding to
-    // nearest are the IEEE operations the scalar code does, so the results are the same to the bit.
-    private static void ScaleSingles(ReadOnlySpan<float> x, double[] offset, double[] scale, Span<float> to)
+    // T.CreateChecked(((double)x - offset) / scale), four at a time where AVX is: widening float32 to float64, the
+    // subtraction, the division and the rounding to float32 (to nearest) are the IEEE operations the scalar code does,
+    // so the results are the same to the bit.
+    private static void Scale<TFrom>(ReadOnlySpan<TFrom> x, double[] offset, double[] scale, Span<T> to) where TFrom : unmanaged
     {
         int i = 0, n = x.Length;
-        if (Avx.IsSupported)
-            fixed (float* f = x)
-            fixed (double* o = offset, s = scale)
-            fixed (float* d = to)
+        fixed (TFrom* f = x)
+        fixed (double* o = offset, s = scale)
+        fixed (T* d = to)
+        {
+            if (Avx.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
                 for (; i + 4 <= n; i += 4)
                 {
-                    var v = Avx.Divide(Avx.Subtract(Avx.ConvertToVector256Double(Sse.LoadVector128(f + i)), Avx.LoadVector256(o + i)), Avx.LoadVector256(s + i));
-                    Sse.Store(d + i, Avx.ConvertToVector128Single(v));
+                    var v = typeof(TFrom) == typeof(float) ? Avx.ConvertToVector256Double(Sse.LoadVector128((float*)f + i)) : Avx.LoadVector256((double*)f + i);
+                    v = Avx.Divide(Avx.Subtract(v, Avx.LoadVector256(o + i)), Avx.LoadVector256(s + i));
+                    if (typeof(T) == typeof(float)) Sse.Store((float*)d + i, Avx.ConvertToVector128Single(v));
+                    else Avx.Store((double*)d + i, v);
                 }
-        for (; i < n; i++) to[i] = (float)((x[i] - offset[i]) / scale[i]);
+            for (; i < n; i++)
+            {
+                double v = typeof(TFrom) == typeof(float) ? ((float*)f)[i] : ((double*)f)[i];
+                d[i] = T.CreateChecked((v - o[i]) / s[i]);
+            }
+        }
     }
 }
 
