@@ -38,6 +38,7 @@ internal static class CsvCache
         if (!BitConverter.IsLittleEndian) throw new DataException(cache, "cache files are little-endian; this machine is not");
         if (Path.GetFullPath(cache) == Path.GetFullPath(path)) throw new DataException(cache, "the cache file cannot be the CSV file itself; name another file");
         var csv = new FileInfo(path);
+        if (csv.Length == 0) throw new DataException(path, "is empty, or a pipe or device; a cache is made from a CSV file that can be read twice");
         string key = Key(options);
         string? stale = null;
         if (File.Exists(cache))

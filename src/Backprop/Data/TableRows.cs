@@ -21,7 +21,7 @@ internal sealed unsafe class TableRows
     private readonly byte* _values;
     private readonly int[]?[]? _places;              // each stored column's one-hot place of a code, or null for a number
 
-    /// <summary>Rows held in a pinned float32 or float64 array of <paramref name="count"/> rows of <paramref name="stored"/> values.</summary>
+    /// <summary>Rows held in a float32 or float64 array of <paramref name="count"/> rows of <paramref name="stored"/> values, allocated pinned (GC.AllocateArray(pinned: true)): its address is kept.</summary>
     public TableRows(Array pinned, int count, int stored, int[]?[]? places)
     {
         if (pinned is not (float[] or double[])) throw new ArgumentException("Rows are float32 or float64.", nameof(pinned));
