@@ -268,6 +268,15 @@ public sealed class TableMemoryTests : IDisposable
     }
 
     [Fact]
+    public void A_cache_of_an_empty_file_is_a_one_line_error_naming_it()
+    {
+        string empty = _temp.Write("empty.csv", "");
+        var (code, _, err) = CliTests.Run("train", empty, "--target", "y", "--cache", _temp.File("e.cache"));
+        Assert.Equal(2, code);
+        Assert.Equal($"backprop: {empty}: is empty, or a pipe or device; a cache is made from a CSV file that can be read twice\n", err);
+    }
+
+    [Fact]
     public void A_cache_for_images_is_a_usage_error()
     {
         string images = IdxFixture.Write(_temp, "train", 10, false).Images;
