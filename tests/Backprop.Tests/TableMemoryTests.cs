@@ -247,7 +247,10 @@ public sealed class TableMemoryTests : IDisposable
         Fails(good[..40], "is not a Backprop cache file");
         var flipped = (byte[])good.Clone();
         flipped[^20] ^= 1;
-        Fails(flipped, "its rows do not match their checksum");
+        Fails(flipped, "its contents do not match their checksum");
+        var described = (byte[])good.Clone();
+        described[70] ^= 1;   // a byte of the description (it starts at byte 64)
+        Fails(described, "is a damaged cache file");
         var huge = (byte[])good.Clone();
         BitConverter.GetBytes(int.MaxValue).CopyTo(huge, 12);   // the description's length
         Fails(huge, "its sizes do not match its length");

@@ -14,7 +14,7 @@ namespace Backprop.Data;
 /// </summary>
 /// <remarks>
 /// <para>Layout (little-endian): a 64-byte prefix (the magic <c>BPCACHE</c> and a byte 0x1a, the version, the length of
-/// the description, the body's offset and length, the body's SHA-256), the description (UTF-8 JSON: the CSV's size,
+/// the description, the body's offset and length, the SHA-256 of the description and the body), the description (UTF-8 JSON: the CSV's size,
 /// modification time and SHA-256, the options it was read with, the shape, the storage precision, the column names, the
 /// classes, the schema), then the body at a 64-byte boundary: the inputs, row after row, as the file holds them
 /// (float32 when every value is exact in float32, else float64; a learned text column's code; NaN for a missing cell),
@@ -178,7 +178,7 @@ internal static class CsvCache
         {
             throw new DataException(cache, $"{damaged}: its description lacks a value");
         }
-        var copy = JsonDocument.Parse($"{{\"version\":{version},\"offset\":{offset},\"body\":{body},\"sha256\":\"{Convert.ToHexStringLower(prefix[32..64])}\",\"d\":{Encoding.UTF8.GetString(text)}}}").RootElement;
+        var copy = JsonDocument.Parse($"{{\"version\":{version},\"size\":{size},\"offset\":{offset},\"body\":{body},\"sha256\":\"{Convert.ToHexStringLower(prefix[32..64])}\",\"d\":{Encoding.UTF8.GetString(text)}}}").RootElement;
         return Merge(copy);
     }
 
@@ -199,22 +199,13 @@ internal static class CsvCache
 
     private static long Align(long n) => (n + 63) / 64 * 64;
 
-    // The cache mapped: its body's checksum checked, the targets read, the inputs left in the file.
+    // The cache mapped: its checksum (of the description and the body) checked, the targets read, the inputs left in the file.
     private static unsafe Dataset Open(string cache, string path, JsonElement d, bool reused)
     {
         string damaged = "is a damaged cache file (delete it and train makes it again from the CSV)";
         int rows = d.GetProperty("rows").GetInt32(), stored = d.GetProperty("stored").GetInt32(), targetColumns = d.GetProperty("targets").GetInt32();
         bool isDouble = d.GetProperty("precision").GetString() == "float64";
-        long offset = d.GetProperty("offset").GetInt64(), body = d.GetProperty("body").GetInt64();
-        int[]?[]? places = d.GetProperty("places").ValueKind == JsonValueKind.Null ? null
-            : d.GetProperty("places").EnumerateArray().Select(p => p.ValueKind == JsonValueKind.Null ? null : p.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
-        string[] features = ReadStrings(d.GetProperty("featureNames"))!, targetNames = ReadStrings(d.GetProperty("targetNames"))!;
-        string[]? classes = ReadStrings(d.GetProperty("classNames"));
-        if (places is not null && (places.Length != stored || places.Any(p => p is not null && (p.Length == 0 || p.Any(v => (uint)v >= (uint)p.Length)))))
-            throw new DataException(cache, $"{damaged}: its text columns do not match its rows");
-        long columns = places is null ? stored : places.Sum(p => (long)(p?.Length ?? 1));
-        if (columns != features.Length || (classes is null ? targetNames.Length != targetColumns : classes.Length != targetColumns || targetNames.Length != 1))
-            throw new DataException(cache, $"{damaged}: its names do not match its columns");
+        long size = d.GetProperty("size").GetInt64(), offset = d.GetProperty("offset").GetInt64(), body = d.GetProperty("body").GetInt64();
         var file = OpenRead(cache);
         if (file.Length != offset + body) { file.Dispose(); throw new DataException(cache, $"{damaged}: it changed while being read"); }
         var map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
@@ -222,28 +213,68 @@ internal static class CsvCache
         byte* start = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
         start += view.PointerOffset;
-        var table = new TableRows(map, view, start + offset, isDouble, rows, stored, places);
-        // Every byte of the body checked before one is used (read through the mapping: the bytes checked are the bytes trained on).
-        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        int[]?[]? places;
+        string[] features, targetNames;
+        string[]? classes;
+        Dataset data;
+        TableRows? table = null;
+        try
         {
-            for (long at = 0; at < body; at += 1 << 30)
-                hash.AppendData(new ReadOnlySpan<byte>(start + offset + at, (int)Math.Min(1 << 30, body - at)));
-            if (Convert.ToHexStringLower(hash.GetHashAndReset()) != d.GetProperty("sha256").GetString())
-                throw new DataException(cache, $"{damaged}: its rows do not match their checksum");
+            // Every byte checked before one is used (read through the mapping: the bytes checked are the bytes trained on).
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                hash.AppendData(new ReadOnlySpan<byte>(start + PrefixBytes, (int)size));
+                for (long at = 0; at < body; at += 1 << 30)
+                    hash.AppendData(new ReadOnlySpan<byte>(start + offset + at, (int)Math.Min(1 << 30, body - at)));
+                if (Convert.ToHexStringLower(hash.GetHashAndReset()) != d.GetProperty("sha256").GetString())
+                    throw new DataException(cache, $"{damaged}: its contents do not match their checksum");
+            }
+            places = d.GetProperty("places").ValueKind == JsonValueKind.Null ? null
+                : d.GetProperty("places").EnumerateArray().Select(p => p.ValueKind == JsonValueKind.Null ? null : p.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+            features = ReadStrings(d.GetProperty("featureNames"))!;
+            targetNames = ReadStrings(d.GetProperty("targetNames"))!;
+            classes = ReadStrings(d.GetProperty("classNames"));
+            if (places is not null && (places.Length != stored || places.Any(p => p is not null && (p.Length == 0 || p.Any(v => (uint)v >= (uint)p.Length)))))
+                throw new DataException(cache, $"{damaged}: its text columns do not match its rows");
+            long columns = places is null ? stored : places.Sum(p => (long)(p?.Length ?? 1));
+            if (columns != features.Length || (classes is null ? targetNames.Length != targetColumns : classes.Length != targetColumns || targetNames.Length != 1))
+                throw new DataException(cache, $"{damaged}: its names do not match its columns");
+            table = new TableRows(map, view, start + offset, isDouble, rows, stored, places);
+            var targets = new Matrix<double>(rows, targetColumns);
+            byte* from = start + offset + (long)rows * stored * (isDouble ? 8 : 4);
+            for (int r = 0; r < rows; r++)
+                new ReadOnlySpan<byte>(from + (long)r * targetColumns * 8, targetColumns * 8).CopyTo(MemoryMarshal.AsBytes(targets.RowSpan(r)));
+            var inferred = d.GetProperty("inferred");
+            data = new Dataset(new TableView(table, null, null), targets, features, targetNames, classes, path)
+            {
+                Schema = ReadSchema(d.GetProperty("schema")),
+                Delimiter = d.GetProperty("delimiter").GetString() is { Length: 1 } c ? c[0] : null,
+                DelimiterDetected = d.GetProperty("delimiterDetected").GetBoolean(),
+                DroppedRows = d.GetProperty("dropped").GetInt32(),
+                InferredTask = inferred.ValueKind == JsonValueKind.Null ? null
+                    : new InferredTask(Enum.Parse<TaskKind>(inferred.GetProperty("task").GetString()!), inferred.GetProperty("reason").GetString()!),
+            };
         }
-        var targets = new Matrix<double>(rows, targetColumns);
-        new ReadOnlySpan<byte>(start + offset + (long)rows * stored * (isDouble ? 8 : 4), rows * targetColumns * 8).CopyTo(MemoryMarshal.AsBytes(targets.Span));
-        var inferred = d.GetProperty("inferred");
-        var data = new Dataset(new TableView(table, null, null), targets, features, targetNames, classes, path)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or NullReferenceException)
         {
-            Schema = ReadSchema(d.GetProperty("schema")),
-            Delimiter = d.GetProperty("delimiter").GetString() is { Length: 1 } c ? c[0] : null,
-            DelimiterDetected = d.GetProperty("delimiterDetected").GetBoolean(),
-            DroppedRows = d.GetProperty("dropped").GetInt32(),
-            InferredTask = inferred.ValueKind == JsonValueKind.Null ? null
-                : new InferredTask(Enum.Parse<TaskKind>(inferred.GetProperty("task").GetString()!), inferred.GetProperty("reason").GetString()!),
-        };
+            if (table is not null) GC.SuppressFinalize(table);
+            Release(view, map);
+            throw new DataException(cache, $"{damaged}: its description does not describe its rows");
+        }
+        catch (DataException)
+        {
+            if (table is not null) GC.SuppressFinalize(table);
+            Release(view, map);
+            throw;
+        }
         return reused ? data.WithCacheNote($"cache: reused {cache} (the CSV is unchanged): {Shape(d)}") : data;
+    }
+
+    private static void Release(MemoryMappedViewAccessor view, MemoryMappedFile map)
+    {
+        view.SafeMemoryMappedViewHandle.ReleasePointer();
+        view.Dispose();
+        map.Dispose();
     }
 
     // Converts the CSV: its rows streamed into a scratch file beside the cache, then the cache written atomically.
@@ -306,7 +337,7 @@ internal static class CsvCache
                 w.WriteEndObject();
             }
             var targets = MemoryMarshal.AsBytes(shape.Targets.Span).ToArray();
-            byte[] checksum = sink.Checksum(targets);
+            byte[] checksum = sink.Checksum(description.ToArray(), targets);
             long features = sink.Length, offset = Align(PrefixBytes + description.Length);
             var prefix = new byte[PrefixBytes];
             Magic.CopyTo(prefix);
@@ -413,10 +444,11 @@ internal static class CsvCache
             return TableRows.Shape(rows, width, places, IsDouble);
         }
 
-        // SHA-256 of the rows written, then the targets.
-        public byte[] Checksum(byte[] targets)
+        // SHA-256 of the description, the rows written, then the targets.
+        public byte[] Checksum(byte[] description, byte[] targets)
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(description);
             _file!.Position = 0;
             var buffer = new byte[1 << 20];
             int n;
