@@ -103,7 +103,8 @@ public sealed class Learner<T> : Learner where T : unmanaged, IFloatingPointIeee
     public Trainer<T> Trainer { get; }
 
     /// <summary>Scaled inputs and targets of another dataset (validation or test), as the network takes them.</summary>
-    /// <remarks>Missing cells of <paramref name="data"/> are filled in place with the training data's fills.</remarks>
+    /// <remarks>Missing cells of <paramref name="data"/> are filled with the training data's fills as its rows are read (a CSV
+    /// table is left as loaded; data made from a matrix is filled in place).</remarks>
     public (IRowSource<T> X, Matrix<T> Y) Prepare(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);

@@ -138,9 +138,13 @@ public sealed class CsvTableTests : IDisposable
         Assert.Equal(fills[0], learner.Train.Features[3, 0]);
         // Not the whole file's: the validation rows are not looked at (the whole file's values differ, messy.py).
         Assert.NotEqual(Expected(policy + "_all")[1], fills[1], 1e-9);
-        // Validation rows are filled with the training rows' values (line 19, row 17: x2 is N/A).
-        learner.Prepare(validation);
-        Assert.Equal(fills[1], validation.Features[1, validation.FeatureNames.Count - 1]);
+        // Validation rows are filled with the training rows' values as they are read (line 19, row 17: x2 is N/A), then scaled.
+        var (prepared, _) = learner.Prepare(validation);
+        var row = new double[prepared.Columns];
+        prepared.CopyRow(1, row);
+        int last = validation.FeatureNames.Count - 1;
+        Assert.Equal((fills[1] - learner.Normalization.Offset[last]) / learner.Normalization.Scale[last], row[last]);
+        Assert.True(double.IsNaN(validation.Features[1, last]));   // the data itself is left as loaded
         // Saved in the model, read back, and applied by prediction to a new file.
         string model = _temp.File($"{policy}.bpm");
         learner.ToModel().Save(model);

@@ -166,16 +166,17 @@ public sealed class UntrustedDataTests : IDisposable
         Assert.True(loaded < 300_000_000, $"{loaded} bytes allocated");
 
         // CSV: the file's lines are counted before any row is read, and the file fails at its header when its rows
-        // cannot fit: 2000 rows of 2 features (8 bytes each) and 1 target (8 bytes, and a 4-byte label code) = 54.7 KiB.
+        // cannot fit: 2000 rows of 2 features (4 bytes each: whole numbers are held in float32) and 1 target (8 bytes, and a
+        // 4-byte label code) = 39.1 KiB.
         string csv = _temp.Write("rows.csv", "a,b,y\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"{i},{i % 7},{i % 3}\n")));
         using (MemoryBudget.Limit(32 << 10))
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             var rows = Fails(() => CsvLoader.Load(csv, Target("y")), csv);
-            Assert.Equal("needs 54.7 KiB for the 2000 rows of the file (2 features and 1 target each); this machine has 32.0 KiB available", rows.Problem);
+            Assert.Equal("needs 39.1 KiB for the 2000 rows of the file (2 features and 1 target each); this machine has 32.0 KiB available", rows.Problem);
             Assert.Equal(1, rows.Line);
             Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 2 << 20, "allocated the rows before failing");
-            Assert.Contains("needs 54.7 KiB", OneLineError(CliTests.Run("train", csv, "--target", "y")));
+            Assert.Contains("needs 39.1 KiB", OneLineError(CliTests.Run("train", csv, "--target", "y")));
         }
         // One-hot targets: 400 rows of 400 different labels are 1.2 MiB of targets.
         string labels = _temp.Write("labels.csv", "a,y\n" + string.Concat(Enumerable.Range(0, 400).Select(i => $"{i},label{i}\n")));

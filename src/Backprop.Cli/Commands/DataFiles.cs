@@ -33,7 +33,7 @@ internal static class DataFiles
                 ? "is not an IDX images file; the training data is IDX images, so this must be too"
                 : "is an IDX images file; the training data is a CSV file, so this must be too");
         var data = idx ? IdxLoader.LoadPair(path)
-            : CsvLoader.Load(path, csv with { ExpectFeatures = like.FeatureNames, Schema = like.Schema, Classes = like.ClassNames ?? csv.Classes, Task = like.Task });
+            : CsvLoader.Load(path, csv with { Cache = null, ExpectFeatures = like.FeatureNames, Schema = like.Schema, Classes = like.ClassNames ?? csv.Classes, Task = like.Task });
         CheckLike(data, like);
         return data;
     }

@@ -42,7 +42,11 @@ internal sealed class LoadedData
     /// files, and has the library prepare the recipe on them, so that every setting that does not fit is an error
     /// before training starts. <paramref name="start"/> is train's --resume, --init-from and --checkpoint.
     /// </summary>
-    public static LoadedData Load(string path, ParseResult result, NetworkFlags flags, CheckpointFlags.Start? start = null, CancellationToken cancellation = default)
+    /// <summary>The cache argument that makes train use a cache (DATA.cache) only when the table would not fit in memory.</summary>
+    public const string AutoCache = "\0auto";
+
+    /// <param name="cache">train's --cache FILE, or <see cref="AutoCache"/> (a cache only for a table too large for memory), or null (none).</param>
+    public static LoadedData Load(string path, ParseResult result, NetworkFlags flags, CheckpointFlags.Start? start = null, CancellationToken cancellation = default, string? cache = null)
     {
         var settings = flags.Read(result);
         var recipe = settings.Recipe;
@@ -67,6 +71,20 @@ internal sealed class LoadedData
         if (settings.Plot is not null) PlotLibrary.Check("--plot");
         // The task as the flags (or the checkpoint) give it; one an --init-from model gives is the library's to apply.
         var csv = settings.Csv with { TargetColumns = targets, Classes = settings.Classes, Task = recipe.Task };
+        bool csvData = File.Exists(path) && !IdxLoader.LooksLikeIdx(path);
+        if (cache == AutoCache)
+        {
+            var precision = recipe.Precision ?? Backprop.Tensors.Precision.F32;
+            cache = csvData && CsvCache.WouldNotFit(path, precision == Backprop.Tensors.Precision.F64 ? 8 : 4) ? path + ".cache" : null;
+            if (cache is not null)
+                settings = settings with { Notes = [.. settings.Notes, $"the table of {path} in {Vocabulary.Name(precision)} would not fit in the memory available: training from the cache {cache} (--cache FILE names another)"] };
+        }
+        if (cache is not null)
+        {
+            if (!csvData && (File.Exists(path) || Directory.Exists(path))) throw new UsageException($"--cache {cache}: {path} is IDX images; --cache is for a CSV file");
+            CheckOutputPath(cache, "--cache");
+            csv = csv with { Cache = cache };
+        }
         var (data, test, isImages) = DataFiles.LoadForTraining(path, csv);
         var validation = settings.ValidationData is string vpath ? DataFiles.LoadLike(vpath, data, csv) : null;
         if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, data, csv);

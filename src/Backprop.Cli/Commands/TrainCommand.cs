@@ -16,19 +16,28 @@ internal static class TrainCommand
         flags.Html.Description = "Write a self-contained HTML page (opens from disk, fetches nothing) after training, as --plot: loss and accuracy per epoch, train against validation, "
             + "the epoch of the lowest validation loss marked, the confusion matrix (or a regression's errors) and, for IDX images, the first layer's weights as pictures." + NetworkFlags.WrittenAs;
         var checkpointFlags = new CheckpointFlags();
+        var cache = new Option<string?>("--cache")
+        {
+            Description = "Train from FILE, a binary cache of the CSV's rows read memory-mapped, instead of holding the table in memory (the same model): made from the CSV "
+                + "a row at a time on the first run, reused while the CSV and the flags that read it are unchanged, made again otherwise; values in float32 when every "
+                + "one is exact in float32, else float64. Without it, train makes DATA.cache itself when the table at the training precision would not fit in the memory "
+                + "available. For a CSV DATA (--validation-data and --test-data are read into memory).",
+            HelpName = "FILE",
+        };
         var command = new Command("train", "Trains a network on your data by gradient descent and backpropagation.");
         command.Arguments.Add(data);
         flags.AddTo(command);
+        command.Options.Add(cache);
         checkpointFlags.AddTo(command);
-        command.SetAction(result => Run(result.GetValue(data)!, result, flags, checkpointFlags, stdout, stderr, interrupt));
+        command.SetAction(result => Run(result.GetValue(data)!, result, flags, checkpointFlags, result.GetValue(cache), stdout, stderr, interrupt));
         return command;
     }
 
-    private static int Run(string path, ParseResult result, NetworkFlags flags, CheckpointFlags checkpointFlags, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
+    private static int Run(string path, ParseResult result, NetworkFlags flags, CheckpointFlags checkpointFlags, string? cache, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
     {
         var start = checkpointFlags.Read(result);
         LoadedData.CheckOutputPath(start.CheckpointPath, "--checkpoint");
-        var data = LoadedData.Load(path, result, flags, start, interrupt);
+        var data = LoadedData.Load(path, result, flags, start, interrupt, cache ?? LoadedData.AutoCache);
         return Workbench<double>.ByPrecision(data, w => Train(w, start, stdout, stderr), w => Train(w, start, stdout, stderr));
     }
 
@@ -48,6 +57,7 @@ internal static class TrainCommand
         view.ShowRate = scheduled;
         view.EveryEpoch = s.Verbose;
         view.DeadNote = (layers, epoch) => DeadLayerNote.Train(layers, epoch, w.Recipe);
+        if (w.Data.Data.CacheNote is string cacheNote) Say(cacheNote);
         Say(w.DataLine());
         Say(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) Say(defaults);

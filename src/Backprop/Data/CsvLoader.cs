@@ -12,8 +12,9 @@ namespace Backprop.Data;
 /// An input column whose first value is text holds categories, one-hot encoded (<see cref="InputSchema"/>); missing
 /// cells (empty, NA, N/A, NaN, null) follow <see cref="CsvOptions.Missing"/>. A single target column becomes one-hot
 /// classes when <see cref="CsvOptions.Classes"/> is given or when some of its values are not numbers; otherwise each
-/// target column is one numeric output. The file's lines are counted first and the rows parsed straight into the
-/// final matrix, so a file of numbers takes its matrix and little more.
+/// target column is one numeric output. The file's lines are counted first and the rows parsed straight into place,
+/// held once: in float32 when every value is exact in float32, else float64 (<see cref="CsvOptions.Cache"/>: in a cache
+/// file, read memory-mapped).
 /// </remarks>
 public static class CsvLoader
 {
@@ -37,6 +38,8 @@ public static class CsvLoader
         try
         {
             if (OtherKind(path) is string other) throw new DataException(path, other);
+            if (options.Cache is string cache)
+                return CsvCache.Load(path, options, cache, (reader, sink) => Read(path, reader, options, sink));
             using var reader = new CsvRecordReader(path, options.Delimiter);
             return Read(path, reader, options);
         }
@@ -71,10 +74,10 @@ public static class CsvLoader
             throw new ArgumentException($"Class '{label}' is listed twice.", nameof(options));
     }
 
-    private static Dataset Read(string path, CsvRecordReader reader, CsvOptions options)
+    private static Dataset Read(string path, CsvRecordReader reader, CsvOptions options, Func<int, int, TableSink>? sink = null)
     {
         var (header, headerLine, inputs, targets, schema) = Columns(path, reader, options);
-        return new CsvTable(path, reader, header, headerLine, inputs, targets, schema, options, Rows(path, headerLine)).Read();
+        return new CsvTable(path, reader, header, headerLine, inputs, targets, schema, options, Rows(path, headerLine), sink).Read();
     }
 
     /// <summary>The header and which columns are read: each input's and target's place in the file, and the schema the inputs follow (null: learned from the file).</summary>

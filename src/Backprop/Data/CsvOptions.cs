@@ -50,6 +50,15 @@ public sealed record CsvOptions
     /// <summary>A text value that is none of a <see cref="Schema"/> column's categories: error (default), or ignore (all its one-hot inputs 0).</summary>
     public string Unknown { get; init; } = "error";
 
+    /// <summary>
+    /// A cache file of the table's rows, or null (default) to hold them in memory. When set, the CSV is converted once
+    /// (a row at a time) into this binary file, reused while the CSV and these options are unchanged and made again
+    /// otherwise, and the dataset's inputs are read from it memory-mapped: training holds the targets, not the inputs,
+    /// so a table larger than memory trains, to the same model as in memory. Values are stored in float32 when every
+    /// one is exact in float32, else in float64.
+    /// </summary>
+    public string? Cache { get; init; }
+
     /// <summary>The values of <see cref="Unknown"/>.</summary>
     public static IReadOnlyList<string> UnknownPolicies { get; } = ["error", "ignore"];
 }

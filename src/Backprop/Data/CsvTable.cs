@@ -3,10 +3,10 @@ using Backprop.Tensors;
 namespace Backprop.Data;
 
 /// <summary>
-/// Reads the rows of a CSV file, after its header, straight into the buffer the features end in: each cell is parsed
-/// into its row's place, with no list of rows and no second copy for files of numbers (the common large case). A text
-/// column holds a code a row while the file is read, and becomes one-hot inputs at the end (then the features are
-/// made once more, at their full width); with a schema the one-hot inputs are written as the rows are read.
+/// Reads the rows of a CSV file, after its header, one at a time into a sink (<see cref="MemoryTable"/>, or a cache
+/// file's): each cell is parsed into its row's place, with no list of rows. A learned text column holds a code a row,
+/// made one-hot as the rows are read later (<see cref="TableRows"/>); with a schema the one-hot inputs are written as
+/// the rows are read.
 /// </summary>
 internal sealed class CsvTable
 {
@@ -22,11 +22,13 @@ internal sealed class CsvTable
     private readonly bool _ignoreUnknown, _predicting, _modelSchema;
     private readonly CsvTargets? _targets;
     private readonly int[] _targetColumns;
-    private double[] _x;
+    private readonly TableSink _sink;
+    private readonly double[] _row;
     private int _capacity, _rows, _dropped;
 
+    // sink: where the rows go (a cache file), given the values a row and the rows to expect; null: in memory.
     public CsvTable(string path, CsvRecordReader reader, string[] header, int headerLine, int[] inputs, int[] targets,
-        InputSchema? schema, CsvOptions options, int capacity)
+        InputSchema? schema, CsvOptions options, int capacity, Func<int, int, TableSink>? sink = null)
     {
         _path = path;
         _reader = reader;
@@ -43,22 +45,26 @@ internal sealed class CsvTable
         for (int i = 1; i < inputs.Length; i++) _slot[i] = _slot[i - 1] + (schema is null ? 1 : schema.Columns[i - 1].Width);
         _width = schema?.Width ?? inputs.Length;
         _capacity = capacity;
-        CheckBudget(targets.Length);
-        _x = new double[(long)_capacity * _width];
+        CheckBudget(targets.Length, sink is null);
+        _row = new double[_width];
+        _sink = sink?.Invoke(_width, _capacity) ?? new MemoryTable(_width, _capacity,
+            bytes => MemoryBudget.Check(_path, bytes + 12.0 * targets.Length * _capacity, Rows(targets.Length), _headerLine));
         if (targets.Length > 0)
             _targets = new CsvTargets(path, targets.Select(c => header[c]).ToArray(), targets, options, _capacity);
     }
 
-    // The features and targets of every row the file can hold (its line count), before any is allocated.
-    private void CheckBudget(int targets)
+    // The features (float32 to start with: see MemoryTable) and targets of every row the file can hold (its line count),
+    // before any is allocated; in a cache file only the targets are held.
+    private void CheckBudget(int targets, bool inMemory)
     {
-        long perRow = 8L * _width + 12L * targets;
-        string rows = $"the {MessageText.Plural(_capacity, "row")} of the file ({MessageText.Plural(_inputs.Length, "feature")}"
-            + (targets > 0 ? $" and {MessageText.Plural(targets, "target")}" : "") + " each)";
-        if ((long)_capacity * Math.Max(1, _width) > Array.MaxLength)
-            throw new DataException(_path, $"{rows} are too many values to load at once", _headerLine);
-        MemoryBudget.Check(_path, (double)perRow * _capacity, rows, _headerLine);
+        long perRow = (inMemory ? 4L * _width : 0) + 12L * targets;
+        if (inMemory && (long)_capacity * Math.Max(1, _width) > Array.MaxLength)
+            throw new DataException(_path, $"{Rows(targets)} are too many values to load at once", _headerLine);
+        MemoryBudget.Check(_path, (double)perRow * _capacity, Rows(targets), _headerLine);
     }
+
+    private string Rows(int targets) => $"the {MessageText.Plural(_capacity, "row")} of the file ({MessageText.Plural(_inputs.Length, "feature")}"
+        + (targets > 0 ? $" and {MessageText.Plural(targets, "target")}" : "") + " each)";
 
     /// <summary>Reads every row, then makes the dataset.</summary>
     public Dataset Read()
@@ -95,7 +101,8 @@ internal sealed class CsvTable
                 continue;
             }
             if (_rows == _capacity) Grow();
-            var row = _x.AsSpan(_rows * _width, _width);
+            var row = _row.AsSpan();
+            row.Clear();
             for (int i = 0; i < _inputs.Length; i++)
             {
                 var column = _columns[i];
@@ -104,6 +111,7 @@ internal sealed class CsvTable
                 if (column.Kind == CsvColumnKind.Number && FastNumber.TryParseFast(cell, out double value)) row[_slot[i]] = value;
                 else ReadCell(i, cell.Trim(), row);
             }
+            _sink.Add(row);
             _targets?.Read(_reader, _rows);
             _rows++;
         }
@@ -125,8 +133,8 @@ internal sealed class CsvTable
         if (capacity <= _capacity)
             throw new DataException(_path, $"{_rows + 1} rows of {_width} values are too many to load at once", _reader.Line);
         _capacity = capacity;
-        CheckBudget(_targetColumns.Length);
-        Array.Resize(ref _x, capacity * _width);
+        CheckBudget(_targetColumns.Length, false);
+        _sink.Grow(capacity);
         _targets?.Grow(capacity);
     }
 
@@ -203,8 +211,11 @@ internal sealed class CsvTable
         var schema = Schema();
         var names = schema.InputNames;
         CheckNames(names);
-        var features = _columns.Any(c => !c.Known && c.Kind == CsvColumnKind.Text) ? Expand(schema) : Features();
-        return new Dataset(features, targets, names, _targetColumns.Select(c => _header[c]).ToArray(), classes, _path)
+        // A learned text column holds a code a row, made one-hot (categories sorted) as rows are read.
+        var places = _columns.Any(c => !c.Known && c.Kind == CsvColumnKind.Text)
+            ? _columns.Select(c => c.Kind == CsvColumnKind.Text ? c.Sorted().Place : null).ToArray() : null;
+        var rows = _sink.Finish(_rows, places);
+        return new Dataset(new TableView(rows, null, null), targets, names, _targetColumns.Select(c => _header[c]).ToArray(), classes, _path)
         {
             Schema = schema,
             Delimiter = _reader.Delimiter,
@@ -222,43 +233,6 @@ internal sealed class CsvTable
     private InputSchema Schema() => new(_columns.Select(c => c.Known
         ? new InputColumn(c.Name, c.Kind == CsvColumnKind.Text ? c.Categories.ToArray() : null, c.Fill)
         : new InputColumn(c.Name, c.Kind == CsvColumnKind.Text ? c.Sorted().Sorted : null)).ToArray(), _missing);
-
-    // The buffer as the features: the rows it holds, without a copy unless most of it went unused.
-    private Matrix<double> Features()
-    {
-        long used = (long)_rows * _width;
-        if (used == _x.Length) return new Matrix<double>(_rows, _width, _x);
-        if (_x.Length - used <= _x.Length / 8) return new Matrix<double>(_rows, _width, 2, _x, view: true);
-        return new Matrix<double>(_rows, _width, _x.AsSpan(0, (int)used).ToArray());
-    }
-
-    // Text columns' codes become one-hot inputs (categories sorted); numbers and missing values are copied.
-    private Matrix<double> Expand(InputSchema schema)
-    {
-        int width = schema.Width;
-        string what = $"the inputs of {MessageText.Plural(_rows, "row")}, {width} each once text columns are one-hot";
-        if ((long)_rows * width > Array.MaxLength) throw new DataException(_path, $"{what} are too many values to load at once", _headerLine);
-        MemoryBudget.Check(_path, 8.0 * _rows * width, what, _headerLine);
-        var places = _columns.Select(c => c.Kind == CsvColumnKind.Text ? c.Sorted().Place : null).ToArray();
-        var x = new Matrix<double>(_rows, width);
-        for (int r = 0; r < _rows; r++)
-        {
-            var from = _x.AsSpan(r * _width, _width);
-            var to = x.RowSpan(r);
-            int at = 0;
-            for (int i = 0; i < _columns.Length; i++)
-            {
-                double v = from[i];
-                if (places[i] is { } place)
-                {
-                    if (!double.IsNaN(v)) to[at + place[(int)v]] = 1;
-                    at += place.Length;
-                }
-                else to[at++] = v;
-            }
-        }
-        return x;
-    }
 
     // One-hot names (colour=red) must not be another column's name.
     private void CheckNames(IReadOnlyList<string> names)

@@ -28,7 +28,17 @@ internal sealed record DataFingerprint(int Rows, int Inputs, int Outputs, string
         else
         {
             hash.AppendData("features\n"u8);
-            AppendDoubles(hash, data.Features.Span);
+            if (data.Table is { } table)
+            {
+                // A table's rows one by one: the same bytes as its float64 matrix, never made whole.
+                var row = new double[table.Columns];
+                for (int r = 0; r < table.Rows; r++)
+                {
+                    table.CopyRow(r, row);
+                    AppendDoubles(hash, row);
+                }
+            }
+            else AppendDoubles(hash, data.Features.Span);
         }
         hash.AppendData("targets\n"u8);
         AppendDoubles(hash, data.Targets.Span);

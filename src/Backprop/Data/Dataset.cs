@@ -10,11 +10,18 @@ public sealed class Dataset
 {
     // Images keep their bytes (one a pixel, value = byte / 255) and make float64 features only when asked: a
     // float32 network then never holds an 8-byte copy of every pixel (Fashion-MNIST: 376 MB).
+    // A CSV table keeps its values once (TableRows: float32 when every value is exact in it, else float64, in memory or
+    // mapped from a cache file); a split or a fold is a view of the same rows (TableView), and training scales rows as
+    // batches are gathered (ScaledRows), so it never holds Features.
     private Matrix<double>? _features;
     private readonly byte[]? _pixels;
+    private readonly TableView? _table;
 
-    /// <summary>The inputs, shape (Count, FeatureNames.Count), in float64 (made on first use for images).</summary>
-    public Matrix<double> Features => _features ??= FromPixels<double>();
+    /// <summary>
+    /// The inputs, shape (Count, FeatureNames.Count), in float64: for data made from a matrix, that matrix; for images
+    /// and CSV tables, a matrix made on first use (training does not use it: changing it does not change what trains).
+    /// </summary>
+    public Matrix<double> Features => _features ??= _table is not null ? _table.ToMatrix() : FromPixels<double>();
 
     /// <summary>The outputs, shape (Count, t): numeric targets, or one-hot rows when <see cref="ClassNames"/> is set.</summary>
     public Matrix<double> Targets { get; }
@@ -99,6 +106,24 @@ public sealed class Dataset
         FeatureNames = featureNames as PixelNames ?? (IReadOnlyList<string>)featureNames.ToArray(); // pixel names are made when read
     }
 
+    /// <summary>A table's rows held once (a CSV file's): <paramref name="table"/>'s rows, as <see cref="Features"/> would hold them.</summary>
+    internal Dataset(TableView table, Matrix<double> targets, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> targetNames, IReadOnlyList<string>? classNames, string source)
+        : this(new Matrix<double>(table.Rows, 0), targets, [], targetNames, classNames, source)
+    {
+        if (table.Columns != featureNames.Count)
+            throw new ArgumentException($"Features have {table.Columns} columns but {featureNames.Count} feature names.");
+        _features = null;
+        _table = table;
+        FeatureNames = featureNames.ToArray();
+    }
+
+    /// <summary>The rows of a table (a CSV file's), or null for images and data made from a matrix.</summary>
+    internal TableView? Table => _table;
+
+    /// <summary>The inputs as the file holds them, row by row in float64: the table's rows, or <see cref="Features"/>.</summary>
+    internal IRowSource<double> Raw => _table ?? (IRowSource<double>)(_pixels is not null ? new PixelRows<double>(_pixels, Count, FeatureNames.Count, null) : Features);
+
     // The pixel bytes of images (empty otherwise), for the data's fingerprint.
     internal ReadOnlySpan<byte> Pixels => _pixels;
 
@@ -110,18 +135,44 @@ public sealed class Dataset
 
     /// <summary>A new matrix of the inputs in the precision asked for (images convert from their bytes directly).</summary>
     public Matrix<T> FeaturesAs<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        _pixels is not null ? FromPixels<T>() : Features.Cast<T>();
+        _pixels is not null ? FromPixels<T>() : _table is not null ? Normalization.None(FeatureNames.Count).Apply<T>(_table) : Features.Cast<T>();
 
     /// <summary>
     /// The inputs as rows in the precision asked for, scaled by <paramref name="normalization"/> when given: the
     /// same values as <see cref="Normalization.Apply{T}(Dataset)"/>. Images stay bytes and each row converts as it is
     /// read, so training holds no float copy of the whole dataset (Fashion-MNIST's training images: 45 MiB instead of
-    /// 180 MiB in float32); other data is scaled in float64, as in the file, then converted into a new matrix.
+    /// 180 MiB in float32); a CSV table's values are scaled in float64, as parsed, then converted, each row as it is read
+    /// (a table of at most 4 MiB in <typeparamref name="T"/> into a new matrix at once); data made from a matrix into a
+    /// new matrix.
     /// </summary>
     public IRowSource<T> RowsAs<T>(Normalization? normalization = null) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         if (_pixels is not null) return new PixelRows<T>(_pixels, Count, FeatureNames.Count, normalization);
+        // A small table is scaled once into a matrix (the fastest rows to gather); a larger one as its rows are read.
+        if (_table is not null && (_table.Table.IsMapped || (long)Count * FeatureNames.Count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() > ScaleOnceBytes))
+            return new ScaledRows<T>(_table, normalization ?? Normalization.None(FeatureNames.Count));
         return normalization is null ? FeaturesAs<T>() : normalization.Apply<T>(this);
+    }
+
+    /// <summary>
+    /// The largest table (its inputs in the training precision) whose scaled inputs training makes once, as one matrix;
+    /// a larger one is scaled row by row as batches are gathered, to the same values.
+    /// </summary>
+    internal static long ScaleOnceBytes => s_scaleOnce.Value ?? 4L << 20;
+
+    private static readonly AsyncLocal<long?> s_scaleOnce = new();
+
+    /// <summary>For tests: makes <paramref name="bytes"/> the <see cref="ScaleOnceBytes"/> of the calling flow until disposed.</summary>
+    internal static IDisposable ScaleOnceLimit(long bytes)
+    {
+        long? previous = s_scaleOnce.Value;
+        s_scaleOnce.Value = bytes;
+        return new RestoreScaleOnce(previous);
+    }
+
+    private sealed class RestoreScaleOnce(long? previous) : IDisposable
+    {
+        public void Dispose() => s_scaleOnce.Value = previous;
     }
 
     private Matrix<T> FromPixels<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -207,6 +258,16 @@ public sealed class Dataset
     {
         ArgumentNullException.ThrowIfNull(rows);
         int width = FeatureNames.Count;
+        if (_table is not null)
+        {
+            var view = _table.Take(rows);
+            var picked = new Matrix<double>(rows.Count, Targets.Columns);
+            for (int i = 0; i < rows.Count; i++) Targets.RowSpan(rows[i]).CopyTo(picked.RowSpan(i));
+            return new Dataset(view, picked, FeatureNames, TargetNames, ClassNames, Source)
+            {
+                Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, InferredTask = InferredTask,
+            };
+        }
         var pixels = _pixels is null ? null : new byte[(long)rows.Count * width];
         var features = _pixels is null ? new Matrix<double>(rows.Count, width) : null;
         var targets = new Matrix<double>(rows.Count, Targets.Columns);
@@ -274,11 +335,32 @@ public sealed class Dataset
         }
         return _pixels is not null
             ? new Dataset(_pixels, Count, targets, FeatureNames, TargetNames, classes, Source) { ImageShape = ImageShape, InferredTask = InferredTask }
-            : new Dataset(Features, targets, FeatureNames, TargetNames, classes, Source)
-            {
-                Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask,
-            };
+            : Like(targets, classes, Schema, _table);
     }
+
+    // This table's (or matrix's) inputs with other targets, schema or view.
+    private Dataset Like(Matrix<double> targets, IReadOnlyList<string>? classes, InputSchema? schema, TableView? table) => table is not null
+        ? new Dataset(table, targets, FeatureNames, TargetNames, classes, Source)
+        {
+            Schema = schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask, CacheNote = CacheNote,
+        }
+        : new Dataset(Features, targets, FeatureNames, TargetNames, classes, Source)
+        {
+            Schema = schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask, CacheNote = CacheNote,
+        };
+
+    /// <summary>What a cache file did for this data (written, or reused), for the command line to say; null without one.</summary>
+    internal string? CacheNote { get; init; }
+
+    /// <summary>This table's data, saying <paramref name="note"/> of its cache file.</summary>
+    internal Dataset WithCacheNote(string note) => new(_table!, Targets, FeatureNames, TargetNames, ClassNames, Source)
+    {
+        Schema = Schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask, CacheNote = note,
+    };
+
+    /// <summary>This table with missing cells filled with <paramref name="fills"/> (one a column, NaN: none) as rows are read.</summary>
+    internal Dataset WithFills(InputSchema schema, double[] fills) =>
+        Like(Targets, ClassNames, schema, new TableView(_table!.Table, _table.Index, fills));
 
     /// <summary>The class index of each row (the column of its largest target), or null when targets are not classes.</summary>
     public int[]? Labels()
@@ -299,10 +381,7 @@ public sealed class Dataset
     /// <summary>This dataset (its matrices shared, not copied) with <paramref name="schema"/> as its <see cref="Schema"/>.</summary>
     internal Dataset WithSchema(InputSchema schema) => _pixels is not null
         ? throw new InvalidOperationException("Images have no table schema.")
-        : new Dataset(Features, Targets, FeatureNames, TargetNames, ClassNames, Source)
-        {
-            Schema = schema, Delimiter = Delimiter, DelimiterDetected = DelimiterDetected, DroppedRows = DroppedRows, InferredTask = InferredTask,
-        };
+        : Like(Targets, ClassNames, schema, _table);
 
     private Dataset Rows(int start, int end) => Take(Enumerable.Range(start, end - start).ToArray());
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Backprop.Data;
 
 /// <summary>
@@ -18,25 +20,42 @@ internal static class MissingValues
         ArgumentNullException.ThrowIfNull(train);
         var schema = train.Schema ?? throw new ArgumentException("The data has no table schema; only CSV data has missing values.", nameof(train));
         if (schema.Missing is not ("mean" or "median")) return schema;
-        var x = train.Features;
+        // One pass over the rows (a table's are read, not made into a matrix): each numeric column's values that are
+        // not missing, in row order (the mean sums them in that order).
+        var x = train.Raw;
         var columns = new InputColumn[schema.Columns.Count];
-        var values = new double[train.Count];
+        var places = new List<(int Input, int Column)>();
         int at = 0;
         for (int i = 0; i < columns.Length; i++)
         {
-            var column = schema.Columns[i];
-            columns[i] = column;
-            if (!column.IsCategorical)
+            columns[i] = schema.Columns[i];
+            if (!columns[i].IsCategorical) places.Add((at, i));
+            at += columns[i].Width;
+        }
+        bool mean = schema.Missing == "mean";
+        var sums = new double[places.Count];
+        var counts = new int[places.Count];
+        var values = mean ? null : places.Select(_ => new List<double>()).ToArray();
+        var row = new double[x.Columns];
+        for (int r = 0; r < train.Count; r++)
+        {
+            x.CopyRow(r, row);
+            for (int p = 0; p < places.Count; p++)
             {
-                int n = 0;
-                for (int r = 0; r < train.Count; r++)
-                    if (x[r, at] is var v && !double.IsNaN(v)) values[n++] = v;
-                if (n == 0)
-                    throw new DataException(train.Source, $"column {MessageText.Quote(column.Name)} has no values in the {MessageText.Plural(train.Count, "training row")}, "
-                        + $"so its missing cells have no {schema.Missing} to be filled with");
-                columns[i] = column with { Fill = schema.Missing == "mean" ? Mean(values.AsSpan(0, n)) : Median(values.AsSpan(0, n)) };
+                double v = row[places[p].Input];
+                if (double.IsNaN(v)) continue;
+                counts[p]++;
+                if (mean) sums[p] += v;
+                else values![p].Add(v);
             }
-            at += column.Width;
+        }
+        for (int p = 0; p < places.Count; p++)
+        {
+            var column = columns[places[p].Column];
+            if (counts[p] == 0)
+                throw new DataException(train.Source, $"column {MessageText.Quote(column.Name)} has no values in the {MessageText.Plural(train.Count, "training row")}, "
+                    + $"so its missing cells have no {schema.Missing} to be filled with");
+            columns[places[p].Column] = column with { Fill = mean ? sums[p] / counts[p] : Median(CollectionsMarshal.AsSpan(values![p])) };
         }
         return schema with { Columns = columns };
     }
@@ -58,18 +77,13 @@ internal static class MissingValues
             if (!column.IsCategorical && column.Fill is double fill) fills[at] = fill;
             at += column.Width;
         }
+        // A table's cells are filled as its rows are read; a matrix made in code is filled in place.
+        if (data.Table is not null) return data.WithFills(schema, fills);
         var span = data.Features.Span;
         int width = schema.Width;
         for (int i = 0; i < span.Length; i++)
             if (double.IsNaN(span[i]) && !double.IsNaN(fills[i % width])) span[i] = fills[i % width];
         return data.Schema == schema ? data : data.WithSchema(schema);
-    }
-
-    private static double Mean(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        foreach (double v in values) sum += v;
-        return sum / values.Length;
     }
 
     // The middle of the values (quickselect, the span reordered), or the mean of the two middle ones, as np.median.

@@ -40,7 +40,7 @@ public sealed record Normalization(NormalizationKind Kind, double[] Offset, doub
         int columns = data.FeatureNames.Count;
         var min = new double[columns];
         var max = new double[columns];
-        var fitted = Fit(kind, data.Features, min, max);
+        var fitted = Fit(kind, data.Raw, min, max);
         // One-hot inputs of text columns stay 0 or 1: scaling them would make a rare category's 1 a large input.
         if (data.Schema is { } schema && schema.Columns.Any(c => c.IsCategorical) && schema.Width == columns)
         {
@@ -151,23 +151,33 @@ public sealed record Normalization(NormalizationKind Kind, double[] Offset, doub
     public Matrix<T> Apply<T>(Dataset data) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (!data.IsImages) return Apply<T>(data.Features);
+        if (!data.IsImages) return Apply<T>(data.Raw);
         var x = data.FeaturesAs<T>();
         ApplyInPlace(x);
         return x;
     }
 
     /// <summary>The scaled copy of <paramref name="x"/> (n, Columns), in the precision asked for.</summary>
-    public Matrix<T> Apply<T>(Matrix<double> x) where T : unmanaged, IFloatingPointIeee754<T>
+    public Matrix<T> Apply<T>(Matrix<double> x) where T : unmanaged, IFloatingPointIeee754<T> => Apply<T>((IRowSource<double>)x);
+
+    private static double[] Read(IRowSource<double> x, int row, double[] into)
+    {
+        x.CopyRow(row, into);
+        return into;
+    }
+
+    /// <summary>The scaled copy of the rows of <paramref name="x"/>, in the precision asked for.</summary>
+    internal Matrix<T> Apply<T>(IRowSource<double> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Columns != Columns)
-            throw new ShapeMismatchException($"Normalization fitted on {Columns} columns cannot scale data of shape {x.Shape}.");
+            throw new ShapeMismatchException($"Normalization fitted on {Columns} columns cannot scale data of {x.Rows} rows of {x.Columns}.");
         var result = new Matrix<T>(x.Rows, x.Columns);
         double[] offset = Offset, scale = Scale;
+        var row = x as Matrix<double> is null ? new double[x.Columns] : null;
         for (int r = 0; r < x.Rows; r++)
         {
-            ReadOnlySpan<double> from = x.RowSpan(r);
+            ReadOnlySpan<double> from = x is Matrix<double> m ? (ReadOnlySpan<double>)m.RowSpan(r) : Read(x, r, row!);
             Span<T> to = result.RowSpan(r);
             for (int c = 0; c < from.Length; c++) to[c] = T.CreateChecked((from[c] - offset[c]) / scale[c]);
         }
