@@ -176,6 +176,14 @@ public sealed class TableMemoryTests : IDisposable
         Assert.True(auto == 0, autoErr + autoOutput);
         Assert.Contains($"the table of {path} in f32 would not fit in the memory available: training from the cache {path}.cache", autoOutput);
         Assert.Equal(File.ReadAllBytes(_temp.File("memory.model")), File.ReadAllBytes(_temp.File("auto.model")));
+        // Where that cache cannot be written, the one line says why a cache is wanted and the flag that helps, not blaming
+        // a --cache the user never gave (a folder in the cache's place: root, as CI runs, writes anywhere else).
+        string copy = _temp.File("copy.csv");
+        File.Copy(path, copy);
+        Directory.CreateDirectory(copy + ".cache");
+        var (refused, _, refusedErr) = RunProgram(capped, ["train", copy, .. flags]);
+        Assert.Equal((2, $"backprop: {copy} would not fit in the memory available, and its cache {copy}.cache cannot be written beside it ({copy}.cache is a folder; name a file to write); give --cache FILE in a folder that can be written\n"),
+            (refused, refusedErr));
         var (cached, output, cachedErr) = RunProgram(capped, ["train", path, .. flags.Where(f => f != "--quiet"), "--save", _temp.File("cached.model"), "--cache", _temp.File("pixels.cache")]);
         Assert.True(cached == 0, cachedErr + output);
         Assert.Contains($"cache: wrote {_temp.File("pixels.cache")}: 7000 rows of 784 values in float32", output);

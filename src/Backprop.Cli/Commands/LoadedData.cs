@@ -72,7 +72,8 @@ internal sealed class LoadedData
         // The task as the flags (or the checkpoint) give it; one an --init-from model gives is the library's to apply.
         var csv = settings.Csv with { TargetColumns = targets, Classes = settings.Classes, Task = recipe.Task };
         bool csvData = File.Exists(path) && !IdxLoader.LooksLikeIdx(path);
-        if (cache == AutoCache)
+        bool auto = cache == AutoCache;
+        if (auto)
         {
             var precision = recipe.Precision ?? Backprop.Tensors.Precision.F32;
             cache = csvData && CsvCache.WouldNotFit(path, precision == Backprop.Tensors.Precision.F64 ? 8 : 4) ? path + ".cache" : null;
@@ -82,7 +83,12 @@ internal sealed class LoadedData
         if (cache is not null)
         {
             if (!csvData && (File.Exists(path) || Directory.Exists(path))) throw new UsageException($"--cache {cache}: {path} is IDX images; --cache is for a CSV file");
-            CheckOutputPath(cache, "--cache");
+            try { CheckOutputPath(cache, "--cache"); }
+            catch (UsageException e) when (auto)
+            {
+                // The user gave no --cache: say why a cache is wanted, what stops it, and the flag that helps.
+                throw new UsageException($"{path} would not fit in the memory available, and its cache {cache} cannot be written beside it ({e.Message["--cache: ".Length..]}); give --cache FILE in a folder that can be written");
+            }
             csv = csv with { Cache = cache };
         }
         var (data, test, isImages) = DataFiles.LoadForTraining(path, csv);
