@@ -97,6 +97,25 @@ public sealed class TableMemoryTests : IDisposable
             for (int c = 0; c < columns; c++) Assert.Equal(x[r, c], data.Features[r, c]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_text_code_its_column_does_not_have_is_found_before_a_row_is_read(bool isDouble)
+    {
+        // Rows of (number, text code of 3 categories): a cache's rows are checked so, whatever its checksum says.
+        double[] values = [1.5, 0, 2, 2, 3, double.NaN, 4, 1];
+        Array Pinned(double[] v) => isDouble ? GC.AllocateArray<double>(v.Length, pinned: true).Also(a => v.CopyTo(a, 0))
+            : GC.AllocateArray<float>(v.Length, pinned: true).Also(a => { for (int i = 0; i < v.Length; i++) a[i] = (float)v[i]; });
+        int[]?[] places = [null, [0, 1, 2]];
+        Assert.Null(new TableRows(Pinned(values), 4, 2, places).FirstBadCode());
+        foreach (var (bad, at) in new[] { (3.0, 2), (-1.0, 1), (0.5, 3), (double.PositiveInfinity, 0) })
+        {
+            var v = (double[])values.Clone();
+            v[at * 2 + 1] = bad;
+            Assert.Equal(at, new TableRows(Pinned(v), 4, 2, places).FirstBadCode());
+        }
+    }
+
     [Fact]
     public void Text_columns_and_missing_cells_read_from_the_rows_held_once_as_from_a_matrix()
     {
@@ -295,4 +314,10 @@ public sealed class TableMemoryTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--cache is for a CSV file", err);
     }
+}
+
+internal static class AlsoExtension
+{
+    /// <summary><paramref name="value"/> after <paramref name="act"/> has been done to it.</summary>
+    public static T Also<T>(this T value, Action<T> act) { act(value); return value; }
 }

@@ -240,6 +240,7 @@ internal static class CsvCache
             if (columns != features.Length || (classes is null ? targetNames.Length != targetColumns : classes.Length != targetColumns || targetNames.Length != 1))
                 throw new DataException(cache, $"{damaged}: its names do not match its columns");
             table = new TableRows(map, view, start + offset, isDouble, rows, stored, places);
+            if (table.FirstBadCode() is int bad) throw new DataException(cache, $"{damaged}: row {bad + 1} holds a category its text column does not have");
             var targets = new Matrix<double>(rows, targetColumns);
             byte* from = start + offset + (long)rows * stored * (isDouble ? 8 : 4);
             for (int r = 0; r < rows; r++)

@@ -116,6 +116,24 @@ internal sealed unsafe class TableRows
         }
     }
 
+    /// <summary>
+    /// The first row (from 0) whose text column holds no code of that column (a whole number from 0 to its categories
+    /// less one, or NaN for a missing cell), or null when every row is sound: a cache file's rows are checked so before
+    /// one is used, since its checksum proves only that they are the rows it was written with.
+    /// </summary>
+    public int? FirstBadCode()
+    {
+        if (_places is null) return null;
+        for (int row = 0; row < Count; row++)
+            for (int i = 0; i < Stored; i++)
+            {
+                if (_places[i] is not { } place) continue;
+                double v = IsDouble ? ((double*)_values)[(long)row * Stored + i] : ((float*)_values)[(long)row * Stored + i];
+                if (!double.IsNaN(v) && !(v >= 0 && v < place.Length && v == Math.Floor(v))) return row;
+            }
+        return null;
+    }
+
     /// <summary>float32 values widened to float64 (exact).</summary>
     public static void Widen(ReadOnlySpan<float> from, Span<double> to)
     {
