@@ -965,7 +965,11 @@ def doc_train_memory(res, w):
     w("")
     w("| build | file | precision | cache | peak RSS, MiB | each round, MiB | feature matrix, MiB | goal, MiB | verdict | seconds (median) |")
     w("|---|---|---|---|---:|---|---:|---:|---|---:|")
-    for r in tm["runs"]:
+    # Side by side: by file, precision and cache step, the builds next to each other.
+    files_order, builds_order = list(tm["files"]), [b["label"] for b in tm["builds"]]
+    steps = [None, "write", "reuse"]
+    for r in sorted(tm["runs"], key=lambda r: (files_order.index(r["file"]), r["precision"], steps.index(r["cache"]),
+                                               builds_order.index(r["build"]))):
         w(f"| {r['build']} | {r['rows']}×{r['features'] + 1} | {r['precision']} | {train_memory_cache_text(r)} | "
           f"{num(mib(r['median_max_rss_kib']))} | " + ", ".join(f"{mib(v):.0f}" for v in r["max_rss_kib"])
           + f" | {r['matrix_bytes'] / 1048576:.0f} | {r['goal_bytes'] / 1048576:.0f} | "
