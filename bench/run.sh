@@ -3,11 +3,14 @@
 #
 #   bench/run.sh                      full run (over an hour): every workload, BenchmarkDotNet, the doc
 #   bench/run.sh --quick              fewer repetitions, 1 Fashion-MNIST epoch (2 for tta), no BenchmarkDotNet, no doc
-#   bench/run.sh --only gemm,fashion  a subset of: tta, epoch, streetlights, fashion, gemm, micro, csv, predict, serve, sweep (no doc unless --doc)
+#   bench/run.sh --only gemm,fashion  a subset of: tta, epoch, streetlights, fashion, gemm, micro, csv, predict, serve, sweep,
+#                                     memory (no doc unless --doc)
 #                                     (csv: loading a 60000x785 CSV against Sylvan.Data.Csv; predict: the Predictor against
 #                                     ONNX Runtime, BenchmarkDotNet, also part of micro; serve: tests/serve-load.sh, wrk;
 #                                     sweep: a 12-trial sweep with --jobs 1 and --jobs 2; epoch: an Adam epoch of tta's network
-#                                     against its matrix products alone)
+#                                     against its matrix products alone; memory: `backprop train` on a 60000x785 and a
+#                                     20000x100 CSV, peak RSS per precision and --cache; BEFORE_BACKPROP="dotnet OLD/backprop.dll"
+#                                     adds an older build's runs)
 #   options: --doc (write the doc even for --quick/--only), --no-doc, --no-install
 #
 # Raw results go to bench/results/ (git-ignored). Python is Debian's /usr/bin/python3 (set BENCH_PYTHON to change),
@@ -21,7 +24,7 @@ cd "$ROOT"
 
 COMMAND="bench/run.sh${*:+ $*}"
 QUICK=0
-ONLY="tta,epoch,streetlights,fashion,gemm,micro,csv,serve,sweep"
+ONLY="tta,epoch,streetlights,fashion,gemm,micro,csv,serve,sweep,memory"
 SUBSET=0
 DOC=auto
 INSTALL=1
@@ -33,7 +36,7 @@ while (($#)); do
     --doc) DOC=yes ;;
     --no-doc) DOC=no ;;
     --no-install) INSTALL=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
@@ -93,6 +96,7 @@ wants predict && rm -rf "$RESULTS/predict"
 wants serve && rm -f "$RESULTS/serve-load.json"
 wants csv && rm -f "$RESULTS"/csv-*
 wants sweep && rm -f "$RESULTS"/sweep-*
+wants memory && rm -f "$RESULTS"/memory-train.json   # (its generated CSV files are kept: seeded, made once)
 
 say "Building bench/Backprop.Bench (Release)"
 dotnet build -c Release -v quiet -nologo bench/Backprop.Bench/Backprop.Bench.csproj || { echo "build failed" >&2; exit 1; }
@@ -307,6 +311,18 @@ if wants sweep; then
   "$PY" bench/python/sweep_time.py --backprop "dotnet $ROOT/src/Backprop.Cli/bin/Release/net10.0/backprop.dll" \
     --rounds $( ((QUICK)) && echo 1 || echo 5 ) --out "$RESULTS/sweep-time.json" || fail "sweep: failed"
   mark_end sweep
+fi
+
+# ------------------------------------------------------------------ k. training on a CSV: peak memory
+if wants memory; then
+  say "k. training on a CSV: peak memory of backprop train (f32, f64, --cache)"
+  mark_start
+  dotnet build -c Release -v quiet -nologo src/Backprop.Cli/Backprop.Cli.csproj || fail "memory: building src/Backprop.Cli failed"
+  "$PY" bench/python/train_memory.py --backprop "dotnet $ROOT/src/Backprop.Cli/bin/Release/net10.0/backprop.dll" \
+    ${BEFORE_BACKPROP:+--before "$BEFORE_BACKPROP"} --rounds $( ((QUICK)) && echo 1 || echo 3 ) \
+    --out "$RESULTS/memory-train.json" || fail "memory: failed"
+  mark_end memory
+  report memory
 fi
 
 # ------------------------------------------------------------------ the doc

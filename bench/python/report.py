@@ -108,6 +108,7 @@ class Results:
         self.csv_time = load_json(os.path.join(folder, "csv-time.json"))
         self.csv_memory = {impl: load_json(os.path.join(folder, f"csv-memory-{impl}.json")) for impl in ("backprop", "sylvan")}
         self.sweep = load_json(os.path.join(folder, "sweep-time.json"))
+        self.train_memory = load_json(os.path.join(folder, "memory-train.json"))  # k: bench/python/train_memory.py
         # j: `Backprop.Bench epoch` runs (epoch-*.json), each labelled by the build it measured; and its --parts runs.
         runs = [load_json(p) for p in sorted(glob.glob(os.path.join(folder, "epoch-*.json")))]
         self.epoch = [r for r in runs if r and r.get("workload") == "epoch"]
@@ -529,6 +530,16 @@ def print_section(res, section):
         for label, e in epoch_figures(res).items():
             print(f"   {label:<24} epoch {e['epoch']:.3f} s  products {e['products_median']:.3f} s  ratio {ratio_text(e['ratio'])}  "
                   f"target ≤ {TARGETS['epoch_products']:g}×: {plain(verdict_at_most(e['ratio'], TARGETS['epoch_products']))}")
+    if section in ("memory", "all") and res.train_memory:
+        tm = res.train_memory
+        print(f"== k. training on a CSV: peak memory of `backprop train FILE {' '.join(tm['flags'])}` (max RSS, medians of {tm['rounds']})")
+        for r in tm["runs"]:
+            print(f"   {r['build']:<22} {r['rows']}x{r['features'] + 1} {r['precision']} {train_memory_cache_text(r):<16} "
+                  f"{mib(r['median_max_rss_kib']):6.0f} MiB  matrix {r['matrix_bytes'] / 1048576:5.0f} MiB  goal "
+                  f"{r['goal_bytes'] / 1048576:5.0f} MiB: {plain(verdict_at_most(train_memory_ratio(r), 1))}")
+        for group, v in tm["models"].items():
+            print(f"   models {group}: " + ("byte-identical" if v["identical"] else "differ: " + ", ".join(v["differ"]))
+                  + f" ({v['runs']} runs)")
     if section in ("csv", "all"):
         r_csv, memory = csv_figures(res)
         t = res.csv_time
@@ -901,6 +912,80 @@ def doc_epoch(res, w):
         w("")
 
 
+def train_memory_ratio(r):
+    """Peak RSS ÷ the goal (1.2 × the feature matrix at the training precision + 100 MiB): met at ≤ 1."""
+    return r["median_max_rss_kib"] * 1024 / r["goal_bytes"] if r.get("median_max_rss_kib") else None
+
+
+def train_memory_cache_text(r):
+    return {"write": "--cache (writes it)", "reuse": "--cache (reads it)"}.get(r.get("cache"), "—")
+
+
+def train_memory_summary(res, w):
+    """Summary rows of k: this build's runs without --cache, the older build's peak beside when measured."""
+    tm = res.train_memory
+    if not tm:
+        return
+    this = tm["builds"][0]["label"]
+    before = {(r["file"], r["precision"]): r for r in tm["runs"] if r["build"] != this and not r["cache"]}
+    for r in tm["runs"]:
+        if r["build"] != this or r["cache"]:
+            continue
+        b = before.get((r["file"], r["precision"]))
+        w(f"| k. `backprop train` on a {r['rows']}×{r['features'] + 1} CSV ({'whole numbers' if r['values'] == 'int' else 'decimals'}), "
+          f"{r['precision']}: peak RSS, MiB | {num(mib(r['median_max_rss_kib']))} | "
+          + (f"{b['build']} {num(mib(b['median_max_rss_kib']))}" if b else "—") + " | "
+          + (f"{ratio_text(r['median_max_rss_kib'] / b['median_max_rss_kib'])} of its peak" if b else "—")
+          + f" | ≤ 1.2 × {r['matrix_bytes'] / 1048576:.0f} MiB + 100 MiB = {r['goal_bytes'] / 1048576:.0f} MiB | "
+          f"{verdict_at_most(train_memory_ratio(r), 1)} |")
+
+
+def doc_train_memory(res, w):
+    """Section k: the peak memory of `backprop train` on a CSV (bench/python/train_memory.py)."""
+    tm = res.train_memory
+    if not tm:
+        return
+    files = tm["files"]
+    px, dec = files.get("pixels"), files.get("decimals")
+    w("## k. Training on a CSV: peak memory")
+    w("")
+    w(f"`backprop train FILE {' '.join(tm['flags'])} --precision f32|f64 --save M.model`, each run in a fresh process "
+      "under `/usr/bin/time -v` (maximum resident set size, the .NET runtime included), and again with `--cache "
+      "DIR/FILE.cache` (the first run writes the cache from the CSV, the next one trains from it, memory-mapped), "
+      + ("for two builds, " + " and ".join(b["label"] for b in tm["builds"])
+         + ", interleaved (the older one has no `--cache`)" if len(tm["builds"]) > 1 else f"for {tm['builds'][0]['label']}")
+      + f"; {tm['rounds']} round{'s' if tm['rounds'] != 1 else ''}, a figure is the median over them (`bench/python/train_memory.py`). Two generated "
+      "(seeded) files: "
+      + (f"{px['rows']:,} rows × {px['features'] + 1} columns ({px['bytes'] / 1048576:.0f} MiB: a text label c0–c9, then "
+         f"{px['features']} whole-number pixels 0–255, about half of them 0, as in f)" if px else "")
+      + (f", and {dec['rows']:,} rows × {dec['features'] + 1} columns ({dec['bytes'] / 1048576:.0f} MiB: a text label, then "
+         f"{dec['features']} decimals with six digits such as 0.123456, which float32 cannot hold exactly)" if dec else "")
+      + ". The feature matrix is rows × features × 4 bytes (f32) or 8 (f64), the training precision; goal (issue 28): "
+      "a peak of at most 1.2 × that matrix + 100 MiB for the runtime.")
+    w("")
+    w("| build | file | precision | cache | peak RSS, MiB | each round, MiB | feature matrix, MiB | goal, MiB | verdict | seconds (median) |")
+    w("|---|---|---|---|---:|---|---:|---:|---|---:|")
+    # Side by side: by file, precision and cache step, the builds next to each other.
+    files_order, builds_order = list(tm["files"]), [b["label"] for b in tm["builds"]]
+    steps = [None, "write", "reuse"]
+    for r in sorted(tm["runs"], key=lambda r: (files_order.index(r["file"]), r["precision"], steps.index(r["cache"]),
+                                               builds_order.index(r["build"]))):
+        w(f"| {r['build']} | {r['rows']}×{r['features'] + 1} | {r['precision']} | {train_memory_cache_text(r)} | "
+          f"{num(mib(r['median_max_rss_kib']))} | " + ", ".join(f"{mib(v):.0f}" for v in r["max_rss_kib"])
+          + f" | {r['matrix_bytes'] / 1048576:.0f} | {r['goal_bytes'] / 1048576:.0f} | "
+          f"{verdict_at_most(train_memory_ratio(r), 1)} | {r['median_seconds']:.1f} |")
+    w("")
+    same = all(v["identical"] for v in tm["models"].values())
+    w("Saved models (compared byte for byte, `filecmp`): "
+      + ("every run of a file and precision saved the same model, in every round, with `--cache` or without"
+         + (", and in both builds" if len(tm["builds"]) > 1 else "") + "." if same else
+         "; ".join(f"{g}: " + ("the same in every run" if v["identical"] else "**differ** in " + ", ".join(v["differ"]))
+                   for g, v in tm["models"].items()) + ".")
+      + f" Seconds are the whole command's wall-clock time (starting the program, reading the CSV or cache, one epoch, "
+      f"saving), on a shared machine: information only. Load average when the runs ended: {tm['load_average'][0]:.1f}.")
+    w("")
+
+
 def doc_sweep(sw):
     """Section i: a 12-trial sweep with --jobs 1 and --jobs 2 (bench/python/sweep_time.py)."""
     ratio = sw["jobs2_median_seconds"] / sw["jobs1_median_seconds"]
@@ -1083,6 +1168,7 @@ def doc(res, path, chart_name):
         w(f"| j. an epoch of e's network ÷ its matrix products alone ({label}) | {num(ep['epoch'], 3)} s | products "
           f"{num(ep['products_median'], 3)} s | {ratio_text(ep['ratio'])} | ≤ {TARGETS['epoch_products']:g}× | "
           f"{verdict_at_most(ep['ratio'], TARGETS['epoch_products'])} |")
+    train_memory_summary(res, w)
     if res.sweep:
         sw = res.sweep
         r_sweep = sw["jobs2_median_seconds"] / sw["jobs1_median_seconds"]
@@ -1281,6 +1367,7 @@ def doc(res, path, chart_name):
         w(doc_sweep(res.sweep))
         w("")
     doc_epoch(res, w)
+    doc_train_memory(res, w)
 
     # micro
     w("## Micro-benchmarks (BenchmarkDotNet)")
@@ -1434,6 +1521,15 @@ def doc(res, path, chart_name):
               "caches full of moments, not of weights)."
               + " Meeting the goal would take the update out of the step's critical path, not more fusing of the small layers (together a tenth of the gap): applying Adam in the weight-gradient product's last pass over each tile, while the gradient is in registers (two of its seven memory streams and a pass saved, the same operations on each element), or overlapping each layer's update with the rest of the backward pass (which, on two cores busy with the products, needs the products themselves to leave room).")
         w("")
+    for r in (res.train_memory or {}).get("runs", []):
+        ratio = train_memory_ratio(r)
+        if ratio is None or ratio <= 1 or r["build"] != res.train_memory["builds"][0]["label"]:
+            continue
+        any_missed = True
+        w(f"**k. training memory ({r['rows']}×{r['features'] + 1}, {r['precision']}, {train_memory_cache_text(r)}: "
+          f"{num(mib(r['median_max_rss_kib']))} MiB, goal {r['goal_bytes'] / 1048576:.0f} MiB).** "
+          f"{verdict_at_most(ratio, 1).replace('**', '')}.")
+        w("")
     missed_gemm = []
     for dtype, n, bp, e, u in gemm_rows:
         fastest = gemm_fastest(e, u)
@@ -1478,7 +1574,8 @@ def doc(res, path, chart_name):
     w("```sh")
     w("bench/run.sh            # everything: installs peers (apt-get), builds, runs, regenerates this page")
     w("bench/run.sh --quick    # fewer repetitions, 1 epoch (e: 1 seed, 2 epochs), no BenchmarkDotNet; prints, does not rewrite the doc")
-    w("bench/run.sh --only tta,gemm   # a subset (tta, epoch, streetlights, fashion, gemm, micro, csv, predict, serve, sweep)")
+    w("bench/run.sh --only tta,gemm   # a subset (tta, epoch, streetlights, fashion, gemm, micro, csv, predict, serve, sweep, memory)")
+    w("BEFORE_BACKPROP=\"dotnet OLD/src/Backprop.Cli/bin/Release/net10.0/backprop.dll\" bench/run.sh --only memory   # k, with an older build beside")
     w("dotnet run -c Release --project bench/Backprop.Bench -- epoch --rounds 5   # j alone: an epoch against its products")
     w("dotnet run -c Release --project bench/Backprop.Bench -- streetlights --reps 300 --warmup-seconds 3   # a alone, with its 3× guard")
     w("dotnet run -c Release --project bench/Backprop.Bench -- micro --filter '*TrainerStep*'   # BenchmarkDotNet alone")
