@@ -4,7 +4,7 @@ using Backprop.Data;
 namespace Backprop.Bench;
 
 /// <summary>
-/// Workload e2: an epoch against its matrix products. The time-to-accuracy network (784-512-256-10, relu, dropout 0.2,
+/// Workload j (docs/benchmarks.md): an epoch against its matrix products. The time-to-accuracy network (784-512-256-10, relu, dropout 0.2,
 /// softmax + cross-entropy, Adam, batch 64, float32, 2 threads, Fashion-MNIST's 60,000 images) trains epoch after
 /// epoch; between two epochs the same matrix products an epoch computes run alone, at the same shapes, on buffers of
 /// the same sizes, through the same Gemm entry points and Compute the layers call: per batch the three forward
