@@ -18,7 +18,7 @@ public sealed class TableMemoryTests : IDisposable
 
     private static CsvOptions Target(string name) => new() { TargetColumns = [name] };
 
-    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    private static string Num(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 
     // A CSV of rows x columns values made by value(r, c), and a target column y; returns the path and the values as written.
     private (string Path, double[,] Values) Table(string name, int rows, int columns, Func<int, int, double> value, Func<int, string>? target = null)
@@ -55,21 +55,38 @@ public sealed class TableMemoryTests : IDisposable
     }
 
     [Theory]
-    [InlineData("whole", false)]      // pixels and counts: float32 holds them exactly
-    [InlineData("decimal", true)]     // 5.1 is not a float32: float64 from the first row
-    [InlineData("late", true)]        // whole numbers, then a decimal on the last row: the rows so far widened
-    public void Rows_scaled_as_they_are_read_are_the_whole_matrix_scaling_of_the_parsed_values(string kind, bool isDouble)
+    [InlineData("whole", "Single")]          // pixels and counts: float32 holds them exactly
+    [InlineData("decimal", "Decimal")]       // 5.1 is not a float32, but a short decimal: codes from the first row
+    [InlineData("late decimal", "Decimal")]  // whole numbers, then a decimal on the last row: the float32 values so far become codes in place
+    [InlineData("long decimal", "Double")]   // 0.1234567891 has more digits than a code holds: float64 from the first row
+    [InlineData("late", "Double")]           // large whole numbers (no code: above 2^27), then a decimal on the last row: the rows so far widened
+    [InlineData("late long", "Double")]      // short decimals, then a long one on the last row: the codes so far decoded
+    [InlineData("missing", "Decimal")]       // short decimals and empty cells (NaN has a code)
+    public void Rows_scaled_as_they_are_read_are_the_whole_matrix_scaling_of_the_parsed_values(string kind, string stored)
     {
-        const int rows = 300, columns = 40;
+        const int rows = 300, columns = 41;   // 41: the vector kernels' four at a time, and a tail
+        var storage = Enum.Parse<TableStorage>(stored);
         var rng = new Random(7);
         var (path, x) = Table($"{kind}.csv", rows, columns, (r, c) => kind switch
         {
             "whole" => rng.Next(0, 256),
             "decimal" => Math.Round(rng.NextDouble() * 20 - 10, 3),
+            "late decimal" => r == rows - 1 && c == 5 ? 0.1 : rng.Next(-1000, 1000),
+            "long decimal" => Math.Round(rng.NextDouble(), 10),
+            "late long" => r == rows - 1 && c == 5 ? 0.1234567891 : Math.Round(rng.NextDouble() * 2000 - 1000, 4),
+            "missing" => (r + c) % 7 == 3 ? double.NaN : Math.Round(rng.NextDouble() * 100, 2),
             _ => r == rows - 1 && c == 5 ? 0.1 : rng.Next(-1000, 1000) * 1e6,
         });
-        var data = CsvLoader.Load(path, Target("y"));
-        Assert.Equal(isDouble, data.Table!.Table.IsDouble);
+        var data = CsvLoader.Load(path, kind == "missing" ? Target("y") with { Missing = "mean" } : Target("y"));
+        Assert.Equal(storage, data.Table!.Table.Storage);
+        Assert.Equal(storage == TableStorage.Double ? 8L : 4L, data.Table.Table.Bytes / (rows * columns));
+        if (kind == "missing")
+        {
+            // Empty cells read back as NaN, every other value as parsed (the scaling of filled rows: the test below).
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++) Assert.Equal(x[r, c], data.Features[r, c]);
+            return;
+        }
         // The split is a view of the same rows: no copy, and its rows are the chosen ones.
         var (train, _) = data.Split(0.25, SplitKind.Shuffled, 3);
         Assert.Same(data.Table.Table, train.Table!.Table);
@@ -145,13 +162,15 @@ public sealed class TableMemoryTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Loading_a_table_of_whole_numbers_and_preparing_to_train_holds_it_once_in_float32()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Loading_a_table_of_whole_numbers_or_short_decimals_and_preparing_to_train_holds_it_once_in_four_bytes_a_value(bool decimals)
     {
-        // 4000 rows of 300 whole numbers: 4.6 MiB in float32, 9.2 MiB in float64. Before, loading made the float64 matrix
-        // and preparing a scaled float32 copy of it.
+        // 4000 rows of 300 whole numbers (or tenths, 25.1: decimal codes): 4.6 MiB in float32, 9.2 MiB in float64.
+        // Before, loading made the float64 matrix and preparing a scaled float32 copy of it.
         const int rows = 4000, columns = 300;
-        var (path, _) = Table("counts.csv", rows, columns, (r, c) => (r * 31 + c * 17) % 251);
+        var (path, _) = Table("counts.csv", rows, columns, (r, c) => decimals ? (r * 31 + c * 17) % 2511 / 10.0 : (r * 31 + c * 17) % 251);
         long matrix32 = 4L * rows * columns;
         long before = GC.GetAllocatedBytesForCurrentThread();
         var data = CsvLoader.Load(path, Target("y"));
@@ -162,6 +181,7 @@ public sealed class TableMemoryTests : IDisposable
         long preparing = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(preparing < 1 << 20, $"preparing to train allocated {preparing} bytes");
         Assert.IsType<ScaledRows<float>>(learner.Rows);
+        Assert.Equal(decimals ? TableStorage.Decimal : TableStorage.Single, data.Table!.Table.Storage);
     }
 
     // ---- the cache file ----
