@@ -9,7 +9,7 @@
 #                                     ONNX Runtime, BenchmarkDotNet, also part of micro; serve: tests/serve-load.sh, wrk;
 #                                     sweep: a 12-trial sweep with --jobs 1 and --jobs 2; epoch: an Adam epoch of tta's network
 #                                     against its matrix products alone; memory: `backprop train` on a 60000x785 and a
-#                                     20000x100 CSV, peak RSS per precision and --cache; BEFORE_BACKPROP="dotnet OLD/backprop.dll"
+#                                     60000x785 CSV of decimals, peak RSS per precision and --cache; BEFORE_BACKPROP="dotnet OLD/backprop.dll"
 #                                     adds an older build's runs)
 #   options: --doc (write the doc even for --quick/--only), --no-doc, --no-install
 #

@@ -959,7 +959,8 @@ def doc_train_memory(res, w):
       + (f"{px['rows']:,} rows × {px['features'] + 1} columns ({px['bytes'] / 1048576:.0f} MiB: a text label c0–c9, then "
          f"{px['features']} whole-number pixels 0–255, about half of them 0, as in f)" if px else "")
       + (f", and {dec['rows']:,} rows × {dec['features'] + 1} columns ({dec['bytes'] / 1048576:.0f} MiB: a text label, then "
-         f"{dec['features']} decimals with six digits such as 0.123456, which float32 cannot hold exactly)" if dec else "")
+         f"{dec['features']} decimals with four digits such as 0.1234, which float32 cannot hold exactly: held as decimal codes, "
+         "4 bytes a value, since commit e471b21; a cache holds them in float64)" if dec else "")
       + ". The feature matrix is rows × features × 4 bytes (f32) or 8 (f64), the training precision; goal (issue 28): "
       "a peak of at most 1.2 × that matrix + 100 MiB for the runtime.")
     w("")
@@ -984,11 +985,11 @@ def doc_train_memory(res, w):
       + f" Seconds are the whole command's wall-clock time (starting the program, reading the CSV or cache, one epoch, "
       f"saving), on a shared machine: information only. Load average when the runs ended: {tm['load_average'][0]:.1f}.")
     w("")
-    w("What the decimal file cannot show: its matrix is small beside the runtime, so its f32 rows meet the goal by the "
-      "100 MiB allowance alone. A table of decimals is held in float64 whatever the training precision (a parsed "
-      "decimal is not exact in float32, and training scales the value as parsed, as before), 8 bytes a value: about 2× "
-      "its f32 matrix, so for a large file of decimals trained in f32 the 1.2× goal is **not met** (a second parse or a "
-      "spill to disk would be needed to hold only float32 and still give the same values). Whole numbers meet it.")
+    w("Before decimal codes, a table of decimals was held in float64 whatever the training precision (a parsed decimal "
+      "is not exact in float32, and training scales the value as parsed), 8 bytes a value, about 2× its f32 matrix: "
+      "the 1.2× goal was not met for a large file of decimals trained in f32. A short decimal (at most 14 digits after "
+      "the point, about 8 significant digits) is now held in 4 bytes as a whole number and a count of digits, decoded "
+      "to the parsed value to the bit as batches are gathered; numbers with more digits are still held in float64.")
     w("")
 
 

@@ -5,8 +5,9 @@ interleaved for --rounds rounds; a figure is the median over the rounds. Every r
 file and precision must be byte for byte the same across rounds, --cache or not, and builds.
 
 Two generated (seeded) files, written into the folder of --out (not committed): 60000 x 785, a text label then 784
-whole-number pixels 0..255, about half of them 0 (workload f's mix); and 20000 x 100, a text label then 99 decimals
-with six digits (0.123456), which float32 cannot hold exactly, so the loader keeps them as float64.
+whole-number pixels 0..255, about half of them 0 (workload f's mix); and 60000 x 785, a text label then 784 decimals
+with four digits (0.1234), which float32 cannot hold exactly: the loader holds them as decimal codes (4 bytes a value),
+a cache as float64.
 
 Goal (issue 28): peak RSS <= 1.2 x the feature matrix at the training precision + 100 MiB (the runtime).
 
@@ -30,7 +31,7 @@ TIME = "/usr/bin/time"
 FILES = {
     # name: (rows, feature columns, kind)
     "pixels": (60000, 784, "int"),
-    "decimals": (20000, 99, "decimal"),
+    "decimals": (60000, 784, "decimal"),
 }
 FLAGS = ["--target", "label", "--layers", "4", "--epochs", "1", "--quiet"]
 MIB = 1048576
@@ -52,7 +53,7 @@ def generate(path, rows, features, kind, seed):
                 f.write(f"c{rng.randrange(10)}," + ",".join(rng.choices(values, weights, k=features)) + "\n")
         else:
             for _ in range(rows):
-                f.write(f"c{rng.randrange(10)}," + ",".join(f"{rng.random():.6f}" for _ in range(features)) + "\n")
+                f.write(f"c{rng.randrange(10)}," + ",".join(f"{rng.random():.4f}" for _ in range(features)) + "\n")
     os.replace(tmp, path)
 
 

@@ -13,8 +13,9 @@ namespace Backprop.Data;
 /// cells (empty, NA, N/A, NaN, null) follow <see cref="CsvOptions.Missing"/>. A single target column becomes one-hot
 /// classes when <see cref="CsvOptions.Classes"/> is given or when some of its values are not numbers; otherwise each
 /// target column is one numeric output. The file's lines are counted first and the rows parsed straight into place,
-/// held once: in float32 when every value is exact in float32, else float64 (<see cref="CsvOptions.Cache"/>: in a cache
-/// file, read memory-mapped).
+/// held once: in float32 when every value is exact in float32, else as decimal codes when every value is a short
+/// decimal (4 bytes a value, decoded exactly), else float64 (<see cref="CsvOptions.Cache"/>: in a cache file, float32
+/// or float64, read memory-mapped).
 /// </remarks>
 public static class CsvLoader
 {

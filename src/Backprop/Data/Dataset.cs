@@ -10,8 +10,8 @@ public sealed class Dataset
 {
     // Images keep their bytes (one a pixel, value = byte / 255) and make float64 features only when asked: a
     // float32 network then never holds an 8-byte copy of every pixel (Fashion-MNIST: 376 MB).
-    // A CSV table keeps its values once (TableRows: float32 when every value is exact in it, else float64, in memory or
-    // mapped from a cache file); a split or a fold is a view of the same rows (TableView), and training scales rows as
+    // A CSV table keeps its values once (TableRows: float32 when every value is exact in it, else decimal codes when
+    // every value is a short decimal, else float64; in memory, or mapped from a cache file); a split or a fold is a view of the same rows (TableView), and training scales rows as
     // batches are gathered (ScaledRows), so it never holds Features.
     private Matrix<double>? _features;
     private readonly byte[]? _pixels;
