@@ -971,7 +971,7 @@ def doc_train_memory(res, w):
     steps = [None, "write", "reuse"]
     for r in sorted(tm["runs"], key=lambda r: (files_order.index(r["file"]), r["precision"], steps.index(r["cache"]),
                                                builds_order.index(r["build"]))):
-        w(f"| {r['build']} | {r['rows']}×{r['features'] + 1} | {r['precision']} | {train_memory_cache_text(r)} | "
+        w(f"| {r['build']} | {r['rows']}×{r['features'] + 1} {'pixels' if r['values'] == 'int' else 'decimals'} | {r['precision']} | {train_memory_cache_text(r)} | "
           f"{num(mib(r['median_max_rss_kib']))} | " + ", ".join(f"{mib(v):.0f}" for v in r["max_rss_kib"])
           + f" | {r['matrix_bytes'] / 1048576:.0f} | {r['goal_bytes'] / 1048576:.0f} | "
           f"{verdict_at_most(train_memory_ratio(r), 1)} | {r['median_seconds']:.1f} |")
