@@ -37,7 +37,16 @@ internal static class EpochBench
         {
             OutputActivation = Activation.Softmax, Bias = true, Init = Initializer.He, Dropout = dropout, Compute = compute,
         };
-        Trainer<float> NewTrainer(uint s) => new(spec.Build<float>(new NumpyRandom(s)), new CrossEntropy<float>(), new Adam<float>((float)lr))
+        // --optimizer sgd: the same epochs with plain SGD, whose update is a third of Adam's memory traffic and no
+        // division (the difference between the two runs is what Adam's pass costs inside an epoch).
+        string optimizer = options.String("optimizer", "adam");
+        IOptimizer<float> NewOptimizer() => optimizer switch
+        {
+            "adam" => new Adam<float>(lr),
+            "sgd" => new Sgd<float>(lr),
+            _ => throw new ArgumentException($"--optimizer is adam or sgd, not {optimizer}"),
+        };
+        Trainer<float> NewTrainer(uint s) => new(spec.Build<float>(new NumpyRandom(s)), new CrossEntropy<float>(), NewOptimizer())
         {
             Batching = Batching.MiniBatch(batch),
             ShuffleWith = new NumpyRandom(s),
@@ -112,7 +121,7 @@ internal static class EpochBench
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         double epoch = Stats.Median(epochSeconds), productsEpoch = Stats.Median(productSeconds);
         var roundRatios = epochSeconds.Zip(productSeconds, (e, p) => e / p).ToList();
-        Console.WriteLine($"backprop epoch 784-{string.Join('-', hidden)}-10 adam dropout {dropout} batch {batch} threads {threads}: " +
+        Console.WriteLine($"backprop epoch 784-{string.Join('-', hidden)}-10 {optimizer} dropout {dropout} batch {batch} threads {threads}: " +
                           $"epoch {epoch:F3} s, its products alone {productsEpoch:F3} s, ratio {epoch / productsEpoch:F3} (median slice ratio {Stats.Median(chunkRatios):F3}; CPU time {Stats.Median(epochCpu):F3} s against {Stats.Median(productCpu):F3} s, ratio {Stats.Median(epochCpu) / Stats.Median(productCpu):F3}) " +
                           $"(medians of {rounds} interleaved rounds; epochs {string.Join(" ", epochSeconds.Select(e => e.ToString("F3")))} s; " +
                           $"products {string.Join(" ", productSeconds.Select(e => e.ToString("F3")))} s); " +
@@ -124,7 +133,7 @@ internal static class EpochBench
             ["label"] = options.String("label", "this build"),
             ["dtype"] = "float32",
             ["layers"] = hidden,
-            ["optimizer"] = "adam",
+            ["optimizer"] = optimizer,
             ["dropout"] = dropout,
             ["lr"] = lr,
             ["batch"] = batch,
