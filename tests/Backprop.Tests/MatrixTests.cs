@@ -286,6 +286,8 @@ public class PackedGemmTests
         { 128, 100, 10 },  // its weight gradient hᵀ·δ (transposed A)
         { 61, 600, 16 },   // exactly one float32 vector wide, three k blocks, 5 rows left over
         { 300, 130, 3 },   // a very narrow result
+        { 63, 300, 192 },  // few rows against whole panels: B read in place (no packing), an edge row tile, two k blocks
+        { 20, 70, 1088 },  // B read in place across two column blocks (1024 and 64)
     };
 
     private static T[] Reference<T>(T[] a, bool transA, T[] b, bool transB, int m, int k, int n, Summation mode) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

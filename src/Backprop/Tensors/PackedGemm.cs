@@ -90,14 +90,24 @@ internal static unsafe class PackedGemm
             for (int pc = 0; pc < o.K; pc += KC)
             {
                 int kc = Math.Min(KC, o.K - pc);
-                PackB(o, pc, kc, jc, nc, bPack, nr);
-                Rows<T, TMulAdd>(o, i0, i1, jc, nc, pc, kc, bPack, aPack);
+                bool direct = ReadsBInPlace(o, nc);
+                if (!direct) PackB(o, pc, kc, jc, nc, bPack, nr);
+                Rows<T, TMulAdd>(o, i0, i1, jc, nc, pc, kc, bPack, aPack, direct);
             }
         }
     }
 
-    // C[i0..i1, jc..jc+nc] += op(A)[i0..i1, pc..pc+kc] · (the B block packed at bPack), MC rows of A packed at a time.
-    private static void Rows<T, TMulAdd>(in Operands<T> o, int i0, int i1, int jc, int nc, int pc, int kc, T* bPack, T* aPack) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    // B is read where it lies, not packed, when it is not transposed, the block is whole panels and A has few rows
+    // (at most MC, a batch against a layer's weights): a panel's NR values of one p are then contiguous in b's row p, as
+    // in a packed panel, and the kernel steps from row to row. The kernel reads the same values in the same order, so
+    // the sums are the same. With few rows of A each panel serves only a few tiles, and packing it was a copy of every
+    // weight each product (for a batch of 64, about a sixth of the product's time); with many rows the packed panel,
+    // read again and again, is faster (a 1024 x 1024 product read in place ran at 70% of its packed speed).
+    private static bool ReadsBInPlace<T>(in Operands<T> o, int nc) where T : unmanaged => !o.TransB && o.M <= MC && nc % NR<T>() == 0;
+
+    // C[i0..i1, jc..jc+nc] += op(A)[i0..i1, pc..pc+kc] · (the B block packed at bPack, or read in place when
+    // `direct`), MC rows of A packed at a time.
+    private static void Rows<T, TMulAdd>(in Operands<T> o, int i0, int i1, int jc, int nc, int pc, int kc, T* bPack, T* aPack, bool direct) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int mr = MR, nr = NR<T>();
         T* tile = stackalloc T[4 * 64];
@@ -115,7 +125,8 @@ internal static unsafe class PackedGemm
                     T* target = full ? c : tile;
                     int ldc = full ? o.N : nr;
                     if (!full && pc > 0) CopyTile(c, o.N, tile, nr, rows, cols);
-                    Kernel<T, TMulAdd>(aPack + ir * kc, bPack + jr * kc, kc, target, ldc, first: pc == 0);
+                    T* b = direct ? o.PB + (long)pc * o.N + jc + jr : bPack + jr * kc;
+                    Kernel<T, TMulAdd>(aPack + ir * kc, b, direct ? o.N : nr, kc, target, ldc, first: pc == 0);
                     if (!full) CopyTile(tile, nr, c, o.N, rows, cols);
                 }
         }
@@ -142,9 +153,15 @@ internal static unsafe class PackedGemm
                 for (int pc = 0; pc < o.K; pc += KC)
                 {
                     int kc = Math.Min(KC, o.K - pc);
+                    if (ReadsBInPlace(o, nc))
+                    {
+                        // Nothing to pack, so nothing to wait for.
+                        if (i0 < i1) Rows<T, TMulAdd>(o, i0, i1, jc, nc, pc, kc, bPack, aPack, direct: true);
+                        continue;
+                    }
                     if (p0 < p1) PackB(o, pc, kc, jc + p0 * nr, Math.Min(nc, p1 * nr) - p0 * nr, bPack + (long)p0 * nr * kc, nr);
                     Barrier(parts);
-                    if (i0 < i1) Rows<T, TMulAdd>(o, i0, i1, jc, nc, pc, kc, bPack, aPack);
+                    if (i0 < i1) Rows<T, TMulAdd>(o, i0, i1, jc, nc, pc, kc, bPack, aPack, direct: false);
                     Barrier(parts);
                 }
             }
@@ -269,16 +286,16 @@ internal static unsafe class PackedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<T, TMulAdd>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    private static void Kernel<T, TMulAdd>(T* a, T* b, int ldb, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
-        if (Wide) Kernel4x4<T, TMulAdd>(a, b, kc, c, ldc, first);
-        else Kernel4x2<T, TMulAdd>(a, b, kc, c, ldc, first);
+        if (Wide) Kernel4x4<T, TMulAdd>(a, b, ldb, kc, c, ldc, first);
+        else Kernel4x2<T, TMulAdd>(a, b, ldb, kc, c, ldc, first);
     }
 
-    // A 4 × (4 vectors) tile of C in 16 Vector512 registers: per p, four loads of b, four broadcasts of a and
-    // sixteen multiply-adds (one rounding or two, as TMulAdd says).
+    // A 4 × (4 vectors) tile of C in 16 Vector512 registers: per p, four loads of b (a packed panel's row p, or b's
+    // own row: ldb apart), four broadcasts of a and sixteen multiply-adds (one rounding or two, as TMulAdd says).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x4<T, TMulAdd>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    private static void Kernel4x4<T, TMulAdd>(T* a, T* b, int ldb, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int w = Vector512<T>.Count;
         Vector512<T> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
@@ -309,7 +326,7 @@ internal static unsafe class PackedGemm
             s = Vector512.Create(a[3]);
             c30 = TMulAdd.Apply(s, b0, c30); c31 = TMulAdd.Apply(s, b1, c31); c32 = TMulAdd.Apply(s, b2, c32); c33 = TMulAdd.Apply(s, b3, c33);
             a += 4;
-            b += 4 * w;
+            b += ldb;
         }
         c00.Store(c); c01.Store(c + w); c02.Store(c + 2 * w); c03.Store(c + 3 * w);
         T* s1 = c + ldc; c10.Store(s1); c11.Store(s1 + w); c12.Store(s1 + 2 * w); c13.Store(s1 + 3 * w);
@@ -319,7 +336,7 @@ internal static unsafe class PackedGemm
 
     // The AVX2 tile: 4 × (2 vectors) in 8 Vector256 registers, the same sums in the same order.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x2<T, TMulAdd>(T* a, T* b, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
+    private static void Kernel4x2<T, TMulAdd>(T* a, T* b, int ldb, int kc, T* c, int ldc, bool first) where T : unmanaged, IFloatingPointIeee754<T> where TMulAdd : struct, IMulAdd
     {
         int w = Vector256<T>.Count;
         Vector256<T> c00, c01, c10, c11, c20, c21, c30, c31;
@@ -344,7 +361,7 @@ internal static unsafe class PackedGemm
             s = Vector256.Create(a[2]); c20 = TMulAdd.Apply(s, b0, c20); c21 = TMulAdd.Apply(s, b1, c21);
             s = Vector256.Create(a[3]); c30 = TMulAdd.Apply(s, b0, c30); c31 = TMulAdd.Apply(s, b1, c31);
             a += 4;
-            b += 2 * w;
+            b += ldb;
         }
         c00.Store(c); c01.Store(c + w);
         c10.Store(c + ldc); c11.Store(c + ldc + w);
