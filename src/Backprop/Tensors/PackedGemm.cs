@@ -220,7 +220,7 @@ internal static unsafe class PackedGemm
                 int p = 0;
                 if (typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     for (; p + 4 <= kc; p += 4)
-                        Transpose4((float*)r0 + p, (float*)r1 + p, (float*)r2 + p, (float*)r3 + p, (float*)panel + 4 * p);
+                        Transpose4((float*)r0 + p, (float*)r1 + p, (float*)r2 + p, (float*)r3 + p, (float*)panel + 4 * p, 4);
                 for (; p < kc; p++)
                 {
                     panel[4 * p] = r0[p];
@@ -241,19 +241,19 @@ internal static unsafe class PackedGemm
         }
     }
 
-    // Four values from each of four rows, written column by column: to[4p + r] = row r's p-th value.
+    // Four values from each of four rows, written column by column: to[p * stride + r] = row r's p-th value.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4(float* r0, float* r1, float* r2, float* r3, float* to)
+    private static void Transpose4(float* r0, float* r1, float* r2, float* r3, float* to, int stride)
     {
         var (v0, v1, v2, v3) = (Vector128.Load(r0), Vector128.Load(r1), Vector128.Load(r2), Vector128.Load(r3));
         var t0 = System.Runtime.Intrinsics.X86.Sse.UnpackLow(v0, v1);   // a0 b0 a1 b1
         var t1 = System.Runtime.Intrinsics.X86.Sse.UnpackHigh(v0, v1);  // a2 b2 a3 b3
         var t2 = System.Runtime.Intrinsics.X86.Sse.UnpackLow(v2, v3);   // c0 d0 c1 d1
         var t3 = System.Runtime.Intrinsics.X86.Sse.UnpackHigh(v2, v3);  // c2 d2 c3 d3
-        System.Runtime.Intrinsics.X86.Sse.MoveLowToHigh(t0, t2).Store(to);       // a0 b0 c0 d0
-        System.Runtime.Intrinsics.X86.Sse.MoveHighToLow(t2, t0).Store(to + 4);   // a1 b1 c1 d1
-        System.Runtime.Intrinsics.X86.Sse.MoveLowToHigh(t1, t3).Store(to + 8);   // a2 b2 c2 d2
-        System.Runtime.Intrinsics.X86.Sse.MoveHighToLow(t3, t1).Store(to + 12);  // a3 b3 c3 d3
+        System.Runtime.Intrinsics.X86.Sse.MoveLowToHigh(t0, t2).Store(to);                // a0 b0 c0 d0
+        System.Runtime.Intrinsics.X86.Sse.MoveHighToLow(t2, t0).Store(to + stride);       // a1 b1 c1 d1
+        System.Runtime.Intrinsics.X86.Sse.MoveLowToHigh(t1, t3).Store(to + 2 * stride);   // a2 b2 c2 d2
+        System.Runtime.Intrinsics.X86.Sse.MoveHighToLow(t3, t1).Store(to + 3 * stride);   // a3 b3 c3 d3
     }
 
     // op(B)[pc.., jc..] (kc × nc) into panels of NR columns: panel[p * NR + c]; columns past the end are zeros.
@@ -274,8 +274,25 @@ internal static unsafe class PackedGemm
             }
             else
             {
-                // b is (n, k): column j of op(B) is row j of b, contiguous in p.
-                for (int c = 0; c < nr; c++)
+                // b is (n, k): column j of op(B) is row j of b, contiguous in p. Four columns by four p at a time,
+                // transposed in registers (a batch's delta times a layer's weights transposed packs every weight).
+                int c = 0;
+                if (typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    for (; c + 4 <= cols; c += 4)
+                    {
+                        float* s0 = (float*)o.PB + (long)(jc + jr + c) * o.K + pc, s1 = s0 + o.K, s2 = s1 + o.K, s3 = s2 + o.K;
+                        float* to = (float*)panel + c;
+                        int p = 0;
+                        for (; p + 4 <= kc; p += 4) Transpose4(s0 + p, s1 + p, s2 + p, s3 + p, to + p * nr, nr);
+                        for (; p < kc; p++)
+                        {
+                            to[p * nr] = s0[p];
+                            to[p * nr + 1] = s1[p];
+                            to[p * nr + 2] = s2[p];
+                            to[p * nr + 3] = s3[p];
+                        }
+                    }
+                for (; c < nr; c++)
                 {
                     if (c >= cols) { for (int p = 0; p < kc; p++) panel[p * nr + c] = default; continue; }
                     T* src = o.PB + (long)(jc + jr + c) * o.K + pc;
