@@ -237,6 +237,29 @@ public sealed class TableMemoryTests : IDisposable
     }
 
     [Fact]
+    public void Cross_validation_from_a_cache_or_under_a_heap_smaller_than_the_table_gives_the_folds_of_cross_validation_in_memory()
+    {
+        // 7000 rows of 784 pixels: 22 MB in float32, the heap capped at 16 MiB as above; cv deals the cached rows into folds.
+        var rng = new Random(9);
+        var (path, _) = Table("folds.csv", 7000, 784, (_, _) => rng.Next(0, 256), r => ((r * 7) % 3).ToString(CultureInfo.InvariantCulture));
+        string[] flags = ["--target", "y", "--layers", "4", "--epochs", "1", "--folds", "3"];
+        var (code, _, err) = CliTests.Run(["cv", path, .. flags, "--quiet", "--out", _temp.File("memory.csv")]);
+        Assert.True(code == 0, err);
+        var (cached, output, cachedErr) = RunProgram(new Dictionary<string, string>(), ["cv", path, .. flags, "--out", _temp.File("cached.csv"), "--cache", _temp.File("folds.cache")]);
+        Assert.True(cached == 0, cachedErr + output);
+        Assert.Contains($"cache: wrote {_temp.File("folds.cache")}: 7000 rows of 784 values in float32", output);
+        Assert.Equal(File.ReadAllText(_temp.File("memory.csv")), File.ReadAllText(_temp.File("cached.csv")));
+        var capped = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x1000000" };
+        var (auto, autoOutput, autoErr) = RunProgram(capped, ["cv", path, .. flags, "--out", _temp.File("auto.csv")]);
+        Assert.True(auto == 0, autoErr + autoOutput);
+        Assert.Contains($"the table of {path} in f32 would not fit in the memory available: cross-validating from the cache {path}.cache", autoOutput);
+        Assert.Equal(File.ReadAllText(_temp.File("memory.csv")), File.ReadAllText(_temp.File("auto.csv")));
+        string help = CliTests.Run(["cv", "--help"]).Out;
+        Assert.Contains("--cache <FILE>", help);
+        Assert.Contains("Cross-validate from FILE", help);
+    }
+
+    [Fact]
     public void The_cache_is_reused_while_the_csv_is_unchanged_and_made_again_when_it_changes()
     {
         var (path, _) = Table("t.csv", 50, 3, (r, c) => r * 0.5 + c);

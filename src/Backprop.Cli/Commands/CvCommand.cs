@@ -18,23 +18,27 @@ internal static class CvCommand
         var foldFlags = new FoldFlags(required: true);
         var outFile = new Option<string?>("--out") { Description = $"Write one CSV row a fold: {CrossValidation.CsvHeader} (the epoch whose weights were kept; why training stopped; that epoch's measures as --history names them, a cell that does not apply empty)." + NetworkFlags.WrittenAs };
         var initFrom = new Option<string?>("--init-from") { Description = "Start every fold from a saved model's weights (fine-tuning); its layers, activations, bias, precision, loss and input scaling are kept." };
+        var cache = LoadedData.CacheOption("Cross-validate", "cv");
         var command = new Command("cv", "Cross-validates a network: K models, each trained on all folds but one and measured on that one, with the mean and standard deviation over the folds.");
         command.Arguments.Add(data);
         flags.AddTo(command, flags.Validation, flags.ValidationSplit, flags.ValidationData, flags.TestData, flags.Save, flags.History, flags.Plot, flags.Html, flags.Verbose);
         foldFlags.AddTo(command);
         command.Options.Add(outFile);
         command.Options.Add(initFrom);
-        command.SetAction(result => Run(result.GetValue(data)!, result, flags, foldFlags, result.GetValue(outFile), result.GetValue(initFrom), stdout, stderr, interrupt));
+        command.Options.Add(cache);
+        command.SetAction(result => Run(result.GetValue(data)!, result, flags, foldFlags, result.GetValue(outFile), result.GetValue(initFrom), result.GetValue(cache), stdout, stderr, interrupt));
         return command;
     }
 
-    private static int Run(string path, ParseResult result, NetworkFlags flags, FoldFlags foldFlags, string? outPath, string? initFrom, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
+    private static int Run(string path, ParseResult result, NetworkFlags flags, FoldFlags foldFlags, string? outPath, string? initFrom, string? cache, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
     {
         var settings = flags.Read(result);
         var (folds, split) = foldFlags.Read(result);
         LoadedData.CheckOutputPath(outPath, "--out");
         var start = initFrom is null ? null : new CheckpointFlags.Start(null, 0, null, null, initFrom, Model.Load(initFrom));
         var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.Recipe.Task };
+        var precision = settings.Recipe.Precision ?? start?.InitFrom.Precision ?? Backprop.Tensors.Precision.F32;
+        (csv, var cacheNote) = LoadedData.WithCache(path, csv, cache ?? LoadedData.AutoCache, precision, "cross-validating");
         var (dataset, _, _) = DataFiles.LoadForTraining(path, csv);
 
         TextWriter screen = settings.Quiet ? TextWriter.Null : stdout;
@@ -50,12 +54,13 @@ internal static class CvCommand
             },
         };
         var validator = LoadedData.Library(start, () => settings.Recipe.PrepareCrossValidation(dataset, options));
+        if (dataset.CacheNote is string written) screen.WriteLine(written);
         screen.WriteLine(DataLine(validator, dataset));
         screen.WriteLine(PageText.Network(validator.Recipe, validator.First.Spec));
         var chosen = dataset.DelimiterDetected ? [.. validator.Chosen, $"delimiter '{dataset.Delimiter}' (detected)"] : validator.Chosen;
         if (chosen.Count > 0) screen.WriteLine($"defaults chosen on fold 1's training rows (set them with the flags of the same names): {string.Join(", ", chosen)}");
         if (start is not null) screen.WriteLine($"every fold starts from the weights of {initFrom}");
-        foreach (var note in settings.Notes) screen.WriteLine(note);
+        foreach (var note in cacheNote is null ? settings.Notes : [.. settings.Notes, cacheNote]) screen.WriteLine(note);
         if (validator.Folds.Warning is string warning) screen.WriteLine($"warning: {warning}");
         table = new Table(screen, validator.Metrics);
         table.Header();

@@ -45,6 +45,46 @@ internal sealed class LoadedData
     /// <summary>The cache argument that makes train use a cache (DATA.cache) only when the table would not fit in memory.</summary>
     public const string AutoCache = "\0auto";
 
+    /// <summary>
+    /// The --cache option of a command that trains on DATA (<paramref name="what"/>: "Train", "Cross-validate").
+    /// Without it the command makes DATA.cache itself when the table would not fit in memory.
+    /// </summary>
+    public static Option<string?> CacheOption(string what, string command) => new("--cache")
+    {
+        Description = $"{what} from FILE, a binary cache of the CSV's rows read memory-mapped, instead of holding the table in memory (the same model): made from the CSV "
+            + "a row at a time on the first run, reused while the CSV and the flags that read it are unchanged, made again otherwise; values in float32 when every "
+            + $"one is exact in float32, else float64. Without it, {command} makes DATA.cache itself when the table at the training precision would not fit in the memory "
+            + "available. For a CSV DATA (--validation-data and --test-data are read into memory).",
+        HelpName = "FILE",
+    };
+
+    /// <summary>
+    /// <paramref name="csv"/> reading DATA through a cache: <paramref name="cache"/> when it names one, DATA.cache when it
+    /// is <see cref="AutoCache"/> and the table at <paramref name="precision"/> would not fit in memory (with the line
+    /// that says so), else as it is. A cache for IDX images, or one that cannot be written, is a usage error.
+    /// </summary>
+    public static (CsvOptions Csv, string? Note) WithCache(string path, CsvOptions csv, string? cache, Backprop.Tensors.Precision precision, string doing)
+    {
+        bool csvData = File.Exists(path) && !IdxLoader.LooksLikeIdx(path);
+        bool auto = cache == AutoCache;
+        string? note = null;
+        if (auto)
+        {
+            cache = csvData && CsvCache.WouldNotFit(path, precision == Backprop.Tensors.Precision.F64 ? 8 : 4) ? path + ".cache" : null;
+            if (cache is not null)
+                note = $"the table of {path} in {Vocabulary.Name(precision)} would not fit in the memory available: {doing} from the cache {cache} (--cache FILE names another)";
+        }
+        if (cache is null) return (csv, note);
+        if (!csvData && (File.Exists(path) || Directory.Exists(path))) throw new UsageException($"--cache {cache}: {path} is IDX images; --cache is for a CSV file");
+        try { CheckOutputPath(cache, "--cache"); }
+        catch (UsageException e) when (auto)
+        {
+            // The user gave no --cache: say why a cache is wanted, what stops it, and the flag that helps.
+            throw new UsageException($"{path} would not fit in the memory available, and its cache {cache} cannot be written beside it ({e.Message["--cache: ".Length..]}); give --cache FILE in a folder that can be written");
+        }
+        return (csv with { Cache = cache }, note);
+    }
+
     /// <param name="cache">train's --cache FILE, or <see cref="AutoCache"/> (a cache only for a table too large for memory), or null (none).</param>
     public static LoadedData Load(string path, ParseResult result, NetworkFlags flags, CheckpointFlags.Start? start = null, CancellationToken cancellation = default, string? cache = null)
     {
@@ -71,26 +111,8 @@ internal sealed class LoadedData
         if (settings.Plot is not null) PlotLibrary.Check("--plot");
         // The task as the flags (or the checkpoint) give it; one an --init-from model gives is the library's to apply.
         var csv = settings.Csv with { TargetColumns = targets, Classes = settings.Classes, Task = recipe.Task };
-        bool csvData = File.Exists(path) && !IdxLoader.LooksLikeIdx(path);
-        bool auto = cache == AutoCache;
-        if (auto)
-        {
-            var precision = recipe.Precision ?? Backprop.Tensors.Precision.F32;
-            cache = csvData && CsvCache.WouldNotFit(path, precision == Backprop.Tensors.Precision.F64 ? 8 : 4) ? path + ".cache" : null;
-            if (cache is not null)
-                settings = settings with { Notes = [.. settings.Notes, $"the table of {path} in {Vocabulary.Name(precision)} would not fit in the memory available: training from the cache {cache} (--cache FILE names another)"] };
-        }
-        if (cache is not null)
-        {
-            if (!csvData && (File.Exists(path) || Directory.Exists(path))) throw new UsageException($"--cache {cache}: {path} is IDX images; --cache is for a CSV file");
-            try { CheckOutputPath(cache, "--cache"); }
-            catch (UsageException e) when (auto)
-            {
-                // The user gave no --cache: say why a cache is wanted, what stops it, and the flag that helps.
-                throw new UsageException($"{path} would not fit in the memory available, and its cache {cache} cannot be written beside it ({e.Message["--cache: ".Length..]}); give --cache FILE in a folder that can be written");
-            }
-            csv = csv with { Cache = cache };
-        }
+        (csv, var cacheNote) = WithCache(path, csv, cache, recipe.Precision ?? Backprop.Tensors.Precision.F32, "training");
+        if (cacheNote is not null) settings = settings with { Notes = [.. settings.Notes, cacheNote] };
         var (data, test, isImages) = DataFiles.LoadForTraining(path, csv);
         var validation = settings.ValidationData is string vpath ? DataFiles.LoadLike(vpath, data, csv) : null;
         if (settings.TestData is string tpath) test = DataFiles.LoadLike(tpath, data, csv);

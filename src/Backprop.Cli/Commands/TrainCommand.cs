@@ -16,14 +16,7 @@ internal static class TrainCommand
         flags.Html.Description = "Write a self-contained HTML page (opens from disk, fetches nothing) after training, as --plot: loss and accuracy per epoch, train against validation, "
             + "the epoch of the lowest validation loss marked, the confusion matrix (or a regression's errors) and, for IDX images, the first layer's weights as pictures." + NetworkFlags.WrittenAs;
         var checkpointFlags = new CheckpointFlags();
-        var cache = new Option<string?>("--cache")
-        {
-            Description = "Train from FILE, a binary cache of the CSV's rows read memory-mapped, instead of holding the table in memory (the same model): made from the CSV "
-                + "a row at a time on the first run, reused while the CSV and the flags that read it are unchanged, made again otherwise; values in float32 when every "
-                + "one is exact in float32, else float64. Without it, train makes DATA.cache itself when the table at the training precision would not fit in the memory "
-                + "available. For a CSV DATA (--validation-data and --test-data are read into memory).",
-            HelpName = "FILE",
-        };
+        var cache = LoadedData.CacheOption("Train", "train");
         var command = new Command("train", "Trains a network on your data by gradient descent and backpropagation.");
         command.Arguments.Add(data);
         flags.AddTo(command);
