@@ -953,7 +953,7 @@ def doc_train_memory(res, w):
       "under `/usr/bin/time -v` (maximum resident set size, the .NET runtime included), and again with `--cache "
       "DIR/FILE.cache` (the first run writes the cache from the CSV, the next one trains from it, memory-mapped), "
       + ("for two builds, " + " and ".join(b["label"] for b in tm["builds"])
-         + ", interleaved (the older one has no `--cache`)" if len(tm["builds"]) > 1 else f"for {tm['builds'][0]['label']}")
+         + ", interleaved (the `--cache` runs for the first only)" if len(tm["builds"]) > 1 else f"for {tm['builds'][0]['label']}")
       + f"; {tm['rounds']} round{'s' if tm['rounds'] != 1 else ''}, a figure is the median over them (`bench/python/train_memory.py`). Two generated "
       "(seeded) files: "
       + (f"{px['rows']:,} rows × {px['features'] + 1} columns ({px['bytes'] / 1048576:.0f} MiB: a text label c0–c9, then "

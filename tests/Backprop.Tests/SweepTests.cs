@@ -128,6 +128,25 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void A_sweep_from_a_cache_is_the_sweep_in_memory_and_the_cache_is_not_part_of_the_plan()
+    {
+        string memory = _temp.File("memory"), cached = _temp.File("cached"), cache = _temp.File("flowers.cache");
+        Assert.Equal(0, Sweep("--out", memory, "--quiet").Code);
+        var (code, output, err) = Sweep("--out", cached, "--cache", cache);
+        Assert.True(code == 0, err);
+        Assert.Contains($"cache: wrote {cache}: ", output);
+        Assert.Equal(WithoutSeconds(Path.Combine(memory, "results.csv")), WithoutSeconds(Path.Combine(cached, "results.csv")));
+        foreach (string model in Models(memory))
+            Assert.Equal(File.ReadAllBytes(Path.Combine(memory, "trials", model)), File.ReadAllBytes(Path.Combine(cached, "trials", model)));
+        Assert.Equal(File.ReadAllText(Path.Combine(memory, "plan.json")), File.ReadAllText(Path.Combine(cached, "plan.json")));
+        // How the rows are held does not make it another sweep: the same folder, now without --cache, keeps its trials.
+        (code, output, err) = Sweep("--out", cached);
+        Assert.True(code == 0, err);
+        Assert.Contains("kept", output);
+        Assert.Contains("Train every trial from FILE", CliTests.Run(["sweep", "--help"]).Out);
+    }
+
+    [Fact]
     public void A_task_takes_its_index_from_slurm_or_kubernetes_and_an_index_past_the_plan_is_refused()
     {
         string planned = _temp.File("planned");

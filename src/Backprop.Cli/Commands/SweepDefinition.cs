@@ -6,8 +6,8 @@ namespace Backprop.Cli;
 
 /// <summary>
 /// sweep's flags: train's (but its output files), --grid, --random, --folds, --fold-split, --rank, --init-from, which
-/// define the trials and are kept in the plan; and --out, --jobs, --plan, --slurm, --submit, --quiet, which say how
-/// this run goes and are not.
+/// define the trials and are kept in the plan; and --out, --jobs, --plan, --slurm, --submit, --cache, --quiet, which
+/// say how this run goes and are not.
 /// </summary>
 internal sealed class SweepDefinition
 {
@@ -24,10 +24,11 @@ internal sealed class SweepDefinition
     public Option<bool> Slurm { get; } = new("--slurm") { Description = "Plan, and write DIR/sweep.sbatch: a Slurm job array of one task per trial (or per --per-task K trials) running 'backprop sweep run DIR', and collecting at the end." };
     public Option<bool> Submit { get; } = new("--submit") { Description = "With --slurm: submit the script with sbatch, and after it a job that collects the results (sbatch --dependency=afterany); prints both jobs' ids." };
     public Option<string?> CheckpointInterval { get; } = new("--checkpoint-interval") { Description = "With --out: seconds between a trial's checkpoints (written at an epoch's end once this long has passed, after its last epoch, and at Ctrl-C); a kill loses at most this much of each running trial. 0 writes one every epoch. Default 10." };
+    public Option<string?> Cache { get; } = LoadedData.CacheOption("Train every trial", "sweep");
     public Option<string?> PerTask { get; } = new("--per-task") { Description = "With --slurm: trials each array task runs (pack short trials: scheduling a task costs more than a sub-second trial). Default 1." };
 
     /// <summary>The options not kept in the plan: how this run goes, not what the trials are (threads never change results).</summary>
-    private Option[] NotInPlan => [Out, Jobs, Plan, Slurm, Submit, PerTask, CheckpointInterval, Flags.Quiet, Flags.Threads];
+    private Option[] NotInPlan => [Out, Jobs, Plan, Slurm, Submit, PerTask, CheckpointInterval, Cache, Flags.Quiet, Flags.Threads];
 
     /// <summary>Options of sweep that train does not take, left out of the ready train command.</summary>
     private Option[] SweepOnly => [Grid, Random, Rank, Folds.Folds, Folds.FoldSplit];
@@ -44,7 +45,7 @@ internal sealed class SweepDefinition
         command.Arguments.Add(Data);
         Flags.AddTo(command, Flags.TestData, Flags.Save, Flags.History, Flags.Plot, Flags.Html, Flags.Verbose);
         Folds.AddTo(command);
-        foreach (var option in new Option[] { Grid, Random, Rank, InitFrom, Out, Jobs, CheckpointInterval, Plan, Slurm, Submit, PerTask }) command.Options.Add(option);
+        foreach (var option in new Option[] { Grid, Random, Rank, InitFrom, Out, Jobs, CheckpointInterval, Plan, Slurm, Submit, PerTask, Cache }) command.Options.Add(option);
     }
 
     /// <summary>How this run goes: --out, --jobs, --plan, --slurm, --submit, --per-task.</summary>
@@ -108,10 +109,15 @@ internal sealed class SweepDefinition
         };
         Dataset? dataset = null;
         string dataLine = data;
+        var notes = settings.Notes;
         if (loadData)
         {
             var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.Recipe.Task };
+            // Not in the plan (it does not change a result): a cluster's task gives its own, or makes DATA.cache when it must.
+            var precision = settings.Recipe.Precision ?? start?.InitFrom.Precision ?? Backprop.Tensors.Precision.F32;
+            (csv, var cacheNote) = LoadedData.WithCache(data, csv, result.GetValue(Cache) ?? LoadedData.AutoCache, precision, "training every trial");
             (dataset, _, _) = DataFiles.LoadForTraining(data, csv);
+            notes = [.. dataset.CacheNote is string written ? [written] : Array.Empty<string>(), .. notes, .. cacheNote is null ? Array.Empty<string>() : [cacheNote]];
             var validation = settings.ValidationData is string v ? DataFiles.LoadLike(v, dataset, csv) : null;
             sweep = sweep with { Validation = validation };
             var checkedSweep = sweep;
@@ -122,7 +128,7 @@ internal sealed class SweepDefinition
         string measure = folds is int k ? $"by {k}-fold cross-validation ({Vocabulary.Name(foldSplit)})"
             : settings.ValidationFraction is double f ? $"on --validation {NetworkFlags.Num(f)} ({Vocabulary.Name(settings.ValidationSplit)})"
             : $"on {settings.ValidationData}";
-        return new SweepSetup(sweep, dataset, data, PlanArgs(result), TrainArgs(result), settings.Quiet, settings.Notes, start, dataLine, measure);
+        return new SweepSetup(sweep, dataset, data, PlanArgs(result), TrainArgs(result), settings.Quiet, notes, start, dataLine, measure);
     }
 
     // The options that define the trials, in the command's order (so that the order they were typed in does not
