@@ -37,7 +37,7 @@ internal static class CvCommand
         LoadedData.CheckOutputPath(outPath, "--out");
         var start = initFrom is null ? null : new CheckpointFlags.Start(null, 0, null, null, initFrom, Model.Load(initFrom));
         var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.Recipe.Task };
-        var precision = settings.Recipe.Precision ?? start?.InitFrom.Precision ?? Backprop.Tensors.Precision.F32;
+        var precision = settings.Recipe.Precision ?? start?.InitFrom?.Precision ?? Backprop.Tensors.Precision.F32;
         (csv, var cacheNote) = LoadedData.WithCache(path, csv, cache ?? LoadedData.AutoCache, precision, "cross-validating");
         var (dataset, _, _) = DataFiles.LoadForTraining(path, csv);
 

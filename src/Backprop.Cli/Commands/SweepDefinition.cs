@@ -114,7 +114,7 @@ internal sealed class SweepDefinition
         {
             var csv = settings.Csv with { TargetColumns = settings.Targets, Classes = settings.Classes, Task = settings.Recipe.Task };
             // Not in the plan (it does not change a result): a cluster's task gives its own, or makes DATA.cache when it must.
-            var precision = settings.Recipe.Precision ?? start?.InitFrom.Precision ?? Backprop.Tensors.Precision.F32;
+            var precision = settings.Recipe.Precision ?? start?.InitFrom?.Precision ?? Backprop.Tensors.Precision.F32;
             (csv, var cacheNote) = LoadedData.WithCache(data, csv, result.GetValue(Cache) ?? LoadedData.AutoCache, precision, "training every trial");
             (dataset, _, _) = DataFiles.LoadForTraining(data, csv);
             notes = [.. dataset.CacheNote is string written ? [written] : Array.Empty<string>(), .. notes, .. cacheNote is null ? Array.Empty<string>() : [cacheNote]];
