@@ -18,7 +18,7 @@ internal static class CvCommand
         var foldFlags = new FoldFlags(required: true);
         var outFile = new Option<string?>("--out") { Description = $"Write one CSV row a fold: {CrossValidation.CsvHeader} (the epoch whose weights were kept; why training stopped; that epoch's measures as --history names them, a cell that does not apply empty)." + NetworkFlags.WrittenAs };
         var initFrom = new Option<string?>("--init-from") { Description = "Start every fold from a saved model's weights (fine-tuning); its layers, activations, bias, precision, loss and input scaling are kept." };
-        var cache = LoadedData.CacheOption("Cross-validate", "cv");
+        var cache = LoadedData.CacheOption("Cross-validate", "cv", "");
         var command = new Command("cv", "Cross-validates a network: K models, each trained on all folds but one and measured on that one, with the mean and standard deviation over the folds.");
         command.Arguments.Add(data);
         flags.AddTo(command, flags.Validation, flags.ValidationSplit, flags.ValidationData, flags.TestData, flags.Save, flags.History, flags.Plot, flags.Html, flags.Verbose);

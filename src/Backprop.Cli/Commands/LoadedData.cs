@@ -46,15 +46,16 @@ internal sealed class LoadedData
     public const string AutoCache = "\0auto";
 
     /// <summary>
-    /// The --cache option of a command that trains on DATA (<paramref name="what"/>: "Train", "Cross-validate").
-    /// Without it the command makes DATA.cache itself when the table would not fit in memory.
+    /// The --cache option of a command that trains on DATA (<paramref name="what"/>: "Train", "Cross-validate"), with
+    /// <paramref name="inMemory"/> naming the command's other data files, which are read into memory. Without it the
+    /// command makes DATA.cache itself when the table would not fit in memory.
     /// </summary>
-    public static Option<string?> CacheOption(string what, string command) => new("--cache")
+    public static Option<string?> CacheOption(string what, string command, string inMemory) => new("--cache")
     {
         Description = $"{what} from FILE, a binary cache of the CSV's rows read memory-mapped, instead of holding the table in memory (the same model): made from the CSV "
             + "a row at a time on the first run, reused while the CSV and the flags that read it are unchanged, made again otherwise; values in float32 when every "
             + $"one is exact in float32, else float64. Without it, {command} makes DATA.cache itself when the table at the training precision would not fit in the memory "
-            + "available. For a CSV DATA (--validation-data and --test-data are read into memory).",
+            + $"available. For a CSV DATA{inMemory}.",
         HelpName = "FILE",
     };
 

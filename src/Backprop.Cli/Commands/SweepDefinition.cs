@@ -24,7 +24,7 @@ internal sealed class SweepDefinition
     public Option<bool> Slurm { get; } = new("--slurm") { Description = "Plan, and write DIR/sweep.sbatch: a Slurm job array of one task per trial (or per --per-task K trials) running 'backprop sweep run DIR', and collecting at the end." };
     public Option<bool> Submit { get; } = new("--submit") { Description = "With --slurm: submit the script with sbatch, and after it a job that collects the results (sbatch --dependency=afterany); prints both jobs' ids." };
     public Option<string?> CheckpointInterval { get; } = new("--checkpoint-interval") { Description = "With --out: seconds between a trial's checkpoints (written at an epoch's end once this long has passed, after its last epoch, and at Ctrl-C); a kill loses at most this much of each running trial. 0 writes one every epoch. Default 10." };
-    public Option<string?> Cache { get; } = LoadedData.CacheOption("Train every trial", "sweep");
+    public Option<string?> Cache { get; } = LoadedData.CacheOption("Train every trial", "sweep", " (--validation-data is read into memory)");
     public Option<string?> PerTask { get; } = new("--per-task") { Description = "With --slurm: trials each array task runs (pack short trials: scheduling a task costs more than a sub-second trial). Default 1." };
 
     /// <summary>The options not kept in the plan: how this run goes, not what the trials are (threads never change results).</summary>

@@ -16,7 +16,7 @@ internal static class TrainCommand
         flags.Html.Description = "Write a self-contained HTML page (opens from disk, fetches nothing) after training, as --plot: loss and accuracy per epoch, train against validation, "
             + "the epoch of the lowest validation loss marked, the confusion matrix (or a regression's errors) and, for IDX images, the first layer's weights as pictures." + NetworkFlags.WrittenAs;
         var checkpointFlags = new CheckpointFlags();
-        var cache = LoadedData.CacheOption("Train", "train");
+        var cache = LoadedData.CacheOption("Train", "train", " (--validation-data and --test-data are read into memory)");
         var command = new Command("train", "Trains a network on your data by gradient descent and backpropagation.");
         command.Arguments.Add(data);
         flags.AddTo(command);
