@@ -30,7 +30,9 @@ internal static class EpochBench
         var compute = new Compute { Threads = threads };
 
         var (train, _) = IdxLoader.LoadFolder(dir);
-        IRowSource<float> xTrain = train.RowsAs<float>();
+        // --rows matrix: the images converted to a float32 matrix first (as a CSV table is held), rather than read from
+        // their bytes as batches are gathered.
+        IRowSource<float> xTrain = options.String("rows", "pixels") == "matrix" ? train.FeaturesAs<float>() : train.RowsAs<float>();
         Matrix<float> yTrain = train.Targets.Cast<float>();
         int[] widths = [xTrain.Columns, .. hidden, yTrain.Columns];
         var spec = new NetworkSpec(widths[0], hidden, widths[^1])
