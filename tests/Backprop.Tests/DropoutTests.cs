@@ -16,6 +16,8 @@ public class DropoutTests
     [InlineData(0.5, 64, 512, true)]
     [InlineData(0.2, 64, 256, true)]
     [InlineData(0.3, 5, 131, true)]
+    [InlineData(0.2, 7, 300, false)]     // 2100 values: two whole chunks of 1024 and part of a third
+    [InlineData(0.5, 9, 250, true)]      // 2250 values, one word each
     public void Masks_are_the_numpy_draws_and_leave_the_stream_where_numpy_would(double p, int rows, int columns, bool float32)
     {
         if (float32) Check<float>(p, rows, columns);

@@ -56,26 +56,37 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         if (!_maskApplied) return input;
         var mask = _mask.Get(input.Rows, input.Columns);
         var output = _output.Get(input.Rows, input.Columns);
-        FillMask(mask.Span);
-        // layer_1 *= dropout_mask * 2: one multiply an element, as numpy's
-        TensorPrimitives.Multiply<T>(input.Span, mask.Span, output.Span);
+        MaskInto(input.Span, mask.Span, output.Span);
         return output;
     }
 
-    // mask[i] = 1 / (1 - p) where unit i is kept, else 0. The random words are drawn in bulk, exactly the words
-    // that randint(2, size) (p = 0.5: keep where the word's low bit is 1) or random_sample(size) (two words an
-    // element) would consume, so the stream stays the notes'. Keep or drop is a coin toss, so the mask is built
-    // without branches (a mispredicted branch an element cost more than everything else dropout does).
-    private void FillMask(Span<T> mask)
+    // mask[i] = 1 / (1 - p) where unit i is kept, else 0, and output = input * mask. The random words are drawn in
+    // bulk, exactly the words that randint(2, size) (p = 0.5: keep where the word's low bit is 1) or
+    // random_sample(size) (two words an element) would consume, in order, so the stream stays the notes'. Keep or
+    // drop is a coin toss, so the mask is built without branches (a mispredicted branch an element cost more than
+    // everything else dropout does). A chunk at a time: each chunk's words are drawn, made into its mask and used
+    // while they are in the L1 cache (the words for a whole batch of 64 x 512 units were 256 KB; dropout's forward
+    // step took 15-20% less time this way, bench epoch --parts 1).
+    private void MaskInto(ReadOnlySpan<T> input, Span<T> mask, Span<T> output)
     {
         bool half = P == 0.5;
-        int words = half ? mask.Length : 2 * mask.Length;
-        if (_words.Length < words) _words = new uint[words];
-        var w = _words.AsSpan(0, words);
-        _random.FillWords(w);
-        if (typeof(T) == typeof(float)) FillMask(MemoryMarshal.Cast<T, uint>(mask), w, BitConverter.SingleToUInt32Bits(float.CreateTruncating(_keepScale)), half, _keepFrom);
-        else FillMask(MemoryMarshal.Cast<T, ulong>(mask), w, BitConverter.DoubleToUInt64Bits(double.CreateTruncating(_keepScale)), half, _keepFrom);
+        int perValue = half ? 1 : 2;
+        if (_words.Length < MaskChunk * 2) _words = new uint[MaskChunk * 2];
+        for (int start = 0; start < mask.Length; start += MaskChunk)
+        {
+            int n = Math.Min(MaskChunk, mask.Length - start);
+            var part = mask.Slice(start, n);
+            var w = _words.AsSpan(0, n * perValue);
+            _random.FillWords(w);
+            if (typeof(T) == typeof(float)) FillMask(MemoryMarshal.Cast<T, uint>(part), w, BitConverter.SingleToUInt32Bits(float.CreateTruncating(_keepScale)), half, _keepFrom);
+            else FillMask(MemoryMarshal.Cast<T, ulong>(part), w, BitConverter.DoubleToUInt64Bits(double.CreateTruncating(_keepScale)), half, _keepFrom);
+            // layer_1 *= dropout_mask * 2: one multiply an element, as numpy's
+            TensorPrimitives.Multiply<T>(input.Slice(start, n), part, output.Slice(start, n));
+        }
     }
+
+    // Values a chunk (4 KB of float32 mask, 8 KB of words).
+    private const int MaskChunk = 1024;
 
     // The mask as bit patterns: keep's bits where kept, 0 (+0.0) where dropped. TBits is uint for float32, ulong for
     // float64; a comparison gives all ones or all zeros, and ANDing keep's bits with it selects.
