@@ -161,14 +161,14 @@ internal static class EpochBench
     }
 
     // Where an epoch's time goes: each step's pieces timed apart (gather, forward, loss and accuracy, backward, update),
-    // against the forward and the backward products alone, for `rounds` epochs interleaved.
+    // against the forward and the backward products alone, for `rounds` epochs interleaved; then the update alone.
     private static void Parts(Options options, Trainer<float> trainer, Products products, IRowSource<float> x, Matrix<float> y, int batch, Compute compute, int rounds)
     {
         var network = trainer.Network;
         var xg = new Backprop.Training.BatchGatherer<float>();
         var yg = new Backprop.Training.BatchGatherer<float>();
         var random = new NumpyRandom(1);
-        string[] names = ["gather", "forward", "loss+accuracy", "backward", "update", "forward products", "backward products", "update's memory floor"];
+        string[] names = ["gather", "forward", "loss+accuracy", "backward", "update", "forward products", "backward products", "update's memory floor", "update alone"];
         var floor = new OptimizerFloor(network.Parameters.Select(p => p.Value.Length), compute);
         var seconds = names.Select(_ => new List<double>()).ToArray();
         long[] sum = new long[5];
@@ -222,6 +222,15 @@ internal static class EpochBench
             seconds[5].Add(Stats.Seconds(p1 - p0));
             seconds[6].Add(Stats.Seconds(p2 - p1));
             seconds[7].Add(Stats.Seconds(p3 - p2));
+        }
+        // The update alone, step after step with nothing between, its arrays left in the caches from one step to the
+        // next (after the rounds: it moves the weights). Against "update" it shows what the rest of a step costs the
+        // update by evicting them; against the products, the least an epoch with a separate update pass can add.
+        for (int r = 0; r < rounds; r++)
+        {
+            long u0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (int s = 0, steps = (x.Rows + batch - 1) / batch; s < steps; s++) trainer.Update();
+            seconds[8].Add(Stats.Seconds(System.Diagnostics.Stopwatch.GetTimestamp() - u0));
         }
         for (int k = 0; k < network.Layers.Count; k++)
             Console.WriteLine($"  layer {k} {network.Layers[k].Name,-8} forward {Stats.Seconds(forwardLayers[k]) / rounds:F3} s, backward {Stats.Seconds(backwardLayers[k]) / rounds:F3} s an epoch (means)");

@@ -16,7 +16,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           epoch         [--data DIR] [--rounds 7] [--layers 512,256] [--batch 64] [--threads 2] [--dropout 0.2] [--lr 0.001] [--seed 1]
                         [--warmup-seconds 3] [--parts 0|1] [--rows pixels|matrix] [--optimizer adam|sgd] [--chunks 10] [--label TEXT] [--out FILE]
                         (an Adam epoch against its matrix products alone, interleaved; --parts 1: each step's pieces
-                        timed apart, and the update's memory floor)
+                        timed apart, the update's memory floor, and the update alone)
           gemm          [--sizes 256,512,1024,2048] [--types float,double] [--threads 2] [--min-time 1] [--min-reps 5] [--warmup-seconds 1] [--out FILE]
           kernel-limit  [--min-time 0.5] [--out FILE]   (float64 register tiles alone, fused vs separate, one core)
           csv-load      [--file PATH] [--rows 60000] [--columns 785] [--impl both|backprop|sylvan] [--rounds 5] [--out FILE]
