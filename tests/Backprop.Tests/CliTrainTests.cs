@@ -33,6 +33,26 @@ public sealed class CliTrainTests : IDisposable
     private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     [Fact]
+    public void Train_and_cv_say_when_column_names_are_numbers()
+    {
+        // As scikit-learn's iris.csv: a first line of counts and class names, read as the header.
+        var rows = Enumerable.Range(0, 40).Select(i => $"{i % 7 * 0.5},{i % 3},{(i + 1) % 5},{i % 2}");
+        string file = _temp.File("counts.csv");
+        File.WriteAllLines(file, ["40,3,setosa,versicolor", .. rows]);
+        string note = $"note: {file}: 2 of the 4 column names are numbers (40, 3): its first line is read as the header, not as data; if the file has none, add a line naming the columns";
+        var (code, stdout, _) = CliTests.Run(["train", file, "--target", "versicolor", "--epochs", "1"]);
+        Assert.Equal(0, code);
+        Assert.Contains(note, stdout.Split('\n').Select(l => l.TrimEnd('\r')));
+        (code, stdout, _) = CliTests.Run(["cv", file, "--target", "versicolor", "--epochs", "1", "--folds", "2"]);
+        Assert.Equal(0, code);
+        Assert.Contains(note, stdout.Split('\n').Select(l => l.TrimEnd('\r')));
+        // names that are words say nothing
+        (code, stdout, _) = TrainFlowers();
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("column names are numbers", stdout);
+    }
+
+    [Fact]
     public void Train_reproduces_the_notes_backpropagation_run_from_a_csv_file()
     {
         // The notes' "Backpropagation in code", from the command line: the history's train_loss is the notes'

@@ -225,6 +225,18 @@ public sealed class CsvLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Unknown_target_in_a_file_without_a_header_says_the_names_are_numbers()
+    {
+        // A file of numbers only, its first row taken as the header: --target 2 (meaning the third column) names none.
+        var e = Fails("5.1,3.5,0\n4.9,3.0,0\n", Target("2"), 1, null);
+        Assert.Equal("no column named '2'; the columns are: 5.1, 3.5, 0; all 3 column names are numbers (5.1, 3.5, 0): " +
+                     "the first line is read as the header; if the file has none, add a line naming the columns", e.Problem);
+        // scikit-learn's iris.csv starts with a line of counts and class names: two of its names are numbers.
+        Assert.Equal("2 of the 5 column names are numbers (150, 4)", CsvLoader.NumbersAsNames(["150", "4", "setosa", "versicolor", "virginica"]));
+        Assert.Null(CsvLoader.NumbersAsNames(["x1", "NaN", "Infinity", "label"])); // words that parse as numbers are not numbers here
+    }
+
+    [Fact]
     public void Every_column_a_target_leaves_no_features()
     {
         var e = Fails("y1,y2\n1,2\n", Target("y1", "y2"), 1, null);

@@ -23,6 +23,15 @@ internal static class DataFiles
         return (CsvLoader.Load(path, csv), null, false);
     }
 
+    /// <summary>
+    /// A note when some column names of a CSV file are numbers ("note: iris.csv: 2 of the 5 column names are numbers
+    /// (150, 4): ..."): its first line may be data or a line of counts rather than a header; null otherwise.
+    /// </summary>
+    public static string? HeaderNote(Dataset data) =>
+        !data.IsImages && Backprop.Data.CsvLoader.NumbersAsNames([.. data.FeatureNames, .. data.TargetNames]) is string numbers
+            ? $"note: {data.Source}: {numbers}: its first line is read as the header, not as data; if the file has none, add a line naming the columns"
+            : null;
+
     /// <summary>Loads extra data (validation or test) shaped like the training data: the same kind of file, inputs and outputs.</summary>
     public static Dataset LoadLike(string path, Dataset like, CsvOptions csv)
     {

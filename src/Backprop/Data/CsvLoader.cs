@@ -81,6 +81,24 @@ public static class CsvLoader
         return new CsvTable(path, reader, header, headerLine, inputs, targets, schema, options, Rows(path, headerLine), sink).Read();
     }
 
+    /// <summary>
+    /// "2 of the 5 column names are numbers (150, 4)" when some names in <paramref name="names"/> read as numbers, else
+    /// null: a sign that the first line is data, or a line of counts (scikit-learn's own CSV files start with one),
+    /// rather than a header. Names such as 0 to 783 for pixels are legitimate, so this is said, not refused.
+    /// </summary>
+    internal static string? NumbersAsNames(IReadOnlyList<string> names)
+    {
+        var numbers = names.Where(n => n.Any(char.IsAsciiDigit)
+            && double.TryParse(n, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)).ToList();
+        return numbers.Count == 0 ? null
+            : $"{(numbers.Count == names.Count ? (names.Count == 1 ? "the only" : $"all {names.Count}") : $"{numbers.Count} of the {names.Count}")} column name{(names.Count == 1 ? " is a number" : "s are numbers")} ({MessageText.List(numbers)})";
+    }
+
+    // After "no column named X": why the names may not be what the user thinks.
+    private static string NoHeaderHint(string[] header) => NumbersAsNames(header) is string numbers
+        ? $"; {numbers}: the first line is read as the header; if the file has none, add a line naming the columns"
+        : "";
+
     /// <summary>The header and which columns are read: each input's and target's place in the file, and the schema the inputs follow (null: learned from the file).</summary>
     internal readonly record struct FileColumns(string[] Header, int HeaderLine, int[] Inputs, int[] Targets, InputSchema? Schema);
 
@@ -94,13 +112,13 @@ public static class CsvLoader
             ?? (options.ExpectFeatures is { } expected ? InputSchema.Numeric(expected) with { Missing = options.Missing } : null);
 
         int[] targets = options.TargetColumns.Select(name => Array.IndexOf(header, name) is var i and >= 0 ? i
-            : throw new DataException(path, $"no column named {Quote(name)}; the columns are: {MessageText.List(header)}", headerLine)).ToArray();
+            : throw new DataException(path, $"no column named {Quote(name)}; the columns are: {MessageText.List(header)}{NoHeaderHint(header)}", headerLine)).ToArray();
         int[] inputs;
         if (targets.Length == 0)
         {
             // Prediction: only the model's input columns, found by name (other columns, such as targets, are ignored).
             inputs = schema!.Columns.Select(column => Array.IndexOf(header, column.Name) is var i and >= 0 ? i
-                : throw new DataException(path, $"no column named {Quote(column.Name)}, which the model takes as input; the columns are: {MessageText.List(header)}", headerLine)).ToArray();
+                : throw new DataException(path, $"no column named {Quote(column.Name)}, which the model takes as input; the columns are: {MessageText.List(header)}{NoHeaderHint(header)}", headerLine)).ToArray();
         }
         else
         {
