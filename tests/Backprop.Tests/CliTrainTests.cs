@@ -33,7 +33,7 @@ public sealed class CliTrainTests : IDisposable
     private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     [Fact]
-    public void Train_and_cv_say_when_column_names_are_numbers()
+    public void Train_cv_and_sweep_say_when_column_names_are_numbers()
     {
         // As scikit-learn's iris.csv: a first line of counts and class names, read as the header.
         var rows = Enumerable.Range(0, 40).Select(i => $"{i % 7 * 0.5},{i % 3},{(i + 1) % 5},{i % 2}");
@@ -44,6 +44,9 @@ public sealed class CliTrainTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains(note, stdout.Split('\n').Select(l => l.TrimEnd('\r')));
         (code, stdout, _) = CliTests.Run(["cv", file, "--target", "versicolor", "--epochs", "1", "--folds", "2"]);
+        Assert.Equal(0, code);
+        Assert.Contains(note, stdout.Split('\n').Select(l => l.TrimEnd('\r')));
+        (code, stdout, _) = CliTests.Run(["sweep", file, "--target", "versicolor", "--epochs", "1", "--grid", "layers=2|3", "--validation", "0.25", "--out", _temp.File("sweep")]);
         Assert.Equal(0, code);
         Assert.Contains(note, stdout.Split('\n').Select(l => l.TrimEnd('\r')));
         // names that are words say nothing
