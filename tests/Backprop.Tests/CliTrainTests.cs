@@ -56,6 +56,36 @@ public sealed class CliTrainTests : IDisposable
     }
 
     [Fact]
+    public void Train_cv_and_sweep_say_when_a_text_column_names_the_rows()
+    {
+        // 40 rows: a name on every row (40 categories), a colour from 3; only the names are said.
+        var rows = Enumerable.Range(0, 40).Select(i => $"person {i},{(i % 3 == 0 ? "red" : i % 3 == 1 ? "green" : "blue")},{i % 7},{i % 2}");
+        string file = _temp.File("people.csv");
+        File.WriteAllLines(file, ["name,colour,age,label", .. rows]);
+        string note = "note: column 'name' holds 40 different texts in 40 rows (1.0 rows a text): one-hot, each of its inputs stands for a row or two, "
+            + "which a network can only memorize; if it is a name or an identifier, remove it from the file";
+        string[][] commands =
+        [
+            ["train", file, "--target", "label", "--epochs", "1"],
+            ["cv", file, "--target", "label", "--epochs", "1", "--folds", "2"],
+            ["sweep", file, "--target", "label", "--epochs", "1", "--grid", "layers=2|3", "--validation", "0.25", "--out", _temp.File("sweep")],
+        ];
+        foreach (var command in commands)
+        {
+            var (code, stdout, stderr) = CliTests.Run(command);
+            Assert.True(code == 0, stderr);
+            var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            Assert.Contains(note, lines);
+            Assert.DoesNotContain(lines, l => l.Contains("column 'colour'"));
+        }
+        // 19 names in 19 rows: too few to say anything about.
+        File.WriteAllLines(file, ["name,colour,age,label", .. rows.Take(19)]);
+        var (fewCode, few, fewErrors) = CliTests.Run(["train", file, "--target", "label", "--epochs", "1"]);
+        Assert.True(fewCode == 0, fewErrors);
+        Assert.DoesNotContain("different texts", few);
+    }
+
+    [Fact]
     public void Train_reproduces_the_notes_backpropagation_run_from_a_csv_file()
     {
         // The notes' "Backpropagation in code", from the command line: the history's train_loss is the notes'

@@ -32,6 +32,21 @@ internal static class DataFiles
             ? $"note: {data.Source}: {numbers}: its first line is read as the header, not as data; if the file has none, add a line naming the columns"
             : null;
 
+    /// <summary>
+    /// A note for each text column with at least 20 different texts and at most two rows a text on average (names,
+    /// ticket numbers, identifiers): one-hot, each of its inputs stands for a row or two, which a network can only
+    /// memorize. A careful person drops such a column; the file decides, so this is said, not done.
+    /// </summary>
+    public static IEnumerable<string> TextIdentifierNotes(Dataset data)
+    {
+        if (data.Schema is not { } schema) yield break;
+        foreach (var column in schema.Columns)
+            if (column.Categories is { Count: >= 20 } categories && 2L * categories.Count >= data.Count)
+                yield return $"note: column {Backprop.Data.MessageText.Quote(column.Name)} holds {categories.Count} different texts in {data.Count} rows "
+                    + $"({((double)data.Count / categories.Count).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} rows a text): one-hot, each of its inputs stands for a row or two, "
+                    + "which a network can only memorize; if it is a name or an identifier, remove it from the file";
+    }
+
     /// <summary>Loads extra data (validation or test) shaped like the training data: the same kind of file, inputs and outputs.</summary>
     public static Dataset LoadLike(string path, Dataset like, CsvOptions csv)
     {
