@@ -56,14 +56,17 @@ public sealed class CliTrainTests : IDisposable
     }
 
     [Fact]
-    public void Train_cv_and_sweep_say_when_a_text_column_names_the_rows()
+    public void Train_cv_and_sweep_say_when_a_column_names_or_counts_the_rows()
     {
-        // 40 rows: a name on every row (40 categories), a colour from 3; only the names are said.
-        var rows = Enumerable.Range(0, 40).Select(i => $"person {i},{(i % 3 == 0 ? "red" : i % 3 == 1 ? "green" : "blue")},{i % 7},{i % 2}");
+        // 40 rows: a row number from 1 (said), every other number from 0 (not a count: said of no column), a name on
+        // every row (40 categories: said), a colour from 3 (not said).
+        var rows = Enumerable.Range(0, 40).Select(i => $"{i + 1},{2 * i},person {i},{(i % 3 == 0 ? "red" : i % 3 == 1 ? "green" : "blue")},{i % 7},{i % 2}");
         string file = _temp.File("people.csv");
-        File.WriteAllLines(file, ["name,colour,age,label", .. rows]);
-        string note = "note: column 'name' holds 40 different texts in 40 rows (1.0 rows a text): one-hot, each of its inputs stands for a row or two, "
+        File.WriteAllLines(file, ["id,even,name,colour,age,label", .. rows]);
+        string names = "note: column 'name' holds 40 different texts in 40 rows (1.0 rows a text): one-hot, each of its inputs stands for a row or two, "
             + "which a network can only memorize; if it is a name or an identifier, remove it from the file";
+        string counts = "note: column 'id' counts the rows (1 to 40 in file order): as an input it tells the network where a row is in the file, not what it is "
+            + "(and in a file sorted by class it gives the answer away); if it is a row number or an identifier, remove it from the file";
         string[][] commands =
         [
             ["train", file, "--target", "label", "--epochs", "1"],
@@ -75,14 +78,16 @@ public sealed class CliTrainTests : IDisposable
             var (code, stdout, stderr) = CliTests.Run(command);
             Assert.True(code == 0, stderr);
             var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-            Assert.Contains(note, lines);
-            Assert.DoesNotContain(lines, l => l.Contains("column 'colour'"));
+            Assert.Contains(names, lines);
+            Assert.Contains(counts, lines);
+            Assert.DoesNotContain(lines, l => l.Contains("column 'colour'") || l.Contains("column 'even'") || l.Contains("column 'age'"));
         }
-        // 19 names in 19 rows: too few to say anything about.
-        File.WriteAllLines(file, ["name,colour,age,label", .. rows.Take(19)]);
+        // 19 rows: too few to say anything about.
+        File.WriteAllLines(file, ["id,even,name,colour,age,label", .. rows.Take(19)]);
         var (fewCode, few, fewErrors) = CliTests.Run(["train", file, "--target", "label", "--epochs", "1"]);
         Assert.True(fewCode == 0, fewErrors);
         Assert.DoesNotContain("different texts", few);
+        Assert.DoesNotContain("counts the rows", few);
     }
 
     [Fact]

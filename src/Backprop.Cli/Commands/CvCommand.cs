@@ -58,6 +58,7 @@ internal static class CvCommand
         screen.WriteLine(DataLine(validator, dataset));
         if (DataFiles.HeaderNote(dataset) is string headerNote) screen.WriteLine(headerNote);
         foreach (var note in DataFiles.TextIdentifierNotes(dataset)) screen.WriteLine(note);
+        foreach (var note in DataFiles.RowCounterNotes(dataset)) screen.WriteLine(note);
         screen.WriteLine(PageText.Network(validator.Recipe, validator.First.Spec));
         var chosen = dataset.DelimiterDetected ? [.. validator.Chosen, $"delimiter '{dataset.Delimiter}' (detected)"] : validator.Chosen;
         if (chosen.Count > 0) screen.WriteLine($"defaults chosen on fold 1's training rows (set them with the flags of the same names): {string.Join(", ", chosen)}");

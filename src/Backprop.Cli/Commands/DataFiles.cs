@@ -47,6 +47,32 @@ internal static class DataFiles
                     + "which a network can only memorize; if it is a name or an identifier, remove it from the file";
     }
 
+    /// <summary>
+    /// A note for each column of numbers that counts the rows (v, v+1, v+2, ... in file order, over at least 20 rows):
+    /// a row number or an identifier. As an input it tells the network where a row is in the file, not what it is,
+    /// and in a file sorted by class it gives the answer away.
+    /// </summary>
+    public static IEnumerable<string> RowCounterNotes(Dataset data)
+    {
+        if (data.IsImages || data.Count < 20) return [];
+        var rows = data.Raw;
+        bool[] oneHot = data.Schema?.OneHotInputs() ?? new bool[rows.Columns];
+        var counting = Enumerable.Range(0, rows.Columns).Where(c => !oneHot[c]).ToList();
+        var first = new double[rows.Columns];
+        var row = new double[rows.Columns];
+        rows.CopyRow(0, first);
+        counting.RemoveAll(c => first[c] != Math.Floor(first[c]) || Math.Abs(first[c]) > 1e15);
+        for (int r = 1; r < rows.Rows && counting.Count > 0; r++)
+        {
+            rows.CopyRow(r, row);
+            counting.RemoveAll(c => row[c] != first[c] + r);
+        }
+        return counting.Select(c =>
+            $"note: column {Backprop.Data.MessageText.Quote(data.FeatureNames[c])} counts the rows ({first[c].ToString(System.Globalization.CultureInfo.InvariantCulture)} to "
+            + $"{(first[c] + rows.Rows - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} in file order): as an input it tells the network where a row is in the file, "
+            + "not what it is (and in a file sorted by class it gives the answer away); if it is a row number or an identifier, remove it from the file");
+    }
+
     /// <summary>Loads extra data (validation or test) shaped like the training data: the same kind of file, inputs and outputs.</summary>
     public static Dataset LoadLike(string path, Dataset like, CsvOptions csv)
     {

@@ -54,6 +54,7 @@ internal static class TrainCommand
         Say(w.DataLine());
         if (DataFiles.HeaderNote(train) is string headerNote) Say(headerNote);
         foreach (var note in DataFiles.TextIdentifierNotes(w.Data.Data)) Say(note);
+        foreach (var note in DataFiles.RowCounterNotes(w.Data.Data)) Say(note);
         Say(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) Say(defaults);
         if (w.ClassWeightsLine() is string classWeights) Say(classWeights);
