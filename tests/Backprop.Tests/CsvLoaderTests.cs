@@ -237,6 +237,26 @@ public sealed class CsvLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Notes_say_what_a_careful_person_would_check_before_training()
+    {
+        // From C#, the notes train, cv and sweep print: a row number (1 to 40), a name a row, a first line of counts.
+        var rows = Enumerable.Range(0, 40).Select(i => $"{i + 1},{2 * i},person {i},{(i % 3 == 0 ? "red" : "blue")},{i % 2}");
+        string path = _temp.Write("people.csv", string.Join("\n", ["id,even,name,colour,label", .. rows]) + "\n");
+        Assert.Equal(
+        [
+            "column 'name' holds 40 different texts in 40 rows (1.0 rows a text): one-hot, each of its inputs stands for a row or two, "
+                + "which a network can only memorize; if it is a name or an identifier, remove it from the file",
+            "column 'id' counts the rows (1 to 40 in file order): as an input it tells the network where a row is in the file, not what it is "
+                + "(and in a file sorted by class it gives the answer away); if it is a row number or an identifier, remove it from the file",
+        ], CsvLoader.Load(path, Target("label")).Notes());
+        string counts = _temp.Write("counts.csv", "40,3,a,b\n" + string.Join("\n", Enumerable.Range(0, 30).Select(i => $"{i % 4},{i % 5},{i % 3},{i % 2}")) + "\n");
+        Assert.Equal(
+            [$"{counts}: 2 of the 4 column names are numbers (40, 3): its first line is read as the header, not as data; if the file has none, add a line naming the columns"],
+            CsvLoader.Load(counts, Target("b")).Notes());
+        Assert.Empty(CsvLoader.Load(TestData.Path("csv", "flowers.csv"), Target("species")).Notes()); // nothing stands out
+    }
+
+    [Fact]
     public void Every_column_a_target_leaves_no_features()
     {
         var e = Fails("y1,y2\n1,2\n", Target("y1", "y2"), 1, null);

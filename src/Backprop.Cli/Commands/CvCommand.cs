@@ -56,9 +56,7 @@ internal static class CvCommand
         var validator = LoadedData.Library(start, () => settings.Recipe.PrepareCrossValidation(dataset, options));
         if (dataset.CacheNote is string written) screen.WriteLine(written);
         screen.WriteLine(DataLine(validator, dataset));
-        if (DataFiles.HeaderNote(dataset) is string headerNote) screen.WriteLine(headerNote);
-        foreach (var note in DataFiles.TextIdentifierNotes(dataset)) screen.WriteLine(note);
-        foreach (var note in DataFiles.RowCounterNotes(dataset)) screen.WriteLine(note);
+        foreach (var note in DataFiles.NoteLines(dataset)) screen.WriteLine(note);
         screen.WriteLine(PageText.Network(validator.Recipe, validator.First.Spec));
         var chosen = dataset.DelimiterDetected ? [.. validator.Chosen, $"delimiter '{dataset.Delimiter}' (detected)"] : validator.Chosen;
         if (chosen.Count > 0) screen.WriteLine($"defaults chosen on fold 1's training rows (set them with the flags of the same names): {string.Join(", ", chosen)}");

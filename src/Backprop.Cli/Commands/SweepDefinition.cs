@@ -118,7 +118,7 @@ internal sealed class SweepDefinition
             (csv, var cacheNote) = LoadedData.WithCache(data, csv, result.GetValue(Cache) ?? LoadedData.AutoCache, precision, "training every trial");
             (dataset, _, _) = DataFiles.LoadForTraining(data, csv);
             notes = [.. dataset.CacheNote is string written ? [written] : Array.Empty<string>(), .. notes, .. cacheNote is null ? Array.Empty<string>() : [cacheNote],
-                .. DataFiles.HeaderNote(dataset) is string headerNote ? [headerNote] : Array.Empty<string>(), .. DataFiles.TextIdentifierNotes(dataset), .. DataFiles.RowCounterNotes(dataset)];
+                .. DataFiles.NoteLines(dataset)];
             var validation = settings.ValidationData is string v ? DataFiles.LoadLike(v, dataset, csv) : null;
             sweep = sweep with { Validation = validation };
             var checkedSweep = sweep;

@@ -52,9 +52,7 @@ internal static class TrainCommand
         view.DeadNote = (layers, epoch) => DeadLayerNote.Train(layers, epoch, w.Recipe);
         if (w.Data.Data.CacheNote is string cacheNote) Say(cacheNote);
         Say(w.DataLine());
-        if (DataFiles.HeaderNote(train) is string headerNote) Say(headerNote);
-        foreach (var note in DataFiles.TextIdentifierNotes(w.Data.Data)) Say(note);
-        foreach (var note in DataFiles.RowCounterNotes(w.Data.Data)) Say(note);
+        foreach (var note in DataFiles.NoteLines(w.Data.Data)) Say(note);
         Say(w.NetworkLine());
         if (w.DefaultsLine() is string defaults) Say(defaults);
         if (w.ClassWeightsLine() is string classWeights) Say(classWeights);

@@ -362,6 +362,16 @@ public sealed class Dataset
     internal Dataset WithFills(InputSchema schema, double[] fills) =>
         Like(Targets, ClassNames, schema, new TableView(_table!.Table, _table.Index, fills));
 
+    /// <summary>
+    /// What a careful person would point out about this CSV table before training on it, a sentence each (empty for
+    /// images, and when nothing stands out): column names that are numbers (a file without a header, or one that starts
+    /// with a line of counts, as scikit-learn's own CSV files do); a text column with at least 20 categories and at most
+    /// two rows a category (a name or an identifier, which one-hot a network can only memorize); a column of numbers
+    /// that counts the rows (a row number, which tells where a row is, not what it is). Nothing is changed: the file
+    /// decides. <c>backprop train</c>, <c>cv</c> and <c>sweep</c> print each as a <c>note:</c> line.
+    /// </summary>
+    public IReadOnlyList<string> Notes() => DataNotes.Of(this);
+
     /// <summary>The class index of each row (the column of its largest target), or null when targets are not classes.</summary>
     public int[]? Labels()
     {
