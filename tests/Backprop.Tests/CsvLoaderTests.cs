@@ -254,6 +254,11 @@ public sealed class CsvLoaderTests : IDisposable
             [$"{counts}: 2 of the 4 column names are numbers (40, 3): its first line is read as the header, not as data; if the file has none, add a line naming the columns"],
             CsvLoader.Load(counts, Target("b")).Notes());
         Assert.Empty(CsvLoader.Load(TestData.Path("csv", "flowers.csv"), Target("species")).Notes()); // nothing stands out
+        // scikit-learn's wine_data.csv as shipped: a line of 5 counts and names, then rows of 14 fields.
+        string wine = _temp.Write("wine.csv", "178,13,class_0,class_1,class_2\n14.23,1.71,2.43,15.6,127,2.8,3.06,.28,2.29,5.64,1.04,3.92,1065,0\n");
+        var e = Assert.Throws<DataException>(() => CsvLoader.Load(wine, Target("class_2")));
+        Assert.Equal("line 2 has 14 fields; the header has 5; 2 of the 5 column names are numbers (178, 13): the first line is read as the header; "
+            + "if the file has none, add a line naming the columns", e.Problem);
     }
 
     [Fact]

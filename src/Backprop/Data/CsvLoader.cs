@@ -95,7 +95,7 @@ public static class CsvLoader
     }
 
     // After "no column named X": why the names may not be what the user thinks.
-    private static string NoHeaderHint(string[] header) => NumbersAsNames(header) is string numbers
+    internal static string NoHeaderHint(string[] header) => NumbersAsNames(header) is string numbers
         ? $"; {numbers}: the first line is read as the header; if the file has none, add a line naming the columns"
         : "";
 

@@ -94,7 +94,7 @@ internal sealed class CsvTable
         {
             if (_reader.Count != _header.Length)
                 throw new DataException(_path,
-                    $"line {_reader.Line} has {MessageText.Plural(_reader.Count, "field")}; the header has {_header.Length}", _reader.Line);
+                    $"line {_reader.Line} has {MessageText.Plural(_reader.Count, "field")}; the header has {_header.Length}{CsvLoader.NoHeaderHint(_header)}", _reader.Line);
             if (drop && !_predicting && HasMissing())
             {
                 _dropped++;
